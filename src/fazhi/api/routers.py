@@ -1,0 +1,139 @@
+"""API v1 routes. Handlers stay thin: services write, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import Http404
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict
+
+from fazhi.assessments import selectors, services
+from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
+from fazhi.audit.services import record
+from fazhi.core import framework as fw
+from fazhi.frameworks.models import Framework
+from fazhi.frameworks.schema import indicator_to_dict
+from fazhi.frameworks.services import tree
+from fazhi.orgs.models import ApiToken
+
+auth_router = Router(tags=["auth"])
+frameworks_router = Router(tags=["frameworks"])
+assessments_router = Router(tags=["assessments"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@auth_router.post("/token", response={200: TokenOut, 401: dict}, auth=None)
+def issue_token(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return Status(401, {"detail": "用户名或密码错误"})
+    record(user, "auth.token", object_type="user", object_id=str(user.pk))
+    return {"token": ApiToken.issue(user)}
+
+
+def framework_summary(f: Framework) -> dict:
+    return {
+        "code": f.code,
+        "version": f.version,
+        "title": f.title,
+        "issuer": f.issuer,
+        "declared_total": None if f.declared_total is None else str(f.declared_total.normalize()),
+        "computed_total": str(f.computed_total.normalize()),
+        "warnings": f.warnings,
+    }
+
+
+@frameworks_router.get("")
+def list_frameworks(request):
+    return [framework_summary(f) for f in Framework.objects.all()]
+
+
+@frameworks_router.get("/{code}")
+def framework_detail(request, code: str, version: int | None = None):
+    qs = Framework.objects.filter(code=code)
+    f = (qs.filter(version=version) if version else qs.order_by("-version")).first()
+    if f is None:
+        raise Http404("评分表不存在")
+    return {**framework_summary(f), "indicators": [indicator_to_dict(i) for i in tree(f)]}
+
+
+class AssessmentIn(Schema):
+    zone: str
+    framework: str
+    version: int | None = None
+    year: int
+
+
+class ResultIn(Schema):
+    """Fields by item kind: self_score (scored); cases, points (bonus/deduction); raised, reason (veto).
+    Loosely typed on purpose: the rules give the Chinese message naming the field and limit."""
+
+    model_config = ConfigDict(extra="allow")
+    version: Any = None
+    note: Any = None
+    self_score: Any = None
+    cases: Any = None
+    points: Any = None
+    raised: Any = None
+    reason: Any = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+def _detail(a) -> dict:
+    results = selectors.results_of(a, with_evidence=True)
+    items = fw.items(tree(a.framework))
+    return assessment_dict(a, selectors.totals_of(a, results), items, results)
+
+
+@assessments_router.get("")
+def list_assessments(request):
+    return [
+        {"id": a.pk, "zone": a.zone.code, "framework": a.framework.code, "version": a.framework.version, "year": a.year, "status": a.status}
+        for a in selectors.assessments_for(request.user)
+    ]
+
+
+@assessments_router.post("", response={201: dict})
+def create_assessment(request, payload: AssessmentIn):
+    a = services.create_assessment(request.user, payload.zone, payload.framework, payload.version, payload.year)
+    return Status(201, _detail(a))
+
+
+@assessments_router.get("/{int:assessment_id}")
+def get_assessment(request, assessment_id: int):
+    return _detail(selectors.get_assessment(request.user, assessment_id))
+
+
+@assessments_router.put("/{int:assessment_id}/results/{code}")
+def update_result(request, assessment_id: int, code: str, payload: ResultIn):
+    result, totals = services.update_result(request.user, assessment_id, code, payload.model_dump(exclude_unset=True))
+    ind = selectors.items_by_code(result.assessment)[code]
+    return {"result": result_dict(result.assessment, ind, result), "version": result.version, "totals": totals_dict(totals)}
+
+
+@assessments_router.post("/{int:assessment_id}/submit")
+def submit(request, assessment_id: int):
+    return _detail(services.submit(request.user, assessment_id))
+
+
+@assessments_router.post("/{int:assessment_id}/return")
+def return_assessment(request, assessment_id: int, payload: ReasonIn):
+    return _detail(services.return_assessment(request.user, assessment_id, payload.reason))
+
+
+@assessments_router.post("/{int:assessment_id}/accept")
+def accept(request, assessment_id: int):
+    return _detail(services.accept(request.user, assessment_id))

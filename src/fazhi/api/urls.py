@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import TokenAuth
+from .routers import assessments_router, auth_router, frameworks_router
+
+api = NinjaAPI(
+    title="Fazhi API",
+    version="1",
+    description="科技创新法治示范区创建管理平台 API",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,  # the docs page loads scripts from a CDN; intranets are offline
+)
+errors.install(api)
+api.add_router("/auth", auth_router)
+api.add_router("/frameworks", frameworks_router)
+api.add_router("/assessments", assessments_router)
+
+urlpatterns = api.urls[0]

@@ -1,0 +1,235 @@
+"""Use cases of the self-assessment. One transaction each, audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from fazhi.audit.services import record
+from fazhi.core import framework as fw
+from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.filetypes import safe_display_name
+from fazhi.core.scoring import Totals, parse_cases, parse_points, parse_self_score
+from fazhi.frameworks.models import Framework
+from fazhi.frameworks.services import indicator_ids
+from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
+from fazhi.orgs.models import Org, Role
+
+from . import evidence as evidence_store
+from .models import Assessment, Evidence, Result
+from .selectors import get_assessment, items_by_code, totals_of
+
+MAX_TEXT = 2000
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _text(value, field: str, label: str, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise RuleError(field, f"{label}必须是文字")
+    value = value.replace("\x00", "").strip()
+    if required and not value:
+        raise RuleError(field, f"请填写{label}")
+    if len(value) > MAX_TEXT:
+        raise RuleError(field, f"{label}不能超过 {MAX_TEXT} 字（当前 {len(value)} 字）")
+    return value
+
+
+def _version(value) -> int:
+    if isinstance(value, bool) or value is None:
+        raise RuleError("version", "缺少版本号 version（请刷新页面后重试）")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise RuleError("version", "版本号 version 必须是整数") from None
+
+
+@transaction.atomic
+def create_assessment(user, zone_code: str, framework_code: str, version: int | None, year) -> Assessment:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise RuleError("year", "年度必须是四位数字年份") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise RuleError("year", f"年度须在 {MIN_YEAR} 至 {MAX_YEAR} 之间")
+    zone = Org.objects.filter(code=zone_code, kind=Org.Kind.ZONE).first()
+    if zone is None or not in_scope(user, zone):
+        raise Http404("园区不存在或无权访问")
+    if user.role != Role.OFFICE:
+        raise PermissionDenied("只有创建办可以创建自评")
+    frameworks = Framework.objects.filter(code=framework_code)
+    framework = (frameworks.filter(version=version) if version else frameworks.order_by("-version")).first()
+    if framework is None:
+        raise RuleError("framework", f"评分表 {framework_code}{'' if not version else f' 第 {version} 版'}不存在")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(zone=zone, framework=framework, year=year, created_by=user)
+    except IntegrityError:
+        raise ConflictError(f"{zone.name} {year} 年度已有按该评分表的自评，不能重复创建") from None
+    ids = indicator_ids(framework)
+    Result.objects.bulk_create(
+        [Result(assessment=assessment, indicator_id=ids[i.code]) for i in items_by_code(assessment).values()]
+    )
+    record(user, "assessment.create", assessment, after={"zone": zone.code, "framework": framework.code, "version": framework.version, "year": year})
+    return assessment
+
+
+def _editable(user, assessment_id) -> Assessment:
+    assessment = get_assessment(user, assessment_id, for_update=True)
+    if not can_edit_assessment(user, assessment):
+        raise PermissionDenied("只有本园区创建办可以填报自评")
+    if not assessment.editable:
+        raise ConflictError(f"自评{assessment.get_status_display()}，已锁定，不能修改")
+    return assessment
+
+
+def _snapshot(r: Result) -> dict:
+    return {
+        "self_score": r.self_score,
+        "cases": r.cases,
+        "raised": r.raised,
+        "reason": r.reason,
+        "points": r.points,
+        "note": r.note,
+        "version": r.version,
+    }
+
+
+ALLOWED_FIELDS = {
+    fw.SCORED: {"self_score", "note", "version"},
+    fw.BONUS: {"cases", "points", "note", "version"},
+    fw.DEDUCTION: {"cases", "points", "note", "version"},
+    fw.VETO: {"raised", "reason", "note", "version"},
+}
+
+
+def _apply(ind: fw.Indicator, result: Result, data: dict) -> dict:
+    """Validate `data` for this item's kind; return the fields to write."""
+    extra = set(data) - ALLOWED_FIELDS[ind.kind]
+    if extra:
+        name = sorted(extra)[0]
+        raise RuleError(name, f"{fw.KIND_LABELS[ind.kind]}不接受字段 {name}")
+    changes: dict = {}
+    if "note" in data:
+        changes["note"] = _text(data["note"], "note", "自评说明")
+    if ind.kind == fw.SCORED:
+        if "self_score" not in data:
+            raise RuleError("self_score", "请填写自评分")
+        changes["self_score"] = None if data["self_score"] in ("", None) else parse_self_score(data["self_score"], ind.max_points)
+    elif ind.kind in (fw.BONUS, fw.DEDUCTION):
+        if "cases" in data:
+            changes["cases"] = parse_cases(data["cases"])
+        if "points" in data and data["points"] not in ("", None):
+            declared = ind.points_per_case if ind.unit_declared == "points_per_case" else ind.points
+            if declared is not None:
+                raise RuleError("points", "该项分值由评分表规定，不能修改")
+            changes["points"] = parse_points(data["points"], "points", "分值")
+        if not changes.keys() - {"note"}:
+            raise RuleError("cases", "请填写起数")
+    else:
+        raised = data.get("raised")
+        if not isinstance(raised, bool):
+            raise RuleError("raised", "请选择是否发生该情形（raised 为 true 或 false）")
+        changes["raised"] = raised
+        changes["reason"] = _text(data.get("reason"), "reason", "情形说明", required=raised)
+    return changes
+
+
+@transaction.atomic
+def update_result(user, assessment_id, code: str, data: dict) -> tuple[Result, Totals]:
+    """Change one item's entry. A stale `version` is refused and overwrites nothing."""
+    assessment = _editable(user, assessment_id)
+    ind = items_by_code(assessment).get(str(code))
+    if ind is None:
+        raise Http404("评分表中没有该指标")
+    version = _version(data.get("version"))
+    result = Result.objects.get(assessment=assessment, indicator_id=indicator_ids(assessment.framework)[ind.code])
+    result.assessment = assessment  # callers present it; spare them the query
+    changes = _apply(ind, result, data)
+    if result.version != version:
+        raise ConflictError(f"该项已被他人修改（当前版本 {result.version}，你提交的版本 {version}），请刷新后重试")
+    if changes.get("points") is not None and user.role != Role.OFFICE:
+        raise PermissionDenied("附加项分值只能由创建办设定")
+    before = _snapshot(result)
+    updated = Result.objects.filter(pk=result.pk, version=version).update(
+        **changes, version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )
+    if not updated:  # someone else wrote between our read and our write
+        raise ConflictError("该项已被他人修改，请刷新后重试")
+    for k, v in changes.items():
+        setattr(result, k, v)
+    result.version = version + 1
+    record(user, "assessment.result.update", result, before=before, after=_snapshot(result))
+    return result, totals_of(assessment)
+
+
+@transaction.atomic
+def submit(user, assessment_id) -> Assessment:
+    assessment = _editable(user, assessment_id)
+    totals = totals_of(assessment)
+    missing = totals.items_total - totals.items_done
+    if missing:
+        raise RuleError("status", f"还有 {missing} 项评分项未填写自评分，填完后才能提交")
+    return _transition(user, assessment, Assessment.Status.SUBMITTED, submitted_at=timezone.now())
+
+
+def _reviewable(user, assessment_id) -> Assessment:
+    assessment = get_assessment(user, assessment_id, for_update=True)
+    if not can_review_assessment(user, assessment):
+        raise PermissionDenied("只有上级审核单位可以退回或通过自评")
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ConflictError(f"自评{assessment.get_status_display()}，只有已提交的自评可以退回或通过")
+    return assessment
+
+
+@transaction.atomic
+def return_assessment(user, assessment_id, reason) -> Assessment:
+    reason = _text(reason, "reason", "退回原因", required=True)
+    assessment = _reviewable(user, assessment_id)
+    return _transition(user, assessment, Assessment.Status.RETURNED, return_reason=reason, decided_at=timezone.now())
+
+
+@transaction.atomic
+def accept(user, assessment_id) -> Assessment:
+    assessment = _reviewable(user, assessment_id)
+    return _transition(user, assessment, Assessment.Status.ACCEPTED, decided_at=timezone.now())
+
+
+def _transition(user, assessment: Assessment, status: str, **fields) -> Assessment:
+    before = {"status": assessment.status, "version": assessment.version}
+    updated = Assessment.objects.filter(pk=assessment.pk, version=assessment.version).update(
+        status=status, version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise ConflictError("自评状态已被他人改变，请刷新后重试")
+    assessment.refresh_from_db()
+    record(user, f"assessment.{status}", assessment, before=before, after={"status": status, "version": assessment.version, **{k: v for k, v in fields.items() if k == "return_reason"}})
+    return assessment
+
+
+@transaction.atomic
+def add_evidence(user, assessment_id, code: str, uploaded) -> Evidence:
+    assessment = _editable(user, assessment_id)
+    if str(code) not in items_by_code(assessment):
+        raise Http404("评分表中没有该指标")
+    if uploaded is None:
+        raise RuleError("file", "请选择要上传的文件")
+    result = Result.objects.get(assessment=assessment, indicator__code=str(code))
+    blob = evidence_store.store(uploaded)
+    item = Evidence.objects.create(result=result, blob=blob, name=safe_display_name(uploaded.name or ""), uploaded_by=user)
+    record(user, "evidence.upload", item, after={"assessment": assessment.pk, "indicator": code, "name": item.name, "sm3": blob.digest, "size": blob.size})
+    return item
+
+
+@transaction.atomic
+def remove_evidence(user, assessment_id, evidence_id) -> None:
+    assessment = _editable(user, assessment_id)
+    item = Evidence.objects.filter(pk=evidence_id, result__assessment=assessment).select_related("result__indicator").first()
+    if item is None:
+        raise Http404("佐证材料不存在")
+    record(user, "evidence.remove", item, before={"indicator": item.result.indicator.code, "name": item.name, "sm3": item.blob_id})
+    item.delete()  # the content stays under its digest: other results may share it

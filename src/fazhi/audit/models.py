@@ -1,0 +1,39 @@
+"""Append-only, hash-chained audit log (审计日志). The database refuses UPDATE and DELETE."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField("时间", db_index=True)
+    actor_id = models.BigIntegerField("用户ID", null=True)
+    actor_name = models.CharField("用户", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象", max_length=64, blank=True)
+    # Canonical JSON text, not a JSON column: PostgreSQL's jsonb reorders keys, and the
+    # hash must be recomputable byte for byte.
+    before = models.TextField("变更前", blank=True)
+    after = models.TextField("变更后", blank=True)
+    ip = models.CharField("来源地址", max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def chain_fields(self) -> list:
+        return [
+            self.at.isoformat(timespec="microseconds"),
+            self.actor_id,
+            self.actor_name,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.before,
+            self.after,
+            self.ip,
+        ]

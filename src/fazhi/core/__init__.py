@@ -1,0 +1,1 @@
+"""Pure domain code: no Django, no I/O. Rules a lawyer or an assessor could check."""

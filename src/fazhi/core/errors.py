@@ -1,0 +1,18 @@
+"""Errors raised by domain rules; the shell maps them to 422 / 409 / 404."""
+
+
+class RuleError(ValueError):
+    """Input breaks a rule. `field` names the input, `message` is for the user (Chinese)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class ConflictError(Exception):
+    """The change is based on a stale version, or the object is locked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,195 @@
+"""How a self-assessment totals, by the table's own rules. Decimal only, never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Mapping
+
+from .errors import RuleError
+from .framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
+
+ZERO = Decimal(0)
+MAX_CASES = 999
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """What the zone entered for one item."""
+
+    self_score: Decimal | None = None
+    cases: int = 0
+    raised: bool = False
+    points: Decimal | None = None  # office-set value where the framework prints none
+
+
+@dataclass
+class GroupTotal:
+    code: str
+    title: str
+    max_points: Decimal = ZERO  # sum of scored items' max points beneath
+    declared_max: Decimal | None = None
+    scored: Decimal = ZERO
+    items_total: int = 0  # scored items beneath
+    items_done: int = 0  # scored items with a self score
+    bonus: Decimal = ZERO
+    deduction: Decimal = ZERO
+
+
+@dataclass
+class Totals:
+    scored: Decimal = ZERO
+    scored_max: Decimal = ZERO
+    bonus: Decimal = ZERO
+    deduction: Decimal = ZERO
+    final: Decimal = ZERO
+    disqualified: bool = False
+    vetoes: list[str] = field(default_factory=list)
+    unset: list[str] = field(default_factory=list)  # items that apply but whose points are not set
+    items_total: int = 0
+    items_done: int = 0
+    groups: dict[str, GroupTotal] = field(default_factory=dict)
+
+
+def unit_of(ind: Indicator, res: ResultInput) -> tuple[Decimal | None, bool]:
+    """(points, per_case) for a bonus or deduction item; points None when not yet set."""
+    per_case = ind.unit_declared == "points_per_case" or (ind.unit_declared is None and ind.points_per_case is not None)
+    declared = ind.points_per_case if per_case else ind.points
+    return (declared if declared is not None else res.points), per_case
+
+
+def case_amount(ind: Indicator, res: ResultInput) -> Decimal | None:
+    """Points one bonus or deduction item contributes before group caps; None when unset."""
+    if res.cases <= 0:
+        return ZERO
+    unit, per_case = unit_of(ind, res)
+    if unit is None:
+        return None
+    amount = unit * res.cases if per_case else unit
+    if ind.cap is not None:
+        amount = min(amount, ind.cap)
+    return amount
+
+
+def compute_totals(indicators, results: Mapping[str, ResultInput]) -> Totals:
+    """Totals per group and overall.
+
+    final = scored + bonus - deduction. The table sets no floor, so none is invented:
+    a final below zero is shown as it is. A raised veto marks the assessment
+    disqualified; its total is still computed and shown.
+    """
+    totals = Totals()
+    empty = ResultInput()
+
+    def visit(ind: Indicator, top: GroupTotal | None) -> tuple[Decimal, Decimal]:
+        """Return (bonus, deduction) beneath ind after caps; accumulate scored into totals."""
+        if ind.is_group:
+            bonus = deduction = ZERO
+            for child in ind.children:
+                b, d = visit(child, top)
+                bonus += b
+                deduction += d
+            if ind.cap is not None:
+                bonus, deduction = min(bonus, ind.cap), min(deduction, ind.cap)
+            return bonus, deduction
+        res = results.get(ind.code, empty)
+        if ind.kind == SCORED:
+            totals.items_total += 1
+            totals.scored_max += ind.max_points or ZERO
+            if top:
+                top.items_total += 1
+                top.max_points += ind.max_points or ZERO
+            if res.self_score is not None:
+                totals.items_done += 1
+                totals.scored += res.self_score
+                if top:
+                    top.items_done += 1
+                    top.scored += res.self_score
+            return ZERO, ZERO
+        if ind.kind == VETO:
+            if res.raised:
+                totals.vetoes.append(ind.code)
+            return ZERO, ZERO
+        amount = case_amount(ind, res)
+        if amount is None:
+            totals.unset.append(ind.code)
+            amount = ZERO
+        return (amount, ZERO) if ind.kind == BONUS else (ZERO, amount)
+
+    for ind in indicators:
+        top = None
+        if ind.is_group:
+            top = GroupTotal(code=ind.code, title=ind.title, declared_max=ind.declared_max)
+            totals.groups[ind.code] = top
+        bonus, deduction = visit(ind, top)
+        if top:
+            top.bonus, top.deduction = bonus, deduction
+        totals.bonus += bonus
+        totals.deduction += deduction
+
+    totals.disqualified = bool(totals.vetoes)
+    totals.final = totals.scored + totals.bonus - totals.deduction
+    return totals
+
+
+def _to_decimal(value, field_name: str, label: str) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise RuleError(field_name, f"{label}必须是数字")
+    try:
+        d = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise RuleError(field_name, f"{label}必须是数字") from None
+    if not d.is_finite():
+        raise RuleError(field_name, f"{label}必须是数字")
+    return d
+
+
+def _fmt(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+def parse_points(value, field_name: str, label: str, maximum: Decimal | None = None) -> Decimal:
+    """A points value: a number, 0 <= value <= maximum, at most 2 decimals."""
+    d = _to_decimal(value, field_name, label)
+    if d < 0:
+        raise RuleError(field_name, f"{label}不能小于 0")
+    if maximum is not None and d > maximum:
+        raise RuleError(field_name, f"{label}不能超过分值 {_fmt(maximum)}")
+    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):
+        raise RuleError(field_name, f"{label}最多保留 2 位小数")
+    if d >= Decimal("1000"):
+        raise RuleError(field_name, f"{label}不能超过 999.99")
+    return d.quantize(Decimal("0.01"))
+
+
+def parse_self_score(value, max_points: Decimal) -> Decimal:
+    return parse_points(value, "self_score", "自评分", max_points)
+
+
+def parse_cases(value) -> int:
+    """A number of cases: a whole number from 0 to MAX_CASES."""
+    if isinstance(value, bool) or value is None:
+        raise RuleError("cases", "起数必须是整数")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise RuleError("cases", "起数必须是整数")
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.lstrip("-").isdigit():
+            raise RuleError("cases", "起数必须是整数")
+        value = int(value)
+    if not isinstance(value, int):
+        raise RuleError("cases", "起数必须是整数")
+    if value < 0:
+        raise RuleError("cases", "起数不能小于 0")
+    if value > MAX_CASES:
+        raise RuleError("cases", f"起数不能超过 {MAX_CASES}")
+    return value
+
+
+def format_points(d: Decimal | None) -> str:
+    """Points as a person writes them: 5, 4.5, 4.25 (no trailing zeros)."""
+    if d is None:
+        return ""
+    return _fmt(d)

@@ -1,0 +1,127 @@
+"""Load scoring tables into the database and read them back as core trees."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import transaction
+
+from fazhi.audit.services import record
+from fazhi.core import framework as fw
+
+from .models import Framework, Indicator
+from .schema import ParsedFramework, parse_file
+
+
+class FrameworkRefused(Exception):
+    """The file cannot be loaded; `errors` are PATH:LINE: message lines."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def load_file(path: str | Path, actor=None) -> tuple[Framework, bool]:
+    """Load a framework file. Returns (framework, created). Same content again: no change."""
+    parsed = parse_file(path)
+    if parsed.errors:
+        raise FrameworkRefused(parsed.errors)
+    return load_parsed(parsed, Path(path).read_text(encoding="utf-8"), actor)
+
+
+@transaction.atomic
+def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[Framework, bool]:
+    existing = Framework.objects.filter(code=parsed.code, version=parsed.version).first()
+    if existing:
+        if existing.digest == parsed.digest:
+            return existing, False
+        raise FrameworkRefused(
+            [f"评分表 {parsed.code} 第 {parsed.version} 版已存在且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"]
+        )
+    framework = Framework.objects.create(
+        code=parsed.code,
+        version=parsed.version,
+        title=parsed.title,
+        issuer=parsed.issuer or "",
+        source=parsed.source or "",
+        declared_total=parsed.declared_total,
+        computed_total=fw.scored_max(parsed.indicators),
+        grades=[{"name": n, "min": str(m)} for n, m in parsed.grades],
+        warnings=list(parsed.warnings),
+        digest=parsed.digest,
+        source_text=source_text,
+    )
+    position = 0
+
+    def add(ind: fw.Indicator, parent_row: Indicator | None, level: int):
+        nonlocal position
+        position += 1
+        row = Indicator(
+            framework=framework,
+            parent=parent_row,
+            code=ind.code,
+            title=ind.title,
+            kind=ind.kind,
+            level=level,
+            position=position,
+            max_points=ind.max_points,
+            points=ind.points,
+            points_per_case=ind.points_per_case,
+            unit_declared=ind.unit_declared or "",
+            cap=ind.cap,
+            declared_max=ind.declared_max,
+            evidence=ind.evidence or "",
+        )
+        row.save()  # parents first: children need the parent's id
+        for child in ind.children:
+            add(child, row, level + 1)
+
+    for ind in parsed.indicators:
+        add(ind, None, 1)
+    record(actor, "framework.load", framework, after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest})
+    return framework, True
+
+
+def load_shipped(directory: Path, actor=None) -> list[tuple[Framework, bool]]:
+    return [load_file(p, actor) for p in sorted(Path(directory).glob("*.yaml"))]
+
+
+def tree(framework: Framework) -> tuple[fw.Indicator, ...]:
+    """The framework as a core tree. Cached per process: a loaded version never changes
+    (the key carries the content digest, so a reused id can never serve stale rows)."""
+    return _tree(framework.pk, framework.digest)
+
+
+@lru_cache(maxsize=64)
+def _tree(framework_id: int, digest: str) -> tuple[fw.Indicator, ...]:
+    rows = list(Indicator.objects.filter(framework_id=framework_id).order_by("position"))
+    children: dict[int | None, list[Indicator]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+
+    def build(r: Indicator) -> fw.Indicator:
+        return fw.Indicator(
+            code=r.code,
+            title=r.title,
+            kind=r.kind,
+            max_points=r.max_points,
+            points=r.points,
+            points_per_case=r.points_per_case,
+            unit_declared=r.unit_declared or None,
+            cap=r.cap,
+            declared_max=r.declared_max,
+            evidence=r.evidence,
+            children=tuple(build(c) for c in children.get(r.pk, [])),
+        )
+
+    return tuple(build(r) for r in children.get(None, []))
+
+
+def indicator_ids(framework: Framework) -> dict[str, int]:
+    return _indicator_ids(framework.pk, framework.digest)
+
+
+@lru_cache(maxsize=64)
+def _indicator_ids(framework_id: int, digest: str) -> dict[str, int]:
+    return dict(Indicator.objects.filter(framework_id=framework_id).values_list("code", "id"))

@@ -1,0 +1,55 @@
+"""The one place that says who sees and does what. Every selector goes through here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Org, Role
+
+# Data scope per role (数据权限). Admin manages orgs and users, not business content.
+SCOPE_ALL, SCOPE_SUBTREE, SCOPE_OWN, SCOPE_NONE = "all", "subtree", "own", "none"
+ROLE_SCOPE = {
+    Role.OFFICE: SCOPE_SUBTREE,
+    Role.LEADER: SCOPE_SUBTREE,
+    Role.REVIEWER: SCOPE_SUBTREE,
+    Role.DEPARTMENT: SCOPE_OWN,
+    Role.ADMIN: SCOPE_NONE,
+}
+
+
+def org_scope_q(user, field: str = "") -> Q:
+    """A Q over an Org foreign key `field` (or Org itself when empty) for user's data scope."""
+    prefix = f"{field}__" if field else ""
+    if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
+        return Q(pk__in=[])
+    scope = ROLE_SCOPE.get(user.role, SCOPE_NONE)
+    if scope == SCOPE_ALL:
+        return Q()
+    if scope == SCOPE_SUBTREE:
+        return Q(**{f"{prefix}path__startswith": user.org.path})
+    if scope == SCOPE_OWN:
+        return Q(**{field or "pk": user.org_id})
+    return Q(pk__in=[])
+
+
+def visible_orgs(user) -> QuerySet[Org]:
+    return Org.objects.filter(org_scope_q(user))
+
+
+def in_scope(user, org: Org) -> bool:
+    scope = ROLE_SCOPE.get(getattr(user, "role", None), SCOPE_NONE)
+    if not user.is_authenticated or user.org_id is None or scope == SCOPE_NONE:
+        return False
+    if scope == SCOPE_SUBTREE:
+        return org.path.startswith(user.org.path)
+    return org.pk == user.org_id
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    """The creation office of the zone (or above it) fills in the self-assessment."""
+    return user.role == Role.OFFICE and in_scope(user, assessment.zone)
+
+
+def can_review_assessment(user, assessment) -> bool:
+    """City bureau / province department above the zone return or accept it."""
+    return user.role == Role.REVIEWER and in_scope(user, assessment.zone) and user.org_id != assessment.zone_id

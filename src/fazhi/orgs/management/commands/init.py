@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from fazhi.frameworks.services import FrameworkRefused, load_shipped
+from fazhi.orgs.models import Role
+from fazhi.orgs.services import add_user, random_password
+
+
+class Command(BaseCommand):
+    help = "创建或升级数据库，载入随附的评分表，创建管理员（可重复执行）"
+
+    def handle(self, *args, **opts):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
+        try:
+            for framework, created in load_shipped(settings.FAZHI_FRAMEWORKS_DIR):
+                state = "已载入" if created else "已是最新"
+                self.stdout.write(f"评分表 {framework.code} 第 {framework.version} 版：{state}")
+                for w in framework.warnings if created else []:
+                    self.stdout.write(f"  提示：{w}")
+        except FrameworkRefused as exc:
+            raise CommandError("\n".join(exc.errors)) from None
+        if not get_user_model().objects.filter(role=Role.ADMIN).exists():
+            password = random_password()
+            add_user("admin", password, Role.ADMIN, None, "系统管理员")
+            self.stdout.write(f"已创建管理员 admin，初始密码（只显示这一次）：{password}")

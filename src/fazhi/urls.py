@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("fazhi.api.urls")),
+    path("", include("fazhi.web.urls")),
+]
+
+handler400 = "fazhi.web.views.bad_request"
+handler403 = "fazhi.web.views.forbidden"
+handler404 = "fazhi.web.views.not_found"
+handler500 = "fazhi.web.views.server_error"

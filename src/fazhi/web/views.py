@@ -1,0 +1,224 @@
+"""Pages. Thin: services write, selectors read, templates show."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from fazhi.assessments import evidence as evidence_store
+from fazhi.assessments import selectors, services
+from fazhi.assessments.exports import write_xlsx, xlsx_filename
+from fazhi.assessments.models import Evidence
+from fazhi.audit.services import record
+from fazhi.core import framework as fw
+from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.filetypes import safe_display_name
+from fazhi.frameworks.models import Framework
+from fazhi.frameworks.services import tree
+from fazhi.orgs.access import can_edit_assessment, can_review_assessment
+from fazhi.orgs.models import Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def home(request):
+    assessments = list(selectors.assessments_for(request.user))
+    cards = [(a, selectors.totals_of(a)) for a in assessments]
+    can_create = request.user.role == Role.OFFICE and request.user.org and request.user.org.kind == "zone"
+    return render(
+        request,
+        "web/home.html",
+        {
+            "cards": cards,
+            "can_create": can_create,
+            "frameworks": Framework.objects.all() if can_create else [],
+            "this_year": date.today().year,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_create(request):
+    try:
+        a = services.create_assessment(
+            request.user, request.user.org.code if request.user.org else "", request.POST.get("framework", ""), None, request.POST.get("year")
+        )
+    except (RuleError, ConflictError) as exc:
+        messages.error(request, exc.message)
+        return redirect("web:home")
+    return redirect("web:assessment", assessment_id=a.pk)
+
+
+def _rows(assessment, results):
+    """Table rows: (depth, indicator, result) in order; groups have no result."""
+    return [(depth, ind, results.get(ind.code)) for depth, ind in fw.walk(tree(assessment.framework))]
+
+
+def _page_context(request, assessment, results=None, totals=None):
+    results = results if results is not None else selectors.results_of(assessment, with_evidence=True)
+    return {
+        "a": assessment,
+        "rows": _rows(assessment, results),
+        "totals": totals or selectors.totals_of(assessment, results),
+        "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
+        "can_review": assessment.status == "submitted" and can_review_assessment(request.user, assessment),
+        "max_upload_mb": evidence_store_limit_mb(),
+    }
+
+
+def evidence_store_limit_mb() -> str:
+    from django.conf import settings
+
+    return f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}"
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    return render(request, "web/assessment.html", _page_context(request, assessment))
+
+
+def _row_response(request, assessment, code, *, error=None, status=200, values=None):
+    """The item's row (and, out of band, the totals) after a change or a refusal."""
+    results = selectors.results_of(assessment, with_evidence=True)
+    ind = selectors.items_by_code(assessment)[code]
+    ctx = _page_context(request, assessment, results)
+    ctx.update({"depth": 2, "ind": ind, "r": results[code], "error": error, "values": values or {}, "oob_totals": True})
+    return render(request, "web/_item_row.html", ctx, status=status)
+
+
+@login_required
+@require_POST
+def result_update(request, assessment_id, code):
+    data = {k: v for k, v in request.POST.items() if k in {"self_score", "cases", "points", "reason", "note", "version"}}
+    if "raised" in request.POST or "veto" in request.POST:
+        data["raised"] = request.POST.get("raised") == "on"
+    try:
+        services.update_result(request.user, assessment_id, code, data)
+    except RuleError as exc:
+        return _fail(request, assessment_id, code, exc, 422, data)
+    except ConflictError as exc:
+        return _fail(request, assessment_id, code, exc, 409, data)
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if _is_htmx(request):
+        return _row_response(request, assessment, code)
+    messages.success(request, f"第 {code} 项已保存")
+    return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+def _fail(request, assessment_id, code, exc, status, values):
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if _is_htmx(request):
+        return _row_response(request, assessment, code, error=exc, status=status, values=values)
+    messages.error(request, f"第 {code} 项未保存：{exc.message}")
+    return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+@login_required
+@require_POST
+def evidence_upload(request, assessment_id, code):
+    try:
+        services.add_evidence(request.user, assessment_id, code, request.FILES.get("file"))
+    except (RuleError, ConflictError) as exc:
+        return _fail(request, assessment_id, code, exc, 422 if isinstance(exc, RuleError) else 409, {})
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if _is_htmx(request):
+        return _row_response(request, assessment, code)
+    messages.success(request, f"第 {code} 项佐证材料已上传")
+    return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+@login_required
+@require_POST
+def evidence_remove(request, assessment_id, evidence_id):
+    item = Evidence.objects.filter(pk=evidence_id, result__assessment_id=assessment_id).select_related("result__indicator").first()
+    code = item.result.indicator.code if item else None
+    try:
+        services.remove_evidence(request.user, assessment_id, evidence_id)
+    except ConflictError as exc:
+        return _fail(request, assessment_id, code, exc, 409, {})
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if _is_htmx(request):
+        return _row_response(request, assessment, code)
+    messages.success(request, "佐证材料已删除")
+    return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+@login_required
+def evidence_download(request, assessment_id, evidence_id):
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    item = Evidence.objects.filter(pk=evidence_id, result__assessment=assessment).select_related("blob").first()
+    if item is None:
+        raise Http404("佐证材料不存在")
+    record(request.user, "evidence.download", item, after={"name": item.name, "sm3": item.blob_id})
+    response = FileResponse(evidence_store.open_blob(item.blob), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, safe_display_name(item.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+TRANSITIONS = {"submit": services.submit, "accept": services.accept}
+
+
+@login_required
+@require_POST
+def assessment_transition(request, assessment_id, transition):
+    try:
+        if transition == "return":
+            services.return_assessment(request.user, assessment_id, request.POST.get("reason", ""))
+        elif transition in TRANSITIONS:
+            TRANSITIONS[transition](request.user, assessment_id)
+        else:
+            raise Http404()
+    except (RuleError, ConflictError) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, {"submit": "自评已提交", "accept": "自评已通过", "return": "自评已退回"}[transition])
+    return redirect("web:assessment", assessment_id=assessment_id)
+
+
+@login_required
+def assessment_export(request, assessment_id):
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    buffer = io.BytesIO()
+    write_xlsx(assessment, buffer)
+    record(request.user, "assessment.export", assessment, after={"format": "xlsx"})
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, xlsx_filename(assessment))
+    return response
+
+
+def _error(request, status, title, text):
+    return render(request, "web/error.html", {"title": title, "text": text}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "请求有误", "请求的格式不正确，请返回上一页重试。")
+
+
+def forbidden(request, exception=None):
+    text = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else "你没有执行该操作的权限。"
+    return _error(request, 403, "无权访问", text)
+
+
+def not_found(request, exception=None):
+    return _error(request, 404, "页面不存在", "你要找的页面不存在，或者你无权查看。")
+
+
+def server_error(request):
+    return _error(request, 500, "系统出错", "系统出现错误，已记录。请稍后重试，或联系系统管理员。")

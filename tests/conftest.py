@@ -1,0 +1,118 @@
+"""Shared fixtures: the seed's table, the demo organisations, users of every role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_FRAMEWORK = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
+PASSWORD = "Fz-test-Passw0rd!"
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(tmp_path, settings):
+    """Each test keeps its evidence files in its own folder on disk; passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    location = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}},
+    }
+    return location
+
+
+@pytest.fixture
+def framework(db):
+    from fazhi.frameworks.services import load_file
+
+    return load_file(SEED_FRAMEWORK)[0]
+
+
+@pytest.fixture
+def orgs(db):
+    from fazhi.orgs.services import add_org
+
+    made = {}
+    for code, name, kind, parent in [
+        ("sc", "四川省科学技术厅", "province", None),
+        ("sc-zy", "资阳市科学技术局", "city", "sc"),
+        ("sc-cd", "成都市科学技术局", "city", "sc"),
+        ("zy-gxq", "资阳高新区", "zone", "sc-zy"),
+        ("zy-gxq-kjj", "科技经济局", "department", "zy-gxq"),
+        ("zy-gxq-sfj", "司法分局", "department", "zy-gxq"),
+        ("cd-gxq", "成都高新区", "zone", "sc-cd"),
+    ]:
+        made[code] = add_org(code, name, kind, parent)
+    return made
+
+
+@pytest.fixture
+def users(orgs):
+    from fazhi.orgs.services import add_user
+
+    spec = {
+        "office": ("office", "zy-gxq"),
+        "office2": ("office", "cd-gxq"),
+        "kjj": ("department", "zy-gxq-kjj"),
+        "leader": ("leader", "zy-gxq"),
+        "city": ("reviewer", "sc-zy"),
+        "city2": ("reviewer", "sc-cd"),
+        "province": ("reviewer", "sc"),
+        "admin": ("admin", None),
+    }
+    return {name: add_user(name, PASSWORD, role, org) for name, (role, org) in spec.items()}
+
+
+@pytest.fixture
+def assessment(framework, users):
+    from fazhi.assessments.services import create_assessment
+
+    return create_assessment(users["office"], "zy-gxq", framework.code, None, 2025)
+
+
+def token_for(username: str) -> str:
+    from fazhi.orgs.models import ApiToken, User
+
+    return ApiToken.issue(User.objects.get(username=username))
+
+
+class Api:
+    """The test client speaking JSON with a bearer token."""
+
+    def __init__(self, username: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token_for(username)}"} if username else {}
+
+    def _call(self, method, path, data=None):
+        kwargs = {"content_type": "application/json", "headers": self.headers}
+        if data is not None:
+            kwargs["data"] = data
+        return getattr(self.client, method)(f"/api/v1{path}", **kwargs)
+
+    def get(self, path):
+        return self._call("get", path)
+
+    def post(self, path, data=None):
+        return self._call("post", path, data if data is not None else {})
+
+    def put(self, path, data):
+        return self._call("put", path, data)
+
+
+@pytest.fixture
+def api(users):
+    return Api
+
+
+@pytest.fixture
+def login(users):
+    def _login(username: str) -> Client:
+        c = Client()
+        assert c.login(username=username, password=PASSWORD)
+        return c
+
+    return _login
