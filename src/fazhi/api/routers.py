@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from fazhi.assessments import selectors, services
+from fazhi.assessments.exports import xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
@@ -122,6 +123,13 @@ def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     result, totals = services.update_result(request.user, assessment_id, code, payload.model_dump(exclude_unset=True))
     ind = selectors.items_by_code(result.assessment)[code]
     return {"result": result_dict(result.assessment, ind, result), "version": result.version, "totals": totals_dict(totals)}
+
+
+@assessments_router.get("/{int:assessment_id}/export.xlsx")
+def export_xlsx(request, assessment_id: int):
+    """The 自查评分表 in the paper layout."""
+    a = selectors.get_assessment(request.user, assessment_id)
+    return xlsx_response(request.user, a)
 
 
 @assessments_router.post("/{int:assessment_id}/submit")

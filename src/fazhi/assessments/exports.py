@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from fazhi.audit.services import record
 
 from fazhi.frameworks.services import tree
 from fazhi.reports.scoring_xlsx import ResultRow, write_scoring_xlsx
@@ -38,5 +44,15 @@ def write_xlsx(assessment, out) -> None:
     )
 
 
-def xlsx_filename(assessment) -> str:
-    return f"{assessment.zone.name}{assessment.year}年度自查评分表.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(user, assessment) -> HttpResponse:
+    """The export as a download, audited (pages and the API share it)."""
+    buffer = io.BytesIO()
+    write_xlsx(assessment, buffer)
+    record(user, "assessment.export", assessment, after={"format": "xlsx"})
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{assessment.zone.name}{assessment.year}年度自查评分表.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.assessments import evidence as evidence_store
 from fazhi.assessments import selectors, services
-from fazhi.assessments.exports import write_xlsx, xlsx_filename
+from fazhi.assessments.exports import xlsx_response
 from fazhi.assessments.models import Evidence
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
@@ -26,9 +25,6 @@ from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment
 from fazhi.orgs.models import Role
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -194,13 +190,7 @@ def assessment_transition(request, assessment_id, transition):
 
 @login_required
 def assessment_export(request, assessment_id):
-    assessment = selectors.get_assessment(request.user, assessment_id)
-    buffer = io.BytesIO()
-    write_xlsx(assessment, buffer)
-    record(request.user, "assessment.export", assessment, after={"format": "xlsx"})
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, xlsx_filename(assessment))
-    return response
+    return xlsx_response(request.user, selectors.get_assessment(request.user, assessment_id))
 
 
 def _error(request, status, title, text):
