@@ -105,10 +105,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fazhi.orgs.passwords.PolicyValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {"NAME": "fazhi.orgs.passwords.CommonValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
