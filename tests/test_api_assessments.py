@@ -259,3 +259,31 @@ def test_query_counts_do_not_grow(assessment, api):
     assert len(one) == len(hundred)
     assert len(statements(create)) <= 10, statements(create)
     assert Decimal(body["totals"]["scored"]) == 3
+
+
+def test_openapi_schema_is_served_and_lists_the_routes(client, db):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    for p in ("/api/v1/auth/token", "/api/v1/frameworks", "/api/v1/assessments", "/api/v1/assessments/{assessment_id}/results/{code}",
+              "/api/v1/assessments/{assessment_id}/submit", "/api/v1/assessments/{assessment_id}/return", "/api/v1/assessments/{assessment_id}/accept"):
+        assert p in paths, p
+
+
+def test_every_route_but_token_needs_authentication(assessment, api):
+    anon = api(None)
+    for method, path in [("get", "/frameworks"), ("get", "/frameworks/x"), ("get", "/assessments"), ("post", "/assessments"),
+                         ("get", url(assessment)), ("get", url(assessment) + "/totals"), ("put", url(assessment, "1")),
+                         ("post", url(assessment) + "/submit"), ("post", url(assessment) + "/return"),
+                         ("post", url(assessment) + "/accept"), ("get", url(assessment) + "/export.xlsx")]:
+        r = anon.put(path, {}) if method == "put" else getattr(anon, method)(path)
+        assert r.status_code == 401, (method, path)
+        assert r.json()["detail"].startswith("未登录")
+
+
+def test_totals_endpoint(assessment, api):
+    client = api("office")
+    client.put(url(assessment, "1"), {"version": 1, "self_score": 5})
+    client.put(url(assessment, "18"), {"version": 1, "cases": 1})
+    t = client.get(url(assessment) + "/totals").json()
+    assert (t["scored"], t["deduction"], t["final"]) == ("5", "5", "0")

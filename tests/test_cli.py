@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,8 @@ def test_real_command_init_is_idempotent_and_validates(tmp_path):
     second = run("init", data_dir=tmp_path)
     assert second.returncode == 0 and "已创建管理员" not in second.stdout and "已是最新" in second.stdout
     assert (tmp_path / "fazhi.sqlite3").exists() and (tmp_path / "secret_key").exists()
+    with sqlite3.connect(tmp_path / "fazhi.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     bad = tmp_path / "bad.yaml"
     bad.write_text("code: x\ntitle: t\nversion: 1\nindicators:\n  - code: '1'\n    title: a\n    kind: weird\n", encoding="utf-8")
     r = run("framework", "validate", str(bad), data_dir=tmp_path)

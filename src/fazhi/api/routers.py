@@ -118,6 +118,12 @@ def get_assessment(request, assessment_id: int):
     return _detail(selectors.get_assessment(request.user, assessment_id))
 
 
+@assessments_router.get("/{int:assessment_id}/totals")
+def get_totals(request, assessment_id: int):
+    """Just the totals: per group, scored, bonus, deduction, final, disqualified."""
+    return totals_dict(selectors.totals_of(selectors.get_assessment(request.user, assessment_id)))
+
+
 @assessments_router.put("/{int:assessment_id}/results/{code}")
 def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     result, totals = services.update_result(request.user, assessment_id, code, payload.model_dump(exclude_unset=True))
