@@ -1,7 +1,9 @@
 from django.urls import include, path
 
+from fazhi.api.main import api
+
 urlpatterns = [
-    path("api/v1/", include("fazhi.api.urls")),
+    path("api/v1/", api.urls),
     path("", include("fazhi.web.urls")),
 ]
 

@@ -17,4 +17,3 @@ api.add_router("/auth", auth_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/assessments", assessments_router)
 
-urlpatterns = api.urls[0]
