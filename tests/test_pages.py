@@ -241,3 +241,19 @@ def test_chinese_error_pages(client, settings, users):
     settings.DEBUG = False
     r = client.get("/no-such-page/")
     assert r.status_code == 404 and "页面不存在" in r.content.decode()
+
+
+def test_home_queries_do_not_grow_with_assessments(login, framework, users):
+    from fazhi.assessments.services import create_assessment
+
+    c = login("province")
+    create_assessment(users["office"], "zy-gxq", framework.code, None, 2020)
+    with CaptureQueriesContext(connection) as one:
+        c.get("/")
+    for year in range(2021, 2026):
+        create_assessment(users["office"], "zy-gxq", framework.code, None, year)
+        create_assessment(users["office2"], "cd-gxq", framework.code, None, year)
+    with CaptureQueriesContext(connection) as many:
+        html = c.get("/").content.decode()
+    assert html.count("年度自评</a>") == 11
+    assert len(one) == len(many)

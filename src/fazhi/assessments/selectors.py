@@ -46,5 +46,16 @@ def totals_of(assessment: Assessment, results: dict[str, Result] | None = None) 
     return compute_totals(tree(assessment.framework), {c: result_input(r) for c, r in results.items()})
 
 
+def totals_for_many(assessments: list[Assessment]) -> list[tuple[Assessment, Totals]]:
+    """Totals of many assessments from one query over their results (a list page)."""
+    by_assessment: dict[int, dict[str, ResultInput]] = {a.pk: {} for a in assessments}
+    rows = Result.objects.filter(assessment__in=assessments).values_list(
+        "assessment_id", "indicator__code", "self_score", "cases", "raised", "points"
+    )
+    for aid, code, score, cases, raised, points in rows:
+        by_assessment[aid][code] = ResultInput(self_score=score, cases=cases, raised=raised, points=points)
+    return [(a, compute_totals(tree(a.framework), by_assessment[a.pk])) for a in assessments]
+
+
 def items_by_code(assessment: Assessment) -> dict[str, fw.Indicator]:
     return {i.code: i for i in fw.items(tree(assessment.framework))}

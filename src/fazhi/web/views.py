@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,8 +33,7 @@ def _is_htmx(request) -> bool:
 
 @login_required
 def home(request):
-    assessments = list(selectors.assessments_for(request.user))
-    cards = [(a, selectors.totals_of(a)) for a in assessments]
+    cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
     can_create = request.user.role == Role.OFFICE and request.user.org and request.user.org.kind == "zone"
     return render(
         request,
@@ -73,14 +73,8 @@ def _page_context(request, assessment, results=None, totals=None):
         "totals": totals or selectors.totals_of(assessment, results),
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted" and can_review_assessment(request.user, assessment),
-        "max_upload_mb": evidence_store_limit_mb(),
+        "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
     }
-
-
-def evidence_store_limit_mb() -> str:
-    from django.conf import settings
-
-    return f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}"
 
 
 @login_required
