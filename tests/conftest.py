@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]

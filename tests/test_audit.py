@@ -10,8 +10,7 @@ from django.db import DatabaseError, connection, transaction
 
 from fazhi.audit.models import AuditEntry
 from fazhi.audit.services import verify
-
-from conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

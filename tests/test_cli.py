@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from conftest import SEED_FRAMEWORK
+from tests.conftest import SEED_FRAMEWORK
 
 pytestmark = pytest.mark.django_db
 FAZHI = str(Path(sys.executable).with_name("fazhi"))

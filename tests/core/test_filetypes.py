@@ -6,7 +6,8 @@ import zipfile
 import zlib
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fazhi.core import filetypes
 from fazhi.core.errors import RuleError

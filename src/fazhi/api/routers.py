@@ -16,7 +16,7 @@ from fazhi.audit.services import record
 from fazhi.core import framework as fw
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict
-from fazhi.frameworks.services import tree
+from fazhi.frameworks.services import find, tree
 from fazhi.orgs.models import ApiToken
 
 auth_router = Router(tags=["auth"])
@@ -61,8 +61,7 @@ def list_frameworks(request):
 
 @frameworks_router.get("/{code}")
 def framework_detail(request, code: str, version: int | None = None):
-    qs = Framework.objects.filter(code=code)
-    f = (qs.filter(version=version) if version else qs.order_by("-version")).first()
+    f = find(code, version)
     if f is None:
         raise Http404("评分表不存在")
     return {**framework_summary(f), "indicators": [indicator_to_dict(i) for i in tree(f)]}

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from fazhi.audit.services import record
-
 from fazhi.frameworks.services import tree
 from fazhi.reports.scoring_xlsx import ResultRow, write_scoring_xlsx
 

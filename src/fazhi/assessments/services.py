@@ -13,8 +13,7 @@ from fazhi.core import framework as fw
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.scoring import Totals, parse_cases, parse_points, parse_self_score
-from fazhi.frameworks.models import Framework
-from fazhi.frameworks.services import indicator_ids
+from fazhi.frameworks.services import find, indicator_ids
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
 
@@ -61,8 +60,7 @@ def create_assessment(user, zone_code: str, framework_code: str, version: int | 
         raise Http404("园区不存在或无权访问")
     if user.role != Role.OFFICE:
         raise PermissionDenied("只有创建办可以创建自评")
-    frameworks = Framework.objects.filter(code=framework_code)
-    framework = (frameworks.filter(version=version) if version else frameworks.order_by("-version")).first()
+    framework = find(framework_code, version)
     if framework is None:
         raise RuleError("framework", f"评分表 {framework_code}{'' if not version else f' 第 {version} 版'}不存在")
     try:

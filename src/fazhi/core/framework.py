@@ -58,3 +58,11 @@ def items(indicators) -> list[Indicator]:
 def scored_max(indicators) -> Decimal:
     """The most the scored items can give: the table's real total."""
     return sum((i.max_points or Decimal(0) for i in items(indicators) if i.kind == SCORED), Decimal(0))
+
+
+def top_group_of(indicators, code: str) -> Indicator | None:
+    """The level-1 group an item sits in (its totals and progress are kept per top group)."""
+    for top in indicators:
+        if top.is_group and any(ind.code == code for _, ind in walk(top.children)):
+            return top
+    return None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
 from .errors import RuleError
-from .framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
+from .framework import BONUS, SCORED, VETO, Indicator
 
 ZERO = Decimal(0)
+_INT_RE = re.compile(r"^-?[0-9]+$")
 MAX_CASES = 999
 
 
@@ -176,7 +178,7 @@ def parse_cases(value) -> int:
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
-        if not value.lstrip("-").isdigit():
+        if not _INT_RE.match(value):  # str.isdigit() also accepts "①" and "²"
             raise RuleError("cases", "起数必须是整数")
         value = int(value)
     if not isinstance(value, int):

@@ -20,7 +20,17 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from fazhi.core.framework import BONUS, DEDUCTION, GROUP, KIND_LABELS, SCORED, VETO, Indicator, scored_max, walk
+from fazhi.core.framework import (
+    BONUS,
+    DEDUCTION,
+    GROUP,
+    KIND_LABELS,
+    SCORED,
+    VETO,
+    Indicator,
+    scored_max,
+    walk,
+)
 
 TOP_KEYS = ("code", "title", "issuer", "source", "version", "declared_total", "grades", "indicators")
 INDICATOR_KEYS = (

@@ -83,6 +83,12 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
     return framework, True
 
 
+def find(code: str, version: int | None = None) -> Framework | None:
+    """A framework by code: the given version, or the newest."""
+    qs = Framework.objects.filter(code=code)
+    return (qs.filter(version=version) if version else qs.order_by("-version")).first()
+
+
 def load_shipped(directory: Path, actor=None) -> list[tuple[Framework, bool]]:
     return [load_file(p, actor) for p in sorted(Path(directory).glob("*.yaml"))]
 

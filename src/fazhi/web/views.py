@@ -27,6 +27,7 @@ from fazhi.frameworks.services import tree
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment
 from fazhi.orgs.models import Role
 
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -88,7 +89,8 @@ def _row_response(request, assessment, code, *, error=None, status=200, values=N
     results = selectors.results_of(assessment, with_evidence=True)
     ind = selectors.items_by_code(assessment)[code]
     ctx = _page_context(request, assessment, results)
-    ctx.update({"depth": 2, "ind": ind, "r": results[code], "error": error, "values": values or {}, "oob_totals": True})
+    group = fw.top_group_of(tree(assessment.framework), code)
+    ctx.update({"ind": ind, "r": results[code], "group": group, "error": error, "values": values or {}, "oob_totals": True})
     return render(request, "web/_item_row.html", ctx, status=status)
 
 

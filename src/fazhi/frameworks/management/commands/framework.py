@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict, parse_file
-from fazhi.frameworks.services import FrameworkRefused, load_file, tree
+from fazhi.frameworks.services import FrameworkRefused, find, load_file, tree
 
 
 class Command(BaseCommand):
@@ -46,8 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"评分表 {framework.code} 第 {framework.version} 版：{state}")
 
     def do_show(self, code, version=None, json=False, **_):
-        qs = Framework.objects.filter(code=code)
-        f = (qs.filter(version=version) if version else qs.order_by("-version")).first()
+        f = find(code, version)
         if f is None:
             raise CommandError(f"评分表 {code}{f' 第 {version} 版' if version else ''} 不存在")
         data = {

@@ -1,0 +1,266 @@
+"""The SM3 hash chain of the audit log: an intact chain verifies, every tampering is found
+at the first entry that no longer fits."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from fazhi.core.chain import GENESIS, canonical, first_break, link, sm3_hex
+
+PROPS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+CONTENT = "内容与哈希不符（记录被改动）"
+PREV = "前一条哈希不符（记录被删除、插入或改动）"
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir():
+    """Shadows tests/conftest.py's autouse fixture, which needs pytest-django's `settings`:
+    these tests are pure and also run with `-p no:django`."""
+
+
+def build(field_lists, ids=None):
+    """Entries (id, prev_hash, hash, fields) as the audit log stores them."""
+    ids = list(ids) if ids is not None else [10 * (n + 1) for n in range(len(field_lists))]  # gaps leave room to insert
+    entries, prev = [], GENESIS
+    for entry_id, fields in zip(ids, field_lists):
+        h = link(prev, fields)
+        entries.append((entry_id, prev, h, list(fields)))
+        prev = h
+    return entries
+
+
+def audit_like(n):
+    """Field lists shaped like AuditEntry.chain_fields()."""
+    return [
+        [
+            f"2025-03-{n % 28 + 1:02d}T08:00:00.{n:06d}+00:00",
+            n % 3 or None,
+            "office" if n % 2 else "",
+            "result.update",
+            "assessments.resultrow",
+            str(100 + n),
+            "" if n == 0 else '{"self_score":"4.5"}',
+            '{"self_score":"5"}',
+            "127.0.0.1",
+        ]
+        for n in range(n)
+    ]
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def test_sm3_known_answer():
+    # GB/T 32905-2016, example 1
+    assert sm3_hex(b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert len(GENESIS) == 64 and set(GENESIS) == {"0"}
+
+
+def test_link_is_sm3_of_prev_and_canonical_content():
+    fields = ["2025-01-01T00:00:00.000000+00:00", 3, "张三", "登录", None]
+    h = link(GENESIS, fields)
+    assert h == hashlib.new("sm3", GENESIS.encode() + canonical(fields)).hexdigest()
+    assert len(h) == 64 and int(h, 16) >= 0
+    assert canonical(fields) == '["2025-01-01T00:00:00.000000+00:00",3,"张三","登录",null]'.encode()
+    assert link(GENESIS, fields) == link(GENESIS, tuple(fields))
+    assert link(GENESIS, fields) != link(h, fields)  # the previous hash is committed to
+
+
+def test_canonical_tells_types_and_boundaries_apart():
+    assert canonical([1]) != canonical(["1"]) != canonical([True])
+    assert canonical([""]) != canonical([None])
+    assert canonical(["a", "b"]) != canonical(["a,b"]) != canonical(["ab"])
+    assert canonical([{"b": 1, "a": 2}]) == canonical([{"a": 2, "b": 1}])  # keys in fixed order
+
+
+def test_empty_chain():
+    assert first_break([]) == (0, None, "")
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 40])
+def test_intact_chain(n):
+    assert first_break(build(audit_like(n))) == (n, None, "")
+
+
+def test_first_entry_must_start_from_genesis():
+    entries = build(audit_like(3))
+    entry_id, _, _, fields = entries[0]
+    forged_prev = "f" * 64
+    entries[0] = (entry_id, forged_prev, link(forged_prev, fields), fields)
+    assert first_break(entries) == (0, 10, PREV)
+
+
+@pytest.mark.parametrize("k", range(5))
+@pytest.mark.parametrize("pos", range(9))
+def test_changing_a_field_is_found_at_that_entry(k, pos):
+    entries = build(audit_like(5))
+    entry_id, prev, h, fields = entries[k]
+    changed = list(fields)
+    changed[pos] = "x" if changed[pos] != "x" else "y"
+    entries[k] = (entry_id, prev, h, changed)
+    assert first_break(entries) == (k, entry_id, CONTENT)
+
+
+def test_changing_the_stored_hash_or_prev_is_found():
+    base = build(audit_like(4))
+    entries = list(base)
+    i, p, h, f = entries[2]
+    entries[2] = (i, p, "0" * 64, f)
+    assert first_break(entries) == (2, 30, CONTENT)
+    entries = list(base)
+    entries[2] = (i, GENESIS, h, f)
+    assert first_break(entries) == (2, 30, PREV)
+
+
+def test_rehashing_the_changed_entry_is_found_at_the_next():
+    entries = build(audit_like(4))
+    i, p, _, f = entries[1]
+    f = [*f[:-1], "10.0.0.9"]
+    entries[1] = (i, p, link(p, f), f)
+    assert first_break(entries) == (2, 30, PREV)
+
+
+def test_swapping_two_entries_is_found_at_the_first_position():
+    entries = build(audit_like(6))
+    swapped = list(entries)
+    swapped[1], swapped[4] = swapped[4], swapped[1]
+    assert first_break(swapped) == (1, 50, PREV)
+    # the rows keep their ids, their contents are exchanged
+    swapped = list(entries)
+    a, b = entries[2], entries[3]
+    swapped[2], swapped[3] = (a[0], *b[1:]), (b[0], *a[1:])
+    assert first_break(swapped) == (2, 30, PREV)
+
+
+def test_deleting_entries_is_found_at_the_next_one():
+    entries = build(audit_like(5))
+    assert first_break(entries[:2] + entries[3:]) == (2, 40, PREV)
+    assert first_break(entries[1:]) == (0, 20, PREV)  # the first one
+
+
+def test_inserting_a_forged_entry():
+    entries = build(audit_like(4))
+    _, _, h1, _ = entries[0]
+    fields = ["2025-03-02T00:00:00.000000+00:00", None, "", "forged", "", "", "", "", ""]
+    # well forged (linked to its predecessor): it passes, the original that follows does not
+    good = (15, h1, link(h1, fields), fields)
+    assert first_break([entries[0], good, *entries[1:]]) == (2, 20, PREV)
+    # a wrong hash: found at the forged entry itself
+    assert first_break([entries[0], (15, h1, "a" * 64, fields), *entries[1:]]) == (1, 15, CONTENT)
+    # a wrong previous hash: found at the forged entry itself
+    assert first_break([entries[0], (15, GENESIS, link(GENESIS, fields), fields), *entries[1:]]) == (1, 15, PREV)
+
+
+def test_what_the_chain_alone_cannot_see():
+    """Limits of first_break by itself, kept visible: dropping the newest entries, or
+    rewriting every hash from the change onwards, yields a chain that verifies. Catching
+    those needs an anchor outside the table (a published last hash or count)."""
+    fl = audit_like(5)
+    entries = build(fl)
+    assert first_break(entries[:3]) == (3, None, "")
+    fl[2] = [*fl[2][:-1], "10.0.0.9"]
+    rewritten = build(fl)
+    assert first_break(rewritten) == (5, None, "")
+    assert rewritten[-1][2] != entries[-1][2]  # ...but the last hash differs from an anchor
+
+
+def test_stops_at_the_break_without_reading_further():
+    entries = build(audit_like(5))
+    i, p, h, f = entries[1]
+    entries[1] = (i, p, h, [*f, "extra"])
+
+    def rows():
+        yield from entries[:3]
+        raise AssertionError("read past the break")
+
+    assert first_break(rows()) == (1, 20, CONTENT)
+
+
+# --------------------------------------------------------------------------- properties
+
+scalars = st.one_of(
+    st.text(max_size=20),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.none(),
+    st.booleans(),
+)
+field_lists = st.lists(scalars, max_size=9)
+chains = st.lists(field_lists, min_size=1, max_size=12)
+
+
+@PROPS
+@given(chains)
+def test_any_intact_chain_verifies(fls):
+    entries = build(fls)
+    assert first_break(entries) == (len(fls), None, "")
+    assert first_break(iter(entries)) == (len(fls), None, "")
+
+
+@PROPS
+@given(chains, st.data())
+def test_any_field_change_is_found_at_its_entry(fls, data):
+    entries = build(fls)
+    k = data.draw(st.integers(0, len(entries) - 1), label="entry")
+    entry_id, prev, h, fields = entries[k]
+    changed = list(fields)
+    action = data.draw(st.sampled_from(["replace", "insert", "delete"] if changed else ["insert"]), label="action")
+    if action == "replace":
+        pos = data.draw(st.integers(0, len(changed) - 1), label="pos")
+        changed[pos] = data.draw(scalars, label="value")
+    elif action == "insert":
+        changed.insert(data.draw(st.integers(0, len(changed)), label="pos"), data.draw(scalars, label="value"))
+    else:
+        del changed[data.draw(st.integers(0, len(changed) - 1), label="pos")]
+    assume(canonical(changed) != canonical(fields))  # e.g. 1 -> 1 is no change
+    entries[k] = (entry_id, prev, h, changed)
+    assert first_break(entries) == (k, entry_id, CONTENT)
+
+
+@PROPS
+@given(chains.filter(lambda c: len(c) >= 2), st.data())
+def test_any_swap_is_found_at_the_first_swapped_position(fls, data):
+    entries = build(fls)
+    i = data.draw(st.integers(0, len(entries) - 2), label="i")
+    j = data.draw(st.integers(i + 1, len(entries) - 1), label="j")
+    entries[i], entries[j] = entries[j], entries[i]
+    assert first_break(entries) == (i, entries[i][0], PREV)
+
+
+@PROPS
+@given(chains.filter(lambda c: len(c) >= 3), st.data())
+def test_any_middle_deletion_is_found_at_the_next_entry(fls, data):
+    entries = build(fls)
+    k = data.draw(st.integers(1, len(entries) - 2), label="k")
+    following = entries[k + 1][0]
+    del entries[k]
+    assert first_break(entries) == (k, following, PREV)
+
+
+@PROPS
+@given(chains, st.data())
+def test_any_inserted_forgery_is_found(fls, data):
+    entries = build(fls)
+    k = data.draw(st.integers(0, len(entries) - 1), label="before entry")  # not at the end: that is an append
+    forged_fields = data.draw(field_lists, label="forged fields")
+    forged_id = entries[k][0] - 5
+    prev = entries[k - 1][2] if k else GENESIS
+    how = data.draw(st.sampled_from(["linked", "bad hash", "bad prev"]), label="how")
+    if how == "linked":
+        forged = (forged_id, prev, link(prev, forged_fields), forged_fields)
+        expected = (k + 1, entries[k][0], PREV)  # the forgery itself fits; its successor does not
+    elif how == "bad hash":
+        bad = data.draw(st.text("0123456789abcdef", min_size=64, max_size=64), label="hash")
+        assume(bad != link(prev, forged_fields))
+        forged = (forged_id, prev, bad, forged_fields)
+        expected = (k, forged_id, CONTENT)
+    else:
+        other = entries[k][2]  # any hash but the right previous one
+        forged = (forged_id, other, link(other, forged_fields), forged_fields)
+        expected = (k, forged_id, PREV)
+    entries.insert(k, forged)
+    assert first_break(entries) == expected
