@@ -17,12 +17,6 @@ CONTENT = "内容与哈希不符（记录被改动）"
 PREV = "前一条哈希不符（记录被删除、插入或改动）"
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir():
-    """Shadows tests/conftest.py's autouse fixture, which needs pytest-django's `settings`:
-    these tests are pure and also run with `-p no:django`."""
-
-
 def build(field_lists, ids=None):
     """Entries (id, prev_hash, hash, fields) as the audit log stores them."""
     ids = list(ids) if ids is not None else [10 * (n + 1) for n in range(len(field_lists))]  # gaps leave room to insert

@@ -15,7 +15,9 @@ def sm3_hex(data: bytes) -> str:
 
 def canonical(fields: Sequence) -> bytes:
     """One unambiguous byte string for an entry's content (a JSON array, fixed order)."""
-    return json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
+        "utf-8", "surrogatepass"  # a lone surrogate in user text must not stop the audit
+    )
 
 
 def link(prev_hash: str, fields: Sequence) -> str:

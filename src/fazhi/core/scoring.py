@@ -12,6 +12,8 @@ from .framework import BONUS, SCORED, VETO, Indicator
 
 ZERO = Decimal(0)
 _INT_RE = re.compile(r"^-?[0-9]+$")
+# ASCII decimal notation only: Decimal() would also take "4_5" and full-width digits.
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
 MAX_CASES = 999
 
 
@@ -137,13 +139,19 @@ def compute_totals(indicators, results: Mapping[str, ResultInput]) -> Totals:
 def _to_decimal(value, field_name: str, label: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise RuleError(field_name, f"{label}必须是数字")
-    try:
-        d = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise RuleError(field_name, f"{label}必须是数字") from None
+    if isinstance(value, Decimal):
+        d = value
+    else:
+        text = str(value).strip()
+        if not _NUMBER_RE.match(text):
+            raise RuleError(field_name, f"{label}必须是数字")
+        try:
+            d = Decimal(text)
+        except InvalidOperation:
+            raise RuleError(field_name, f"{label}必须是数字") from None
     if not d.is_finite():
         raise RuleError(field_name, f"{label}必须是数字")
-    return d
+    return d + 0  # "-0" becomes 0
 
 
 def _fmt(d: Decimal) -> str:
@@ -157,10 +165,10 @@ def parse_points(value, field_name: str, label: str, maximum: Decimal | None = N
         raise RuleError(field_name, f"{label}不能小于 0")
     if maximum is not None and d > maximum:
         raise RuleError(field_name, f"{label}不能超过分值 {_fmt(maximum)}")
-    if d.as_tuple().exponent < -2 and d != d.quantize(Decimal("0.01")):
-        raise RuleError(field_name, f"{label}最多保留 2 位小数")
-    if d >= Decimal("1000"):
+    if d >= Decimal("1000"):  # before quantize, which overflows on huge values
         raise RuleError(field_name, f"{label}不能超过 999.99")
+    if d != d.quantize(Decimal("0.01")):
+        raise RuleError(field_name, f"{label}最多保留 2 位小数")
     return d.quantize(Decimal("0.01"))
 
 
@@ -180,6 +188,8 @@ def parse_cases(value) -> int:
         value = value.strip()
         if not _INT_RE.match(value):  # str.isdigit() also accepts "①" and "²"
             raise RuleError("cases", "起数必须是整数")
+        if len(value.lstrip("-0")) > 6:  # int() refuses very long strings; no need to try
+            raise RuleError("cases", "起数不能小于 0" if value.startswith("-") else f"起数不能超过 {MAX_CASES}")
         value = int(value)
     if not isinstance(value, int):
         raise RuleError("cases", "起数必须是整数")
