@@ -11,7 +11,7 @@ from fazhi.audit.services import record
 from fazhi.core import framework as fw
 
 from .models import Framework, Indicator
-from .schema import ParsedFramework, parse_file
+from .schema import ParsedFramework, parse_file, parse_framework
 
 
 class FrameworkRefused(Exception):
@@ -22,12 +22,16 @@ class FrameworkRefused(Exception):
         self.errors = errors
 
 
-def load_file(path: str | Path, actor=None) -> tuple[Framework, bool]:
-    """Load a framework file. Returns (framework, created). Same content again: no change."""
+def load_file(path: str | Path, actor=None, name: str | None = None) -> tuple[Framework, bool]:
+    """Load a framework file. Returns (framework, created). Same content again: no change.
+    `name` is how messages (and the stored warnings) call the file; the path by default."""
     parsed = parse_file(path)
     if parsed.errors:
         raise FrameworkRefused(parsed.errors)
-    return load_parsed(parsed, Path(path).read_text(encoding="utf-8"), actor)
+    text = Path(path).read_text(encoding="utf-8")
+    if name:
+        parsed = parse_framework(text, name)
+    return load_parsed(parsed, text, actor)
 
 
 @transaction.atomic
@@ -90,7 +94,8 @@ def find(code: str, version: int | None = None) -> Framework | None:
 
 
 def load_shipped(directory: Path, actor=None) -> list[tuple[Framework, bool]]:
-    return [load_file(p, actor) for p in sorted(Path(directory).glob("*.yaml"))]
+    """The frameworks shipped in frameworks/; warnings name them as frameworks/FILE."""
+    return [load_file(p, actor, f"frameworks/{p.name}") for p in sorted(Path(directory).glob("*.yaml"))]
 
 
 def tree(framework: Framework) -> tuple[fw.Indicator, ...]:

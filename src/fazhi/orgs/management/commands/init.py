@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from fazhi.frameworks.services import FrameworkRefused, load_shipped
 from fazhi.orgs.models import Role
@@ -24,5 +25,8 @@ class Command(BaseCommand):
             raise CommandError("\n".join(exc.errors)) from None
         if not get_user_model().objects.filter(role=Role.ADMIN).exists():
             password = random_password()
-            add_user("admin", password, Role.ADMIN, None, "系统管理员")
-            self.stdout.write(f"已创建管理员 admin，初始密码（只显示这一次）：{password}")
+            # The password is shown once: if it cannot be shown, the account is not kept.
+            with transaction.atomic():
+                add_user("admin", password, Role.ADMIN, None, "系统管理员")
+                self.stdout.write(f"已创建管理员 admin，初始密码（只显示这一次）：{password}")
+                self.stdout.flush()
