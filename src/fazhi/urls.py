@@ -4,6 +4,7 @@ from fazhi.api.main import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("admin/calendar/", include("fazhi.workdays.urls")),
     path("", include("fazhi.web.urls")),
 ]
 

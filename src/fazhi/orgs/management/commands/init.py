@@ -7,6 +7,7 @@ from django.db import transaction
 from fazhi.frameworks.services import FrameworkRefused, load_shipped
 from fazhi.orgs.models import Role
 from fazhi.orgs.services import add_user, random_password
+from fazhi.workdays.services import import_years
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  提示：{w}")
         except FrameworkRefused as exc:
             raise CommandError("\n".join(exc.errors)) from None
+        self.stdout.write(f"节假日安排（chinesecalendar）：新导入 {len(import_years())} 个年度")
         if not get_user_model().objects.filter(role=Role.ADMIN).exists():
             password = random_password()
             # The password is shown once: if it cannot be shown, the account is not kept.
