@@ -33,6 +33,7 @@ import xlsxwriter
 
 from fazhi.core.framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
 from fazhi.core.scoring import ResultInput, Totals, case_amount, format_points, unit_of
+from fazhi.reports.xlsx import escape_cell_text
 
 __all__ = ["ResultRow", "escape_cell_text", "write_scoring_xlsx"]
 
@@ -52,16 +53,6 @@ class ResultRow:
 
 # A cell starting with one of these is read as a formula (or a DDE call) by
 # spreadsheet programs when the text is re-entered, pasted or saved as CSV.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell_text(s: str) -> str:
-    """Make a text safe to put in a cell: a leading = + - @ tab or CR gets a "'" first."""
-    if s.startswith(_FORMULA_STARTS):
-        return "'" + s
-    return s
-
-
 # ---------------------------------------------------------------------------
 # Layout constants
 
