@@ -115,3 +115,27 @@ def login(users):
         return c
 
     return _login
+
+
+SEED_PLAN = ROOT / "plans" / "zy-gxq-sti-law-2020.yaml"
+
+
+@pytest.fixture
+def workcalendar(db):
+    """The State Council's holiday arrangements for 2024–2026, from chinesecalendar."""
+    from fazhi.workdays.services import import_years
+
+    import_years([2024, 2025, 2026])
+
+
+@pytest.fixture
+def plan(framework, users, workcalendar):
+    """The seed's plan, instantiated for 资阳高新区 with a report due every month by the 25th."""
+    from fazhi.workplan.services import create_plan, load_template
+
+    load_template(SEED_PLAN)
+    return create_plan(users["office"], "zy-gxq", "zy-gxq-sti-law-2020", 2025, report_day=25)
+
+
+def task_of(plan, number):
+    return plan.tasks.get(number=number)

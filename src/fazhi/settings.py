@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "fazhi.frameworks",
     "fazhi.assessments",
     "fazhi.audit",
+    "fazhi.workplan",
+    "fazhi.workdays",
     "fazhi.web",
 ]
 
@@ -148,6 +150,7 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 (DATA_DIR / "tmp").mkdir(exist_ok=True)
 
 FAZHI_FRAMEWORKS_DIR = Path(os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks"))
+FAZHI_PLANS_DIR = Path(os.environ.get("FAZHI_PLANS_DIR", BASE_DIR.parent.parent / "plans"))
 FAZHI_TOKEN_TTL_HOURS = int(os.environ.get("FAZHI_TOKEN_TTL_HOURS", "12"))
 
 LOGGING = {
@@ -158,3 +161,12 @@ LOGGING = {
 }
 
 AUTHENTICATION_BACKENDS = ["fazhi.orgs.backends.OrgModelBackend"]
+
+# E-mail reminders go out only when an SMTP server is configured; in-app ones always.
+EMAIL_HOST = os.environ.get("FAZHI_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("FAZHI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FAZHI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FAZHI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _bool("FAZHI_SMTP_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_MAIL_FROM", "fazhi@localhost")

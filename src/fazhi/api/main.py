@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth
 from .routers import assessments_router, auth_router, frameworks_router
+from .workplan import router as workplan_router
 
 api = NinjaAPI(
     title="Fazhi API",
@@ -17,3 +18,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/assessments", assessments_router)
 
+api.add_router("", workplan_router)

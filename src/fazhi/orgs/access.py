@@ -53,3 +53,22 @@ def can_edit_assessment(user, assessment) -> bool:
 def can_review_assessment(user, assessment) -> bool:
     """City bureau / province department above the zone return or accept it."""
     return user.role == Role.REVIEWER and in_scope(user, assessment.zone) and user.org_id != assessment.zone_id
+
+
+def zone_data_q(user, zone_field: str, own_fields: tuple[str, ...]) -> Q:
+    """Scope over data that belongs to a zone and is owned by departments in it.
+
+    Office, leader and reviewer see the zone's data (org and below); a department user
+    sees the rows whose `own_fields` (e.g. lead org, support orgs) name its org.
+    """
+    scope = ROLE_SCOPE.get(getattr(user, "role", None), SCOPE_NONE)
+    if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
+        return Q(pk__in=[])
+    if scope == SCOPE_SUBTREE:
+        return Q(**{f"{zone_field}__path__startswith": user.org.path})
+    if scope == SCOPE_OWN:
+        q = Q(pk__in=[])
+        for f in own_fields:
+            q |= Q(**{f: user.org_id})
+        return q
+    return Q(pk__in=[])

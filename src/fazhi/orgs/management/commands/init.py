@@ -8,10 +8,11 @@ from fazhi.frameworks.services import FrameworkRefused, load_shipped
 from fazhi.orgs.models import Role
 from fazhi.orgs.services import add_user, random_password
 from fazhi.workdays.services import import_years
+from fazhi.workplan.services import TemplateRefused, load_template
 
 
 class Command(BaseCommand):
-    help = "创建或升级数据库，载入随附的评分表，创建管理员（可重复执行）"
+    help = "创建或升级数据库，载入随附的评分表、节假日安排和工作方案模板，创建管理员（可重复执行）"
 
     def handle(self, *args, **opts):
         call_command("migrate", interactive=False, verbosity=0)
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         except FrameworkRefused as exc:
             raise CommandError("\n".join(exc.errors)) from None
         self.stdout.write(f"节假日安排（chinesecalendar）：新导入 {len(import_years())} 个年度")
+        try:
+            for path in sorted(settings.FAZHI_PLANS_DIR.glob("*.yaml")):
+                template, created = load_template(path)
+                self.stdout.write(f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '已是最新'}")
+        except TemplateRefused as exc:
+            raise CommandError("\n".join(exc.errors)) from None
         if not get_user_model().objects.filter(role=Role.ADMIN).exists():
             password = random_password()
             # The password is shown once: if it cannot be shown, the account is not kept.

@@ -1,0 +1,28 @@
+import time
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fazhi.workplan.supervision import tick
+
+
+class Command(BaseCommand):
+    help = "重新计算红黄绿灯并发送到期的催办提醒（可重复执行，适合由 cron 每几分钟调用）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="按该日期计算（YYYY-MM-DD），用于回放和测试")
+        parser.add_argument("--plan", type=int, help="只处理该工作方案")
+
+    def handle(self, *args, today=None, plan=None, **opts):
+        try:
+            day = date.fromisoformat(today) if today else None
+        except ValueError:
+            raise CommandError("--today 格式应为 YYYY-MM-DD") from None
+        started = time.perf_counter()
+        result = tick(day, plan)
+        elapsed = (time.perf_counter() - started) * 1000
+        c = result.lights
+        self.stdout.write(
+            f"已处理 {result.plans} 个工作方案、{result.tasks} 项任务：红灯 {c['red']}，黄灯 {c['yellow']}，"
+            f"绿灯 {c['green']}，已办结 {c['done']}；新发提醒 {result.reminders} 条；用时 {elapsed:.0f} ms"
+        )

@@ -1,0 +1,462 @@
+"""Use cases of the work plan: one transaction each, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import Http404
+from django.utils import timezone
+
+from fazhi.assessments import evidence as evidence_store
+from fazhi.audit.services import record
+from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.filetypes import safe_display_name
+from fazhi.core.plan import TemplateTask
+from fazhi.frameworks.models import Framework
+from fazhi.frameworks.models import Indicator as IndicatorRow
+from fazhi.frameworks.services import find as find_framework
+from fazhi.orgs.access import in_scope
+from fazhi.orgs.models import Org, Role
+
+from .models import Extension, Notice, Plan, PlanTemplate, ProgressReport, ReportEvidence, Task
+from .schema import ParsedPlan, parse_plan_file
+from .selectors import get_plan, get_task, notices_for, tasks_for
+from .supervision import notify_org
+
+MAX_TEXT = 4000
+
+
+class TemplateRefused(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+# ---------------------------------------------------------------- small validators
+
+def parse_date(value, field: str, label: str, required: bool = True) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise RuleError(field, f"请填写{label}")
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise RuleError(field, f"{label}格式应为 YYYY-MM-DD") from None
+
+
+def text(value, field: str, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise RuleError(field, f"{label}必须是文字")
+    value = value.replace("\x00", "").strip()
+    if required and not value:
+        raise RuleError(field, f"请填写{label}")
+    if len(value) > limit:
+        raise RuleError(field, f"{label}不能超过 {limit} 字（当前 {len(value)} 字）")
+    return value
+
+
+def int_in(value, field: str, label: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool):
+        raise RuleError(field, f"{label}必须是整数")
+    try:
+        n = int(str(value).strip()) if isinstance(value, str) else int(value)
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError
+    except (TypeError, ValueError):
+        raise RuleError(field, f"{label}必须是 {lo} 至 {hi} 之间的整数") from None
+    if not lo <= n <= hi:
+        raise RuleError(field, f"{label}必须在 {lo} 至 {hi} 之间")
+    return n
+
+
+def version_of(data: dict) -> int:
+    try:
+        return int(data["version"])
+    except (KeyError, TypeError, ValueError):
+        raise RuleError("version", "缺少版本号 version（请刷新页面后重试）") from None
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+# ---------------------------------------------------------------- templates and plans
+
+def _template_dict(t: TemplateTask) -> dict:
+    return {
+        "number": t.number, "title": t.title, "text": t.text, "kind": t.kind, "lead": t.lead,
+        "support": list(t.support), "indicators": list(t.indicators), "children": [_template_dict(c) for c in t.children],
+    }
+
+
+def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
+    known_orgs = set(Org.objects.values_list("code", flat=True))
+    known_indicators = set(IndicatorRow.objects.exclude(kind="group").values_list("code", flat=True))
+    parsed: ParsedPlan = parse_plan_file(path, known_orgs=known_orgs, known_indicators=known_indicators or None)
+    if parsed.errors:
+        raise TemplateRefused(parsed.errors)
+    with transaction.atomic():
+        existing = PlanTemplate.objects.filter(code=parsed.code, version=parsed.version).first()
+        if existing:
+            if existing.digest == parsed.digest:
+                return existing, False
+            raise TemplateRefused([f"工作方案模板 {parsed.code} 第 {parsed.version} 版已存在且内容不同：请把 version 改为新的版本号"])
+        template = PlanTemplate.objects.create(
+            code=parsed.code, version=parsed.version, title=parsed.title, source=parsed.source or "",
+            digest=parsed.digest, content=[_template_dict(a) for a in parsed.areas],
+            source_text=Path(path).read_text(encoding="utf-8"),
+        )
+        record(actor, "plan_template.load", template, after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest})
+    return template, True
+
+
+def _require_office(user, zone: Org) -> None:
+    """For an object the user can already see: not the office → 403; another zone → 404."""
+    if user.role != Role.OFFICE:
+        raise PermissionDenied("只有创建办可以执行该操作")
+    if not in_scope(user, zone):
+        raise Http404("园区不存在或无权访问")
+
+
+@transaction.atomic
+def create_plan(user, zone_code: str, template_code: str, year, *, template_version: int | None = None,
+                framework_code: str | None = None, title: str | None = None, report_day=None) -> Plan:
+    zone = Org.objects.filter(code=zone_code, kind=Org.Kind.ZONE).first()
+    if zone is None or not in_scope(user, zone):
+        raise Http404("园区不存在或无权访问")
+    _require_office(user, zone)
+    year = int_in(year, "year", "年度", 2000, 2100)
+    qs = PlanTemplate.objects.filter(code=template_code)
+    template = (qs.filter(version=template_version) if template_version else qs.order_by("-version")).first()
+    if template is None:
+        raise RuleError("template", f"工作方案模板 {template_code} 不存在")
+    framework = find_framework(framework_code) if framework_code else Framework.objects.order_by("code", "-version").first()
+    if framework_code and framework is None:
+        raise RuleError("framework", f"评分表 {framework_code} 不存在")
+    plan = Plan.objects.create(
+        zone=zone, template=template, framework=framework, year=year, created_by=user,
+        title=text(title, "title", "名称", limit=200) or f"{zone.name}{template.title}（{year}年）",
+        report_day=int_in(report_day, "report_day", "每月填报截止日", 1, 28) if report_day not in (None, "") else None,
+    )
+    orgs = {o.code: o for o in Org.objects.filter(path__startswith=zone.path)}
+    indicators = {i.code: i for i in IndicatorRow.objects.filter(framework=framework)} if framework else {}
+    links, supports, count = [], [], 0
+
+    def add(t: TemplateTask, parent: Task | None, number: str) -> None:
+        nonlocal count
+        task = Task.objects.create(plan=plan, parent=parent, number=number, kind=t.kind, title=t.title, text=t.text,
+                                   position=count, lead_org=orgs.get(t.lead) if t.lead else None)
+        count += 1
+        supports.extend(Task.support_orgs.through(task_id=task.pk, org_id=orgs[c].pk) for c in t.support if c in orgs)
+        links.extend(Task.indicators.through(task_id=task.pk, indicator_id=indicators[c].pk) for c in t.indicators if c in indicators)
+        for child in t.children:
+            add(child, task, f"{number}.{child.number}")
+
+    for area in (_from_dict(d) for d in template.content):
+        add(area, None, f"保障.{area.number}" if area.kind == "safeguard" else area.number)
+    Task.support_orgs.through.objects.bulk_create(supports)
+    Task.indicators.through.objects.bulk_create(links)
+    record(user, "plan.create", plan, after={"zone": zone.code, "template": template.code, "version": template.version, "year": year, "tasks": count})
+    return plan
+
+
+def _from_dict(d: dict) -> TemplateTask:
+    return TemplateTask(
+        number=d["number"], title=d["title"], text=d.get("text", ""), kind=d.get("kind", "task"), lead=d.get("lead"),
+        support=tuple(d.get("support", ())), indicators=tuple(d.get("indicators", ())),
+        children=tuple(_from_dict(c) for c in d.get("children", ())),
+    )
+
+
+@transaction.atomic
+def update_plan_settings(user, plan_id, data: dict) -> Plan:
+    plan = get_plan(user, plan_id)
+    _require_office(user, plan.zone)
+    version = version_of(data)
+    changes = {}
+    if "yellow_days" in data:
+        changes["yellow_days"] = int_in(data["yellow_days"], "yellow_days", "黄灯提前工作日数", 0, 60)
+    if "lag_points" in data:
+        changes["lag_points"] = int_in(data["lag_points"], "lag_points", "落后序时进度百分点", 0, 100)
+    if "report_day" in data:
+        changes["report_day"] = None if data["report_day"] in (None, "") else int_in(data["report_day"], "report_day", "每月填报截止日", 1, 28)
+    before = {k: getattr(plan, k) for k in changes}
+    if not Plan.objects.filter(pk=plan.pk, version=version).update(**changes, version=F("version") + 1):
+        raise ConflictError("工作方案已被他人修改，请刷新后重试")
+    plan.refresh_from_db()
+    record(user, "plan.settings", plan, before=before, after=changes)
+    return plan
+
+
+# ---------------------------------------------------------------- tasks
+
+def _zone_org(plan: Plan, code, field: str, label: str) -> Org:
+    org = Org.objects.filter(code=code, path__startswith=plan.zone.path).first() if code else None
+    if org is None:
+        raise RuleError(field, f"{label} {code} 不是本园区的单位")
+    return org
+
+
+def _snapshot(task: Task) -> dict:
+    return {
+        "lead_org": task.lead_org.code if task.lead_org_id else None,
+        "support_orgs": sorted(task.support_orgs.values_list("code", flat=True)),
+        "responsible": task.responsible, "start_date": task.start_date, "due_date": task.due_date,
+        "due_in_force": task.due_in_force, "indicators": sorted(task.indicators.values_list("code", flat=True)),
+        "version": task.version,
+    }
+
+
+TASK_FIELDS = {"version", "lead_org", "support_orgs", "responsible", "start_date", "due_date", "indicators", "title", "text"}
+
+
+@transaction.atomic
+def update_task(user, task_id, data: dict) -> Task:
+    """The office assigns a task: lead and support orgs, person, dates, scoring items."""
+    task = get_task(user, task_id, for_update=True)
+    _require_office(user, task.plan.zone)
+    unknown = set(data) - TASK_FIELDS
+    if unknown:
+        raise RuleError(sorted(unknown)[0], f"任务不接受字段 {sorted(unknown)[0]}")
+    version = version_of(data)
+    if task.done_at:
+        raise ConflictError("任务已办结销号，不能修改")
+    if task.version != version:
+        raise ConflictError(f"任务已被他人修改（当前版本 {task.version}），请刷新后重试")
+    before = _snapshot(task)
+    if "title" in data:
+        task.title = text(data["title"], "title", "任务名称", required=True, limit=200)
+    if "text" in data:
+        task.text = text(data["text"], "text", "任务内容")
+    if "lead_org" in data:
+        task.lead_org = _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位") if data["lead_org"] else None
+    if "responsible" in data:
+        task.responsible = text(data["responsible"], "responsible", "责任人", limit=50)
+    start = parse_date(data["start_date"], "start_date", "开始时间", required=False) if "start_date" in data else task.start_date
+    due = parse_date(data["due_date"], "due_date", "完成时限", required=False) if "due_date" in data else task.due_date
+    if start and due and due < start:
+        raise RuleError("due_date", f"完成时限 {due} 不能早于开始时间 {start}")
+    if due != task.due_date:
+        # A new due date set by the office replaces any extension granted before.
+        task.due_in_force = due
+    task.start_date, task.due_date = start, due
+    task.version = version + 1
+    task.save()
+    if "support_orgs" in data:
+        codes = data["support_orgs"] or []
+        if isinstance(codes, str):
+            codes = [c for c in codes.replace("，", ",").split(",") if c.strip()]
+        if not isinstance(codes, list):
+            raise RuleError("support_orgs", "配合单位必须是单位代码的列表")
+        orgs = [_zone_org(task.plan, str(c).strip(), "support_orgs", "配合单位") for c in codes]
+        task.support_orgs.set(orgs)
+    if "indicators" in data:
+        codes = data["indicators"] or []
+        if not isinstance(codes, list):
+            raise RuleError("indicators", "对应评分项必须是指标编号的列表")
+        found = {i.code: i for i in IndicatorRow.objects.filter(framework=task.plan.framework, code__in=[str(c) for c in codes]).exclude(kind="group")}
+        missing = [str(c) for c in codes if str(c) not in found]
+        if missing:
+            raise RuleError("indicators", f"评分表中没有指标 {'、'.join(missing)}")
+        task.indicators.set(found.values())
+    record(user, "task.update", task, before=before, after=_snapshot(task))
+    return task
+
+
+@transaction.atomic
+def add_subtask(user, parent_id, data: dict) -> Task:
+    """Split a task: the sub-task is numbered under its parent (一.1 → 一.1.1)."""
+    parent = get_task(user, parent_id, for_update=True)
+    _require_office(user, parent.plan.zone)
+    if parent.done_at:
+        raise ConflictError("任务已办结销号，不能再分解")
+    title = text(data.get("title"), "title", "子任务名称", required=True, limit=200)
+    siblings = Task.objects.filter(parent=parent)
+    n = siblings.count() + 1
+    while Task.objects.filter(plan=parent.plan, number=f"{parent.number}.{n}").exists():
+        n += 1
+    last = Task.objects.filter(plan=parent.plan).aggregate(m=Max("position"))["m"] or 0
+    child = Task.objects.create(
+        plan=parent.plan, parent=parent, number=f"{parent.number}.{n}", kind=Task.Kind.TASK, title=title,
+        position=last + 1, lead_org=parent.lead_org, start_date=parent.start_date, due_date=parent.due_date,
+        due_in_force=parent.due_in_force,
+    )
+    # Positions follow table order: re-number so the child sits after its parent's subtree.
+    _renumber_positions(parent.plan)
+    record(user, "task.split", child, after={"parent": parent.number, "number": child.number, "title": title})
+    rest = {k: v for k, v in data.items() if k != "title"}
+    if rest:
+        return update_task(user, child.pk, {**rest, "version": child.version})
+    return child
+
+
+def _renumber_positions(plan: Plan) -> None:
+    tasks = list(plan.tasks.all().order_by("position", "id"))
+    children: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        children.setdefault(t.parent_id, []).append(t)
+    order: list[Task] = []
+
+    def visit(t):
+        order.append(t)
+        for c in children.get(t.pk, []):
+            visit(c)
+
+    for t in children.get(None, []):
+        visit(t)
+    for i, t in enumerate(order):
+        t.position = i
+    Task.objects.bulk_update(order, ["position"])
+
+
+def _may_report(user, task: Task) -> bool:
+    if user.role == Role.OFFICE and in_scope(user, task.plan.zone):
+        return True
+    return user.role == Role.DEPARTMENT and task.lead_org_id == user.org_id
+
+
+@transaction.atomic
+def report_progress(user, task_id, data: dict, files=(), today: date | None = None) -> ProgressReport:
+    task = get_task(user, task_id, for_update=True)
+    if not _may_report(user, task):
+        raise PermissionDenied("只有牵头单位或创建办可以填报进度")
+    if task.done_at:
+        raise ConflictError("任务已办结销号，不能再填报进度")
+    percent = int_in(data.get("percent"), "percent", "完成进度", 0, 100)
+    body = text(data.get("text"), "text", "进展情况", required=True)
+    reason = text(data.get("reason"), "reason", "进度回退原因")
+    if percent < task.progress and not reason:
+        raise RuleError("reason", f"完成进度从 {task.progress}% 回退到 {percent}%，请说明原因")
+    report = ProgressReport.objects.create(task=task, reported_on=_today(today), percent=percent, text=body, reason=reason, reporter=user)
+    for f in files:
+        blob = evidence_store.store(f)
+        ReportEvidence.objects.create(report=report, blob=blob, name=safe_display_name(f.name or ""))
+    before = task.progress
+    Task.objects.filter(pk=task.pk).update(progress=percent, version=F("version") + 1)
+    record(user, "task.progress", report, before={"progress": before}, after={"task": task.number, "progress": percent, "files": len(files)})
+    return report
+
+
+@transaction.atomic
+def request_extension(user, task_id, data: dict, today: date | None = None) -> Extension:
+    task = get_task(user, task_id, for_update=True)
+    if not _may_report(user, task):
+        raise PermissionDenied("只有牵头单位或创建办可以申请延期")
+    if task.done_at:
+        raise ConflictError("任务已办结销号，不能申请延期")
+    today = _today(today)
+    due = task.due_in_force or task.due_date
+    if due is None:
+        raise RuleError("new_due", "任务尚未设定完成时限，无需申请延期")
+    if today >= due:
+        raise RuleError("new_due", f"延期须在完成时限 {due} 之前申请，现已不能申请")
+    new_due = parse_date(data.get("new_due"), "new_due", "延期后的完成时限")
+    if new_due <= due:
+        raise RuleError("new_due", f"延期后的完成时限须晚于现行完成时限 {due}")
+    reason = text(data.get("reason"), "reason", "延期理由", required=True)
+    if task.extensions.filter(state=Extension.State.PENDING).exists():
+        raise ConflictError("该任务已有待审批的延期申请")
+    ext = Extension.objects.create(task=task, requested_on=today, old_due=due, new_due=new_due, reason=reason, requested_by=user)
+    record(user, "task.extension.request", ext, after={"task": task.number, "old_due": due, "new_due": new_due, "reason": reason})
+    return ext
+
+
+@transaction.atomic
+def decide_extension(user, extension_id, approve: bool, note: str = "", today: date | None = None) -> Extension:
+    ext = Extension.objects.select_related("task__plan__zone").filter(pk=extension_id, task__in=tasks_for(user)).first()
+    if ext is None:
+        raise Http404("延期申请不存在或无权查看")
+    _require_office(user, ext.task.plan.zone)
+    if ext.state != Extension.State.PENDING:
+        raise ConflictError(f"该申请已{ext.get_state_display()}")
+    ext.state = Extension.State.APPROVED if approve else Extension.State.REJECTED
+    ext.decided_by, ext.decided_on = user, _today(today)
+    ext.decision_note = text(note, "note", "审批意见")
+    ext.save()
+    if approve:
+        Task.objects.filter(pk=ext.task_id).update(due_in_force=ext.new_due, version=F("version") + 1)
+    record(user, f"task.extension.{ext.state}", ext, after={"task": ext.task.number, "new_due": ext.new_due, "note": ext.decision_note})
+    return ext
+
+
+@transaction.atomic
+def close_task(user, task_id, today: date | None = None) -> Task:
+    """办结销号: the office accepts a task as done."""
+    task = get_task(user, task_id, for_update=True)
+    _require_office(user, task.plan.zone)
+    if task.done_at:
+        raise ConflictError("任务已办结销号")
+    if task.children.filter(done_at__isnull=True).exists():
+        raise RuleError("task", "还有子任务未办结，不能销号")
+    task.done_at, task.done_by = _today(today), user
+    task.version += 1
+    task.save(update_fields=["done_at", "done_by", "version"])
+    record(user, "task.close", task, after={"number": task.number, "done_at": task.done_at})
+    return task
+
+
+# ---------------------------------------------------------------- supervision notices (督办单)
+
+@transaction.atomic
+def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice:
+    plan = get_plan(user, plan_id)
+    _require_office(user, plan.zone)
+    today = _today(today)
+    to_org = _zone_org(plan, data.get("to_org"), "to_org", "督办对象")
+    task = None
+    if data.get("task"):
+        task = Task.objects.filter(plan=plan, number=str(data["task"])).first()
+        if task is None:
+            raise RuleError("task", f"工作方案中没有任务 {data['task']}")
+    reply_due = parse_date(data.get("reply_due"), "reply_due", "要求回复日期")
+    if reply_due < today:
+        raise RuleError("reply_due", f"要求回复日期不能早于今天 {today}")
+    body = text(data.get("text"), "text", "督办事项", required=True)
+    number = f"督〔{today.year}〕{Notice.objects.filter(plan=plan, issued_on__year=today.year).count() + 1}号"
+    notice = Notice.objects.create(plan=plan, task=task, number=number, to_org=to_org, text=body, issued_on=today,
+                                   reply_due=reply_due, issued_by=user)
+    record(user, "notice.issue", notice, after={"number": number, "to_org": to_org.code, "task": task.number if task else None, "reply_due": reply_due})
+    notify_org(to_org, f"notice:{notice.pk}", f"收到督办单 {number}：{body[:60]}，请于 {reply_due} 前回复", task)
+    return notice
+
+
+def _get_notice(user, notice_id) -> Notice:
+    notice = notices_for(user).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("督办单不存在或无权查看")
+    return notice
+
+
+@transaction.atomic
+def reply_notice(user, notice_id, reply: str, today: date | None = None) -> Notice:
+    notice = _get_notice(user, notice_id)
+    if not (user.role == Role.DEPARTMENT and user.org_id == notice.to_org_id):
+        raise PermissionDenied("只有被督办单位可以回复督办单")
+    if notice.state == Notice.State.CLOSED:
+        raise ConflictError("督办单已办结")
+    notice.reply_text = text(reply, "reply", "回复内容", required=True)
+    notice.replied_on, notice.replied_by, notice.state = _today(today), user, Notice.State.REPLIED
+    notice.save()
+    record(user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text})
+    return notice
+
+
+@transaction.atomic
+def close_notice(user, notice_id, today: date | None = None) -> Notice:
+    notice = _get_notice(user, notice_id)
+    _require_office(user, notice.plan.zone)
+    if notice.state != Notice.State.REPLIED:
+        raise ConflictError("督办单尚未回复，不能办结" if notice.state == Notice.State.ISSUED else "督办单已办结")
+    notice.closed_on, notice.state = _today(today), Notice.State.CLOSED
+    notice.save()
+    record(user, "notice.close", notice, after={"number": notice.number})
+    return notice

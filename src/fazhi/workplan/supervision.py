@@ -1,0 +1,122 @@
+"""Reminders (催办) and the periodic tick: lights, missing reports, each event once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fazhi.audit.services import record
+from fazhi.core import lights
+from fazhi.core.reporting import missing_period
+from fazhi.orgs.models import Org, Role, User
+
+from .models import Notification, Plan, ProgressReport, Task
+from .selectors import task_rows
+
+log = logging.getLogger(__name__)
+_TICK_LOCK_KEY = 7_424_312
+
+
+def recipients(org: Org) -> list[User]:
+    """Who is told about a task: the lead org's staff and the zone's creation office."""
+    zone = org.zone() if org else None
+    users = list(User.objects.filter(is_active=True, org=org, role=Role.DEPARTMENT))
+    if zone:
+        users += list(User.objects.filter(is_active=True, org=zone, role=Role.OFFICE))
+    return users
+
+
+def notify(users: list[User], event: str, message: str, task: Task | None = None) -> list[Notification]:
+    """Create the reminder for each user who has not had this event yet; e-mail the new ones."""
+    if not users:
+        return []
+    had = set(Notification.objects.filter(event=event, user__in=users).values_list("user_id", flat=True))
+    new = [Notification(user=u, event=event, task=task, text=message) for u in users if u.pk not in had]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    if new and settings.EMAIL_HOST:
+        _email(new, message)
+    return new
+
+
+def notify_org(org: Org, event: str, message: str, task: Task | None = None) -> list[Notification]:
+    return notify(recipients(org), event, message, task)
+
+
+def _email(notes: list[Notification], message: str) -> None:
+    to = [n.user.email for n in notes if n.user.email]
+    if not to:
+        return
+    try:
+        send_mail("【法治示范区创建】催办提醒", message, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+    except OSError as exc:  # the in-app reminder stands; mail is best effort
+        log.warning("reminder e-mail failed: %s", exc)
+        return
+    Notification.objects.filter(pk__in=[n.pk for n in notes if n.pk]).update(emailed_at=timezone.now())
+
+
+@dataclass
+class TickResult:
+    plans: int = 0
+    tasks: int = 0
+    lights: dict = field(default_factory=lambda: {lights.GREEN: 0, lights.YELLOW: 0, lights.RED: 0, lights.DONE: 0})
+    reminders: int = 0
+
+
+def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
+    """Recompute lights and send what is due. Idempotent: each event is reminded once.
+
+    Ticks are serialised (an advisory lock on PostgreSQL, the write lock on SQLite), so
+    two cron runs that overlap never remind twice.
+    """
+    today = today or timezone.localdate()
+    result = TickResult()
+    plans = Plan.objects.select_related("zone")
+    if plan_id:
+        plans = plans.filter(pk=plan_id)
+    for plan in plans:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_TICK_LOCK_KEY])
+            _tick_plan(plan, today, result)
+    return result
+
+
+def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
+    result.plans += 1
+    tasks = list(plan.tasks.select_related("lead_org"))
+    rows = task_rows(plan, today, tasks)
+    reports: dict[int, list[date]] = {}
+    if plan.report_day:
+        for task_id, day in ProgressReport.objects.filter(task__plan=plan).values_list("task_id", "reported_on"):
+            reports.setdefault(task_id, []).append(day)
+    who: dict[int, list[User]] = {}
+    before = result.reminders
+    for row in rows:
+        if not row.leaf:
+            continue
+        task, light = row.task, row.light
+        result.tasks += 1
+        if light and light.color in result.lights:
+            result.lights[light.color] += 1
+        if task.lead_org_id is None or task.done_at:
+            continue
+        users = who.setdefault(task.lead_org_id, recipients(task.lead_org))
+        if light and light.color in (lights.YELLOW, lights.RED):
+            due = task.due_in_force or task.due_date
+            label = "红灯（逾期）" if light.color == lights.RED else "黄灯"
+            event = f"light:{task.pk}:{light.color}:{due.isoformat()}"
+            result.reminders += len(notify(users, event, f"任务 {task.number} {task.title} 为{label}：{light.reason}（完成时限 {due}）", task))
+        missing = missing_period(today, plan.report_day, task.start_date, reports.get(task.pk, []))
+        if missing:
+            event = f"report:{task.pk}:{missing.isoformat()}"
+            text = f"任务 {task.number} {task.title} 未在 {missing} 前填报本期进度，请尽快填报"
+            result.reminders += len(notify(users, event, text, task))
+    if result.reminders > before:
+        record("tick", "plan.tick", plan, after={"today": today, "reminders": result.reminders - before})
