@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
+from fazhi.core import validate
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.scoring import Totals, parse_cases, parse_points, parse_self_score
@@ -25,28 +26,6 @@ MAX_TEXT = 2000
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-def _text(value, field: str, label: str, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise RuleError(field, f"{label}必须是文字")
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        raise RuleError(field, f"请填写{label}")
-    if len(value) > MAX_TEXT:
-        raise RuleError(field, f"{label}不能超过 {MAX_TEXT} 字（当前 {len(value)} 字）")
-    return value
-
-
-def _version(value) -> int:
-    if isinstance(value, bool) or value is None:
-        raise RuleError("version", "缺少版本号 version（请刷新页面后重试）")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RuleError("version", "版本号 version 必须是整数") from None
-
-
 @transaction.atomic
 def create_assessment(user, zone_code: str, framework_code: str, version: int | None, year) -> Assessment:
     try:
@@ -58,7 +37,7 @@ def create_assessment(user, zone_code: str, framework_code: str, version: int | 
     zone = Org.objects.filter(code=zone_code, kind=Org.Kind.ZONE).first()
     if zone is None or not in_scope(user, zone):
         raise Http404("园区不存在或无权访问")
-    if user.role != Role.OFFICE:
+    if not user.has_role(Role.OFFICE):
         raise PermissionDenied("只有创建办可以创建自评")
     framework = find(framework_code, version)
     if framework is None:
@@ -113,7 +92,7 @@ def _apply(ind: fw.Indicator, result: Result, data: dict) -> dict:
         raise RuleError(name, f"{fw.KIND_LABELS[ind.kind]}不接受字段 {name}")
     changes: dict = {}
     if "note" in data:
-        changes["note"] = _text(data["note"], "note", "自评说明")
+        changes["note"] = validate.text(data["note"], "note", "自评说明", limit=MAX_TEXT)
     if ind.kind == fw.SCORED:
         if "self_score" not in data:
             raise RuleError("self_score", "请填写自评分")
@@ -133,7 +112,7 @@ def _apply(ind: fw.Indicator, result: Result, data: dict) -> dict:
         if not isinstance(raised, bool):
             raise RuleError("raised", "请选择是否发生该情形（raised 为 true 或 false）")
         changes["raised"] = raised
-        changes["reason"] = _text(data.get("reason"), "reason", "情形说明", required=raised)
+        changes["reason"] = validate.text(data.get("reason"), "reason", "情形说明", limit=MAX_TEXT, required=raised)
     return changes
 
 
@@ -144,13 +123,13 @@ def update_result(user, assessment_id, code: str, data: dict) -> tuple[Result, T
     ind = items_by_code(assessment).get(str(code))
     if ind is None:
         raise Http404("评分表中没有该指标")
-    version = _version(data.get("version"))
+    version = validate.version(data.get("version"))
     result = Result.objects.get(assessment=assessment, indicator_id=indicator_ids(assessment.framework)[ind.code])
     result.assessment = assessment  # callers present it; spare them the query
     changes = _apply(ind, result, data)
     if result.version != version:
         raise ConflictError(f"该项已被他人修改（当前版本 {result.version}，你提交的版本 {version}），请刷新后重试")
-    if changes.get("points") is not None and user.role != Role.OFFICE:
+    if changes.get("points") is not None and not user.has_role(Role.OFFICE):
         raise PermissionDenied("附加项分值只能由创建办设定")
     before = _snapshot(result)
     updated = Result.objects.filter(pk=result.pk, version=version).update(
@@ -186,8 +165,8 @@ def _reviewable(user, assessment_id) -> Assessment:
 
 @transaction.atomic
 def return_assessment(user, assessment_id, reason) -> Assessment:
-    reason = _text(reason, "reason", "退回原因", required=True)
     assessment = _reviewable(user, assessment_id)
+    reason = validate.text(reason, "reason", "退回原因", limit=MAX_TEXT, required=True)
     return _transition(user, assessment, Assessment.Status.RETURNED, return_reason=reason, decided_at=timezone.now())
 
 

@@ -1,7 +1,7 @@
 """The scoring-table file format (frameworks/*.yaml): parse, validate, digest.
 
 Pure Python + PyYAML, no Django, so the CLI, the loader and the tests share one
-validator. Every problem is one line `PATH:LINE: message` (Chinese, for whoever edits
+validator; the YAML-with-line-numbers part is `fazhi.core.yamldoc`. Every problem is one line `PATH:LINE: message` (Chinese, for whoever edits
 the file) and all problems are collected: one bad row must not hide the next.
 Warnings describe inconsistencies of the printed table itself; they are reported,
 never "fixed", because the engine must not invent a number the source does not give.
@@ -9,16 +9,12 @@ never "fixed", because the engine must not invent a number the source does not g
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from fazhi.core.framework import (
     BONUS,
@@ -31,13 +27,23 @@ from fazhi.core.framework import (
     scored_max,
     walk,
 )
+from fazhi.core.yamldoc import (
+    FLOAT,
+    INT,
+    NULL,
+    Doc,
+    is_null,
+    line,
+    optional_string,
+    sm3_json,
+    string,
+)
 
 TOP_KEYS = ("code", "title", "issuer", "source", "version", "declared_total", "grades", "indicators")
 INDICATOR_KEYS = (
     "code", "title", "kind", "max_points", "points", "points_per_case", "cap", "declared_max", "evidence", "children",
 )
 GRADE_KEYS = ("name", "min")
-CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_DEPTH = 10  # far beyond 三级指标; stops runaway nesting before Python's recursion limit does
 MAX_DECIMALS = 2
 
@@ -51,10 +57,6 @@ ALLOWED_POINT_KEYS = {
     VETO: ("points",),  # only as `points: null`, which some authors write to mirror the printed "——"
 }
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_NULL = "tag:yaml.org,2002:null"
 _BAD = object()  # "not a usable number", distinct from None (= YAML null)
 _SCALARS = SafeConstructor()  # only its stateless construct_yaml_int / _float are used
 
@@ -89,69 +91,11 @@ class ParsedFramework:
 def parse_framework(text: str, path: str) -> ParsedFramework:
     """Parse and validate one framework file. Never raises on bad input: see `.errors`."""
     ctx = _Ctx(path)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        ctx.error(mark.line + 1 if mark else 1, f"YAML 语法错误（{exc.problem or exc.context}）")
+    doc = ctx.document(text, TOP_KEYS)
+    if doc is None:
         return ctx.result({}, ())
-    except yaml.reader.ReaderError as exc:  # a control character; PyYAML gives a position, not a line
-        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
-        ctx.error(text.count("\n", 0, exc.position) + 1, f"含有 YAML 不允许的字符 {char}")
-        return ctx.result({}, ())
-    except yaml.YAMLError as exc:
-        ctx.error(1, f"YAML 无法读取（{exc}）")
-        return ctx.result({}, ())
-    except RecursionError:
-        ctx.error(1, "YAML 嵌套层级过深")
-        return ctx.result({}, ())
-    if root is None:
-        ctx.error(1, "文件为空，缺少评分表内容")
-        return ctx.result({}, ())
-    keys = ctx.mapping(root, "文件顶层")
-    if keys is None:
-        return ctx.result({}, ())
-    for name, (k, _) in keys.items():
-        if name not in TOP_KEYS:
-            ctx.error(_line(k), f'未知的顶层键 "{name}"（可用：{"、".join(TOP_KEYS)}）')
-
-    head: dict = {}
-    top = _line(root)
-    if "code" in keys:
-        k, v = keys["code"]
-        code = _text(v, numeric_ok=True)
-        if code is None or not CODE_RE.fullmatch(code):
-            ctx.error(_line(k), "code 只能由小写字母、数字和连字符组成，且以字母或数字开头")
-        else:
-            head["code"] = code
-    else:
-        ctx.error(top, "缺少必填键 code")
-    if "title" in keys:
-        k, v = keys["title"]
-        title = _text(v)
-        if not title:
-            ctx.error(_line(k), "title 必须是非空字符串")
-        else:
-            head["title"] = title
-    else:
-        ctx.error(top, "缺少必填键 title")
-    for name in ("issuer", "source"):
-        if name in keys:
-            k, v = keys[name]
-            value = "" if _is_null(v) else _text(v)
-            if value is None:
-                ctx.error(_line(k), f"{name} 必须是字符串")
-            else:
-                head[name] = value
-    if "version" in keys:
-        k, v = keys["version"]
-        version = _to_decimal(v) if isinstance(v, ScalarNode) and v.tag == _INT else _BAD
-        if version is _BAD or version is None or version < 1:
-            ctx.error(_line(k), "version 必须是正整数")
-        else:
-            head["version"] = int(version)
-    else:
-        ctx.error(top, "缺少必填键 version")
+    top, keys = doc
+    head = ctx.head(keys, top, code=lambda n: _text(n, numeric_ok=True), version=_version, optional=("issuer", "source"))
     if "declared_total" in keys:
         head["declared_total"] = ctx.amount(keys, "declared_total", "", nullable=True)
     if "grades" in keys:
@@ -161,30 +105,22 @@ def parse_framework(text: str, path: str) -> ParsedFramework:
     if "indicators" in keys:
         k, v = keys["indicators"]
         if not isinstance(v, SequenceNode) or not v.value:
-            ctx.error(_line(k), "indicators 必须是非空列表")
+            ctx.error(line(k), "indicators 必须是非空列表")
         else:
             indicators = tuple(i for i in (ctx.indicator(n, 1) for n in v.value) if i is not None)
     else:
         ctx.error(top, "缺少必填键 indicators")
 
-    total_line = _line(keys["declared_total"][0]) if "declared_total" in keys else top
+    total_line = line(keys["declared_total"][0]) if "declared_total" in keys else top
     ctx.check_totals(indicators, head.get("declared_total"), total_line)
     return ctx.result(head, indicators)
 
 
 def parse_file(path: str | Path) -> ParsedFramework:
     """Read a framework file (UTF-8) and parse it; the path as given names it in messages."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        ctx = _Ctx(str(path))
-        ctx.error(1, f"无法读取文件（{exc.strerror or exc.__class__.__name__}）")
-        return ctx.result({}, ())
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        ctx = _Ctx(str(path))
-        ctx.error(data.count(b"\n", 0, exc.start) + 1, "文件不是 UTF-8 编码")
+    ctx = _Ctx(str(path))
+    text = ctx.read(path)
+    if text is None:
         return ctx.result({}, ())
     return parse_framework(text, str(path))
 
@@ -208,23 +144,18 @@ def indicator_to_dict(ind: Indicator) -> dict:
 # --- helpers ----------------------------------------------------------------------
 
 
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == _NULL
-
-
 def _text(node: Node, *, numeric_ok: bool = False) -> str | None:
     """A string scalar, stripped. With numeric_ok, `code: 1` gives "1": the text as
     written, so "1.10" stays "1.10" instead of going through a float."""
-    if isinstance(node, ScalarNode):
-        if node.tag == _STR:
-            return node.value.strip()
-        if numeric_ok and node.tag in (_INT, _FLOAT):
-            return node.value
-    return None
+    if numeric_ok and isinstance(node, ScalarNode) and node.tag in (INT, FLOAT):
+        return node.value
+    return string(node)
+
+
+def _version(node: Node) -> int | None:
+    """An int scalar as an int (any YAML int: `0x10`, `1_000`), else None."""
+    number = _to_decimal(node) if isinstance(node, ScalarNode) and node.tag == INT else _BAD
+    return None if number is _BAD or number is None else int(number)
 
 
 def _to_decimal(node: Node):
@@ -232,12 +163,12 @@ def _to_decimal(node: Node):
     (strings, booleans, inf/nan, collections). Goes through str(), never keeps a float."""
     if not isinstance(node, ScalarNode):
         return _BAD
-    if node.tag == _NULL:
+    if node.tag == NULL:
         return None
     try:
-        if node.tag == _INT:
+        if node.tag == INT:
             value = _SCALARS.construct_yaml_int(node)
-        elif node.tag == _FLOAT:
+        elif node.tag == FLOAT:
             value = _SCALARS.construct_yaml_float(node)
         else:
             return _BAD
@@ -270,31 +201,18 @@ def _canonical(ind: Indicator) -> dict:
     return out
 
 
-class _Ctx:
-    """Collects errors and warnings (with lines) for one file."""
+class _Ctx(Doc):
+    """Collects errors and warnings (with lines) for one scoring-table file."""
+
+    doc_name = "评分表"
+    max_depth = MAX_DEPTH
 
     def __init__(self, path: str):
-        self.path = path
-        self.errors: list[tuple[int, str]] = []
-        self.warnings: list[tuple[int, str]] = []
+        super().__init__(path)
         self.codes: dict[str, int] = {}  # indicator code -> line where it first appears
-        self.seen: set[int] = set()  # ids of indicator nodes: an alias must not loop or repeat rows
-
-    def error(self, line: int, message: str) -> None:
-        self.errors.append((line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append((line, message))
-
-    def _lines(self, entries: list[tuple[int, str]]) -> list[str]:
-        # Sorted by line (stable) so messages read in file order.
-        # Folding newlines keeps the one-line-per-problem contract even when a key or
-        # value quoted from the file contains one.
-        ordered = sorted(entries, key=lambda e: e[0])
-        return [f"{self.path}:{line}: {' '.join(message.splitlines())}" for line, message in ordered]
 
     def result(self, head: dict, indicators: tuple[Indicator, ...]) -> ParsedFramework:
-        errors = self._lines(self.errors)
+        errors = self.lines(self.errors)
         fields = dict(
             code=head.get("code", ""),
             title=head.get("title", ""),
@@ -306,24 +224,7 @@ class _Ctx:
             indicators=indicators,
         )
         digest = "" if errors else _digest(fields)
-        return ParsedFramework(**fields, errors=errors, warnings=self._lines(self.warnings), digest=digest)
-
-    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
-        """Key name -> (key node, value node); reports non-mappings and duplicate keys
-        (PyYAML would silently keep the last one)."""
-        if not isinstance(node, MappingNode):
-            self.error(_line(node), f"{what}必须是映射（键: 值）")
-            return None
-        out: dict[str, tuple[Node, Node]] = {}
-        for k, v in node.value:
-            if not isinstance(k, ScalarNode):
-                self.error(_line(k), f"{what}的键必须是字符串")
-                continue
-            if k.value in out:
-                self.error(_line(k), f'{what}的键 "{k.value}" 重复（首次出现在第 {_line(out[k.value][0])} 行）')
-                continue
-            out[k.value] = (k, v)
-        return out
+        return ParsedFramework(**fields, errors=errors, warnings=self.lines(self.warnings), digest=digest)
 
     def amount(self, keys: dict, key: str, who: str, *, nullable: bool = False) -> Decimal | None:
         """A points value: a number >= 0 with at most two decimals (None when null is allowed)."""
@@ -333,34 +234,32 @@ class _Ctx:
             return None
         if d is _BAD or d is None or d < 0:
             tail = "或 null" if nullable else ""
-            self.error(_line(k), f"{who}{key} 必须是不小于 0 的数字{tail}")
+            self.error(line(k), f"{who}{key} 必须是不小于 0 的数字{tail}")
             return None
         if -d.as_tuple().exponent > MAX_DECIMALS:
-            self.error(_line(k), f"{who}{key} 最多保留 {MAX_DECIMALS} 位小数（当前为 {v.value}）")
+            self.error(line(k), f"{who}{key} 最多保留 {MAX_DECIMALS} 位小数（当前为 {v.value}）")
             return None
         return d
 
     def grades(self, key: Node, node: Node) -> tuple[tuple[str, Decimal], ...]:
-        if _is_null(node):
+        if is_null(node):
             return ()
         if not isinstance(node, SequenceNode):
-            self.error(_line(key), "grades 必须是列表，每项形如 {name: 优秀, min: 90}")
+            self.error(line(key), "grades 必须是列表，每项形如 {name: 优秀, min: 90}")
             return ()
         out: list[tuple[str, Decimal]] = []
         for n, item in enumerate(node.value, 1):
             keys = self.mapping(item, f"grades 第 {n} 项")
             if keys is None:
                 continue
-            for name, (k, _) in keys.items():
-                if name not in GRADE_KEYS:
-                    self.error(_line(k), f'grades 第 {n} 项含未知的键 "{name}"（可用：name、min）')
+            self.unknown_keys(keys, GRADE_KEYS, f"grades 第 {n} 项")
             name = _text(keys["name"][1]) if "name" in keys else None
             if not name:
-                self.error(_line(item), f"grades 第 {n} 项须有非空的 name")
+                self.error(line(item), f"grades 第 {n} 项须有非空的 name")
             elif name in (g[0] for g in out):
-                self.error(_line(item), f'等次 "{name}" 重复')
+                self.error(line(item), f'等次 "{name}" 重复')
             if "min" not in keys:
-                self.error(_line(item), f"grades 第 {n} 项缺少 min")
+                self.error(line(item), f"grades 第 {n} 项缺少 min")
                 continue
             low = self.amount(keys, "min", f"grades 第 {n} 项的 ")
             if name and low is not None:
@@ -368,15 +267,8 @@ class _Ctx:
         return tuple(out)
 
     def indicator(self, node: Node, depth: int) -> Indicator | None:
-        line = _line(node)
-        if id(node) in self.seen:
-            self.error(line, "同一指标被重复引用（评分表中不支持 YAML 锚点/别名）")
-            return None
-        self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            self.error(line, f"指标层级过深（最多 {MAX_DEPTH} 级）")
-            return None
-        keys = self.mapping(node, "指标")
+        at = line(node)
+        keys = self.entry(node, "指标", depth)
         if keys is None:
             return None
 
@@ -385,52 +277,37 @@ class _Ctx:
             k, v = keys["code"]
             code = _text(v, numeric_ok=True) or ""
             if not code:
-                self.error(_line(k), "指标的 code 必须是非空字符串")
+                self.error(line(k), "指标的 code 必须是非空字符串")
             elif code in self.codes:
-                self.error(_line(k), f'指标编号 "{code}" 重复：第 {self.codes[code]} 行与第 {_line(k)} 行')
+                self.error(line(k), f'指标编号 "{code}" 重复：第 {self.codes[code]} 行与第 {line(k)} 行')
             else:
-                self.codes[code] = _line(k)
+                self.codes[code] = line(k)
         else:
-            self.error(line, "指标缺少 code")
+            self.error(at, "指标缺少 code")
         who = f'指标 "{code}" ' if code else "指标"
 
-        for name, (k, _) in keys.items():
-            if name not in INDICATOR_KEYS:
-                self.error(_line(k), f'{who}含未知的键 "{name}"（可用：{"、".join(INDICATOR_KEYS)}）')
+        self.unknown_keys(keys, INDICATOR_KEYS, who)
 
-        title = ""
-        if "title" in keys:
-            k, v = keys["title"]
-            title = _text(v) or ""
-            if not title:
-                self.error(_line(k), f"{who}的 title 必须是非空字符串")
-        else:
-            self.error(line, f"{who}缺少 title")
+        title = self.title(keys, who, at)
 
-        evidence = ""
-        if "evidence" in keys:
-            k, v = keys["evidence"]
-            text = "" if _is_null(v) else _text(v)
-            if text is None:
-                self.error(_line(k), f"{who}的 evidence 必须是字符串")
-            evidence = text or ""
+        evidence = self.field(keys, "evidence", optional_string, f"{who}的 evidence 必须是字符串") or ""
 
         kind = None
         if "kind" in keys:
             k, v = keys["kind"]
             kind = _text(v)
             if kind is None:
-                self.error(_line(k), f"{who}的 kind 必须是字符串")
+                self.error(line(k), f"{who}的 kind 必须是字符串")
                 if "children" not in keys:
                     return None  # a group's children are still checked below
-        kind_line = _line(keys["kind"][0]) if "kind" in keys else line
+        kind_line = line(keys["kind"][0]) if "kind" in keys else at
 
         if "children" in keys:
             if kind not in (None, GROUP):
                 self.error(kind_line, f'{who}含 children，是指标组，kind 只能省略或写 group（当前为 "{kind}"）')
             kind = GROUP
         elif kind is None:
-            self.error(line, f"{who}缺少 kind（没有 children 的指标须为 scored、bonus、deduction 或 veto）")
+            self.error(at, f"{who}缺少 kind（没有 children 的指标须为 scored、bonus、deduction 或 veto）")
             return None
         elif kind == GROUP:
             self.error(kind_line, f"{who}的 kind 为 group，但没有 children")
@@ -442,7 +319,7 @@ class _Ctx:
         label = KIND_LABELS[kind]
         for name in POINT_KEYS:
             if name in keys and name not in ALLOWED_POINT_KEYS[kind]:
-                self.error(_line(keys[name][0]), f"{who}是{label}，不能有 {name}")
+                self.error(line(keys[name][0]), f"{who}是{label}，不能有 {name}")
 
         values: dict[str, Decimal | None] = {}
         unit = None
@@ -450,20 +327,20 @@ class _Ctx:
             if "max_points" in keys:
                 values["max_points"] = self.amount(keys, "max_points", f"{who}的 ")
             else:
-                self.error(line, f"{who}是评分项，缺少 max_points")
+                self.error(at, f"{who}是评分项，缺少 max_points")
         elif kind in (BONUS, DEDUCTION):
             present = [n for n in ("points", "points_per_case") if n in keys]
             if len(present) == 2:
-                self.error(_line(keys["points_per_case"][0]), f"{who}只能写 points 或 points_per_case 之一")
+                self.error(line(keys["points_per_case"][0]), f"{who}只能写 points 或 points_per_case 之一")
             elif not present:
-                self.error(line, f"{who}是{label}，须写 points 或 points_per_case（未定分值写 null）")
+                self.error(at, f"{who}是{label}，须写 points 或 points_per_case（未定分值写 null）")
             else:
                 unit = present[0]
                 values[unit] = self.amount(keys, unit, f"{who}的 ", nullable=True)
-                if _is_null(keys[unit][1]):
-                    self.warn(_line(keys[unit][0]), f"{label} \"{code}\" 未定分值（{unit}: null），须由创建办设定分值后才计分")
-        elif kind == VETO and "points" in keys and not _is_null(keys["points"][1]):
-            self.error(_line(keys["points"][0]), f"{who}是一票否决项，不计分，points 只能为 null")
+                if is_null(keys[unit][1]):
+                    self.warn(line(keys[unit][0]), f"{label} \"{code}\" 未定分值（{unit}: null），须由创建办设定分值后才计分")
+        elif kind == VETO and "points" in keys and not is_null(keys["points"][1]):
+            self.error(line(keys["points"][0]), f"{who}是一票否决项，不计分，points 只能为 null")
         for name in ("cap", "declared_max"):
             if name in keys and name in ALLOWED_POINT_KEYS[kind]:
                 values[name] = self.amount(keys, name, f"{who}的 ", nullable=True)
@@ -472,7 +349,7 @@ class _Ctx:
         if kind == GROUP:
             k, v = keys["children"]
             if not isinstance(v, SequenceNode) or not v.value:
-                self.error(_line(k), f"{who}的 children 必须是非空列表")
+                self.error(line(k), f"{who}的 children 必须是非空列表")
             else:
                 children = tuple(c for c in (self.indicator(n, depth + 1) for n in v.value) if c is not None)
 
@@ -488,7 +365,7 @@ class _Ctx:
             declared_max=values.get("declared_max"),
             evidence=evidence,
             children=children,
-            line=line,
+            line=at,
         )
 
     def check_totals(self, indicators: tuple[Indicator, ...], declared_total: Decimal | None, total_line: int) -> None:
@@ -515,8 +392,8 @@ class _Ctx:
 
 
 def _digest(fields: dict) -> str:
-    """SM3 over canonical JSON: same content, same digest, whatever the layout or comments."""
-    canonical = {
+    """SM3 over the canonical content: same content, same digest, whatever the layout or comments."""
+    return sm3_json({
         "code": fields["code"],
         "title": fields["title"],
         "issuer": fields["issuer"],
@@ -525,6 +402,4 @@ def _digest(fields: dict) -> str:
         "declared_total": _fmt(fields["declared_total"]),
         "grades": [{"name": name, "min": _fmt(low)} for name, low in fields["grades"]],
         "indicators": [_canonical(i) for i in fields["indicators"]],
-    }
-    body = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.new("sm3", body.encode("utf-8")).hexdigest()
+    })

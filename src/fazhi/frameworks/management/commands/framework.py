@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fazhi.cli import fail, print_warnings
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict, parse_file
 from fazhi.frameworks.services import FrameworkRefused, find, load_file, tree
@@ -25,23 +26,17 @@ class Command(BaseCommand):
 
     def do_validate(self, path, **_):
         parsed = parse_file(path)
-        for w in parsed.warnings:
-            self.stdout.write(f"警告 {w}")
+        print_warnings(self, parsed.warnings)
         if parsed.errors:
-            for e in parsed.errors:
-                self.stderr.write(e)
-            raise SystemExit(1)
+            fail(self, parsed.errors)
         self.stdout.write(f"{path}: 有效（{parsed.code} 第 {parsed.version} 版，{len(parsed.warnings)} 条警告）")
 
     def do_load(self, path, **_):
         try:
             framework, created = load_file(path)
         except FrameworkRefused as exc:
-            for e in exc.errors:
-                self.stderr.write(e)
-            raise SystemExit(1) from None
-        for w in framework.warnings:
-            self.stdout.write(f"警告 {w}")
+            fail(self, exc.errors)
+        print_warnings(self, framework.warnings)
         state = "已载入" if created else "内容相同，未作改动"
         self.stdout.write(f"评分表 {framework.code} 第 {framework.version} 版：{state}")
 
