@@ -214,6 +214,7 @@ def test_scoring_page_queries_do_not_grow_with_evidence(login, assessment):
     result = Result.objects.get(assessment=assessment, indicator__code="1")
     blob = Blob.objects.create(digest="1" * 64, size=10, file_type="pdf")
     Evidence.objects.create(result=result, blob=blob, name="0.pdf")
+    c.get(page(assessment))  # the session's first request writes its timestamps
     with CaptureQueriesContext(connection) as one:
         assert c.get(page(assessment)).status_code == 200
     Evidence.objects.bulk_create([Evidence(result=result, blob=blob, name=f"{i}.pdf") for i in range(1, 100)])
@@ -248,6 +249,7 @@ def test_home_queries_do_not_grow_with_assessments(login, framework, users):
 
     c = login("province")
     create_assessment(users["office"], "zy-gxq", framework.code, None, 2020)
+    c.get("/")  # the session's first request writes its timestamps
     with CaptureQueriesContext(connection) as one:
         c.get("/")
     for year in range(2021, 2026):
@@ -257,3 +259,16 @@ def test_home_queries_do_not_grow_with_assessments(login, framework, users):
         html = c.get("/").content.decode()
     assert html.count("年度自评</a>") == 11
     assert len(one) == len(many)
+
+
+def test_linked_tasks_shown_beside_scoring_items(login, plan, users, framework):
+    from fazhi.assessments.services import create_assessment
+    from fazhi.workplan.services import update_task
+    from tests.conftest import task_of
+
+    a = create_assessment(users["office"], "zy-gxq", framework.code, None, 2025)
+    t = task_of(plan, "二.2")  # the template links it to item 10
+    update_task(users["office"], t.pk, {"version": t.version, "lead_org": "zy-gxq-kjj", "due_date": "2025-12-31"})
+    html = login("office").get(f"/assessments/{a.pk}/").content.decode()
+    item10 = html.split('id="item-10"')[1].split('id="item-11"')[0]
+    assert "相关重点任务" in item10 and "二.2 加强科技创新项目管理" in item10 and "科技经济局" in item10

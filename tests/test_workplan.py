@@ -45,6 +45,9 @@ def test_create_plan_through_the_api(framework, users, api):
     assert api("kjj").post("/plans", body).status_code == 404
     assert api("leader").post("/plans", body).status_code == 403
     assert api("office2").post("/plans", body).status_code == 404
+    again = api("office").post("/plans", body)
+    assert again.status_code == 409 and "不能重复创建" in again.json()["detail"]
+    body["year"] = 2026
     r = api("office").post("/plans", {**body, "report_day": 31})
     assert r.status_code == 422 and r.json()["field"] == "report_day"
     r = api("office").post("/plans", {**body, "template": "nope"})

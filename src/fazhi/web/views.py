@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment
 from fazhi.orgs.models import Role
+from fazhi.workplan.selectors_links import tasks_by_indicator
 
 
 def _is_htmx(request) -> bool:
@@ -35,7 +37,7 @@ def _is_htmx(request) -> bool:
 @login_required
 def home(request):
     cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
-    can_create = request.user.role == Role.OFFICE and request.user.org and request.user.org.kind == "zone"
+    can_create = request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
     return render(
         request,
         "web/home.html",
@@ -51,6 +53,8 @@ def home(request):
 @login_required
 @require_POST
 def assessment_create(request):
+    if not request.user.has_role(Role.OFFICE):
+        raise PermissionDenied("只有创建办可以新建自评")
     try:
         a = services.create_assessment(
             request.user, request.user.org.code if request.user.org else "", request.POST.get("framework", ""), None, request.POST.get("year")
@@ -75,6 +79,8 @@ def _page_context(request, assessment, results=None, totals=None):
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted" and can_review_assessment(request.user, assessment),
         "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
+        # the work-plan tasks that produce evidence for each item (重点任务 ↔ 评分项)
+        "linked": tasks_by_indicator(assessment, request.user, timezone.localdate()),
     }
 
 

@@ -16,14 +16,23 @@ from fazhi.audit.services import record
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.plan import TemplateTask
+from fazhi.core.validate import int_in, parse_date, text
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.models import Indicator as IndicatorRow
 from fazhi.frameworks.services import find as find_framework
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 
-from .models import Extension, Notice, Plan, PlanTemplate, ProgressReport, ReportEvidence, Task
-from .schema import ParsedPlan, parse_plan_file
+from .models import (
+    Extension,
+    Notice,
+    Plan,
+    PlanTemplate,
+    ProgressReport,
+    ReportEvidence,
+    Task,
+)
+from .schema import ParsedPlan, parse_plan_file, task_from_dict, task_to_dict
 from .selectors import get_plan, get_task, notices_for, tasks_for
 from .supervision import notify_org
 
@@ -38,47 +47,9 @@ class TemplateRefused(Exception):
 
 # ---------------------------------------------------------------- small validators
 
-def parse_date(value, field: str, label: str, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise RuleError(field, f"请填写{label}")
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise RuleError(field, f"{label}格式应为 YYYY-MM-DD") from None
-
-
-def text(value, field: str, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise RuleError(field, f"{label}必须是文字")
-    value = value.replace("\x00", "").strip()
-    if required and not value:
-        raise RuleError(field, f"请填写{label}")
-    if len(value) > limit:
-        raise RuleError(field, f"{label}不能超过 {limit} 字（当前 {len(value)} 字）")
-    return value
-
-
-def int_in(value, field: str, label: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool):
-        raise RuleError(field, f"{label}必须是整数")
-    try:
-        n = int(str(value).strip()) if isinstance(value, str) else int(value)
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueError
-    except (TypeError, ValueError):
-        raise RuleError(field, f"{label}必须是 {lo} 至 {hi} 之间的整数") from None
-    if not lo <= n <= hi:
-        raise RuleError(field, f"{label}必须在 {lo} 至 {hi} 之间")
-    return n
-
-
 def version_of(data: dict) -> int:
+    # Looser than fazhi.core.validate.version (which the self-assessment uses): a missing,
+    # null or unreadable version is all "missing" here, and a bool passes as 0/1.
     try:
         return int(data["version"])
     except (KeyError, TypeError, ValueError):
@@ -90,13 +61,6 @@ def _today(today: date | None) -> date:
 
 
 # ---------------------------------------------------------------- templates and plans
-
-def _template_dict(t: TemplateTask) -> dict:
-    return {
-        "number": t.number, "title": t.title, "text": t.text, "kind": t.kind, "lead": t.lead,
-        "support": list(t.support), "indicators": list(t.indicators), "children": [_template_dict(c) for c in t.children],
-    }
-
 
 def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
     known_orgs = set(Org.objects.values_list("code", flat=True))
@@ -112,7 +76,7 @@ def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
             raise TemplateRefused([f"工作方案模板 {parsed.code} 第 {parsed.version} 版已存在且内容不同：请把 version 改为新的版本号"])
         template = PlanTemplate.objects.create(
             code=parsed.code, version=parsed.version, title=parsed.title, source=parsed.source or "",
-            digest=parsed.digest, content=[_template_dict(a) for a in parsed.areas],
+            digest=parsed.digest, content=[task_to_dict(a) for a in parsed.areas],
             source_text=Path(path).read_text(encoding="utf-8"),
         )
         record(actor, "plan_template.load", template, after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest})
@@ -121,7 +85,7 @@ def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
 
 def _require_office(user, zone: Org) -> None:
     """For an object the user can already see: not the office → 403; another zone → 404."""
-    if user.role != Role.OFFICE:
+    if not user.has_role(Role.OFFICE):
         raise PermissionDenied("只有创建办可以执行该操作")
     if not in_scope(user, zone):
         raise Http404("园区不存在或无权访问")
@@ -139,6 +103,8 @@ def create_plan(user, zone_code: str, template_code: str, year, *, template_vers
     template = (qs.filter(version=template_version) if template_version else qs.order_by("-version")).first()
     if template is None:
         raise RuleError("template", f"工作方案模板 {template_code} 不存在")
+    if Plan.objects.filter(zone=zone, year=year, template__code=template.code).exists():
+        raise ConflictError(f"{zone.name} {year} 年度已有按该模板的工作方案，不能重复创建")
     framework = find_framework(framework_code) if framework_code else Framework.objects.order_by("code", "-version").first()
     if framework_code and framework is None:
         raise RuleError("framework", f"评分表 {framework_code} 不存在")
@@ -161,20 +127,12 @@ def create_plan(user, zone_code: str, template_code: str, year, *, template_vers
         for child in t.children:
             add(child, task, f"{number}.{child.number}")
 
-    for area in (_from_dict(d) for d in template.content):
+    for area in (task_from_dict(d) for d in template.content):
         add(area, None, f"保障.{area.number}" if area.kind == "safeguard" else area.number)
     Task.support_orgs.through.objects.bulk_create(supports)
     Task.indicators.through.objects.bulk_create(links)
     record(user, "plan.create", plan, after={"zone": zone.code, "template": template.code, "version": template.version, "year": year, "tasks": count})
     return plan
-
-
-def _from_dict(d: dict) -> TemplateTask:
-    return TemplateTask(
-        number=d["number"], title=d["title"], text=d.get("text", ""), kind=d.get("kind", "task"), lead=d.get("lead"),
-        support=tuple(d.get("support", ())), indicators=tuple(d.get("indicators", ())),
-        children=tuple(_from_dict(c) for c in d.get("children", ())),
-    )
 
 
 @transaction.atomic
@@ -236,7 +194,7 @@ def update_task(user, task_id, data: dict) -> Task:
     if "title" in data:
         task.title = text(data["title"], "title", "任务名称", required=True, limit=200)
     if "text" in data:
-        task.text = text(data["text"], "text", "任务内容")
+        task.text = text(data["text"], "text", "任务内容", limit=MAX_TEXT)
     if "lead_org" in data:
         task.lead_org = _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位") if data["lead_org"] else None
     if "responsible" in data:
@@ -319,9 +277,9 @@ def _renumber_positions(plan: Plan) -> None:
 
 
 def _may_report(user, task: Task) -> bool:
-    if user.role == Role.OFFICE and in_scope(user, task.plan.zone):
+    if user.has_role(Role.OFFICE) and in_scope(user, task.plan.zone):
         return True
-    return user.role == Role.DEPARTMENT and task.lead_org_id == user.org_id
+    return user.has_role(Role.DEPARTMENT) and task.lead_org_id == user.org_id
 
 
 @transaction.atomic
@@ -332,8 +290,8 @@ def report_progress(user, task_id, data: dict, files=(), today: date | None = No
     if task.done_at:
         raise ConflictError("任务已办结销号，不能再填报进度")
     percent = int_in(data.get("percent"), "percent", "完成进度", 0, 100)
-    body = text(data.get("text"), "text", "进展情况", required=True)
-    reason = text(data.get("reason"), "reason", "进度回退原因")
+    body = text(data.get("text"), "text", "进展情况", required=True, limit=MAX_TEXT)
+    reason = text(data.get("reason"), "reason", "进度回退原因", limit=MAX_TEXT)
     if percent < task.progress and not reason:
         raise RuleError("reason", f"完成进度从 {task.progress}% 回退到 {percent}%，请说明原因")
     report = ProgressReport.objects.create(task=task, reported_on=_today(today), percent=percent, text=body, reason=reason, reporter=user)
@@ -362,7 +320,7 @@ def request_extension(user, task_id, data: dict, today: date | None = None) -> E
     new_due = parse_date(data.get("new_due"), "new_due", "延期后的完成时限")
     if new_due <= due:
         raise RuleError("new_due", f"延期后的完成时限须晚于现行完成时限 {due}")
-    reason = text(data.get("reason"), "reason", "延期理由", required=True)
+    reason = text(data.get("reason"), "reason", "延期理由", required=True, limit=MAX_TEXT)
     if task.extensions.filter(state=Extension.State.PENDING).exists():
         raise ConflictError("该任务已有待审批的延期申请")
     ext = Extension.objects.create(task=task, requested_on=today, old_due=due, new_due=new_due, reason=reason, requested_by=user)
@@ -377,10 +335,10 @@ def decide_extension(user, extension_id, approve: bool, note: str = "", today: d
         raise Http404("延期申请不存在或无权查看")
     _require_office(user, ext.task.plan.zone)
     if ext.state != Extension.State.PENDING:
-        raise ConflictError(f"该申请已{ext.get_state_display()}")
+        raise ConflictError(f"该申请已处理（{ext.get_state_display()}）")
     ext.state = Extension.State.APPROVED if approve else Extension.State.REJECTED
     ext.decided_by, ext.decided_on = user, _today(today)
-    ext.decision_note = text(note, "note", "审批意见")
+    ext.decision_note = text(note, "note", "审批意见", limit=MAX_TEXT)
     ext.save()
     if approve:
         Task.objects.filter(pk=ext.task_id).update(due_in_force=ext.new_due, version=F("version") + 1)
@@ -420,7 +378,7 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
     reply_due = parse_date(data.get("reply_due"), "reply_due", "要求回复日期")
     if reply_due < today:
         raise RuleError("reply_due", f"要求回复日期不能早于今天 {today}")
-    body = text(data.get("text"), "text", "督办事项", required=True)
+    body = text(data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
     number = f"督〔{today.year}〕{Notice.objects.filter(plan=plan, issued_on__year=today.year).count() + 1}号"
     notice = Notice.objects.create(plan=plan, task=task, number=number, to_org=to_org, text=body, issued_on=today,
                                    reply_due=reply_due, issued_by=user)
@@ -439,11 +397,11 @@ def _get_notice(user, notice_id) -> Notice:
 @transaction.atomic
 def reply_notice(user, notice_id, reply: str, today: date | None = None) -> Notice:
     notice = _get_notice(user, notice_id)
-    if not (user.role == Role.DEPARTMENT and user.org_id == notice.to_org_id):
+    if not (user.has_role(Role.DEPARTMENT) and user.org_id == notice.to_org_id):
         raise PermissionDenied("只有被督办单位可以回复督办单")
     if notice.state == Notice.State.CLOSED:
         raise ConflictError("督办单已办结")
-    notice.reply_text = text(reply, "reply", "回复内容", required=True)
+    notice.reply_text = text(reply, "reply", "回复内容", required=True, limit=MAX_TEXT)
     notice.replied_on, notice.replied_by, notice.state = _today(today), user, Notice.State.REPLIED
     notice.save()
     record(user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text})

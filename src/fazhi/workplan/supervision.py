@@ -36,11 +36,23 @@ def notify(users: list[User], event: str, message: str, task: Task | None = None
     """Create the reminder for each user who has not had this event yet; e-mail the new ones."""
     if not users:
         return []
-    had = set(Notification.objects.filter(event=event, user__in=users).values_list("user_id", flat=True))
-    new = [Notification(user=u, event=event, task=task, text=message) for u in users if u.pk not in had]
+    had = set(Notification.objects.filter(event=event, user__in=users).values_list("user_id", "event"))
+    return _send(_new(users, event, message, task, had))
+
+
+def _new(users, event, message, task, had: set) -> list[Notification]:
+    """The reminders of an event not yet sent to these users (`had`: (user id, event) pairs sent)."""
+    return [Notification(user=u, event=event, task=task, text=message) for u in users if (u.pk, event) not in had]
+
+
+def _send(new: list[Notification]) -> list[Notification]:
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     if new and settings.EMAIL_HOST:
-        _email(new, message)
+        by_text: dict[str, list[Notification]] = {}
+        for n in new:
+            by_text.setdefault(n.text, []).append(n)
+        for text, notes in by_text.items():
+            _email(notes, text)
     return new
 
 
@@ -97,7 +109,9 @@ def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
         for task_id, day in ProgressReport.objects.filter(task__plan=plan).values_list("task_id", "reported_on"):
             reports.setdefault(task_id, []).append(day)
     who: dict[int, list[User]] = {}
-    before = result.reminders
+    # One query for what was already sent, one insert for what is new: ticks stay cheap.
+    had = set(Notification.objects.filter(task__plan=plan).values_list("user_id", "event"))
+    new: list[Notification] = []
     for row in rows:
         if not row.leaf:
             continue
@@ -107,16 +121,19 @@ def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
             result.lights[light.color] += 1
         if task.lead_org_id is None or task.done_at:
             continue
-        users = who.setdefault(task.lead_org_id, recipients(task.lead_org))
+        if task.lead_org_id not in who:
+            who[task.lead_org_id] = recipients(task.lead_org)
+        users = who[task.lead_org_id]
         if light and light.color in (lights.YELLOW, lights.RED):
             due = task.due_in_force or task.due_date
             label = "红灯（逾期）" if light.color == lights.RED else "黄灯"
             event = f"light:{task.pk}:{light.color}:{due.isoformat()}"
-            result.reminders += len(notify(users, event, f"任务 {task.number} {task.title} 为{label}：{light.reason}（完成时限 {due}）", task))
+            new += _new(users, event, f"任务 {task.number} {task.title} 为{label}：{light.reason}（完成时限 {due}）", task, had)
         missing = missing_period(today, plan.report_day, task.start_date, reports.get(task.pk, []))
         if missing:
             event = f"report:{task.pk}:{missing.isoformat()}"
             text = f"任务 {task.number} {task.title} 未在 {missing} 前填报本期进度，请尽快填报"
-            result.reminders += len(notify(users, event, text, task))
-    if result.reminders > before:
-        record("tick", "plan.tick", plan, after={"today": today, "reminders": result.reminders - before})
+            new += _new(users, event, text, task, had)
+    result.reminders += len(_send(new))
+    if new:
+        record("tick", "plan.tick", plan, after={"today": today, "reminders": len(new)})

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from fazhi.cli import fail, print_warnings
 from fazhi.core.errors import RuleError
 from fazhi.workplan.exports import write_schedule_xlsx
 from fazhi.workplan.models import Plan, PlanTemplate
@@ -29,21 +30,16 @@ class Command(BaseCommand):
 
     def do_validate(self, path, **_):
         parsed = parse_plan_file(path)
-        for w in parsed.warnings:
-            self.stdout.write(f"警告 {w}")
+        print_warnings(self, parsed.warnings)
         if parsed.errors:
-            for e in parsed.errors:
-                self.stderr.write(e)
-            raise SystemExit(1)
+            fail(self, parsed.errors)
         self.stdout.write(f"{path}: 有效（{parsed.code} 第 {parsed.version} 版）")
 
     def do_load(self, path, **_):
         try:
             template, created = load_template(path)
         except TemplateRefused as exc:
-            for e in exc.errors:
-                self.stderr.write(e)
-            raise SystemExit(1) from None
+            fail(self, exc.errors)
         self.stdout.write(f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '内容相同，未作改动'}")
 
     def do_list(self, **_):
