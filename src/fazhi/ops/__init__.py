@@ -1,0 +1,1 @@
+"""Operations: backup and restore, database outage handling, the health check."""
