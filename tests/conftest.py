@@ -10,6 +10,7 @@ from django.test import Client
 ROOT = Path(__file__).resolve().parents[1]
 SEED_FRAMEWORK = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
 PASSWORD = "Fz-test-Passw0rd!"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +63,14 @@ def users(orgs):
         "city2": ("reviewer", "sc-cd"),
         "province": ("reviewer", "sc"),
         "admin": ("admin", None),
+        "security": ("security", None),
+        "auditor": ("auditor", None),
     }
-    return {name: add_user(name, PASSWORD, role, org) for name, (role, org) in spec.items()}
+    made = {name: add_user(name, PASSWORD, role, org, must_change=False) for name, (role, org) in spec.items()}
+    for name in ("admin", "security", "auditor"):  # administrators have enrolled their authenticator
+        made[name].totp_secret, made[name].totp_enabled = TOTP_SECRET, True
+        made[name].save()
+    return made
 
 
 @pytest.fixture
@@ -139,3 +146,20 @@ def plan(framework, users, workcalendar):
 
 def task_of(plan, number):
     return plan.tasks.get(number=number)
+
+
+def login_with_totp(username: str) -> Client:
+    """Sign in through the pages with the password and the current second factor."""
+    import time
+
+    from fazhi.core import totp
+
+    c = Client()
+    r = c.post("/login/", {"username": username, "password": PASSWORD})
+    assert r.status_code == 302, r.content
+    if r["Location"].startswith("/login/otp/"):
+        from fazhi.orgs.models import User
+
+        User.objects.filter(username=username).update(totp_last_step=0)
+        assert c.post("/login/otp/", {"code": totp.code_at(TOTP_SECRET, totp.step_of(time.time()))}).status_code == 302
+    return c

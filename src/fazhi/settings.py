@@ -48,20 +48,26 @@ INSTALLED_APPS = [
     "fazhi.audit",
     "fazhi.workplan",
     "fazhi.workdays",
+    "fazhi.security",
     "fazhi.web",
+    "fazhi.ops",
 ]
 
 MIDDLEWARE = [
+    "fazhi.ops.middleware.DatabaseUnavailableMiddleware",
+    "fazhi.audit.middleware.ClientAddressMiddleware",
+    "fazhi.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fazhi.web.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fazhi.orgs.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fazhi.audit.middleware.ClientAddressMiddleware",
 ]
 
 ROOT_URLCONF = "fazhi.urls"
@@ -77,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fazhi.workplan.context.reminders",
             ],
         },
     }
@@ -86,6 +93,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("FAZHI_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'fazhi.sqlite3'}",
         conn_max_age=int(os.environ.get("FAZHI_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a connection dropped while idle is replaced, not served a 503
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,9 +141,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Sign-in security (等保 2.0): lockout, timeouts, password age.
+FAZHI_LOCKOUT_THRESHOLD = int(os.environ.get("FAZHI_LOCKOUT_THRESHOLD", "5"))
+FAZHI_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_WINDOW_MINUTES", "15"))
+FAZHI_LOCKOUT_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_MINUTES", "15"))
+FAZHI_SESSION_IDLE_MINUTES = int(os.environ.get("FAZHI_SESSION_IDLE_MINUTES", "30"))
+FAZHI_SESSION_MAX_HOURS = int(os.environ.get("FAZHI_SESSION_MAX_HOURS", "8"))
+FAZHI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("FAZHI_PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no maximum age
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("FAZHI_SESSION_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = FAZHI_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_SECURE = _bool("FAZHI_HTTPS")
 CSRF_COOKIE_SECURE = _bool("FAZHI_HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -144,6 +161,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Upload limits: evidence files up to FAZHI_MAX_UPLOAD_MB; bigger requests are refused.
 FAZHI_MAX_UPLOAD_BYTES = int(float(os.environ.get("FAZHI_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
+FAZHI_MAX_REQUEST_BYTES = FAZHI_MAX_UPLOAD_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
@@ -152,6 +170,7 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 FAZHI_FRAMEWORKS_DIR = Path(os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks"))
 FAZHI_PLANS_DIR = Path(os.environ.get("FAZHI_PLANS_DIR", BASE_DIR.parent.parent / "plans"))
 FAZHI_TOKEN_TTL_HOURS = int(os.environ.get("FAZHI_TOKEN_TTL_HOURS", "12"))
+FAZHI_KEY_FILE = Path(os.environ.get("FAZHI_KEY_FILE") or DATA_DIR / "keys.json")  # SM4/SM3 keys; FAZHI_KEYS (JSON) overrides
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,15 @@
 from django.urls import include, path
 
 from fazhi.api.main import api
+from fazhi.ops.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/calendar/", include("fazhi.workdays.urls")),
+    path("account/", include("fazhi.orgs.urls")),
+    path("audit/", include("fazhi.audit.urls")),
+    path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]
 

@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fazhi.core.plan import TemplateTask
-from fazhi.workplan.schema import parse_plan, parse_plan_file, task_from_dict, task_to_dict, walk_tasks
+from fazhi.workplan.schema import (
+    parse_plan,
+    parse_plan_file,
+    task_from_dict,
+    task_to_dict,
+    walk_tasks,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "plans" / "zy-gxq-sti-law-2020.yaml"

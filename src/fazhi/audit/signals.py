@@ -7,6 +7,7 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
+from .middleware import client_address
 from .services import record
 
 
@@ -26,3 +27,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted name is kept (it may be mistyped); the password never is.
     name = str(credentials.get("username", ""))[:150]
     record(name, "auth.login_failed", object_type="user", after={"username": name})
+    if not getattr(request, "fazhi_locked", False):  # the backend noted a locked attempt itself
+        from fazhi.orgs.security import note_attempt
+
+        note_attempt(name, False, client_address.get())

@@ -13,16 +13,24 @@ ROLE_SCOPE = {
     Role.LEADER: SCOPE_SUBTREE,
     Role.REVIEWER: SCOPE_SUBTREE,
     Role.DEPARTMENT: SCOPE_OWN,
-    Role.ADMIN: SCOPE_NONE,
+    Role.ADMIN: SCOPE_NONE,  # 三权分立: the administrators see no business content
+    Role.SECURITY: SCOPE_NONE,
+    Role.AUDITOR: SCOPE_NONE,
 }
+_RANK = {SCOPE_NONE: 0, SCOPE_OWN: 1, SCOPE_SUBTREE: 2, SCOPE_ALL: 3}
+
+
+def scope_of(user) -> str:
+    """The widest data scope over all of the user's roles (roles combine by union)."""
+    if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
+        return SCOPE_NONE
+    return max((ROLE_SCOPE.get(r, SCOPE_NONE) for r in user.roles), key=_RANK.__getitem__, default=SCOPE_NONE)
 
 
 def org_scope_q(user, field: str = "") -> Q:
     """A Q over an Org foreign key `field` (or Org itself when empty) for user's data scope."""
     prefix = f"{field}__" if field else ""
-    if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
-        return Q(pk__in=[])
-    scope = ROLE_SCOPE.get(user.role, SCOPE_NONE)
+    scope = scope_of(user)
     if scope == SCOPE_ALL:
         return Q()
     if scope == SCOPE_SUBTREE:
@@ -37,8 +45,8 @@ def visible_orgs(user) -> QuerySet[Org]:
 
 
 def in_scope(user, org: Org) -> bool:
-    scope = ROLE_SCOPE.get(getattr(user, "role", None), SCOPE_NONE)
-    if not user.is_authenticated or user.org_id is None or scope == SCOPE_NONE:
+    scope = scope_of(user)
+    if scope == SCOPE_NONE:
         return False
     if scope == SCOPE_SUBTREE:
         return org.path.startswith(user.org.path)
@@ -47,12 +55,12 @@ def in_scope(user, org: Org) -> bool:
 
 def can_edit_assessment(user, assessment) -> bool:
     """The creation office of the zone (or above it) fills in the self-assessment."""
-    return user.role == Role.OFFICE and in_scope(user, assessment.zone)
+    return user.has_role(Role.OFFICE) and in_scope(user, assessment.zone)
 
 
 def can_review_assessment(user, assessment) -> bool:
     """City bureau / province department above the zone return or accept it."""
-    return user.role == Role.REVIEWER and in_scope(user, assessment.zone) and user.org_id != assessment.zone_id
+    return user.has_role(Role.REVIEWER) and in_scope(user, assessment.zone) and user.org_id != assessment.zone_id
 
 
 def zone_data_q(user, zone_field: str, own_fields: tuple[str, ...]) -> Q:
@@ -61,9 +69,7 @@ def zone_data_q(user, zone_field: str, own_fields: tuple[str, ...]) -> Q:
     Office, leader and reviewer see the zone's data (org and below); a department user
     sees the rows whose `own_fields` (e.g. lead org, support orgs) name its org.
     """
-    scope = ROLE_SCOPE.get(getattr(user, "role", None), SCOPE_NONE)
-    if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
-        return Q(pk__in=[])
+    scope = scope_of(user)
     if scope == SCOPE_SUBTREE:
         return Q(**{f"{zone_field}__path__startswith": user.org.path})
     if scope == SCOPE_OWN:

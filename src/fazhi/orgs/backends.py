@@ -1,9 +1,28 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from fazhi.audit.middleware import client_address
+
+from .security import lock_until, note_attempt
+
 
 class OrgModelBackend(ModelBackend):
-    """Loads the user's org with the user: every scope check needs it."""
+    """Password sign-in with lockout; loads the user's org with the user (every scope
+    check needs it)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        if lock_until(username):
+            if request is not None:
+                request.fazhi_locked = True
+            note_attempt(username, False, client_address.get())
+            return None  # the same refusal as a wrong password, even with the right one
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # Failures are noted by the user_login_failed receiver; successes here.
+        if user is not None:
+            note_attempt(username, True, client_address.get())
+        return user
 
     def get_user(self, user_id):
         try:

@@ -56,18 +56,60 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导（只读）"
     REVIEWER = "reviewer", "审核（市科技局/省科技厅）"
     ADMIN = "admin", "系统管理员"
+    SECURITY = "security", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+# 三权分立: no account may hold two of these.
+ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
 
 class User(AbstractUser):
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="所属组织")
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DEPARTMENT)
+    # Further business roles; data scope is the union over all of a user's roles.
+    extra_roles = models.JSONField("其他角色", default=list, blank=True)
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    must_change_password = models.BooleanField("须修改密码", default=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)  # base32; set once enrolled
+    totp_enabled = models.BooleanField("已启用双因素认证", default=False)
+    totp_last_step = models.BigIntegerField(default=0)  # refuses a code used before
 
     class Meta:
         verbose_name = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset([self.role, *self.extra_roles])
+
+    def has_role(self, role: str) -> bool:
+        return role == self.role or role in self.extra_roles
+
+    @property
+    def needs_totp(self) -> bool:
+        """Two-factor sign-in is required for the administrative roles."""
+        return bool(self.roles & ADMIN_ROLES)
+
+
+class RecoveryCode(models.Model):
+    """One-time recovery codes for two-factor sign-in; only their SM3 digest is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class LoginAttempt(models.Model):
+    """Every sign-in attempt by name (existing or not), for lockout and the login log."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(db_index=True)
+    success = models.BooleanField(default=False)
 
 
 class ApiToken(models.Model):

@@ -8,13 +8,14 @@ import string
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 
-from .models import Org, Role
+from .models import ADMIN_ROLES, Org, Role
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 KIND_LABELS = dict(Org.Kind.choices)
@@ -56,34 +57,110 @@ def random_password(length: int = 16) -> str:
             return pw
 
 
+BUSINESS_ORG_KINDS = {
+    Role.OFFICE: ({Org.Kind.ZONE}, "创建办用户须属于园区"),
+    Role.DEPARTMENT: ({Org.Kind.DEPARTMENT}, "部门填报员须属于部门"),
+    Role.REVIEWER: ({Org.Kind.CITY, Org.Kind.PROVINCE}, "审核用户须属于市或省"),
+    Role.LEADER: ({Org.Kind.ZONE, Org.Kind.CITY, Org.Kind.PROVINCE}, "领导用户须属于园区、市或省"),
+}
+
+
+def check_roles(roles: list[str], org: Org | None) -> list[str]:
+    """Roles must exist, fit the org, and never join two administrative duties (三权分立)."""
+    roles = list(dict.fromkeys(roles))
+    if not roles:
+        raise RuleError("role", "至少需要一个角色")
+    for role in roles:
+        if role not in Role.values:
+            raise RuleError("role", f"角色须为 {', '.join(Role.values)} 之一")
+    admin = [r for r in roles if r in ADMIN_ROLES]
+    if len(admin) > 1:
+        names = "、".join(Role(r).label for r in admin)
+        raise RuleError("role", f"系统管理员、安全管理员、审计管理员须由不同账号担任（三权分立），不能同时担任：{names}")
+    if admin and len(roles) > 1:
+        raise RuleError("role", "管理员账号不能同时担任业务角色")
+    for role in roles:
+        if role in BUSINESS_ORG_KINDS:
+            kinds, message = BUSINESS_ORG_KINDS[role]
+            if org is None or org.kind not in kinds:
+                raise RuleError("org", message)
+    return roles
+
+
+def _validate_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise RuleError("password", "；".join(exc.messages)) from None
+
+
 @transaction.atomic
-def add_user(username: str, password: str, role: str, org_code: str | None, display_name: str = "", actor=None):
+def add_user(username: str, password: str, role: str, org_code: str | None, display_name: str = "", actor=None,
+             *, extra_roles: list[str] | None = None, must_change: bool = True):
+    """A new account. Its first password is a temporary one: it must be changed at first login."""
     User = get_user_model()
     if not username or not re.match(r"^[\w.@+-]{1,150}$", username):
         raise RuleError("username", "用户名只能由字母、数字和 @ . + - _ 组成，最长 150 位")
     if User.objects.filter(username=username).exists():
         raise RuleError("username", f"用户名 {username} 已存在")
-    if role not in Role.values:
-        raise RuleError("role", f"角色须为 {', '.join(Role.values)} 之一")
     org = None
     if org_code:
         org = Org.objects.filter(code=org_code).first()
         if org is None:
             raise RuleError("org", f"组织 {org_code} 不存在")
-    if role != Role.ADMIN and org is None:
-        raise RuleError("org", "除系统管理员外，用户必须属于一个组织（--org）")
-    if role == Role.OFFICE and org.kind != Org.Kind.ZONE:
-        raise RuleError("org", "创建办用户须属于园区")
-    if role == Role.DEPARTMENT and org.kind != Org.Kind.DEPARTMENT:
-        raise RuleError("org", "部门填报员须属于部门")
-    if role == Role.REVIEWER and org.kind not in (Org.Kind.CITY, Org.Kind.PROVINCE):
-        raise RuleError("org", "审核用户须属于市或省")
-    user = User(username=username, role=role, org=org, display_name=display_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise RuleError("password", "；".join(exc.messages)) from None
+    roles = check_roles([role, *(extra_roles or [])], org)
+    if roles[0] not in ADMIN_ROLES and org is None:
+        raise RuleError("org", "除管理员外，用户必须属于一个组织（--org）")
+    user = User(username=username, role=roles[0], extra_roles=roles[1:], org=org, display_name=display_name,
+                must_change_password=must_change)
+    _validate_password(password, user)
     user.set_password(password)
+    user.password_changed_at = timezone.now()
     user.save()
-    record(actor, "user.add", user, after={"username": username, "role": role, "org": org_code})
+    record(actor, "user.add", user, after={"username": username, "roles": roles, "org": org_code})
     return user
+
+
+def require_duty(actor, role: str) -> None:
+    """Administrative acts belong to one administrator each; the command line is trusted."""
+    if getattr(actor, "is_authenticated", False) and not actor.has_role(role):
+        raise PermissionDenied(f"该操作属于{Role(role).label}的职责")
+
+
+@transaction.atomic
+def set_roles(actor, user, roles: list[str]) -> None:
+    """The security administrator assigns roles."""
+    require_duty(actor, Role.SECURITY)
+    roles = check_roles(roles, user.org)
+    before = sorted(user.roles)
+    user.role, user.extra_roles = roles[0], roles[1:]
+    user.save(update_fields=["role", "extra_roles"])
+    record(actor, "user.roles", user, before={"roles": before}, after={"roles": sorted(roles)})
+
+
+@transaction.atomic
+def change_password(user, old: str, new: str) -> None:
+    if not user.check_password(old):
+        raise RuleError("old_password", "原密码不正确")
+    if old == new:
+        raise RuleError("new_password", "新密码不能与原密码相同")
+    _validate_password(new, user)
+    user.set_password(new)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record(user, "user.password_change", user)
+
+
+@transaction.atomic
+def reset_password(actor, user) -> str:
+    """A new temporary password, shown once; the user must change it at next login."""
+    require_duty(actor, Role.ADMIN)
+    password = random_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    user.api_tokens.all().delete()
+    record(actor, "user.password_reset", user)
+    return password

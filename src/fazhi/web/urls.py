@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from fazhi.orgs import views as account_views
+
 from . import views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", account_views.login_view, name="login"),
+    path("login/otp/", account_views.otp_view, name="login-otp"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("assessments/new/", views.assessment_create, name="assessment-create"),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment"),

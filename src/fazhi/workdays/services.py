@@ -29,7 +29,7 @@ def _require_admin(actor) -> None:
     """The command line (actor None or a name) is trusted; a signed-in user must be a system admin."""
     if actor is None or isinstance(actor, str):
         return
-    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "role", None) == Role.ADMIN):
+    if not (getattr(actor, "is_authenticated", False) and actor.has_role(Role.ADMIN)):
         raise PermissionDenied("只有系统管理员可以维护节假日安排")
 
 

@@ -22,7 +22,7 @@ WEEKDAYS = "一二三四五六日"
 
 
 def _admin_only(request) -> None:
-    if request.user.role != Role.ADMIN:
+    if not request.user.has_role(Role.ADMIN):
         raise PermissionDenied("只有系统管理员可以维护节假日安排。")
 
 

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fazhi.assessments.services import create_assessment
-from fazhi.workplan.services import create_plan
 from fazhi.orgs.models import Org, Role, User
 from fazhi.orgs.services import add_org, add_user, random_password
+from fazhi.workplan.services import create_plan
 
 # The seed's own organisations: 资阳高新区 and the departments its application names.
 ORGS = [

@@ -1,0 +1,248 @@
+"""The authorisation matrix: every route × every role, own zone and another zone.
+
+Built from the URL configuration (which includes every API route), so a new route
+without an entry in MATRIX fails the test until someone decides who may use it.
+Allowed means the request passes authorisation (any answer but 401/403/404 or a
+redirect to the login page); denied means one of those. Objects of another zone
+answer 404, never revealing that they exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from fazhi.orgs.models import ApiToken, User
+from tests.conftest import login_with_totp, task_of
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "office", "office2", "kjj", "leader", "city", "city2", "admin", "security", "auditor")
+PUBLIC = set(ROLES)
+SIGNED_IN = PUBLIC - {"anon"}
+ZONE_READERS = {"office", "leader", "city"}
+OFFICE = {"office"}
+
+ADMINS = {"admin", "security", "auditor"}
+BUSINESS = SIGNED_IN - ADMINS
+PLAN_READERS = {"office", "leader", "city", "kjj"}  # kjj leads a task of the plan
+ZONE_OVERSIGHT = {"office", "leader", "city"}
+
+# (route, method) -> roles allowed. Every route of the URL configuration must be here.
+MATRIX: dict[tuple[str, str], set[str]] = {
+    # public: sign-in, health, the API's description and its token endpoint
+    ("healthz", "GET"): PUBLIC,
+    ("login/", "GET"): PUBLIC,
+    ("login/otp/", "GET"): PUBLIC,
+    ("logout/", "POST"): PUBLIC,
+    ("api/v1/openapi.json", "GET"): PUBLIC,
+    ("api/v1/", "GET"): PUBLIC,
+    ("api/v1/auth/token", "POST"): PUBLIC,
+    # every signed-in user: home, own account, own reminders; lists filtered by scope
+    ("", "GET"): SIGNED_IN,
+    ("account/password/", "POST"): SIGNED_IN,
+    ("account/2fa/", "GET"): SIGNED_IN,
+    ("account/2fa/disable/", "POST"): SIGNED_IN,
+    ("notifications/", "GET"): SIGNED_IN,
+    ("notifications/read/", "POST"): SIGNED_IN,
+    ("api/v1/notifications", "GET"): SIGNED_IN,
+    ("api/v1/frameworks", "GET"): SIGNED_IN,
+    ("api/v1/frameworks/<code>", "GET"): SIGNED_IN,
+    ("api/v1/assessments", "GET"): SIGNED_IN,
+    ("api/v1/plans", "GET"): SIGNED_IN,
+    # the self-assessment of 资阳高新区
+    ("assessments/new/", "POST"): OFFICE | {"office2"},  # each office in its own zone
+    ("assessments/<int:assessment_id>/", "GET"): ZONE_READERS,
+    ("assessments/<int:assessment_id>/results/<str:code>/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/results/<str:code>/evidence/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/", "GET"): ZONE_READERS,
+    ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/remove/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/<str:transition>/", "POST"): OFFICE,  # submit
+    ("assessments/<int:assessment_id>/export.xlsx", "GET"): ZONE_READERS,
+    ("api/v1/assessments", "POST"): OFFICE,
+    ("api/v1/assessments/<int:assessment_id>", "GET"): ZONE_READERS,
+    ("api/v1/assessments/<int:assessment_id>/totals", "GET"): ZONE_READERS,
+    ("api/v1/assessments/<int:assessment_id>/results/<code>", "PUT"): OFFICE,
+    ("api/v1/assessments/<int:assessment_id>/export.xlsx", "GET"): ZONE_READERS,
+    ("api/v1/assessments/<int:assessment_id>/submit", "POST"): OFFICE,
+    ("api/v1/assessments/<int:assessment_id>/return", "POST"): {"city"},
+    ("api/v1/assessments/<int:assessment_id>/accept", "POST"): {"city"},
+    # the work plan
+    ("plans/", "GET"): BUSINESS,
+    ("plans/new/", "POST"): OFFICE | {"office2"},
+    ("plans/<int:plan_id>/", "GET"): PLAN_READERS,
+    ("plans/<int:plan_id>/settings/", "POST"): OFFICE,
+    ("plans/<int:plan_id>/overview/", "GET"): ZONE_OVERSIGHT,
+    ("plans/<int:plan_id>/timeline/", "GET"): PLAN_READERS,
+    ("plans/<int:plan_id>/export.xlsx", "GET"): ZONE_OVERSIGHT,
+    ("plans/<int:plan_id>/notices/", "GET"): PLAN_READERS,
+    ("plans/<int:plan_id>/notices/new/", "POST"): OFFICE,
+    ("notices/<int:notice_id>/reply/", "POST"): {"kjj"},
+    ("notices/<int:notice_id>/close/", "POST"): OFFICE,
+    ("my-tasks/", "GET"): {"office", "office2", "kjj", "leader"},
+    ("tasks/<int:task_id>/", "GET"): PLAN_READERS,
+    ("tasks/<int:task_id>/report/", "POST"): {"office", "kjj"},
+    ("tasks/<int:task_id>/extensions/", "POST"): {"office", "kjj"},
+    ("tasks/<int:task_id>/assign/", "POST"): OFFICE,
+    ("tasks/<int:task_id>/split/", "POST"): OFFICE,
+    ("tasks/<int:task_id>/close/", "POST"): OFFICE,
+    ("tasks/<int:task_id>/evidence/<int:evidence_id>/", "GET"): PLAN_READERS,
+    ("extensions/<int:extension_id>/<str:decision>/", "POST"): OFFICE,
+    ("api/v1/plans", "POST"): OFFICE,
+    ("api/v1/plans/<int:plan_id>", "GET"): PLAN_READERS,
+    ("api/v1/plans/<int:plan_id>", "PATCH"): OFFICE,
+    ("api/v1/tasks/<int:task_id>", "GET"): PLAN_READERS,
+    ("api/v1/tasks/<int:task_id>", "PUT"): OFFICE,
+    ("api/v1/tasks/<int:task_id>/subtasks", "POST"): OFFICE,
+    ("api/v1/tasks/<int:task_id>/reports", "POST"): {"office", "kjj"},
+    ("api/v1/tasks/<int:task_id>/extensions", "POST"): {"office", "kjj"},
+    ("api/v1/extensions/<int:extension_id>/approve", "POST"): OFFICE,
+    ("api/v1/extensions/<int:extension_id>/reject", "POST"): OFFICE,
+    ("api/v1/tasks/<int:task_id>/close", "POST"): OFFICE,
+    ("api/v1/plans/<int:plan_id>/notices", "GET"): PLAN_READERS,
+    ("api/v1/plans/<int:plan_id>/notices", "POST"): OFFICE,
+    ("api/v1/notices/<int:notice_id>/reply", "POST"): {"kjj"},
+    ("api/v1/notices/<int:notice_id>/close", "POST"): OFFICE,
+    # the three administrators, each to their own duty (三权分立)
+    ("admin/calendar/", "GET"): {"admin"},
+    ("admin/calendar/days/", "POST"): {"admin"},
+    ("admin/calendar/days/remove/", "POST"): {"admin"},
+    ("admin/calendar/years/", "POST"): {"admin"},
+    ("audit/", "GET"): {"auditor"},
+    ("audit/verify/", "GET"): {"auditor"},
+    ("audit/export.csv", "GET"): {"auditor"},
+}
+
+
+def routes():
+    def walk(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p
+
+    return list(walk(get_resolver()))
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(assessment, plan, users):
+    """One of everything in 资阳高新区, for the routes to point at."""
+    from fazhi.assessments.services import add_evidence
+    from fazhi.workplan.services import (
+        issue_notice,
+        report_progress,
+        request_extension,
+        update_task,
+    )
+
+    evidence = add_evidence(users["office"], assessment.pk, "1", SimpleUploadedFile("证明.pdf", PDF))
+    task = task_of(plan, "一.1")
+    update_task(users["office"], task.pk, {"version": task.version, "lead_org": "zy-gxq-kjj", "start_date": "2025-09-01", "due_date": "2025-12-31"})
+    files = [SimpleUploadedFile("进展.pdf", PDF)]
+    report = report_progress(users["kjj"], task.pk, {"percent": 20, "text": "进展"}, files, today=date(2025, 10, 1))
+    ext = request_extension(users["kjj"], task.pk, {"new_due": "2026-01-30", "reason": "等待审查"}, today=date(2025, 10, 1))
+    notice = issue_notice(users["office"], plan.pk, {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"})
+    return {
+        "assessment_id": assessment.pk, "code": "1", "evidence_id": evidence.pk, "transition": "submit",
+        "plan_id": plan.pk, "task_id": task.pk, "notice_id": notice.pk, "extension_id": ext.pk, "decision": "approve",
+        "report_evidence_id": report.evidence.get().pk,
+    }
+
+
+# Well-formed bodies, so that what is tested is who may act, not the input checks.
+BODIES = {
+    "api/v1/assessments": {"zone": "zy-gxq", "framework": "sc-sti-law-zone-2019", "year": 2031},
+    "api/v1/assessments/<int:assessment_id>/results/<code>": {"version": 1, "self_score": 1},
+    "api/v1/assessments/<int:assessment_id>/return": {"reason": "请补充材料"},
+    "api/v1/plans": {"zone": "zy-gxq", "template": "zy-gxq-sti-law-2020", "year": 2031},
+    "api/v1/plans/<int:plan_id>": {"version": 1, "yellow_days": 5},
+    "api/v1/tasks/<int:task_id>": {"version": 1, "responsible": "张三"},
+    "api/v1/tasks/<int:task_id>/subtasks": {"title": "子任务"},
+    "api/v1/tasks/<int:task_id>/reports": {"percent": 30, "text": "进展"},
+    "api/v1/tasks/<int:task_id>/extensions": {"new_due": "2099-01-01", "reason": "等待审查"},
+    "api/v1/plans/<int:plan_id>/notices": {"to_org": "zy-gxq-kjj", "text": "请加快", "reply_due": "2099-01-01"},
+    "api/v1/notices/<int:notice_id>/reply": {"reply": "已办理"},
+    "assessments/new/": {"framework": "sc-sti-law-zone-2019", "year": "2031"},
+    "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
+    "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
+    "notices/<int:notice_id>/reply/": {"reply": "已办理"},
+}
+
+
+def fill(route: str, ids: dict) -> str:
+    path = "/" + route.replace("<code>", "sc-sti-law-zone-2019" if route.startswith("api/v1/frameworks") else "<code>")
+    for key, value in ids.items():
+        for conv in ("int:", "str:", ""):
+            path = path.replace(f"<{conv}{key}>", str(value))
+    if "tasks/" in path and "/evidence/" in path:
+        path = path.replace(f"/evidence/{ids['evidence_id']}/", f"/evidence/{ids['report_evidence_id']}/")
+    path = path.replace("<code>", "sc-sti-law-zone-2019" if "frameworks" in route else "1")
+    assert "<" not in path, path
+    return path
+
+
+def clients(users):
+    made = {"anon": (Client(), {})}
+    for name in ROLES[1:]:
+        user = User.objects.get(username=name)
+        page = login_with_totp(name) if user.needs_totp else Client()
+        if not user.needs_totp:
+            page.force_login(user)
+        made[name] = (page, {"Authorization": f"Bearer {ApiToken.issue(user)}"})
+    return made
+
+
+def answer(client_pair, method: str, path: str, body: dict):
+    client, headers = client_pair
+    if method == "GET":
+        return client.get(path, headers=headers if path.startswith("/api/") else {})
+    call = getattr(client, method.lower())
+    if path.startswith("/api/"):
+        return call(path, data=body, content_type="application/json", headers=headers)
+    return call(path, body)
+
+
+def denied(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def methods_of(pattern) -> list[str]:
+    view = pattern.callback
+    ninja = getattr(view, "__self__", None)
+    if ninja is not None and hasattr(ninja, "operations"):
+        return sorted({m for op in ninja.operations for m in op.methods})
+    return []
+
+
+def test_every_route_has_an_entry():
+    """A route added without deciding who may use it fails here."""
+    listed = {route for route, _ in MATRIX}
+    missing = [route for route, _ in routes() if route not in listed and not route.startswith("static/")]
+    assert not missing, f"routes without an authorisation entry: {missing}"
+
+
+def test_authorisation_matrix(world, users):
+    who = clients(users)
+    wrong = []
+    # logging out ends the sessions the other checks use: it goes last
+    for (route, method), allowed in sorted(MATRIX.items(), key=lambda kv: kv[0] == ("logout/", "POST")):
+        path = fill(route, world)
+        for role in ROLES:
+            r = answer(who[role], method, path, BODIES.get(route, {}))
+            if allowed is PUBLIC:  # open to all: never refused, never broken
+                if r.status_code in (401, 403) or r.status_code >= 500:
+                    wrong.append(f"{method} {path} as {role}: {r.status_code} (public)")
+                continue
+            if denied(r) == (role in allowed):
+                wrong.append(f"{method} {path} as {role}: {r.status_code} ({'should be allowed' if role in allowed else 'should be denied'})")
+    assert not wrong, "\n".join(wrong)
