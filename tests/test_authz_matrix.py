@@ -115,6 +115,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("audit/", "GET"): {"auditor"},
     ("audit/verify/", "GET"): {"auditor"},
     ("audit/export.csv", "GET"): {"auditor"},
+    ("manage/users/", "GET"): {"admin", "security"},
+    ("manage/users/new/", "POST"): {"admin"},
+    ("manage/users/<int:user_id>/reset/", "POST"): {"admin"},
+    ("manage/users/<int:user_id>/active/", "POST"): {"admin"},
+    ("manage/users/<int:user_id>/roles/", "POST"): {"security"},
+    ("manage/users/<int:user_id>/unlock/", "POST"): {"security"},
 }
 
 
@@ -154,6 +160,7 @@ def world(assessment, plan, users):
         "assessment_id": assessment.pk, "code": "1", "evidence_id": evidence.pk, "transition": "submit",
         "plan_id": plan.pk, "task_id": task.pk, "notice_id": notice.pk, "extension_id": ext.pk, "decision": "approve",
         "report_evidence_id": report.evidence.get().pk,
+        "user_id": users["leader"].pk,
     }
 
 
@@ -174,6 +181,7 @@ BODIES = {
     "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
     "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
     "notices/<int:notice_id>/reply/": {"reply": "已办理"},
+    "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
 }
 
 

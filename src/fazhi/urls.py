@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/calendar/", include("fazhi.workdays.urls")),
     path("account/", include("fazhi.orgs.urls")),
     path("audit/", include("fazhi.audit.urls")),
+    path("manage/", include("fazhi.orgs.manage_urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]
