@@ -1,0 +1,623 @@
+"""Statutory deadlines of a case, computed from its events and a rule set (data, not code).
+
+Pure Python, no Django (one exception, see `check_event`). The register code calls:
+
+* `load_rules(text, path)` / `load_rules_file(path)` -> `(RuleSet | None, errors)`: a rule
+  file (rules/disclosure.yaml, rules/complaint.yaml; an administrator can change them),
+  validated; every problem is one line `PATH:LINE: message` (Chinese).
+* `compute(rules, events, cal, today=None)` -> `CaseDeadlines`: pure; the state of every
+  period of the case.
+* `check_event(rules, events, new, today, cal=None)`: raises `RuleError(field, message)`
+  for an event the rules do not allow (the register refuses it with the message).
+
+Event kinds
+-----------
+`EVENT_KINDS` maps every event kind a case may record to its Chinese label. Rule files
+may only name these, and `check_event` refuses any other:
+
+  received              收到申请/投诉（登记收到）  - the day of receipt; every other event is on or after it
+  accepted              受理
+  rejected              不予受理
+  transferred           转送/转办
+  correction_requested  告知补正        (依申请公开第三十条: once, within the correction period)
+  corrected             收到补正        (restarts the reply period)
+  consultation_started  征求意见        (第三方/其他机关; pauses the reply period)
+  consultation_ended    征求意见结束    (resumes it)
+  extended              延长期限        (`Event.period` names the period, `Event.days` the length)
+  replied               答复
+  review_requested      申请复查
+  review_replied        复查答复
+  withdrawn             撤回
+  closed                办结/终止
+
+Counting (what `compute` does, period by period, events in date order; events on the
+same date keep the order given)
+-------------------------------------------------------------------------------------
+* A period starts at its `starts_on` event; the start day is not counted (working days:
+  `WorkCalendar.add_workdays`; calendar days: `add_calendar_days(..., calendar=cal)`, i.e.
+  a last day that is not a working day rolls forward to the next working day,
+  期间届满的最后一日是法定节假日的，以节假日后的第一日为期间届满的日期). A second
+  `starts_on` event while it runs is ignored.
+* A `restarts_on` event starts the full period again from its date, as a fresh period: the
+  full length, no extension (and no extension used), and *not paused* - a pause running
+  at that moment ends with the restart. (So 依申请公开 pauses the reply period on
+  `correction_requested` and restarts it on `corrected`: while the applicant completes the
+  request the clock stands, and the 20 working days count from the corrected request,
+  第三十条.) Before the period has started, a restart starts it.
+* Between a `pauses_on` event and the next `resumes_on` event the clock stops. The pause
+  day itself is counted as elapsed and the resume day is not, so the days in
+  (pause, resume] are not counted: a pause of N working days moves the due date by
+  exactly N working days. A pause after the period's (nominal) last day has no effect -
+  the period has run out and a consultation started then does not revive it. A second
+  pause while paused is ignored, and so is a resume while not paused.
+* An `extended` event whose `period` is this period adds `days` (in the period's unit) to
+  what is left, as given (`check_event` is where extensions are refused). Non-positive
+  days are ignored.
+* An `ends_on` event (after the start) marks the period met on its date; a met period is
+  final, later events do not change it. Met while paused: `due_on` stays None.
+* `overdue_days` (only with `today`, only for a `duty` period running and not met): 0
+  while today <= due; else the working days (or calendar days) in (due, today], and at
+  least 1 - being past the due date is overdue even on a rest day.
+* A period with `duty: false` is a window for an optional act (补正告知期限,
+  申请复查期限): when it passes unmet it has lapsed, it is not overdue - its
+  `overdue_days` stays 0 and it is left out of `next_due` and `overdue`.
+* `next_due` is the earliest due date of the running (started, not paused, not met) duty
+  periods, `overdue` whether one of them is past due as of `today`.
+
+A year the calendar does not cover raises `CalendarGap` (never a guess); it propagates.
+
+Speed: no day-by-day loops; each period costs one `WorkCalendar.add_workdays` (memoised
+per calendar, receipt day and length, as many cases share them) and, for pauses and
+overdue days, `workdays_between`, both O(log k). About 10 µs per disclosure case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from .errors import RuleError
+from .workdays import WorkCalendar
+from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
+
+__all__ = [
+    "DAYS",
+    "EVENT_KINDS",
+    "RECEIVED",
+    "RULE_KINDS",
+    "UNITS",
+    "WORKDAYS",
+    "CaseDeadlines",
+    "Event",
+    "Period",
+    "PeriodState",
+    "RuleSet",
+    "check_event",
+    "compute",
+    "load_rules",
+    "load_rules_file",
+]
+
+WORKDAYS, DAYS = "workdays", "days"
+UNITS = {WORKDAYS: "个工作日", DAYS: "日"}  # unit -> the Chinese after a number: "20 个工作日", "30 日"
+
+RECEIVED = "received"
+EXTENDED = "extended"
+
+# Every event kind a case may record, with its Chinese label (see the module docstring).
+EVENT_KINDS: dict[str, str] = {
+    RECEIVED: "收到申请/投诉",
+    "accepted": "受理",
+    "rejected": "不予受理",
+    "transferred": "转送",
+    "correction_requested": "告知补正",
+    "corrected": "收到补正",
+    "consultation_started": "征求意见",
+    "consultation_ended": "征求意见结束",
+    EXTENDED: "延长期限",
+    "replied": "答复",
+    "review_requested": "申请复查",
+    "review_replied": "复查答复",
+    "withdrawn": "撤回",
+    "closed": "办结",
+}
+
+# Event kinds that the office may only record within a period they end, and only once:
+# a correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条).
+TIMELY_KINDS = frozenset({"correction_requested"})
+
+# Case kinds a rule file may describe: kind -> Chinese name.
+RULE_KINDS: dict[str, str] = {"disclosure": "依申请公开", "complaint": "投诉举报"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One statutory period of a case kind, e.g. 答复期限 20 working days from receipt."""
+
+    code: str                      # e.g. "reply", "accept", "handle", "review", "correction"
+    name: str                      # Chinese, e.g. "答复期限"
+    length: int
+    unit: str                      # WORKDAYS or DAYS
+    starts_on: str                 # event kind that starts it, e.g. "received", "accepted", "replied"
+    restarts_on: tuple[str, ...] = ()   # event kinds that start it again from their date (e.g. "corrected")
+    pauses_on: tuple[str, ...] = ()     # e.g. ("consultation_started",)
+    resumes_on: tuple[str, ...] = ()    # e.g. ("consultation_ended",)
+    ends_on: tuple[str, ...] = ()       # events that satisfy it, e.g. ("replied",)
+    extension_max: int = 0         # same unit; 0 = no extension allowed
+    extensions_allowed: int = 0    # how many extensions (1 for disclosure)
+    basis: str = ""                # legal basis, e.g. "《政府信息公开条例》第三十三条"
+    duty: bool = True              # False: a window for an optional act (lapses, never overdue)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    kind: str                      # "disclosure" | "complaint"
+    title: str
+    version: int
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str                      # received, accepted, correction_requested, corrected, consultation_started,
+                                   # consultation_ended, extended, transferred, replied, review_requested, closed…
+    on: date
+    days: int = 0                  # for "extended": the extension's length in the period's unit
+    period: str = ""               # for "extended": which period
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    code: str
+    name: str
+    started_on: date | None        # the start of the current run (the restart date after a restart)
+    due_on: date | None            # None while not started, or paused (then `paused` is True)
+    paused: bool = False
+    met_on: date | None = None     # the date an ending event satisfied it
+    extended_by: int = 0
+    overdue_days: int = 0          # as of the `today` given to compute(), in the period's unit
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    periods: dict[str, PeriodState] = field(default_factory=dict)
+    next_due: date | None = None   # the earliest due date of periods running and not met
+    overdue: bool = False
+
+
+# --- computing ----------------------------------------------------------------------
+
+
+class _Run:
+    """The mutable state of one period while the events are replayed."""
+
+    __slots__ = ("anchor", "extended_by", "extended_on", "left", "met_on", "paused", "started")
+
+    def __init__(self):
+        self.started: date | None = None
+        self.anchor: date | None = None   # counting runs from here (start, restart or resume day, not counted)
+        self.left = 0                     # units left from the anchor
+        self.paused = False
+        self.met_on: date | None = None
+        self.extended_by = 0
+        self.extended_on: list[date] = []  # extensions of the current run
+
+
+def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
+    """Units of the period in (a, b], a <= b."""
+    if p.unit == WORKDAYS:
+        return cal.workdays_between(a, b)
+    return (b - a).days
+
+
+def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> date:
+    if left <= 0:  # nothing left (a pause on the last day): due on the resume day, or the next working day
+        return _add_workdays(cal, anchor - _ONE_DAY, 1)
+    if p.unit == WORKDAYS:
+        return _add_workdays(cal, anchor, left)
+    # Calendar days: a last day that is not a working day rolls forward (add_calendar_days's rule).
+    return _add_workdays(cal, anchor + timedelta(days=left - 1), 1)
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=16_384)
+def _add_workdays(cal: WorkCalendar, start: date, n: int) -> date:
+    """`cal.add_workdays`, memoised: many cases share a receipt day. The key holds the
+    calendar itself (frozen, hashed by its days), so a changed calendar never meets an
+    old entry; a CalendarGap is raised again each time, never cached."""
+    return cal.add_workdays(start, n)
+
+
+def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[_Run]:
+    """The state of every period (in `rules.periods` order) after the events."""
+    periods = rules.periods
+    runs = [_Run() for _ in periods]
+    for e in sorted(events, key=lambda ev: ev.on):  # stable: same-day events keep their order
+        kind, on = e.kind, e.on
+        for p, r in zip(periods, runs):
+            if r.met_on is not None:
+                continue
+            if kind == EXTENDED:
+                if e.period == p.code and r.started is not None and isinstance(e.days, int) and e.days > 0:
+                    r.left += e.days
+                    r.extended_by += e.days
+                    r.extended_on.append(on)
+            elif (kind == p.starts_on and r.started is None) or kind in p.restarts_on:
+                r.started = r.anchor = on
+                r.left = p.length
+                r.paused = False
+                r.extended_by = 0
+                r.extended_on = []
+            elif r.started is None:
+                continue
+            elif kind in p.pauses_on:
+                if not r.paused:
+                    used = _elapsed(p, cal, r.anchor, on)
+                    if used <= r.left:
+                        r.left -= used
+                        r.anchor = on
+                        r.paused = True
+            elif kind in p.resumes_on:
+                if r.paused:
+                    r.anchor = on
+                    r.paused = False
+            elif kind in p.ends_on:
+                r.met_on = on
+    return runs
+
+
+def compute(
+    rules: RuleSet, events: Sequence[Event], cal: WorkCalendar, today: date | None = None
+) -> CaseDeadlines:
+    """The deadlines of a case from its events (any order; see the module docstring for
+    the counting rules). Pure. Without `today` nothing is overdue. Raises `CalendarGap`
+    when a period reaches into a year the calendar does not cover."""
+    states: dict[str, PeriodState] = {}
+    next_due: date | None = None
+    overdue = False
+    for p, r in zip(rules.periods, _replay(rules, events, cal)):
+        due = None
+        late = 0
+        if r.started is not None and not r.paused:
+            due = _due(p, cal, r.anchor, r.left)
+            if r.met_on is None and p.duty:
+                if next_due is None or due < next_due:
+                    next_due = due
+                if today is not None and today > due:
+                    overdue = True
+                    late = max(1, _elapsed(p, cal, due, today))
+        states[p.code] = PeriodState(
+            code=p.code,
+            name=p.name,
+            started_on=r.started,
+            due_on=due,
+            paused=r.paused and r.met_on is None,
+            met_on=r.met_on,
+            extended_by=r.extended_by,
+            overdue_days=late,
+        )
+    return CaseDeadlines(periods=states, next_due=next_due, overdue=overdue)
+
+
+# --- refusing events ----------------------------------------------------------------
+
+
+def _amount(n: int, unit: str) -> str:
+    return f"{n} {UNITS.get(unit, unit)}"
+
+
+def check_event(
+    rules: RuleSet, events: Sequence[Event], new: Event, today: date, cal: WorkCalendar | None = None
+) -> None:
+    """Raise `RuleError(field, message)` when the rules do not allow recording `new` on a
+    case that has `events`; return None when they do. `field` is the Event field at fault
+    ("kind", "on", "period", "days"), the message Chinese, for the user.
+
+    Refused: an unknown kind; an event dated after `today`; any event before the case's
+    receipt (or before any receipt is recorded); an extension of a period that allows
+    none, beyond `extensions_allowed`, longer than `extension_max`, of a period not
+    running, or decided after the period's due date; a correction request
+    (`TIMELY_KINDS`) after the due date of the period it ends, or a second one.
+    State-machine order (e.g. a reply before acceptance) is the register's business.
+
+    The due dates need the working-day calendar: pass `cal`; without it the database's
+    calendar (`fazhi.workdays.selectors.get_calendar`, Django) is fetched, and only when a
+    check needs it. May raise `CalendarGap`.
+    """
+    label = EVENT_KINDS.get(new.kind)
+    if label is None:
+        raise RuleError("kind", f"未知的事件类型“{new.kind}”")
+    if not isinstance(new.on, date):
+        raise RuleError("on", f"{label}日期格式不正确")
+    on = new.on
+    if on > today:
+        raise RuleError("on", f"{label}日期 {on.isoformat()} 晚于今天（{today.isoformat()}），不能登记尚未发生的事件")
+    received = [e.on for e in events if e.kind == RECEIVED]
+    if new.kind == RECEIVED:
+        others = [e.on for e in events if e.kind != RECEIVED]
+        if others and not received and min(others) < on:
+            raise RuleError("on", f"收到日期 {on.isoformat()} 晚于已登记的事件（{min(others).isoformat()}）")
+    else:
+        if not received:
+            raise RuleError("on", f"案件尚未登记收到日期，不能登记{label}")
+        first = min(received)
+        if on < first:
+            raise RuleError("on", f"{label}日期 {on.isoformat()} 早于收到日期 {first.isoformat()}")
+
+    if new.kind == EXTENDED:
+        _check_extension(rules, events, new, cal)
+    elif new.kind in TIMELY_KINDS:
+        _check_timely(rules, events, new, label, cal)
+
+
+def _calendar(cal: WorkCalendar | None) -> WorkCalendar:
+    if cal is not None:
+        return cal
+    # Django, and only when the caller gave no calendar.
+    from fazhi.workdays.selectors import get_calendar
+
+    return get_calendar()
+
+
+def _state_before(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar) -> list[_Run]:
+    """The periods as they stand when `new` happens: the events up to its date (same-day
+    events before it, as it is recorded after them)."""
+    return _replay(rules, [e for e in events if e.on <= new.on], cal)
+
+
+def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar | None) -> None:
+    choices = "、".join(f"{p.name}（{p.code}）" for p in rules.periods)
+    if not new.period:
+        raise RuleError("period", f"请指明延长哪一个期限（可选：{choices}）")
+    index = next((i for i, p in enumerate(rules.periods) if p.code == new.period), None)
+    if index is None:
+        raise RuleError("period", f"本类案件没有“{new.period}”期限（可选：{choices}）")
+    p = rules.periods[index]
+    if p.extensions_allowed <= 0 or p.extension_max <= 0:
+        raise RuleError("period", f"{p.name}依规定不得延长")
+    if isinstance(new.days, bool) or not isinstance(new.days, int) or new.days <= 0:
+        raise RuleError("days", "延长天数须为正整数")
+    if new.days > p.extension_max:
+        raise RuleError(
+            "days", f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}"
+        )
+    cal = _calendar(cal)
+    run = _state_before(rules, events, new, cal)[index]
+    if run.started is None:
+        raise RuleError("period", f"{p.name}尚未开始计算，不能延长")
+    if run.met_on is not None:
+        raise RuleError("period", f"{p.name}已于 {run.met_on.isoformat()} 结束，不能再延长")
+    if len(run.extended_on) >= p.extensions_allowed:
+        done = "、".join(d.isoformat() for d in run.extended_on)
+        raise RuleError("period", f"{p.name}只能延长 {p.extensions_allowed} 次，已于 {done} 延长过")
+    if not run.paused:
+        due = _due(p, cal, run.anchor, run.left)
+        if new.on > due:
+            raise RuleError(
+                "on", f"延长须在{p.name}届满前决定：期限已于 {due.isoformat()} 届满，{new.on.isoformat()} 不能再延长"
+            )
+
+
+def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: str, cal: WorkCalendar | None) -> None:
+    indexes = [i for i, p in enumerate(rules.periods) if new.kind in p.ends_on]
+    if not indexes:
+        return
+    cal = _calendar(cal)
+    runs = _state_before(rules, events, new, cal)
+    for i in indexes:
+        p, run = rules.periods[i], runs[i]
+        if run.started is None:
+            continue
+        if run.met_on is not None:
+            raise RuleError("kind", f"已于 {run.met_on.isoformat()} {label}，{label}应当一次性作出，不能再次{label}")
+        if run.paused:
+            continue
+        due = _due(p, cal, run.anchor, run.left)
+        if new.on > due:
+            raise RuleError(
+                "on",
+                f"{label}须在{p.name}（{_amount(p.length, p.unit)}，至 {due.isoformat()}）内作出，"
+                f"{new.on.isoformat()} 已超过期限",
+            )
+
+
+# --- the rule files -----------------------------------------------------------------
+
+TOP_KEYS = ("kind", "title", "version", "periods")
+PERIOD_KEYS = (
+    "code", "name", "length", "unit", "starts_on", "restarts_on", "pauses_on", "resumes_on", "ends_on",
+    "extension_max", "extensions_allowed", "duty", "basis",
+)
+EVENT_LISTS = ("restarts_on", "pauses_on", "resumes_on", "ends_on")
+PERIOD_CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
+BOOL = "tag:yaml.org,2002:bool"
+
+
+def _int(node: Node) -> int | None:
+    """A plain decimal integer scalar (not a string, bool, float or `0x…`), else None."""
+    if isinstance(node, ScalarNode) and node.tag == INT and re.fullmatch(r"[-+]?[0-9]+", node.value):
+        return int(node.value)
+    return None
+
+
+class _Rules(Doc):
+    doc_name = "期限规则"
+    max_depth = 1
+
+    def count(self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None) -> int | None:
+        if name not in keys:
+            if required_at is not None:
+                self.error(required_at, f"{who}缺少必填键 {name}")
+            return None
+        k, v = keys[name]
+        value = _int(v)
+        if value is None:
+            self.error(line(k), f"{who}的 {name} 必须是整数")
+        elif value < 0:
+            self.error(line(k), f"{who}的 {name} 不能为负数")
+        elif value < minimum:
+            self.error(line(k), f"{who}的 {name} 必须大于 0")
+        else:
+            return value
+        return None
+
+    def event_kind(self, node: Node, name: str, who: str) -> str | None:
+        kind = string(node)
+        if not kind:
+            self.error(line(node), f"{who}的 {name} 必须是事件类型（字符串）")
+            return None
+        if kind not in EVENT_KINDS:
+            usable = "、".join(k for k in EVENT_KINDS if k != EXTENDED)
+            self.error(line(node), f'{who}的 {name} 含未知的事件类型 "{kind}"（可用：{usable}）')
+            return None
+        if kind == EXTENDED:
+            self.error(line(node), f"{who}的 {name} 不能是 {EXTENDED}（延长期限只按 extension_max 计算）")
+            return None
+        return kind
+
+    def event_list(self, keys: Keys, name: str, who: str) -> tuple[str, ...]:
+        """A list of event kinds, or a single one; () when absent or empty."""
+        if name not in keys:
+            return ()
+        v = keys[name][1]
+        if is_null(v):
+            return ()
+        items = v.value if isinstance(v, SequenceNode) else [v]
+        out: list[str] = []
+        for item in items:
+            kind = self.event_kind(item, name, who)
+            if kind is None:
+                continue
+            if kind in out:
+                self.error(line(item), f'{who}的 {name} 中事件类型 "{kind}" 重复')
+                continue
+            out.append(kind)
+        return tuple(out)
+
+    def period(self, node: Node, codes: dict[str, int]) -> Period | None:
+        at = line(node)
+        keys = self.entry(node, "期限", 1)
+        if keys is None:
+            return None
+        errors = len(self.errors)
+        code = None
+        if "code" not in keys:
+            self.error(at, "期限缺少必填键 code")
+        else:
+            k, v = keys["code"]
+            code = string(v)
+            if not code or not PERIOD_CODE_RE.fullmatch(code):
+                self.error(line(k), "期限的 code 只能由小写字母、数字和下划线组成，且以字母开头")
+                code = None
+            elif code in codes:
+                self.error(line(k), f'期限 code "{code}" 重复（首次出现在第 {codes[code]} 行）')
+            else:
+                codes[code] = line(k)
+        who = f'期限 "{code}" ' if code else "期限"
+        self.unknown_keys(keys, PERIOD_KEYS, who)
+
+        name = self.field(keys, "name", lambda n: string(n) or None, f"{who}的 name 必须是非空字符串", required_at=at)
+        length = self.count(keys, "length", who, minimum=1, required_at=at)
+        unit = self.field(
+            keys, "unit", lambda n: string(n) if string(n) in UNITS else None,
+            f"{who}的 unit 只能是 {WORKDAYS}（工作日）或 {DAYS}（自然日）", required_at=at,
+        )
+        starts_on = None
+        if "starts_on" not in keys:
+            self.error(at, f"{who}缺少必填键 starts_on")
+        else:
+            starts_on = self.event_kind(keys["starts_on"][1], "starts_on", who)
+        lists = {name_: self.event_list(keys, name_, who) for name_ in EVENT_LISTS}
+        if "ends_on" not in keys:
+            self.error(at, f"{who}缺少必填键 ends_on（期限因哪些事件而满足）")
+        elif is_null(v := keys["ends_on"][1]) or isinstance(v, SequenceNode) and not v.value:
+            self.error(line(keys["ends_on"][0]), f"{who}的 ends_on 不能为空（期限因哪些事件而满足）")
+        if bool(lists["pauses_on"]) != bool(lists["resumes_on"]):
+            self.error(at, f"{who}的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）")
+        # One role per event kind: an event must not both start and end a period, etc.
+        roles: dict[str, str] = {}
+        if starts_on:
+            roles[starts_on] = "starts_on"
+        for name_, kinds in lists.items():
+            for kind in kinds:
+                if kind in roles:
+                    self.error(
+                        line(keys[name_][0]), f'{who}中事件类型 "{kind}" 同时出现在 {roles[kind]} 与 {name_} 中'
+                    )
+                else:
+                    roles[kind] = name_
+        ext_max = self.count(keys, "extension_max", who, minimum=0)
+        ext_allowed = self.count(keys, "extensions_allowed", who, minimum=0)
+        valid = all(name_ not in keys or value is not None
+                    for name_, value in (("extension_max", ext_max), ("extensions_allowed", ext_allowed)))
+        if valid and ((ext_max or 0) > 0) != ((ext_allowed or 0) > 0):
+            self.error(at, f"{who}的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0")
+        duty = True
+        if "duty" in keys:
+            k, v = keys["duty"]
+            if isinstance(v, ScalarNode) and v.tag == BOOL:
+                duty = v.value.lower() in ("true", "yes", "on", "y")
+            else:
+                self.error(line(k), f"{who}的 duty 必须是 true 或 false")
+        basis = self.field(keys, "basis", optional_string, f"{who}的 basis 必须是字符串") or ""
+        if len(self.errors) != errors:
+            return None
+        return Period(
+            code=code, name=name, length=length, unit=unit, starts_on=starts_on,
+            restarts_on=lists["restarts_on"], pauses_on=lists["pauses_on"], resumes_on=lists["resumes_on"],
+            ends_on=lists["ends_on"], extension_max=ext_max or 0, extensions_allowed=ext_allowed or 0,
+            basis=basis, duty=duty,
+        )
+
+
+def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
+    """Parse and validate one rule file. Never raises on bad input: the RuleSet is None
+    and the errors (`PATH:LINE: message`, in line order) say why."""
+    doc = _Rules(path)
+    parsed = doc.document(text, TOP_KEYS)
+    if parsed is None:
+        return None, doc.lines(doc.errors)
+    top, keys = parsed
+    kind = doc.field(
+        keys, "kind", lambda n: string(n) if string(n) in RULE_KINDS else None,
+        f"kind 只能是 {'、'.join(f'{k}（{v}）' for k, v in RULE_KINDS.items())}", required_at=top,
+    )
+    title = doc.field(keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top)
+    version = doc.field(
+        keys, "version", lambda n: v if (v := _int(n)) is not None and v >= 1 else None, "version 必须是正整数",
+        required_at=top,
+    )
+    periods: list[Period] = []
+    if "periods" not in keys:
+        doc.error(top, "缺少必填键 periods（期限列表）")
+    else:
+        k, v = keys["periods"]
+        if not isinstance(v, SequenceNode) or not v.value:
+            doc.error(line(k), "periods（期限列表）必须是非空列表")
+        else:
+            codes: dict[str, int] = {}
+            for node in v.value:
+                p = doc.period(node, codes)
+                if p is not None:
+                    periods.append(p)
+    errors = doc.lines(doc.errors)
+    if errors:
+        return None, errors
+    return RuleSet(kind=kind, title=title, version=version, periods=tuple(periods)), []
+
+
+def load_rules_file(path: str | Path) -> tuple[RuleSet | None, list[str]]:
+    """Read a rule file (UTF-8) and load it; the path as given names it in messages."""
+    doc = _Rules(str(path))
+    text = doc.read(path)
+    if text is None:
+        return None, doc.lines(doc.errors)
+    return load_rules(text.removeprefix("\ufeff"), str(path))
