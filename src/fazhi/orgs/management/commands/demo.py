@@ -23,6 +23,8 @@ USERS = [
     ("kjj", Role.DEPARTMENT, "zy-gxq-kjj", "科技经济局填报员"),
     ("leader", Role.LEADER, "zy-gxq", "工作专班"),
     ("city", Role.REVIEWER, "sc-zy", "市科技局审核员"),
+    ("security", Role.SECURITY, None, "安全管理员"),
+    ("auditor", Role.AUDITOR, None, "审计管理员"),
 ]
 
 
