@@ -107,6 +107,39 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/plans/<int:plan_id>/notices", "POST"): OFFICE,
     ("api/v1/notices/<int:notice_id>/reply", "POST"): {"kjj"},
     ("api/v1/notices/<int:notice_id>/close", "POST"): OFFICE,
+    # registers (台账): the public intake and tracking, open to all (rate-limited, challenged)
+    ("api/v1/public/zones", "GET"): PUBLIC,
+    ("api/v1/public/challenge", "GET"): PUBLIC,
+    ("api/v1/public/disclosure-requests", "POST"): PUBLIC,
+    ("api/v1/public/complaints", "POST"): PUBLIC,
+    ("api/v1/public/track/<tracking_no>", "GET"): PUBLIC,
+    # registers: staff side; the world's case is assigned to kjj, contact details and letters
+    # only for the handling staff, zone-wide figures for office, leader and reviewers
+    ("api/v1/registers/states", "GET"): SIGNED_IN,
+    ("api/v1/registers/cases", "GET"): SIGNED_IN,
+    ("api/v1/registers/cases", "POST"): OFFICE,
+    ("api/v1/registers/cases/export.xlsx", "GET"): BUSINESS,
+    ("api/v1/registers/cases/<int:case_id>", "GET"): PLAN_READERS,
+    ("api/v1/registers/cases/<int:case_id>/events", "POST"): {"office", "kjj"},
+    ("api/v1/registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
+    ("api/v1/registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("api/v1/registers/figures", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("api/v1/registers/assessments/<int:assessment_id>/items/<code>/figures", "POST"): OFFICE,
+    # register pages: the public portal (no sign-in) and the staff register
+    ("public/", "GET"): PUBLIC,
+    ("public/complaints/new/", "GET"): PUBLIC,
+    ("public/complaints/new/", "POST"): PUBLIC,
+    ("public/disclosure/new/", "GET"): PUBLIC,
+    ("public/disclosure/new/", "POST"): PUBLIC,
+    ("public/track/", "GET"): PUBLIC,
+    ("public/track/", "POST"): PUBLIC,
+    ("registers/", "GET"): BUSINESS,
+    ("registers/export.xlsx", "GET"): BUSINESS,
+    ("registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("registers/cases/<int:case_id>/", "GET"): PLAN_READERS,
+    ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},
+    ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
+    ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
     ("admin/calendar/days/", "POST"): {"admin"},
@@ -156,12 +189,30 @@ def world(assessment, plan, users):
     report = report_progress(users["kjj"], task.pk, {"percent": 20, "text": "进展"}, files, today=date(2025, 10, 1))
     ext = request_extension(users["kjj"], task.pk, {"new_due": "2026-01-30", "reason": "等待审查"}, today=date(2025, 10, 1))
     notice = issue_notice(users["office"], plan.pk, {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"})
+    case = _register_case(users)  # registers: one case for the routes to point at
     return {
         "assessment_id": assessment.pk, "code": "1", "evidence_id": evidence.pk, "transition": "submit",
         "plan_id": plan.pk, "task_id": task.pk, "notice_id": notice.pk, "extension_id": ext.pk, "decision": "approve",
         "report_evidence_id": report.evidence.get().pk,
+        "case_id": case.pk, "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
     }
+
+
+def _register_case(users):
+    """A disclosure request of 资阳高新区, assigned to kjj and replied (so it has its letter)."""
+    from fazhi.registers.rules import load_shipped
+    from fazhi.registers.services import record_event, register_case
+
+    load_shipped()
+    on = date(2025, 10, 10)
+    body = {"kind": "disclosure", "zone": "zy-gxq", "channel": "post", "received_on": "2025-10-09", "name": "张三",
+            "phone": "13800138000", "subject": "信息", "content": "内容"}
+    case, _ = register_case(users["office"], body, today=on)
+    for step in ({"kind": "accepted"}, {"kind": "assigned", "department": "zy-gxq-kjj"},
+                 {"kind": "replied", "reply_type": "disclosed", "text": "已公开"}):
+        record_event(users["office"], case.pk, {**step, "on": on.isoformat()}, today=on)
+    return case
 
 
 # Well-formed bodies, so that what is tested is who may act, not the input checks.
@@ -181,6 +232,15 @@ BODIES = {
     "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
     "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
     "notices/<int:notice_id>/reply/": {"reply": "已办理"},
+    "api/v1/registers/cases": {"kind": "complaint", "zone": "zy-gxq", "channel": "hotline", "received_on": "2025-10-10",
+                               "anonymous": True, "subject": "反映事项", "content": "具体内容"},
+    "api/v1/registers/cases/<int:case_id>/events": {"kind": "consultation_started", "third_party": "某科技公司"},
+    "api/v1/public/disclosure-requests": {"zone": "zy-gxq", "name": "张三", "phone": "13800138000", "subject": "s", "content": "c"},
+    "api/v1/public/complaints": {"zone": "zy-gxq", "anonymous": True, "subject": "s", "content": "c"},
+    "public/complaints/new/": {"zone": "zy-gxq", "anonymous": "1", "subject": "s", "content": "c"},
+    "public/disclosure/new/": {"zone": "zy-gxq", "name": "张三", "phone": "13800138000", "subject": "s", "content": "c"},
+    "public/track/": {"tracking_no": "X", "code": "Y"},
+    "registers/cases/<int:case_id>/events/": {"kind": "consultation_started", "third_party": "某科技公司"},
     "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
 }
 

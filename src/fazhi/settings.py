@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "fazhi.security",
     "fazhi.web",
     "fazhi.ops",
+    "fazhi.registers",
+    "fazhi.registers_pages",
 ]
 
 MIDDLEWARE = [

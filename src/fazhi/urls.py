@@ -10,6 +10,8 @@ urlpatterns = [
     path("account/", include("fazhi.orgs.urls")),
     path("audit/", include("fazhi.audit.urls")),
     path("manage/", include("fazhi.orgs.manage_urls")),
+    path("public/", include("fazhi.registers_pages.portal_urls")),
+    path("registers/", include("fazhi.registers_pages.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]

@@ -295,11 +295,9 @@ def test_check_event_allows_the_ordinary_course():
     check_event(DISCLOSURE, paused, ev("extended", D(2025, 11, 20), days=5, period="reply"), TODAY, CAL)
 
 
-def test_check_event_needs_no_calendar_for_checks_without_due_dates():
-    # Without `cal` the database calendar is fetched only when a due date is needed.
-    check_event(DISCLOSURE, [RECEIVED], ev("replied", D(2025, 10, 30)), TODAY)
+def test_check_event_refuses_a_future_date():
     with pytest.raises(RuleError, match="晚于今天"):
-        check_event(DISCLOSURE, [RECEIVED], ev("replied", D(2026, 1, 2)), TODAY)
+        check_event(DISCLOSURE, [RECEIVED], ev("replied", D(2026, 1, 2)), TODAY, CAL)
 
 
 def test_refuses_an_extension_where_the_period_allows_none():

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .registers import router as registers_router
 from .routers import assessments_router, auth_router, frameworks_router
 from .workplan import router as workplan_router
 
@@ -19,3 +20,4 @@ api.add_router("/frameworks", frameworks_router)
 api.add_router("/assessments", assessments_router)
 
 api.add_router("", workplan_router)
+api.add_router("", registers_router)

@@ -7,7 +7,7 @@ Pure Python, no Django (one exception, see `check_event`). The register code cal
   validated; every problem is one line `PATH:LINE: message` (Chinese).
 * `compute(rules, events, cal, today=None)` -> `CaseDeadlines`: pure; the state of every
   period of the case.
-* `check_event(rules, events, new, today, cal=None)`: raises `RuleError(field, message)`
+* `check_event(rules, events, new, today, cal)`: raises `RuleError(field, message)`
   for an event the rules do not allow (the register refuses it with the message).
 
 Event kinds
@@ -315,7 +315,7 @@ def _amount(n: int, unit: str) -> str:
 
 
 def check_event(
-    rules: RuleSet, events: Sequence[Event], new: Event, today: date, cal: WorkCalendar | None = None
+    rules: RuleSet, events: Sequence[Event], new: Event, today: date, cal: WorkCalendar
 ) -> None:
     """Raise `RuleError(field, message)` when the rules do not allow recording `new` on a
     case that has `events`; return None when they do. `field` is the Event field at fault
@@ -328,9 +328,7 @@ def check_event(
     (`TIMELY_KINDS`) after the due date of the period it ends, or a second one.
     State-machine order (e.g. a reply before acceptance) is the register's business.
 
-    The due dates need the working-day calendar: pass `cal`; without it the database's
-    calendar (`fazhi.workdays.selectors.get_calendar`, Django) is fetched, and only when a
-    check needs it. May raise `CalendarGap`.
+    The due dates need the working-day calendar `cal`. May raise `CalendarGap`.
     """
     label = EVENT_KINDS.get(new.kind)
     if label is None:
@@ -358,22 +356,13 @@ def check_event(
         _check_timely(rules, events, new, label, cal)
 
 
-def _calendar(cal: WorkCalendar | None) -> WorkCalendar:
-    if cal is not None:
-        return cal
-    # Django, and only when the caller gave no calendar.
-    from fazhi.workdays.selectors import get_calendar
-
-    return get_calendar()
-
-
 def _state_before(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar) -> list[_Run]:
     """The periods as they stand when `new` happens: the events up to its date (same-day
     events before it, as it is recorded after them)."""
     return _replay(rules, [e for e in events if e.on <= new.on], cal)
 
 
-def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar | None) -> None:
+def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar) -> None:
     choices = "、".join(f"{p.name}（{p.code}）" for p in rules.periods)
     if not new.period:
         raise RuleError("period", f"请指明延长哪一个期限（可选：{choices}）")
@@ -389,7 +378,6 @@ def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: W
         raise RuleError(
             "days", f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}"
         )
-    cal = _calendar(cal)
     run = _state_before(rules, events, new, cal)[index]
     if run.started is None:
         raise RuleError("period", f"{p.name}尚未开始计算，不能延长")
@@ -406,11 +394,10 @@ def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: W
             )
 
 
-def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: str, cal: WorkCalendar | None) -> None:
+def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: str, cal: WorkCalendar) -> None:
     indexes = [i for i, p in enumerate(rules.periods) if new.kind in p.ends_on]
     if not indexes:
         return
-    cal = _calendar(cal)
     runs = _state_before(rules, events, new, cal)
     for i in indexes:
         p, run = rules.periods[i], runs[i]

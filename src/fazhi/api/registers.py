@@ -1,0 +1,244 @@
+"""Registers API: the public intake and tracking (no sign-in), and the staff register.
+
+Public (auth=None), under /api/v1/public:
+    GET  /zones                      zones that take public submissions
+    GET  /challenge                  {token, question, svg, expires_in}
+    POST /disclosure-requests        201 {tracking_no, query_code, received_on, due_on}
+    POST /complaints                 201 {tracking_no, query_code, received_on, due_on}
+    GET  /track/{tracking_no}?code=  state, dates, steps, the reply once published
+Over the rate limit: 429 with Retry-After. An unknown number and a wrong code: the same 404.
+
+Staff (bearer token, scoped by orgs.access), under /api/v1/registers: the register, a case
+with its events and deadlines, events, the reply letter, the annual report, the figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
+from ninja import Body, Router, Status
+
+from fazhi.audit.middleware import address_of
+from fazhi.audit.services import record
+from fazhi.core.errors import RuleError
+from fazhi.core.validate import int_in
+from fazhi.registers import catalog, clock, exports, public, selectors, services, states
+from fazhi.workdays.selectors import get_calendar
+
+router = Router(tags=["registers"])
+public_router = Router(tags=["public"])
+staff_router = Router(tags=["registers"])
+router.add_router("/public", public_router)
+router.add_router("/registers", staff_router)
+
+Body_ = Body(..., description="JSON object; fields as documented on each operation")
+
+
+def _json(status: int, body: dict, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}, content_type="application/json; charset=utf-8")
+    for k, v in (headers or {}).items():
+        response[k] = v
+    return response
+
+
+def _limited(exc: public.RateLimited) -> JsonResponse:
+    return _json(429, {"detail": exc.message}, {"Retry-After": str(exc.retry_after)})
+
+
+def _today(request) -> date:
+    raw = request.GET.get("today")
+    try:
+        return date.fromisoformat(raw) if raw else clock.today()
+    except ValueError:
+        raise RuleError("today", "today 格式应为 YYYY-MM-DD") from None
+
+
+def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+# ---------------------------------------------------------------- public
+
+@public_router.get("/zones", auth=None)
+def public_zones(request):
+    """Zones that take public submissions: [{code, name, disclosure, complaint}]."""
+    return public.public_zones()
+
+
+@public_router.get("/challenge", auth=None)
+def challenge(request):
+    """A challenge to answer with a submission: {token, question, svg, expires_in, required}."""
+    try:
+        data = public.issue_challenge(address_of(request))
+    except public.RateLimited as exc:
+        return _limited(exc)
+    return {**data, "required": public.challenge_on()}
+
+
+def _submit(request, kind: str, payload: dict):
+    try:
+        receipt = public.submit(kind, payload, address=address_of(request))
+    except public.RateLimited as exc:
+        return _limited(exc)
+    return Status(201, receipt.as_dict())
+
+
+@public_router.post("/disclosure-requests", auth=None, response={201: dict})
+def submit_disclosure_request(request, payload: dict[str, Any] = Body_):
+    """依申请公开. Fields: zone, applicant_kind (person|organisation), name, id_number, phone, email,
+    address, subject, content, delivery, challenge_token, challenge_answer."""
+    return _submit(request, states.DISCLOSURE, payload)
+
+
+@public_router.post("/complaints", auth=None, response={201: dict})
+def submit_complaint(request, payload: dict[str, Any] = Body_):
+    """投诉举报. Fields: zone, anonymous, name, phone, email, address, category (complaint|report),
+    subject, content, respondent, challenge_token, challenge_answer."""
+    return _submit(request, states.COMPLAINT, payload)
+
+
+@public_router.get("/track/{tracking_no}", auth=None)
+def track(request, tracking_no: str, code: str = ""):
+    try:
+        return public.track(tracking_no, code, address=address_of(request))
+    except public.RateLimited as exc:
+        return _limited(exc)
+    except public.NotFound:
+        return _json(404, {"detail": public.NOT_FOUND_MESSAGE})
+
+
+# ---------------------------------------------------------------- staff
+
+def case_dict(user, view: selectors.CaseView, today: date) -> dict:
+    c = view.case
+    data = selectors.case_row(c, today)
+    data.update({
+        "version": c.version,
+        "content": c.content,
+        "category": c.category,
+        "respondent": c.respondent,
+        "delivery": c.delivery,
+        "anonymous": c.anonymous,
+        "person": view.person,
+        "contact_visible": view.contact_visible,
+        "rules": {"kind": c.rules.kind, "version": c.rules.version},
+        "reply": None if not c.replied_on and c.state != states.REJECTED else {
+            "type": c.reply_type,
+            "type_label": exports.reply_label(c),
+            "ground": c.reply_ground,
+            "ground_label": catalog.WITHHOLD_GROUNDS.get(c.reply_ground) or catalog.NOT_PROCESSED_GROUNDS.get(c.reply_ground, ""),
+            "agency": c.reply_agency,
+            "text": c.reply_text,
+            "replied_on": c.replied_on,
+            "published": c.reply_public,
+            "letter": c.letter_id is not None,
+        },
+        "closed_on": c.closed_on,
+        "events": [selectors.event_dict(e) for e in view.events],
+        "deadlines": selectors.deadlines_dict(view.deadlines),
+        "deadline_error": view.deadline_error,
+        "allowed_events": [{"kind": k, "label": states.EVENTS[k]} for k in view.allowed_events],
+        "attachments": [{"id": a.pk, "name": a.name, "uploaded_at": a.uploaded_at} for a in view.attachments]
+        if view.contact_visible else [],
+    })
+    return data
+
+
+@staff_router.get("/states")
+def state_machine(request):
+    """The state machine: states, events and the allowed transitions per kind."""
+    return {"states": states.STATES, "events": states.EVENTS, "transitions": states.table()}
+
+
+@staff_router.get("/cases")
+def list_cases(request):
+    """The register. Query: kind, state (or open), department, zone, overdue (1|0), due_within (days),
+    q (tracking number, subject or phone), year, order (received|due), page, per_page, today."""
+    f = selectors.parse_filter(request.GET)
+    today = _today(request)
+    page = int_in(request.GET.get("page") or 1, "page", "页码", 1, 100_000)
+    per_page = int_in(request.GET.get("per_page") or selectors.PER_PAGE, "per_page", "每页条数", 1, selectors.MAX_PER_PAGE)
+    p = selectors.register_page(request.user, f, today, page, per_page)
+    return {"count": p.count, "page": p.page, "pages": p.pages, "per_page": p.per_page,
+            "results": [selectors.case_row(c, today) for c in p.rows]}
+
+
+@staff_router.post("/cases", response={201: dict})
+def register_case(request, payload: dict[str, Any] = Body_):
+    """The office registers a case received by post, in person, by hotline, e-mail or report box:
+    kind, zone, channel, received_on, the person's fields and the case's (as the public forms).
+    The answer carries the query code once."""
+    case, code = services.register_case(request.user, payload)
+    today = clock.today()
+    view = selectors.case_view(request.user, case.pk, get_calendar(), max(today, case.received_on))
+    return Status(201, {**case_dict(request.user, view, today), "query_code": code})
+
+
+@staff_router.get("/cases/export.xlsx")
+def export_cases(request):
+    """The register (same filters as the list) as .xlsx, without personal data."""
+    if selectors.scope_of(request.user) == selectors.SCOPE_NONE:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("无权导出台账")
+    f = selectors.parse_filter(request.GET)
+    today = _today(request)
+    content = exports.to_bytes(exports.write_register_xlsx, selectors.register(request.user, f, today).iterator(chunk_size=2000), today)
+    record(request.user, "register.export", object_type="register", object_id=f.kind or "all", after={"filter": vars(f)})
+    return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
+
+
+@staff_router.get("/cases/{int:case_id}")
+def get_case(request, case_id: int):
+    """A case with its events, computed deadlines (as of today or ?today=) and the steps the user may take."""
+    today = _today(request)
+    return case_dict(request.user, selectors.case_view(request.user, case_id, get_calendar(), today), today)
+
+
+@staff_router.post("/cases/{int:case_id}/events", response={201: dict})
+def post_event(request, case_id: int, payload: dict[str, Any] = Body_):
+    """Record a step: {kind, on, ...} (see registers.services.record_event for the fields per kind)."""
+    ev = services.record_event(request.user, case_id, payload)
+    today = clock.today()
+    view = selectors.case_view(request.user, case_id, get_calendar(), today)
+    return Status(201, {"event": selectors.event_dict(ev), "case": case_dict(request.user, view, today)})
+
+
+@staff_router.get("/cases/{int:case_id}/letter.docx")
+def letter(request, case_id: int):
+    """The reply letter (.docx); the handling staff only (it names the applicant)."""
+    name, content = services.letter_of(request.user, case_id)
+    return _file(name, content, services.DOCX)
+
+
+def _year(request) -> int:
+    return int_in(request.GET.get("year") or clock.today().year, "year", "年度", 2000, 2100)
+
+
+@staff_router.get("/annual-report.xlsx")
+def annual_report(request):
+    """政府信息公开工作年度报告 figures for ?year= (and ?zone=, default the user's zone) as .xlsx."""
+    zone = selectors.zone_for(request.user, request.GET.get("zone"))
+    year = _year(request)
+    report = selectors.annual_report(zone, year)
+    record(request.user, "register.annual_report", zone, after={"year": year})
+    return _file(f"{zone.name}{year}年度政府信息公开申请情况.xlsx", exports.to_bytes(exports.write_annual_report_xlsx, report), exports.XLSX)
+
+
+@staff_router.get("/figures")
+def figures(request):
+    """register_figures for ?year= and ?zone= (as of today or ?today=)."""
+    zone = selectors.zone_for(request.user, request.GET.get("zone"))
+    return selectors.register_figures(zone, _year(request), get_calendar(), _today(request))
+
+
+@staff_router.post("/assessments/{int:assessment_id}/items/{code}/figures", response={201: dict})
+def attach_figures(request, assessment_id: int, code: str):
+    """Attach a dated summary of the register figures to an item of the self-assessment."""
+    item = services.attach_figures_as_evidence(request.user, assessment_id, code, _today(request))
+    return Status(201, {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code})

@@ -1,0 +1,21 @@
+"""台账 (registers): disclosure requests (依申请公开) and complaints (投诉举报).
+
+Where things are (for the pages built on top):
+
+    models.py     RuleSetVersion, IntakeSettings, Case, CaseEvent, CaseAttachment, RateCounter, UsedChallenge
+    states.py     the state machine: STATES, EVENTS, TRANSITIONS (one table), OFFICE_ONLY,
+                  next_state(kind, state, event), allowed_events(kind, state)
+    catalog.py    channels, receipt-date rules, reply types, grounds, outcomes (Chinese labels)
+    rules.py      load_rules(path) / load_shipped() / current(kind) / ruleset_of(row) / describe(row)
+    clock.py      today(), deadlines_of(case, cal, today) — core.deadlines.compute over the events
+    selectors.py  cases_for(user), get_case(user, id), case_view(user, id, cal, today) -> CaseView,
+                  parse_filter(params) -> RegisterFilter, register(user, f, today), register_page(...),
+                  case_row(case, today), person_view(user, case), contact_visible(user, case),
+                  zone_for(user, code), intake_zones(kind), register_figures(zone, year, cal, today),
+                  annual_report(zone, year)
+    services.py   register_case, record_event, add_attachment, open_attachment, letter_of, set_intake,
+                  refresh, attach_figures_as_evidence
+    public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
+    exports.py    write_register_xlsx, write_annual_report_xlsx, write_figures_xlsx
+    letters.py    reply_letter (.docx), notice_letter
+"""

@@ -1,0 +1,127 @@
+"""Deadline rule sets as data: rules/*.yaml checked by core.deadlines.load_rules_file and kept,
+one row per (kind, version), in RuleSetVersion. A case keeps the version it was received
+under, so a new version of the rules never moves the deadlines of cases already running."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from fazhi.audit.services import record
+from fazhi.core import deadlines as dl
+from fazhi.core.errors import RuleError
+from fazhi.core.yamldoc import sm3_json
+
+from .models import RuleSetVersion
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[str, dl.RuleSet]] = {}
+
+
+class RulesRefused(Exception):
+    """The file cannot be loaded; `errors` are the loader's lines (file and line named)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def rules_dir() -> Path:
+    return Path(getattr(settings, "FAZHI_RULES_DIR", None) or Path(settings.BASE_DIR).parent.parent / "rules")
+
+
+def to_content(ruleset: dl.RuleSet) -> dict:
+    return dataclasses.asdict(ruleset)
+
+
+def from_content(content: dict) -> dl.RuleSet:
+    periods = []
+    for p in content.get("periods", []):
+        p = dict(p)
+        for key in ("restarts_on", "pauses_on", "resumes_on", "ends_on"):
+            p[key] = tuple(p.get(key) or ())
+        known = {f.name for f in dataclasses.fields(dl.Period)}
+        periods.append(dl.Period(**{k: v for k, v in p.items() if k in known}))
+    return dl.RuleSet(kind=content["kind"], title=content.get("title", ""), version=int(content["version"]), periods=tuple(periods))
+
+
+def ruleset_of(row: RuleSetVersion | int) -> dl.RuleSet:
+    """The RuleSet of a stored version (cached per process; a row never changes once loaded)."""
+    pk = row if isinstance(row, int) else row.pk
+    hit = _cache.get(pk)
+    if hit is None:
+        if isinstance(row, int):
+            row = RuleSetVersion.objects.get(pk=pk)
+        ruleset = from_content(row.content)
+        with _lock:
+            _cache[pk] = (row.digest, ruleset)
+        return ruleset
+    return hit[1]
+
+
+def current(kind: str) -> RuleSetVersion:
+    """The newest loaded version for a kind; RuleError when none is loaded."""
+    row = RuleSetVersion.objects.filter(kind=kind).order_by("-version").first()
+    if row is None:
+        raise RuleError("rules", f"尚未载入{'依申请公开' if kind == 'disclosure' else '投诉举报'}的期限规则（请执行 fazhi rules load）")
+    return row
+
+
+def parse(path: str | Path) -> tuple[dl.RuleSet | None, list[str]]:
+    return dl.load_rules_file(path)
+
+
+def load_rules(path: str | Path, actor=None) -> tuple[RuleSetVersion, bool]:
+    """Load one rule file. Same version and content again: no change (created False).
+    Same version, other content: refused (a loaded version is never changed)."""
+    ruleset, errors = parse(path)
+    if errors or ruleset is None:
+        raise RulesRefused(list(errors) or [f"{path}: 无法读取期限规则"])
+    content = to_content(ruleset)
+    digest = sm3_json(content)
+    text = Path(path).read_text(encoding="utf-8")
+    with transaction.atomic():
+        existing = RuleSetVersion.objects.filter(kind=ruleset.kind, version=ruleset.version).first()
+        if existing:
+            if existing.digest == digest:
+                return existing, False
+            raise RulesRefused([f"{path}: 期限规则 {ruleset.kind} 第 {ruleset.version} 版已载入且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"])
+        row = RuleSetVersion.objects.create(
+            kind=ruleset.kind, version=ruleset.version, title=ruleset.title, content=content, digest=digest,
+            source_text=text, source_path=str(path)[:500],
+        )
+        record(actor, "rules.load", row, after={"kind": row.kind, "version": row.version, "digest": digest})
+    return row, True
+
+
+def load_shipped(directory: str | Path | None = None, actor=None) -> list[tuple[RuleSetVersion, bool]]:
+    """Every rules/*.yaml, in name order. Stops at the first file refused."""
+    folder = Path(directory) if directory else rules_dir()
+    return [load_rules(p, actor) for p in sorted(folder.glob("*.yaml"))]
+
+
+def describe(row: RuleSetVersion) -> list[str]:
+    """The periods of a version in words, one a line (for `fazhi rules show`)."""
+    ruleset = ruleset_of(row)
+    unit = {dl.WORKDAYS: "个工作日", dl.DAYS: "日"}
+    lines = [f"{row.title}（{row.kind}，第 {row.version} 版，SM3 {row.digest[:16]}…，载入于 {row.loaded_at:%Y-%m-%d %H:%M}）"]
+    for p in ruleset.periods:
+        parts = [f"{p.code}\t{p.name}：{p.length}{unit.get(p.unit, p.unit)}，自“{p.starts_on}”起算"]
+        if p.restarts_on:
+            parts.append(f"“{'、'.join(p.restarts_on)}”时重新起算")
+        if p.pauses_on:
+            parts.append(f"“{'、'.join(p.pauses_on)}”时中止，“{'、'.join(p.resumes_on)}”时恢复")
+        if p.ends_on:
+            parts.append(f"遇“{'、'.join(p.ends_on)}”即告完成")
+        if p.extension_max:
+            parts.append(f"可延长 {p.extensions_allowed} 次、至多 {p.extension_max}{unit.get(p.unit, p.unit)}")
+        if not getattr(p, "duty", True):
+            parts.append("可选行为的时限：届满未作出不算逾期")
+        if p.basis:
+            parts.append(f"依据 {p.basis}")
+        lines.append("；".join(parts))
+    return lines

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registers"
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("export.xlsx", views.export, name="export"),
+    path("annual-report.xlsx", views.annual_report, name="annual-report"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/events/", views.case_event, name="case-event"),
+    path("cases/<int:case_id>/letter.docx", views.case_letter, name="case-letter"),
+    path("assessments/<int:assessment_id>/items/<str:code>/figures/", views.attach_figures, name="attach-figures"),
+]

@@ -1,0 +1,257 @@
+"""Staff pages of the registers (台账): the register with its filters, a case with its
+timeline, deadlines and the forms for the next steps, the files (.xlsx, .docx), and the
+button that attaches the register figures to an item of the self-assessment.
+
+Thin: registers.selectors read (and scope: 404 outside it), registers.services write and
+refuse (PermissionDenied → 403, RuleError/ConflictError shown next to the field or at the
+top of the form, everything typed kept)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from fazhi.audit.services import record
+from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.validate import int_in
+from fazhi.orgs.models import Org, Role
+from fazhi.registers import catalog, clock, exports, selectors, services, states
+from fazhi.workdays.selectors import get_calendar
+
+BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
+FILTER_FIELDS = ("kind", "state", "department", "overdue", "due_within", "q")
+
+# The fields of each step's form (besides on, note and version), as record_event reads them.
+EVENT_FORM = {
+    "correction_requested": ("text", "correction_due"),
+    "corrected": (),
+    "abandoned": (),
+    "accepted": (),
+    "rejected": ("reason",),
+    "assigned": ("department",),
+    "transferred": ("department", "reason"),
+    "consultation_started": ("third_party",),
+    "consultation_ended": (),
+    "extended": ("days", "reason", "notified_on"),
+    "replied": ("reply_type", "outcome", "ground", "agency", "text", "publish"),
+    "review_requested": ("reason",),
+    "review_replied": ("outcome", "text"),
+    "appealed": ("appeal", "result"),
+    "closed": (),
+}
+COMMON = ("on", "note")
+
+
+def _require_business(user) -> None:
+    has_role = getattr(user, "has_role", None)
+    if not (has_role and any(has_role(r) for r in BUSINESS)):
+        raise PermissionDenied("系统管理员负责系统运行，不查看台账")
+    if selectors.scope_of(user) == selectors.SCOPE_NONE:
+        raise PermissionDenied("无权查看台账")
+
+
+def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def _departments(user):
+    if not user.org_id:
+        return Org.objects.none()
+    return Org.objects.filter(kind=Org.Kind.DEPARTMENT, path__startswith=user.org.path).only("id", "code", "name").order_by("path")
+
+
+# ---------------------------------------------------------------- the register
+
+@login_required
+@require_GET
+def register(request):
+    user = request.user
+    _require_business(user)
+    today = clock.today()
+    values = {k: (request.GET.get(k) or "").strip() for k in FILTER_FIELDS}
+    errors = {}
+    try:
+        f = selectors.parse_filter(request.GET)
+    except RuleError as exc:
+        errors[exc.field if exc.field in FILTER_FIELDS else "q"] = exc.message
+        f = selectors.RegisterFilter()
+    try:
+        page_no = int_in(request.GET.get("page") or 1, "page", "页码", 1, 100_000)
+    except RuleError:
+        page_no = 1
+    page = selectors.register_page(user, f, today, page_no)
+    rows = [selectors.case_row(c, today) for c in page.rows]
+    query = urlencode({k: v for k, v in values.items() if v})
+    zone_wide = selectors.scope_of(user) != selectors.SCOPE_OWN
+    return render(request, "registers/register.html", {
+        "rows": rows, "page": page, "values": values, "errors": errors, "query": query, "today": today,
+        "kinds": states.KINDS, "states": states.STATES, "departments": _departments(user),
+        "prev_page": page.page - 1 if page.page > 1 else None,
+        "next_page": page.page + 1 if page.page < page.pages else None,
+        "zone_wide": zone_wide, "year": today.year,
+        "zones": Org.objects.filter(kind=Org.Kind.ZONE, path__startswith=user.org.path).only("code", "name").order_by("path")
+        if zone_wide and user.org_id else [],
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_GET
+def export(request):
+    user = request.user
+    _require_business(user)
+    try:
+        f = selectors.parse_filter(request.GET)
+    except RuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("registers:register")
+    today = clock.today()
+    content = exports.to_bytes(exports.write_register_xlsx, selectors.register(user, f, today).iterator(chunk_size=2000), today)
+    record(user, "register.export", object_type="register", object_id=f.kind or "all", after={"filter": vars(f)})
+    return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
+
+
+@login_required
+@require_GET
+def annual_report(request):
+    user = request.user
+    _require_business(user)
+    try:
+        year = int_in(request.GET.get("year") or clock.today().year, "year", "年度", 2000, 2100)
+        zone = selectors.zone_for(user, request.GET.get("zone") or None)
+    except RuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("registers:register")
+    report = selectors.annual_report(zone, year)
+    record(user, "register.annual_report", zone, after={"year": year})
+    return _file(f"{zone.name}{year}年度政府信息公开申请情况.xlsx", exports.to_bytes(exports.write_annual_report_xlsx, report), exports.XLSX)
+
+
+# ---------------------------------------------------------------- one case
+
+def _event_form(kind: str = "", values: dict | None = None, exc: Exception | None = None) -> dict:
+    errors, top = {}, ""
+    fields = EVENT_FORM.get(kind, ()) + COMMON
+    if isinstance(exc, RuleError) and exc.field in fields:
+        errors[exc.field] = exc.message
+    elif exc is not None:
+        top = getattr(exc, "message", None) or str(exc) or "操作未完成，请重试"
+    return {"kind": kind, "values": values or {}, "errors": errors, "top": top}
+
+
+def _case_page(request, case_id, form=None, status=200):
+    user = request.user
+    _require_business(user)
+    today = clock.today()
+    view = selectors.case_view(user, case_id, get_calendar(), today)
+    case = view.case
+    reply_label = exports.reply_label(case) if (case.replied_on or case.state == states.REJECTED) else ""
+    ground_label = catalog.WITHHOLD_GROUNDS.get(case.reply_ground) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
+    events = [{"e": e, "label": e.label, "detail": _detail(e)} for e in view.events]
+    form = form or _event_form()
+    # A refusal for a step whose form is not on the page (the state no longer allows it).
+    orphan = ""
+    if form["kind"] and form["kind"] not in view.allowed_events:
+        orphan = form["top"] or "；".join(form["errors"].values())
+    return render(request, "registers/case.html", {
+        "view": view, "case": case, "events": events, "today": today, "reply_label": reply_label, "ground_label": ground_label,
+        "allowed": [(k, states.EVENTS[k]) for k in view.allowed_events],
+        "form": form, "orphan": orphan, "row": selectors.case_row(case, today),
+        "departments": Org.objects.filter(kind=Org.Kind.DEPARTMENT, parent_id=case.zone_id).only("code", "name").order_by("path")
+        if view.allowed_events else [],
+        "reply_types": catalog.REPLY_TYPES, "withhold_grounds": catalog.WITHHOLD_GROUNDS,
+        "not_processed_grounds": catalog.NOT_PROCESSED_GROUNDS, "outcomes": catalog.COMPLAINT_OUTCOMES,
+        "appeal_kinds": catalog.APPEAL_KINDS, "appeal_results": catalog.APPEAL_RESULTS,
+        "channel_label": catalog.CHANNELS.get(case.kind, {}).get(case.channel, case.channel),
+        "delivery_label": catalog.DELIVERY.get(case.delivery, ""),
+        "category_label": catalog.COMPLAINT_CATEGORIES.get(case.category, ""),
+    }, status=status)
+
+
+def _detail(e) -> str:
+    """What an event's data says, in words (reasons, texts, departments)."""
+    d = e.data or {}
+    parts = []
+    if d.get("department"):
+        parts.append(("由 " + d["from"] + " 转至 " if d.get("from") else "承办部门 ") + d["department"])
+    if d.get("reason"):
+        parts.append(f"理由：{d['reason']}")
+    if d.get("text"):
+        parts.append(d["text"])
+    if d.get("correction_due"):
+        parts.append(f"补正期限 {d['correction_due']}")
+    if d.get("third_party"):
+        parts.append(f"征求意见对象：{d['third_party']}")
+    if e.days:
+        parts.append(f"延长 {e.days} 日（工作日或自然日依期限规则）")
+    if d.get("notified_on"):
+        parts.append(f"告知日期 {d['notified_on']}")
+    if d.get("reply_type"):
+        parts.append(catalog.REPLY_TYPES.get(d["reply_type"], d["reply_type"]))
+    if d.get("outcome"):
+        parts.append(catalog.COMPLAINT_OUTCOMES.get(d["outcome"], d["outcome"]))
+    if d.get("appeal"):
+        parts.append(f"{catalog.APPEAL_KINDS.get(d['appeal'], d['appeal'])}：{catalog.APPEAL_RESULTS.get(d.get('result', ''), '')}")
+    return "；".join(parts)
+
+
+@login_required
+@require_GET
+def case_detail(request, case_id: int):
+    return _case_page(request, case_id)
+
+
+@login_required
+@require_POST
+def case_event(request, case_id: int):
+    user = request.user
+    _require_business(user)
+    kind = request.POST.get("kind", "")
+    fields = EVENT_FORM.get(kind, ()) + COMMON
+    values = {k: request.POST.get(k, "").strip() for k in fields}
+    data = {"kind": kind, "version": request.POST.get("version", "")}
+    for k, v in values.items():
+        if v != "":
+            data[k] = v
+    if kind == "replied":
+        data["publish"] = "1" if request.POST.get("publish") else ""
+    try:
+        ev = services.record_event(user, case_id, data)
+    except (RuleError, ConflictError) as exc:
+        return _case_page(request, case_id, _event_form(kind, values, exc), status=409 if isinstance(exc, ConflictError) else 422)
+    messages.success(request, f"已登记：{ev.label}（{ev.on:%Y-%m-%d}）")
+    return redirect(reverse("registers:case", args=[case_id]) + "#timeline")
+
+
+@login_required
+@require_GET
+def case_letter(request, case_id: int):
+    _require_business(request.user)
+    name, content = services.letter_of(request.user, case_id)
+    return _file(name, content, services.DOCX)
+
+
+# ---------------------------------------------------------------- figures for the self-assessment
+
+@login_required
+@require_POST
+def attach_figures(request, assessment_id: int, code: str):
+    user = request.user
+    _require_business(user)
+    target = reverse("web:assessment", args=[assessment_id]) + f"#item-{code}"
+    try:
+        item = services.attach_figures_as_evidence(user, assessment_id, code)
+    except (RuleError, ConflictError) as exc:
+        messages.error(request, f"未能生成统计：{exc.message}")
+        return redirect(target)
+    messages.success(request, f"已生成台账统计并作为佐证材料上传：{item.name}")
+    return redirect(target)
