@@ -90,6 +90,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("tasks/<int:task_id>/assign/", "POST"): OFFICE,
     ("tasks/<int:task_id>/split/", "POST"): OFFICE,
     ("tasks/<int:task_id>/close/", "POST"): OFFICE,
+    ("tasks/<int:task_id>/milestones/", "POST"): OFFICE,
+    ("tasks/<int:task_id>/milestones/<int:milestone_id>/done/", "POST"): {"office", "kjj"},
     ("tasks/<int:task_id>/evidence/<int:evidence_id>/", "GET"): PLAN_READERS,
     ("extensions/<int:extension_id>/<str:decision>/", "POST"): OFFICE,
     ("api/v1/plans", "POST"): OFFICE,
@@ -103,6 +105,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/extensions/<int:extension_id>/approve", "POST"): OFFICE,
     ("api/v1/extensions/<int:extension_id>/reject", "POST"): OFFICE,
     ("api/v1/tasks/<int:task_id>/close", "POST"): OFFICE,
+    ("api/v1/tasks/<int:task_id>/milestones", "POST"): OFFICE,
+    ("api/v1/milestones/<int:milestone_id>/done", "POST"): {"office", "kjj"},
     ("api/v1/plans/<int:plan_id>/notices", "GET"): PLAN_READERS,
     ("api/v1/plans/<int:plan_id>/notices", "POST"): OFFICE,
     ("api/v1/notices/<int:notice_id>/reply", "POST"): {"kjj"},
@@ -176,6 +180,7 @@ def world(assessment, plan, users):
     """One of everything in 资阳高新区, for the routes to point at."""
     from fazhi.assessments.services import add_evidence
     from fazhi.workplan.services import (
+        add_milestone,
         issue_notice,
         report_progress,
         request_extension,
@@ -188,6 +193,7 @@ def world(assessment, plan, users):
     files = [SimpleUploadedFile("进展.pdf", PDF)]
     report = report_progress(users["kjj"], task.pk, {"percent": 20, "text": "进展"}, files, today=date(2025, 10, 1))
     ext = request_extension(users["kjj"], task.pk, {"new_due": "2026-01-30", "reason": "等待审查"}, today=date(2025, 10, 1))
+    milestone = add_milestone(users["office"], task.pk, {"title": "起草目录", "due_date": "2025-11-15"})
     notice = issue_notice(users["office"], plan.pk, {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"})
     case = _register_case(users)  # registers: one case for the routes to point at
     return {
@@ -196,6 +202,7 @@ def world(assessment, plan, users):
         "report_evidence_id": report.evidence.get().pk,
         "case_id": case.pk, "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
+        "milestone_id": milestone.pk,
     }
 
 
@@ -224,6 +231,8 @@ BODIES = {
     "api/v1/plans/<int:plan_id>": {"version": 1, "yellow_days": 5},
     "api/v1/tasks/<int:task_id>": {"version": 1, "responsible": "张三"},
     "api/v1/tasks/<int:task_id>/subtasks": {"title": "子任务"},
+    "api/v1/tasks/<int:task_id>/milestones": {"title": "节点", "due_date": "2025-11-20"},
+    "tasks/<int:task_id>/milestones/": {"title": "节点", "due_date": "2025-11-20"},
     "api/v1/tasks/<int:task_id>/reports": {"percent": 30, "text": "进展"},
     "api/v1/tasks/<int:task_id>/extensions": {"new_due": "2099-01-01", "reason": "等待审查"},
     "api/v1/plans/<int:plan_id>/notices": {"to_org": "zy-gxq-kjj", "text": "请加快", "reply_due": "2099-01-01"},

@@ -268,3 +268,20 @@ def test_calendar_gap_is_shown_not_guessed(plan, users, api):
     t = assign(plan, users, "一.1", start="2026-11-02", due="2027-03-31")
     got = light(api("office"), t, "2026-11-27")
     assert got["color"] == "unknown" and "2027 年的节假日安排尚未录入" in got["reason"]
+
+
+def test_milestones(plan, users, api):
+    t = assign(plan, users, "一.1", start="2025-09-01", due="2025-10-31")
+    office, kjj = api("office"), api("kjj")
+    url = f"/tasks/{t.pk}/milestones"
+    r = office.post(url, {"title": "起草决策事项目录", "due_date": "2025-11-30"})
+    assert r.status_code == 422 and "不能晚于任务完成时限" in r.json()["detail"]
+    r = office.post(url, {"title": "起草决策事项目录", "due_date": "2025-08-01"})
+    assert r.status_code == 422 and r.json()["field"] == "due_date"
+    assert office.post(url, {"due_date": "2025-10-01"}).json()["field"] == "title"
+    assert kjj.post(url, {"title": "x", "due_date": "2025-10-01"}).status_code == 403
+    m = office.post(url, {"title": "起草决策事项目录", "due_date": "2025-10-01"}).json()
+    assert kjj.post(f"/milestones/{m['id']}/done").json()["done_on"]
+    assert kjj.post(f"/milestones/{m['id']}/done").status_code == 409
+    assert api("office2").post(f"/milestones/{m['id']}/done").status_code == 404
+    assert office.get(f"/tasks/{t.pk}").json()["milestones"][0]["title"] == "起草决策事项目录"

@@ -541,3 +541,19 @@ def test_pages_have_no_inline_style_script_or_outside_urls(login, plan, assigned
         for ref in re.findall(r'(?:src|href|action)="([^"]+)"', body):
             assert not re.match(r"^(https?:)?//", ref), (url, ref)
         assert 'lang="zh-CN"' in body
+
+
+def test_milestones_on_the_task_page(plan, users, login):
+    from fazhi.workplan.services import update_task
+    from tests.conftest import task_of
+
+    t = task_of(plan, "一.1")
+    update_task(users["office"], t.pk, {"version": t.version, "lead_org": "zy-gxq-kjj", "start_date": "2025-09-01", "due_date": "2025-12-31"})
+    office = login("office")
+    r = office.post(f"/tasks/{t.pk}/milestones/", {"title": "", "due_date": "2025-10-01"}, headers={"HX-Request": "true"})
+    assert r.status_code == 422 and "aria-invalid" in r.content.decode()
+    r = office.post(f"/tasks/{t.pk}/milestones/", {"title": "起草目录", "due_date": "2025-10-01"}, follow=True)
+    assert "起草目录" in r.content.decode()
+    m = t.milestones.get()
+    r = login("kjj").post(f"/tasks/{t.pk}/milestones/{m.pk}/done/", follow=True)
+    assert "已确认节点完成" in r.content.decode() and t.milestones.get().done_on

@@ -112,6 +112,7 @@ def get_task(request, task_id: int):
     data["reports"] = [{"reported_on": r.reported_on, "percent": r.percent, "text": r.text, "reason": r.reason} for r in t.reports.all()]
     data["extensions"] = [{"id": e.pk, "requested_on": e.requested_on, "old_due": e.old_due, "new_due": e.new_due, "reason": e.reason, "state": e.state} for e in t.extensions.all()]
     data["indicators"] = [i.code for i in t.indicators.all()]
+    data["milestones"] = [{"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on} for m in t.milestones.all()]
     return data
 
 
@@ -149,6 +150,19 @@ def approve_extension(request, extension_id: int, payload: dict[str, Any] = Body
 def reject_extension(request, extension_id: int, payload: dict[str, Any] = Body_):
     e = services.decide_extension(request.user, extension_id, False, payload.get("note", ""))
     return {"id": e.pk, "state": e.state}
+
+
+@router.post("/tasks/{int:task_id}/milestones", response={201: dict})
+def add_milestone(request, task_id: int, payload: dict[str, Any] = Body_):
+    """A dated step of the task: {title, due_date}."""
+    m = services.add_milestone(request.user, task_id, payload)
+    return Status(201, {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on})
+
+
+@router.post("/milestones/{int:milestone_id}/done")
+def complete_milestone(request, milestone_id: int):
+    m = services.complete_milestone(request.user, milestone_id)
+    return {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on}
 
 
 @router.post("/tasks/{int:task_id}/close")

@@ -25,6 +25,7 @@ from fazhi.orgs.models import Org, Role
 
 from .models import (
     Extension,
+    Milestone,
     Notice,
     Plan,
     PlanTemplate,
@@ -274,6 +275,40 @@ def _renumber_positions(plan: Plan) -> None:
     for i, t in enumerate(order):
         t.position = i
     Task.objects.bulk_update(order, ["position"])
+
+
+@transaction.atomic
+def add_milestone(user, task_id, data: dict) -> Milestone:
+    """A dated step inside a task (节点); set by the office when it assigns the task."""
+    task = get_task(user, task_id, for_update=True)
+    _require_office(user, task.plan.zone)
+    if task.done_at:
+        raise ConflictError("任务已办结销号，不能再增加节点")
+    title = text(data.get("title"), "title", "节点名称", required=True, limit=200)
+    due = parse_date(data.get("due_date"), "due_date", "节点时间")
+    if task.start_date and due < task.start_date:
+        raise RuleError("due_date", f"节点时间 {due} 不能早于任务开始时间 {task.start_date}")
+    in_force = task.due_in_force or task.due_date
+    if in_force and due > in_force:
+        raise RuleError("due_date", f"节点时间 {due} 不能晚于任务完成时限 {in_force}")
+    milestone = Milestone.objects.create(task=task, title=title, due_date=due)
+    record(user, "task.milestone.add", milestone, after={"task": task.number, "title": title, "due_date": due})
+    return milestone
+
+
+@transaction.atomic
+def complete_milestone(user, milestone_id, today: date | None = None) -> Milestone:
+    milestone = Milestone.objects.filter(pk=milestone_id, task__in=tasks_for(user)).select_related("task__plan__zone").first()
+    if milestone is None:
+        raise Http404("节点不存在或无权查看")
+    if not _may_report(user, milestone.task):
+        raise PermissionDenied("只有牵头单位或创建办可以确认节点完成")
+    if milestone.done_on:
+        raise ConflictError(f"该节点已于 {milestone.done_on} 完成")
+    milestone.done_on = _today(today)
+    milestone.save(update_fields=["done_on"])
+    record(user, "task.milestone.done", milestone, after={"task": milestone.task.number, "title": milestone.title, "done_on": milestone.done_on})
+    return milestone
 
 
 def _may_report(user, task: Task) -> bool:

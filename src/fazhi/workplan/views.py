@@ -91,6 +91,7 @@ FORM_FIELDS = {
     "extension": ("new_due", "reason"),
     "assign": ("lead_org", "support_orgs", "responsible", "start_date", "due_date", "indicators"),
     "split": ("title",),
+    "milestone": ("title", "due_date"),
     "decide": ("note",),
     "settings": ("yellow_days", "lag_points", "report_day"),
     "create": ("template", "year", "report_day"),
@@ -411,8 +412,10 @@ TASK_SECTIONS = {
     "decide": "workplan/_task_extensions.html",
     "assign": "workplan/_task_assign.html",
     "split": "workplan/_task_split.html",
+    "milestone": "workplan/_task_milestones.html",
 }
-ANCHORS = {"report": "report", "extension": "extensions", "decide": "extensions", "assign": "assign", "split": "split"}
+ANCHORS = {"report": "report", "extension": "extensions", "decide": "extensions", "assign": "assign", "split": "split",
+           "milestone": "milestones"}
 
 
 def _expected(task, light, day, cal) -> int | None:
@@ -487,6 +490,8 @@ def _task_context(request, task: Task, forms: dict | None = None, **extra) -> di
         "report": forms.get("report") or _form("report"),
         "extension": forms.get("extension") or _form("extension"),
         "split": forms.get("split") or _form("split"),
+        "milestone": forms.get("milestone") or _form("milestone"),
+        "milestones": list(task.milestones.all()),
         "decide": forms.get("decide") or _form("decide"),
         "decide_id": forms.get("decide_id"),
         "assign": forms.get("assign") or _form("assign", _assign_values(task, indicators)),
@@ -599,6 +604,21 @@ def task_assign(request, task_id):
 
     shown = {**values, "support_orgs": set(values["support_orgs"]), "indicators": set(values["indicators"])}
     return _task_action(request, task_id, "assign", shown, run, "任务分解已保存")
+
+
+@login_required
+@require_POST
+def task_milestone(request, task_id):
+    values = {k: request.POST.get(k, "") for k in ("title", "due_date")}
+    return _task_action(request, task_id, "milestone", values,
+                        lambda: services.add_milestone(request.user, task_id, values), "已增加节点")
+
+
+@login_required
+@require_POST
+def milestone_done(request, task_id, milestone_id):
+    return _task_action(request, task_id, "milestone", {},
+                        lambda: services.complete_milestone(request.user, milestone_id, today()), "已确认节点完成")
 
 
 @login_required
