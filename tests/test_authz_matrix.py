@@ -152,6 +152,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("audit/", "GET"): {"auditor"},
     ("audit/verify/", "GET"): {"auditor"},
     ("audit/export.csv", "GET"): {"auditor"},
+    ("registers/new/<str:kind>/", "GET"): {"office", "office2"},
     ("manage/users/", "GET"): {"admin", "security"},
     ("manage/users/new/", "POST"): {"admin"},
     ("manage/users/<int:user_id>/reset/", "POST"): {"admin"},
@@ -203,6 +204,7 @@ def world(assessment, plan, users):
         "case_id": case.pk, "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
         "milestone_id": milestone.pk,
+        "kind": "complaint",
     }
 
 

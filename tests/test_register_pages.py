@@ -197,3 +197,19 @@ def test_case_page_through_every_state(reg, login):
     for case in (d, c):
         html = office.get(f"/registers/cases/{case.pk}/").content.decode()
         assert "已办结" in html and "style=" not in html
+
+
+def test_office_registers_a_hotline_complaint(reg, login):
+    office = login("office")
+    page = office.get("/registers/new/complaint/").content.decode()
+    assert "收到渠道" in page and "收到日期" in page
+    r = office.post("/registers/new/complaint/", {"channel": "hotline", "received_on": "2025-03-07", "category": "complaint",
+                                                  "subject": "", "content": "x", "phone": "13800138000", "name": "张三"})
+    assert r.status_code == 422 and 'aria-invalid="true"' in r.content.decode() and "13800138000" in r.content.decode()
+    r = office.post("/registers/new/complaint/", {"channel": "hotline", "received_on": "2025-03-07", "category": "complaint",
+                                                  "subject": "执法不规范", "content": "来电反映执法程序不规范", "phone": "13800138000",
+                                                  "name": "张三"}, follow=True)
+    html = r.content.decode()
+    assert r.status_code == 200 and "已登记 TS-" in html and "查询码" in html
+    assert login("leader").get("/registers/new/complaint/").status_code == 403
+    assert office.get("/registers/new/other/").status_code == 404

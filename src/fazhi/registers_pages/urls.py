@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("export.xlsx", views.export, name="export"),
     path("annual-report.xlsx", views.annual_report, name="annual-report"),
+    path("new/<str:kind>/", views.case_new, name="case-new"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/events/", views.case_event, name="case-event"),
     path("cases/<int:case_id>/letter.docx", views.case_letter, name="case-letter"),
