@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]
+SEED_NAME = "000_89dc7be4f0a09011.txt"
+SEED_CANDIDATES = [Path("/work/shared/seed"), ROOT.parent / "shared" / "seed"]
+# The seed document, when shared/ is beside the checkout (as for developers and CI).
+SEED = next((d / SEED_NAME for d in SEED_CANDIDATES if (d / SEED_NAME).exists()), None)
+LINE_RE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>[^\n]+)$")
+
+
+def split_message(message: str) -> tuple[int, str]:
+    """(line, text) of a PATH:LINE: message error or warning."""
+    m = LINE_RE.match(message)
+    assert m, f"not PATH:LINE: message: {message!r}"
+    return int(m["line"]), m["msg"]
 SEED_FRAMEWORK = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
 PASSWORD = "Fz-test-Passw0rd!"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

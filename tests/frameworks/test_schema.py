@@ -18,17 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 from fazhi.core.framework import BONUS, DEDUCTION, GROUP, SCORED, VETO, items, walk
 from fazhi.frameworks.schema import indicator_to_dict, parse_file, parse_framework
+from tests.conftest import SEED, SEED_CANDIDATES, SEED_NAME, split_message
 
 SHIPPED = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
-SEED_CANDIDATES = [Path("/work/shared/seed"), ROOT.parent / "shared" / "seed"]
-SEED_NAME = "000_89dc7be4f0a09011.txt"
-LINE_RE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>[^\n]+)$")
-
-
-def split(message: str) -> tuple[int, str]:
-    m = LINE_RE.match(message)
-    assert m, f"not PATH:LINE: message: {message!r}"
-    return int(m["line"]), m["msg"]
+split = split_message
 
 
 # --- the shipped table -------------------------------------------------------------
@@ -90,7 +83,7 @@ def test_shipped_structure(shipped):
 
 def seed_table() -> tuple[list[str], dict[str, tuple[str, str]]]:
     """Group headings and {序号: (title, printed points)} read from the seed's 附件2."""
-    seed = next((d / SEED_NAME for d in SEED_CANDIDATES if (d / SEED_NAME).exists()), None)
+    seed = SEED
     if seed is None:
         pytest.skip(f"seed document {SEED_NAME} not found in {', '.join(map(str, SEED_CANDIDATES))}")
     lines = seed.read_text(encoding="utf-8").splitlines()

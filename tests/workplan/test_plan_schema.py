@@ -21,20 +21,12 @@ from fazhi.workplan.schema import (
     task_to_dict,
     walk_tasks,
 )
+from tests.conftest import SEED, SEED_CANDIDATES, SEED_NAME, split_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "plans" / "zy-gxq-sti-law-2020.yaml"
-SEED_NAME = "000_89dc7be4f0a09011.txt"
-SEED_CANDIDATES = [Path("/work/shared/seed"), ROOT.parent / "shared" / "seed"]
-SEED = next((d / SEED_NAME for d in SEED_CANDIDATES if (d / SEED_NAME).exists()), None)
-LINE_RE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<msg>[^\n]+)$")
 SCORING_ITEMS = {str(n) for n in range(1, 19)}
-
-
-def split(message: str) -> tuple[int, str]:
-    m = LINE_RE.match(message)
-    assert m, f"not PATH:LINE: message: {message!r}"
-    return int(m["line"]), m["msg"]
+split = split_message
 
 
 # --- the shipped plan --------------------------------------------------------------

@@ -10,6 +10,15 @@ class RuleError(ValueError):
         self.message = message
 
 
+class FileRefused(Exception):
+    """A data file (scoring table, plan template, deadline rules) cannot be loaded; `errors`
+    are its PATH:LINE: message lines. Nothing of it was loaded."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
 class ConflictError(Exception):
     """The change is based on a stale version, or the object is locked."""
 

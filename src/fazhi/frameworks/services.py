@@ -9,17 +9,14 @@ from django.db import transaction
 
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
+from fazhi.core.errors import FileRefused
 
 from .models import Framework, Indicator
 from .schema import ParsedFramework, parse_file, parse_framework
 
 
-class FrameworkRefused(Exception):
-    """The file cannot be loaded; `errors` are PATH:LINE: message lines."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class FrameworkRefused(FileRefused):
+    """A scoring-table file that cannot be loaded."""
 
 
 def load_file(path: str | Path, actor=None, name: str | None = None) -> tuple[Framework, bool]:

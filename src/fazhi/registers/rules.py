@@ -13,7 +13,7 @@ from django.db import transaction
 
 from fazhi.audit.services import record
 from fazhi.core import deadlines as dl
-from fazhi.core.errors import RuleError
+from fazhi.core.errors import FileRefused, RuleError
 from fazhi.core.yamldoc import sm3_json
 
 from .models import RuleSetVersion
@@ -22,12 +22,8 @@ _lock = threading.Lock()
 _cache: dict[int, tuple[str, dl.RuleSet]] = {}
 
 
-class RulesRefused(Exception):
-    """The file cannot be loaded; `errors` are the loader's lines (file and line named)."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class RulesRefused(FileRefused):
+    """A deadline-rules file that cannot be loaded."""
 
 
 def rules_dir() -> Path:

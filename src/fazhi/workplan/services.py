@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fazhi.assessments import evidence as evidence_store
 from fazhi.audit.services import record
-from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.errors import ConflictError, FileRefused, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.plan import TemplateTask
 from fazhi.core.validate import int_in, parse_date, text
@@ -40,10 +40,8 @@ from .supervision import notify_org
 MAX_TEXT = 4000
 
 
-class TemplateRefused(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class TemplateRefused(FileRefused):
+    """A work-plan template that cannot be loaded."""
 
 
 # ---------------------------------------------------------------- small validators
