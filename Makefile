@@ -10,6 +10,8 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	@test -x /usr/bin/chromium || echo "注意：未找到 /usr/bin/chromium，浏览器测试将被跳过（apt-get install chromium 后可运行）。"
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	FAZHI_DATA_DIR=$(TEST_DATA) $(VENV)/bin/pytest
 
 bench: $(VENV)/.installed-test

@@ -79,7 +79,9 @@ def main() -> None:
     env = {**os.environ, "FAZHI_DATA_DIR": str(data_dir)}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("fazhi")), "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.time() + 30
@@ -87,9 +89,11 @@ def main() -> None:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
-            except OSError:
+            except OSError as err:
                 if time.time() > deadline:
-                    raise SystemExit("server did not start: " + server.stderr.read().decode())
+                    raise SystemExit(
+                        "server did not start: " + server.stderr.read().decode()
+                    ) from err
                 time.sleep(0.1)
         conn = http.client.HTTPConnection("127.0.0.1", port)
 
@@ -98,7 +102,12 @@ def main() -> None:
             if token:
                 headers["Authorization"] = f"Bearer {token}"
             t0 = time.perf_counter()
-            conn.request(method, "/api/v1" + path, body=json.dumps(body) if body is not None else None, headers=headers)
+            conn.request(
+                method,
+                "/api/v1" + path,
+                body=json.dumps(body) if body is not None else None,
+                headers=headers,
+            )
             resp = conn.getresponse()
             data = resp.read()
             elapsed = time.perf_counter() - t0
@@ -113,7 +122,12 @@ def main() -> None:
 
         creates, ids = [], []
         for year in range(2000, 2000 + min(N, 100)):
-            t, data = call("POST", "/assessments", {"zone": "zy", "framework": "sc-sti-law-zone-2019", "year": year}, token)
+            t, data = call(
+                "POST",
+                "/assessments",
+                {"zone": "zy", "framework": "sc-sti-law-zone-2019", "year": year},
+                token,
+            )
             creates.append(t)
             ids.append(json.loads(data)["id"])
         target = ids[-1]
@@ -122,12 +136,19 @@ def main() -> None:
         for i in range(N * 2):
             code = codes[i % len(codes)]
             v = version.get(code, 1)
-            t, data = call("PUT", f"/assessments/{target}/results/{code}", {"version": v, "self_score": (i % 5)}, token)
+            t, data = call(
+                "PUT",
+                f"/assessments/{target}/results/{code}",
+                {"version": v, "self_score": (i % 5)},
+                token,
+            )
             version[code] = json.loads(data)["version"]
             updates.append(t)
         reads = [call("GET", f"/assessments/{target}/totals", token=token)[0] for _ in range(N * 2)]
         details = [call("GET", f"/assessments/{target}", token=token)[0] for _ in range(N * 2)]
-        exports = [call("GET", f"/assessments/{target}/export.xlsx", token=token)[0] for _ in range(N)]
+        exports = [
+            call("GET", f"/assessments/{target}/export.xlsx", token=token)[0] for _ in range(N)
+        ]
     finally:
         server.terminate()
         server.wait(10)
@@ -151,18 +172,38 @@ def main() -> None:
             print(*(q["sql"][:100] for q in ctx.captured_queries), sep="\n")
         return sum(1 for q in ctx.captured_queries if not q["sql"].startswith(control))
 
-    client.get(f"/api/v1/assessments/{target}", headers=headers)  # warm the framework cache, as in the server
+    client.get(
+        f"/api/v1/assessments/{target}", headers=headers
+    )  # warm the framework cache, as in the server
 
-    q_create = count(lambda: client.post("/api/v1/assessments", {"zone": "zy", "framework": "sc-sti-law-zone-2019", "year": 2100}, content_type="application/json", headers=headers))
+    q_create = count(
+        lambda: client.post(
+            "/api/v1/assessments",
+            {"zone": "zy", "framework": "sc-sti-law-zone-2019", "year": 2100},
+            content_type="application/json",
+            headers=headers,
+        )
+    )
     v = version.get("1", 1)
-    q_update = count(lambda: client.put(f"/api/v1/assessments/{target}/results/1", {"version": v, "self_score": 1}, content_type="application/json", headers=headers))
+    q_update = count(
+        lambda: client.put(
+            f"/api/v1/assessments/{target}/results/1",
+            {"version": v, "self_score": 1},
+            content_type="application/json",
+            headers=headers,
+        )
+    )
     q_read = count(lambda: client.get(f"/api/v1/assessments/{target}/totals", headers=headers))
     q_detail = count(lambda: client.get(f"/api/v1/assessments/{target}", headers=headers))
-    q_export = count(lambda: client.get(f"/api/v1/assessments/{target}/export.xlsx", headers=headers))
+    q_export = count(
+        lambda: client.get(f"/api/v1/assessments/{target}/export.xlsx", headers=headers)
+    )
     page_client.get(f"/assessments/{target}/")  # the session's first request writes its timestamps
     q_page = count(lambda: page_client.get(f"/assessments/{target}/"))
 
-    print(f"Fazhi API benchmark — SQLite (WAL), fazhi serve (waitress), seed table ({len(codes)} scored items), {time.strftime('%Y-%m-%d')}")
+    print(
+        f"Fazhi API benchmark — SQLite (WAL), fazhi serve (waitress), seed table ({len(codes)} scored items), {time.strftime('%Y-%m-%d')}"
+    )
     print(summary("load seed framework", load_times, "(in process)"))
     print(summary("create assessment", creates, q_create))
     print(summary("update one item", updates, q_update))

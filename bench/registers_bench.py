@@ -61,10 +61,22 @@ def main() -> None:
         kind = "disclosure" if i % 3 else "complaint"
         received = start + timedelta(days=rnd.randrange(300))
         no = f"{codes.PREFIX[kind]}-2025-{i:08d}"
-        cases.append(Case(kind=kind, tracking_no=no, query_digest="0" * 64, zone=zone, department=depts[i % 10],
-                          rules=rules[kind], channel="online" if kind == "disclosure" else "hotline", received_on=received,
-                          anonymous=i % 100 != 0, person=person if i % 100 == 0 else None,
-                          subject=f"事项 {i}", content="内容"))
+        cases.append(
+            Case(
+                kind=kind,
+                tracking_no=no,
+                query_digest="0" * 64,
+                zone=zone,
+                department=depts[i % 10],
+                rules=rules[kind],
+                channel="online" if kind == "disclosure" else "hotline",
+                received_on=received,
+                anonymous=i % 100 != 0,
+                person=person if i % 100 == 0 else None,
+                subject=f"事项 {i}",
+                content="内容",
+            )
+        )
         plans.append((kind, received, rnd.random()))
     Case.objects.bulk_create(cases, batch_size=5000)
     ids = list(Case.objects.order_by("id").values_list("id", flat=True))
@@ -81,13 +93,24 @@ def main() -> None:
             d += timedelta(days=1)
             events.append(CaseEvent(case_id=case_id, kind="accepted", on=d))
             if kind == "disclosure" and 0.1 <= r < 0.15:
-                events.append(CaseEvent(case_id=case_id, kind="consultation_started", on=d + timedelta(days=3)))
+                events.append(
+                    CaseEvent(
+                        case_id=case_id, kind="consultation_started", on=d + timedelta(days=3)
+                    )
+                )
                 d += timedelta(days=10)
                 events.append(CaseEvent(case_id=case_id, kind="consultation_ended", on=d))
             if 0.15 <= r < 0.2:
                 d += timedelta(days=10)
-                events.append(CaseEvent(case_id=case_id, kind="extended", on=d, days=10 if kind == "disclosure" else 30,
-                                        period="reply" if kind == "disclosure" else "handle"))
+                events.append(
+                    CaseEvent(
+                        case_id=case_id,
+                        kind="extended",
+                        on=d,
+                        days=10 if kind == "disclosure" else 30,
+                        period="reply" if kind == "disclosure" else "handle",
+                    )
+                )
             if r < 0.6:
                 d += timedelta(days=rnd.randrange(5, 40))
                 if d <= TODAY:
@@ -137,15 +160,27 @@ def main() -> None:
         assert r.status_code == 200
     html_page = (statistics.median(html_times), len(ctx))
 
-    print(f"Fazhi registers benchmark — SQLite, {CASES:,} cases, {len(events):,} events, as of {TODAY}")
+    print(
+        f"Fazhi registers benchmark — SQLite, {CASES:,} cases, {len(events):,} events, as of {TODAY}"
+    )
     print(f"create (bulk_create)               {t_create * 1000:9.0f} ms")
-    print(f"refresh, first run                 {t_first * 1000:9.0f} ms  ({first.changed:,} rows written, {first.overdue:,} overdue, {first.errors} errors)")
-    print(f"refresh, repeat (nothing changed)  {t_again * 1000:9.0f} ms  ({again.changed} rows written)")
-    print(f"refresh, next day                  {t_nextday * 1000:9.0f} ms  ({nextday.changed:,} rows written)")
+    print(
+        f"refresh, first run                 {t_first * 1000:9.0f} ms  ({first.changed:,} rows written, {first.overdue:,} overdue, {first.errors} errors)"
+    )
+    print(
+        f"refresh, repeat (nothing changed)  {t_again * 1000:9.0f} ms  ({again.changed} rows written)"
+    )
+    print(
+        f"refresh, next day                  {t_nextday * 1000:9.0f} ms  ({nextday.changed:,} rows written)"
+    )
     print(f"  per case (first run)             {t_first / CASES * 1e6:9.1f} µs")
     for name, (t, count, queries) in pages.items():
-        print(f"register first page, {name:<15}{t * 1000:8.1f} ms  (of {count:,}; {queries} queries)")
-    print(f"register page /registers/?overdue=1 {html_page[0] * 1000:7.1f} ms  ({html_page[1]} queries, rendered HTML)")
+        print(
+            f"register first page, {name:<15}{t * 1000:8.1f} ms  (of {count:,}; {queries} queries)"
+        )
+    print(
+        f"register page /registers/?overdue=1 {html_page[0] * 1000:7.1f} ms  ({html_page[1]} queries, rendered HTML)"
+    )
 
 
 if __name__ == "__main__":

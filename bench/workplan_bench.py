@@ -52,12 +52,23 @@ def main() -> None:
     plan = create_plan(office, "zy", "zy-gxq-sti-law-2020", 2025, report_day=25)
     parent = plan.tasks.get(number="一.1")
     start = date(2025, 9, 1)
-    Task.objects.bulk_create([
-        Task(plan=plan, parent=parent, number=f"一.1.{i}", title=f"分解任务 {i}", position=100 + i,
-             lead_org=depts[i % 10], start_date=start, due_date=start + timedelta(days=20 + i % 120),
-             due_in_force=start + timedelta(days=20 + i % 120), progress=(i * 7) % 100)
-        for i in range(1, TASKS + 1)
-    ])
+    Task.objects.bulk_create(
+        [
+            Task(
+                plan=plan,
+                parent=parent,
+                number=f"一.1.{i}",
+                title=f"分解任务 {i}",
+                position=100 + i,
+                lead_org=depts[i % 10],
+                start_date=start,
+                due_date=start + timedelta(days=20 + i % 120),
+                due_in_force=start + timedelta(days=20 + i % 120),
+                progress=(i * 7) % 100,
+            )
+            for i in range(1, TASKS + 1)
+        ]
+    )
 
     t0 = time.perf_counter()
     first = tick(TODAY)
@@ -89,10 +100,18 @@ def main() -> None:
 
     n = first.tasks
     print(f"Fazhi work-plan benchmark — SQLite, {n} task units, as of {TODAY}")
-    print(f"fazhi tick, first run          {t_first * 1000:8.0f} ms  ({first.reminders} reminders; lights {first.lights})")
-    print(f"fazhi tick, repeat (median)    {statistics.median(repeats) * 1000:8.0f} ms  (0 reminders: idempotent)")
-    print(f"backward schedule xlsx (median){statistics.median(exports) * 1000:8.0f} ms  ({len(buf.getvalue()) // 1024} KB)")
-    print(f"plan page (median)             {statistics.median(pages) * 1000:8.0f} ms  ({len(ctx)} queries)")
+    print(
+        f"fazhi tick, first run          {t_first * 1000:8.0f} ms  ({first.reminders} reminders; lights {first.lights})"
+    )
+    print(
+        f"fazhi tick, repeat (median)    {statistics.median(repeats) * 1000:8.0f} ms  (0 reminders: idempotent)"
+    )
+    print(
+        f"backward schedule xlsx (median){statistics.median(exports) * 1000:8.0f} ms  ({len(buf.getvalue()) // 1024} KB)"
+    )
+    print(
+        f"plan page (median)             {statistics.median(pages) * 1000:8.0f} ms  ({len(ctx)} queries)"
+    )
 
 
 if __name__ == "__main__":

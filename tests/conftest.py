@@ -21,6 +21,8 @@ def split_message(message: str) -> tuple[int, str]:
     m = LINE_RE.match(message)
     assert m, f"not PATH:LINE: message: {message!r}"
     return int(m["line"]), m["msg"]
+
+
 SEED_FRAMEWORK = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
 PASSWORD = "Fz-test-Passw0rd!"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -33,7 +35,10 @@ def evidence_dir(tmp_path, settings):
     location = tmp_path / "evidence"
     settings.STORAGES = {
         **settings.STORAGES,
-        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}},
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
     }
     return location
 
@@ -79,8 +84,15 @@ def users(orgs):
         "security": ("security", None),
         "auditor": ("auditor", None),
     }
-    made = {name: add_user(name, PASSWORD, role, org, must_change=False) for name, (role, org) in spec.items()}
-    for name in ("admin", "security", "auditor"):  # administrators have enrolled their authenticator
+    made = {
+        name: add_user(name, PASSWORD, role, org, must_change=False)
+        for name, (role, org) in spec.items()
+    }
+    for name in (
+        "admin",
+        "security",
+        "auditor",
+    ):  # administrators have enrolled their authenticator
         made[name].totp_secret, made[name].totp_enabled = TOTP_SECRET, True
         made[name].save()
     return made
@@ -174,5 +186,10 @@ def login_with_totp(username: str) -> Client:
         from fazhi.orgs.models import User
 
         User.objects.filter(username=username).update(totp_last_step=0)
-        assert c.post("/login/otp/", {"code": totp.code_at(TOTP_SECRET, totp.step_of(time.time()))}).status_code == 302
+        assert (
+            c.post(
+                "/login/otp/", {"code": totp.code_at(TOTP_SECRET, totp.step_of(time.time()))}
+            ).status_code
+            == 302
+        )
     return c

@@ -26,8 +26,17 @@ def test_writes_logins_exports_downloads_are_recorded(client, assessment, api):
     client.get(f"/assessments/{assessment.pk}/export.xlsx")
     client.post("/logout/")
     got = actions()
-    for expected in ("framework.load", "org.add", "user.add", "assessment.create", "auth.login_failed", "auth.login",
-                     "assessment.result.update", "assessment.export", "auth.logout"):
+    for expected in (
+        "framework.load",
+        "org.add",
+        "user.add",
+        "assessment.create",
+        "auth.login_failed",
+        "auth.login",
+        "assessment.result.update",
+        "assessment.export",
+        "auth.logout",
+    ):
         assert expected in got, expected
     failed = AuditEntry.objects.get(action="auth.login_failed")
     assert failed.ip == "10.1.2.3" and json.loads(failed.after) == {"username": "office"}
@@ -41,18 +50,22 @@ def test_writes_logins_exports_downloads_are_recorded(client, assessment, api):
 def test_chain_links_each_entry_to_the_previous(assessment):
     entries = list(AuditEntry.objects.order_by("id"))
     assert entries[0].prev_hash == "0" * 64
-    for prev, cur in zip(entries, entries[1:]):
+    for prev, cur in zip(entries, entries[1:], strict=False):
         assert cur.prev_hash == prev.hash
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET action = 'x'", "DELETE FROM audit_auditentry"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditentry SET action = 'x'", "DELETE FROM audit_auditentry"]
+)
 def test_database_refuses_update_and_delete(assessment, sql):
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(sql)
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            AuditEntry.objects.all().delete()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute(sql)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.all().delete()
 
 
 def _drop_guards():

@@ -21,7 +21,18 @@ from tests.conftest import login_with_totp, task_of
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anon", "office", "office2", "kjj", "leader", "city", "city2", "admin", "security", "auditor")
+ROLES = (
+    "anon",
+    "office",
+    "office2",
+    "kjj",
+    "leader",
+    "city",
+    "city2",
+    "admin",
+    "security",
+    "auditor",
+)
 PUBLIC = set(ROLES)
 SIGNED_IN = PUBLIC - {"anon"}
 ZONE_READERS = {"office", "leader", "city"}
@@ -126,7 +137,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/registers/cases/<int:case_id>", "GET"): PLAN_READERS,
     ("api/v1/registers/cases/<int:case_id>/events", "POST"): {"office", "kjj"},
     ("api/v1/registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
-    ("api/v1/registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("api/v1/registers/annual-report.xlsx", "GET"): {
+        "office",
+        "office2",
+        "leader",
+        "city",
+        "city2",
+    },
     ("api/v1/registers/figures", "GET"): {"office", "office2", "leader", "city", "city2"},
     ("api/v1/registers/assessments/<int:assessment_id>/items/<code>/figures", "POST"): OFFICE,
     # register pages: the public portal (no sign-in) and the staff register
@@ -188,20 +205,52 @@ def world(assessment, plan, users):
         update_task,
     )
 
-    evidence = add_evidence(users["office"], assessment.pk, "1", SimpleUploadedFile("证明.pdf", PDF))
+    evidence = add_evidence(
+        users["office"], assessment.pk, "1", SimpleUploadedFile("证明.pdf", PDF)
+    )
     task = task_of(plan, "一.1")
-    update_task(users["office"], task.pk, {"version": task.version, "lead_org": "zy-gxq-kjj", "start_date": "2025-09-01", "due_date": "2025-12-31"})
+    update_task(
+        users["office"],
+        task.pk,
+        {
+            "version": task.version,
+            "lead_org": "zy-gxq-kjj",
+            "start_date": "2025-09-01",
+            "due_date": "2025-12-31",
+        },
+    )
     files = [SimpleUploadedFile("进展.pdf", PDF)]
-    report = report_progress(users["kjj"], task.pk, {"percent": 20, "text": "进展"}, files, today=date(2025, 10, 1))
-    ext = request_extension(users["kjj"], task.pk, {"new_due": "2026-01-30", "reason": "等待审查"}, today=date(2025, 10, 1))
-    milestone = add_milestone(users["office"], task.pk, {"title": "起草目录", "due_date": "2025-11-15"})
-    notice = issue_notice(users["office"], plan.pk, {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"})
+    report = report_progress(
+        users["kjj"], task.pk, {"percent": 20, "text": "进展"}, files, today=date(2025, 10, 1)
+    )
+    ext = request_extension(
+        users["kjj"],
+        task.pk,
+        {"new_due": "2026-01-30", "reason": "等待审查"},
+        today=date(2025, 10, 1),
+    )
+    milestone = add_milestone(
+        users["office"], task.pk, {"title": "起草目录", "due_date": "2025-11-15"}
+    )
+    notice = issue_notice(
+        users["office"],
+        plan.pk,
+        {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"},
+    )
     case = _register_case(users)  # registers: one case for the routes to point at
     return {
-        "assessment_id": assessment.pk, "code": "1", "evidence_id": evidence.pk, "transition": "submit",
-        "plan_id": plan.pk, "task_id": task.pk, "notice_id": notice.pk, "extension_id": ext.pk, "decision": "approve",
+        "assessment_id": assessment.pk,
+        "code": "1",
+        "evidence_id": evidence.pk,
+        "transition": "submit",
+        "plan_id": plan.pk,
+        "task_id": task.pk,
+        "notice_id": notice.pk,
+        "extension_id": ext.pk,
+        "decision": "approve",
         "report_evidence_id": report.evidence.get().pk,
-        "case_id": case.pk, "tracking_no": case.tracking_no,
+        "case_id": case.pk,
+        "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
         "milestone_id": milestone.pk,
         "kind": "complaint",
@@ -215,11 +264,22 @@ def _register_case(users):
 
     load_shipped()
     on = date(2025, 10, 10)
-    body = {"kind": "disclosure", "zone": "zy-gxq", "channel": "post", "received_on": "2025-10-09", "name": "张三",
-            "phone": "13800138000", "subject": "信息", "content": "内容"}
+    body = {
+        "kind": "disclosure",
+        "zone": "zy-gxq",
+        "channel": "post",
+        "received_on": "2025-10-09",
+        "name": "张三",
+        "phone": "13800138000",
+        "subject": "信息",
+        "content": "内容",
+    }
     case, _ = register_case(users["office"], body, today=on)
-    for step in ({"kind": "accepted"}, {"kind": "assigned", "department": "zy-gxq-kjj"},
-                 {"kind": "replied", "reply_type": "disclosed", "text": "已公开"}):
+    for step in (
+        {"kind": "accepted"},
+        {"kind": "assigned", "department": "zy-gxq-kjj"},
+        {"kind": "replied", "reply_type": "disclosed", "text": "已公开"},
+    ):
         record_event(users["office"], case.pk, {**step, "on": on.isoformat()}, today=on)
     return case
 
@@ -237,32 +297,70 @@ BODIES = {
     "tasks/<int:task_id>/milestones/": {"title": "节点", "due_date": "2025-11-20"},
     "api/v1/tasks/<int:task_id>/reports": {"percent": 30, "text": "进展"},
     "api/v1/tasks/<int:task_id>/extensions": {"new_due": "2099-01-01", "reason": "等待审查"},
-    "api/v1/plans/<int:plan_id>/notices": {"to_org": "zy-gxq-kjj", "text": "请加快", "reply_due": "2099-01-01"},
+    "api/v1/plans/<int:plan_id>/notices": {
+        "to_org": "zy-gxq-kjj",
+        "text": "请加快",
+        "reply_due": "2099-01-01",
+    },
     "api/v1/notices/<int:notice_id>/reply": {"reply": "已办理"},
     "assessments/new/": {"framework": "sc-sti-law-zone-2019", "year": "2031"},
     "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
     "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
     "notices/<int:notice_id>/reply/": {"reply": "已办理"},
-    "api/v1/registers/cases": {"kind": "complaint", "zone": "zy-gxq", "channel": "hotline", "received_on": "2025-10-10",
-                               "anonymous": True, "subject": "反映事项", "content": "具体内容"},
-    "api/v1/registers/cases/<int:case_id>/events": {"kind": "consultation_started", "third_party": "某科技公司"},
-    "api/v1/public/disclosure-requests": {"zone": "zy-gxq", "name": "张三", "phone": "13800138000", "subject": "s", "content": "c"},
-    "api/v1/public/complaints": {"zone": "zy-gxq", "anonymous": True, "subject": "s", "content": "c"},
+    "api/v1/registers/cases": {
+        "kind": "complaint",
+        "zone": "zy-gxq",
+        "channel": "hotline",
+        "received_on": "2025-10-10",
+        "anonymous": True,
+        "subject": "反映事项",
+        "content": "具体内容",
+    },
+    "api/v1/registers/cases/<int:case_id>/events": {
+        "kind": "consultation_started",
+        "third_party": "某科技公司",
+    },
+    "api/v1/public/disclosure-requests": {
+        "zone": "zy-gxq",
+        "name": "张三",
+        "phone": "13800138000",
+        "subject": "s",
+        "content": "c",
+    },
+    "api/v1/public/complaints": {
+        "zone": "zy-gxq",
+        "anonymous": True,
+        "subject": "s",
+        "content": "c",
+    },
     "public/complaints/new/": {"zone": "zy-gxq", "anonymous": "1", "subject": "s", "content": "c"},
-    "public/disclosure/new/": {"zone": "zy-gxq", "name": "张三", "phone": "13800138000", "subject": "s", "content": "c"},
+    "public/disclosure/new/": {
+        "zone": "zy-gxq",
+        "name": "张三",
+        "phone": "13800138000",
+        "subject": "s",
+        "content": "c",
+    },
     "public/track/": {"tracking_no": "X", "code": "Y"},
-    "registers/cases/<int:case_id>/events/": {"kind": "consultation_started", "third_party": "某科技公司"},
+    "registers/cases/<int:case_id>/events/": {
+        "kind": "consultation_started",
+        "third_party": "某科技公司",
+    },
     "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
 }
 
 
 def fill(route: str, ids: dict) -> str:
-    path = "/" + route.replace("<code>", "sc-sti-law-zone-2019" if route.startswith("api/v1/frameworks") else "<code>")
+    path = "/" + route.replace(
+        "<code>", "sc-sti-law-zone-2019" if route.startswith("api/v1/frameworks") else "<code>"
+    )
     for key, value in ids.items():
         for conv in ("int:", "str:", ""):
             path = path.replace(f"<{conv}{key}>", str(value))
     if "tasks/" in path and "/evidence/" in path:
-        path = path.replace(f"/evidence/{ids['evidence_id']}/", f"/evidence/{ids['report_evidence_id']}/")
+        path = path.replace(
+            f"/evidence/{ids['evidence_id']}/", f"/evidence/{ids['report_evidence_id']}/"
+        )
     path = path.replace("<code>", "sc-sti-law-zone-2019" if "frameworks" in route else "1")
     assert "<" not in path, path
     return path
@@ -306,7 +404,9 @@ def methods_of(pattern) -> list[str]:
 def test_every_route_has_an_entry():
     """A route added without deciding who may use it fails here."""
     listed = {route for route, _ in MATRIX}
-    missing = [route for route, _ in routes() if route not in listed and not route.startswith("static/")]
+    missing = [
+        route for route, _ in routes() if route not in listed and not route.startswith("static/")
+    ]
     assert not missing, f"routes without an authorisation entry: {missing}"
 
 
@@ -314,7 +414,9 @@ def test_authorisation_matrix(world, users):
     who = clients(users)
     wrong = []
     # logging out ends the sessions the other checks use: it goes last
-    for (route, method), allowed in sorted(MATRIX.items(), key=lambda kv: kv[0] == ("logout/", "POST")):
+    for (route, method), allowed in sorted(
+        MATRIX.items(), key=lambda kv: kv[0] == ("logout/", "POST")
+    ):
         path = fill(route, world)
         for role in ROLES:
             r = answer(who[role], method, path, BODIES.get(route, {}))
@@ -323,5 +425,7 @@ def test_authorisation_matrix(world, users):
                     wrong.append(f"{method} {path} as {role}: {r.status_code} (public)")
                 continue
             if denied(r) == (role in allowed):
-                wrong.append(f"{method} {path} as {role}: {r.status_code} ({'should be allowed' if role in allowed else 'should be denied'})")
+                wrong.append(
+                    f"{method} {path} as {role}: {r.status_code} ({'should be allowed' if role in allowed else 'should be denied'})"
+                )
     assert not wrong, "\n".join(wrong)

@@ -42,8 +42,12 @@ def _admin_connect(url: str):
 
     cfg = dj_database_url.parse(url)
     return psycopg.connect(
-        dbname="postgres", user=cfg.get("USER") or None, password=cfg.get("PASSWORD") or None,
-        host=cfg.get("HOST") or None, port=cfg.get("PORT") or None, autocommit=True,
+        dbname="postgres",
+        user=cfg.get("USER") or None,
+        password=cfg.get("PASSWORD") or None,
+        host=cfg.get("HOST") or None,
+        port=cfg.get("PORT") or None,
+        autocommit=True,
     )
 
 
@@ -84,7 +88,11 @@ class Instance:
         return self.db_url.rsplit("/", 1)[1].split("?")[0] if self.db_url else ""
 
     def env(self, **extra) -> dict:
-        env = {**os.environ, "FAZHI_DATA_DIR": str(self.data), "DJANGO_SETTINGS_MODULE": "fazhi.settings"}
+        env = {
+            **os.environ,
+            "FAZHI_DATA_DIR": str(self.data),
+            "DJANGO_SETTINGS_MODULE": "fazhi.settings",
+        }
         env.pop("FAZHI_DATABASE_URL", None)
         if self.db_url:
             env["FAZHI_DATABASE_URL"] = self.db_url
@@ -92,16 +100,36 @@ class Instance:
         return env
 
     def fazhi(self, *args, stdin: str = "", timeout: float = 180) -> subprocess.CompletedProcess:
-        return subprocess.run([FAZHI, *map(str, args)], check=False, input=stdin, capture_output=True, text=True,
-                              env=self.env(), timeout=timeout)
+        return subprocess.run(
+            [FAZHI, *map(str, args)],
+            check=False,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=timeout,
+        )
 
     def python(self, code: str, *args, timeout: float = 180) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", code, *map(str, args)], check=False, capture_output=True, text=True,
-                              env=self.env(), timeout=timeout, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, "-c", code, *map(str, args)],
+            check=False,
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=timeout,
+            cwd=ROOT,
+        )
 
     def popen_python(self, code: str, *args) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=self.env(), cwd=ROOT)
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env(),
+            cwd=ROOT,
+        )
 
     def json(self, code: str, *args):
         r = self.python(code, *args)
@@ -123,8 +151,11 @@ class Instance:
 
     def folder_fingerprint(self) -> dict:
         """Every file of the data folder with its SM3: 'nothing changed' means equal."""
-        return {str(p.relative_to(self.data)): hashlib.new("sm3", p.read_bytes()).hexdigest()
-                for p in sorted(self.data.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(self.data)): hashlib.new("sm3", p.read_bytes()).hexdigest()
+            for p in sorted(self.data.rglob("*"))
+            if p.is_file()
+        }
 
 
 @contextlib.contextmanager
@@ -152,7 +183,9 @@ def templates(tmp_path_factory):
 
     def get(vendor: str) -> tuple[Instance, dict]:
         if vendor not in made:
-            inst = stack.enter_context(new_instance(tmp_path_factory.mktemp(f"template-{vendor}"), vendor))
+            inst = stack.enter_context(
+                new_instance(tmp_path_factory.mktemp(f"template-{vendor}"), vendor)
+            )
             made[vendor] = (inst, seeded(inst))
         return made[vendor]
 
@@ -176,8 +209,18 @@ def clone(templates, tmp_path):
         inst.drop()
 
 
-NO_PG = postgres_url() is None or shutil.which("pg_dump") is None or shutil.which("pg_restore") is None
-VENDORS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(NO_PG, reason="需要 FAZHI_DATABASE_URL=postgres://… 和 pg_dump/pg_restore"))]
+NO_PG = (
+    postgres_url() is None or shutil.which("pg_dump") is None or shutil.which("pg_restore") is None
+)
+VENDORS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            NO_PG, reason="需要 FAZHI_DATABASE_URL=postgres://… 和 pg_dump/pg_restore"
+        ),
+    ),
+]
 
 # ------------------------------------------------------------------ scripts run inside an instance
 
@@ -188,7 +231,9 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 """
 
-SEED = SETUP + """
+SEED = (
+    SETUP
+    + """
 from fazhi.assessments import services
 from fazhi.orgs.models import ApiToken, User
 from fazhi.orgs.services import add_org, add_user
@@ -203,8 +248,11 @@ content = b"%PDF-1.4\\n% " + os.urandom(4096) + b"\\n%%EOF\\n"
 item = services.add_evidence(office, a.pk, "1", SimpleUploadedFile("创建方案.pdf", content))
 print(json.dumps({"assessment": a.pk, "evidence": item.pk, "sm3": item.blob_id, "token": ApiToken.issue(office)}))
 """
+)
 
-STATE = SETUP + """
+STATE = (
+    SETUP
+    + """
 import hashlib, io
 from django.apps import apps
 from django.core.management import call_command
@@ -233,8 +281,11 @@ print(json.dumps({
     "verify": list(verify()),
 }, ensure_ascii=False))
 """
+)
 
-MUTATE = SETUP + """
+MUTATE = (
+    SETUP
+    + """
 from fazhi.assessments import evidence as store, services
 from fazhi.assessments.models import Assessment, Blob, Evidence
 from fazhi.orgs.models import User
@@ -248,6 +299,7 @@ for blob in Blob.objects.all():
     store.storage().delete(blob.storage_name)  # the file is lost as well
 add_org("cd-gxq", "成都高新区", "zone", "sc-zy")
 """
+)
 
 
 def seeded(inst: Instance) -> dict:
@@ -275,13 +327,18 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
     backup = tmp_path / "backups" / "2025-full"
     r = inst.fazhi("backup", backup)
     assert r.returncode == 0, r.stderr
-    assert "备份完成" in r.stdout and "佐证材料：1 个文件" in r.stdout and "合计 2 个文件" in r.stdout
+    assert (
+        "备份完成" in r.stdout and "佐证材料：1 个文件" in r.stdout and "合计 2 个文件" in r.stdout
+    )
     backup_seconds = seconds(r.stdout)
 
     m = manifest_of(backup)
     db_file = {"sqlite": "db.sqlite3", "postgresql": "db.pgdump"}[vendor]
     assert m["vendor"] == vendor and m["database"] == db_file and m["app_version"]
-    assert m["audit"]["count"] == len(before["audit"]) and m["audit"]["last_hash"] == before["audit"][-1][1]
+    assert (
+        m["audit"]["count"] == len(before["audit"])
+        and m["audit"]["last_hash"] == before["audit"][-1][1]
+    )
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", m["created_at"])
     paths = {f["path"]: f for f in m["files"]}
     evidence_path = f"evidence/sm3/{seed['sm3'][:2]}/{seed['sm3'][2:4]}/{seed['sm3']}"
@@ -290,8 +347,12 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
         data = (backup / rel).read_bytes()
         assert entry["size"] == len(data) and entry["sm3"] == hashlib.new("sm3", data).hexdigest()
     assert paths[evidence_path]["sm3"] == seed["sm3"]
-    assert (backup / "MANIFEST.sm3").read_text().split()[0] == hashlib.new("sm3", (backup / "MANIFEST.json").read_bytes()).hexdigest()
-    assert not [p for p in backup.parent.iterdir() if p.name != backup.name]  # no partial directory left
+    assert (backup / "MANIFEST.sm3").read_text().split()[0] == hashlib.new(
+        "sm3", (backup / "MANIFEST.json").read_bytes()
+    ).hexdigest()
+    assert not [
+        p for p in backup.parent.iterdir() if p.name != backup.name
+    ]  # no partial directory left
 
     # The backup itself is audited (after the snapshot, so not inside it).
     assert inst.state()["audit"][-1][0] == "ops.backup"
@@ -301,11 +362,17 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
 
     inst.json(MUTATE + "\nprint(1)")
     changed = inst.state()
-    assert changed["score"] == "5.00" and changed["evidence"] == [] and changed["files"][seed["sm3"]] is None
+    assert (
+        changed["score"] == "5.00"
+        and changed["evidence"] == []
+        and changed["files"][seed["sm3"]] is None
+    )
     assert changed["counts"]["orgs.Org"] == before["counts"]["orgs.Org"] + 1
 
     refused = inst.fazhi("restore", backup)  # stdin is a pipe: not a terminal
-    assert refused.returncode == 1 and "--yes" in refused.stderr and "未作任何改动" in refused.stderr
+    assert (
+        refused.returncode == 1 and "--yes" in refused.stderr and "未作任何改动" in refused.stderr
+    )
     assert inst.state() == changed
 
     r = inst.fazhi("restore", backup, "--yes")
@@ -324,19 +391,26 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
     assert v.returncode == 0 and f"已校验 {len(before['audit']) + 1} 条" in v.stdout
 
     # The restored instance serves the same data through the API, with the old token.
-    served = inst.python(SETUP + """
+    served = inst.python(
+        SETUP
+        + """
 from django.test import Client
 r = Client().get(f"/api/v1/assessments/{sys.argv[1]}", headers={"Authorization": f"Bearer {sys.argv[2]}"})
 print(json.dumps({"status": r.status_code, "body": r.json()}, ensure_ascii=False))
-""", seed["assessment"], seed["token"])
+""",
+        seed["assessment"],
+        seed["token"],
+    )
     assert served.returncode == 0, served.stderr
     got = json.loads(served.stdout.strip().splitlines()[-1])
     assert got["status"] == 200, got
     first = next(r for r in got["body"]["results"] if r["indicator_code"] == "1")
     assert first["self_score"] == "3" and [e["sm3"] for e in first["evidence"]] == [seed["sm3"]]
 
-    print(f"\n[{vendor}] backup {backup_seconds:.2f} s, restore {restore_seconds:.2f} s, "
-          f"{sum(f['size'] for f in m['files'])} bytes")
+    print(
+        f"\n[{vendor}] backup {backup_seconds:.2f} s, restore {restore_seconds:.2f} s, "
+        f"{sum(f['size'] for f in m['files'])} bytes"
+    )
 
 
 def test_restore_into_a_fresh_data_folder(tmp_path, clone):
@@ -360,12 +434,24 @@ def test_restore_into_a_fresh_data_folder(tmp_path, clone):
 def test_postgres_without_client_tools_is_refused_clearly(tmp_path, clone):
     inst, _ = clone("postgresql")
     bare = {"PATH": str(Path(sys.executable).parent)}  # the venv only: no pg_dump, no pg_restore
-    r = subprocess.run([FAZHI, "backup", str(tmp_path / "bk")], capture_output=True, text=True, env=inst.env(**bare), check=False)
+    r = subprocess.run(
+        [FAZHI, "backup", str(tmp_path / "bk")],
+        capture_output=True,
+        text=True,
+        env=inst.env(**bare),
+        check=False,
+    )
     assert r.returncode == 1 and "未找到 pg_dump" in r.stderr and "PATH" in r.stderr
     assert not (tmp_path / "bk").exists()
     assert inst.fazhi("backup", tmp_path / "bk").returncode == 0
     before = inst.folder_fingerprint()
-    r = subprocess.run([FAZHI, "restore", str(tmp_path / "bk"), "--yes"], capture_output=True, text=True, env=inst.env(**bare), check=False)
+    r = subprocess.run(
+        [FAZHI, "restore", str(tmp_path / "bk"), "--yes"],
+        capture_output=True,
+        text=True,
+        env=inst.env(**bare),
+        check=False,
+    )
     assert r.returncode == 1 and "未找到 pg_restore" in r.stderr
     assert inst.folder_fingerprint() == before
 
@@ -405,18 +491,39 @@ def _first_evidence_size(m):
 
 DAMAGE = {
     "database byte flipped": (lambda b: _flip_byte(b / "db.sqlite3"), "备份文件已损坏：db.sqlite3"),
-    "evidence byte flipped": (lambda b: _flip_byte(_evidence_file(b)), "备份文件已损坏：evidence/sm3/"),
+    "evidence byte flipped": (
+        lambda b: _flip_byte(_evidence_file(b)),
+        "备份文件已损坏：evidence/sm3/",
+    ),
     "evidence deleted": (lambda b: _evidence_file(b).unlink(), "缺少文件 evidence/sm3/"),
     "database deleted": (lambda b: (b / "db.sqlite3").unlink(), "缺少文件 db.sqlite3"),
-    "evidence truncated": (lambda b: _evidence_file(b).write_bytes(b""), "备份文件已损坏：evidence/sm3/"),
-    "manifest edited": (lambda b: (b / "MANIFEST.json").write_text((b / "MANIFEST.json").read_text().replace('"count": ', '"count": 1')),
-                        "MANIFEST.json 的 SM3 摘要与 MANIFEST.sm3 不符"),
-    "manifest and its digest edited": (lambda b: _rewrite_manifest(b, _first_evidence_size), "备份文件已损坏：evidence/sm3/"),
+    "evidence truncated": (
+        lambda b: _evidence_file(b).write_bytes(b""),
+        "备份文件已损坏：evidence/sm3/",
+    ),
+    "manifest edited": (
+        lambda b: (b / "MANIFEST.json").write_text(
+            (b / "MANIFEST.json").read_text().replace('"count": ', '"count": 1')
+        ),
+        "MANIFEST.json 的 SM3 摘要与 MANIFEST.sm3 不符",
+    ),
+    "manifest and its digest edited": (
+        lambda b: _rewrite_manifest(b, _first_evidence_size),
+        "备份文件已损坏：evidence/sm3/",
+    ),
     "manifest digest missing": (lambda b: (b / "MANIFEST.sm3").unlink(), "缺少 MANIFEST.sm3"),
     "manifest missing": (lambda b: (b / "MANIFEST.json").unlink(), "缺少 MANIFEST.json"),
-    "path outside the backup": (lambda b: _rewrite_manifest(b, lambda m: m["files"].append({"path": "../data/secret_key", "size": 1, "sm3": "0" * 64})),
-                                "不允许的文件路径"),
-    "backup from another database": (_as_postgres, "备份来自 PostgreSQL 数据库，而当前配置的是 SQLite"),
+    "path outside the backup": (
+        lambda b: _rewrite_manifest(
+            b,
+            lambda m: m["files"].append({"path": "../data/secret_key", "size": 1, "sm3": "0" * 64}),
+        ),
+        "不允许的文件路径",
+    ),
+    "backup from another database": (
+        _as_postgres,
+        "备份来自 PostgreSQL 数据库，而当前配置的是 SQLite",
+    ),
 }
 
 
@@ -435,7 +542,13 @@ def test_damaged_backups_are_refused_and_change_nothing(tmp_path, clone):
         cases[name] = bad
     # Refusals touch nothing, so they may run side by side (two at a time: two cores).
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(cases, pool.map(lambda bad: inst.fazhi("restore", bad, "--yes"), cases.values())))
+        results = dict(
+            zip(
+                cases,
+                pool.map(lambda bad: inst.fazhi("restore", bad, "--yes"), cases.values()),
+                strict=False,
+            )
+        )
     for name, r in results.items():
         assert r.returncode == 1, (name, r.stdout, r.stderr)
         assert DAMAGE[name][1] in r.stderr, (name, r.stderr)
@@ -449,10 +562,16 @@ def test_backup_refuses_a_broken_audit_chain_unless_forced(tmp_path, clone):
     inst, _ = clone()
     with sqlite3.connect(inst.data / "fazhi.sqlite3") as db:
         db.execute("DROP TRIGGER audit_entry_no_update")
-        victim = db.execute("SELECT id FROM audit_auditentry ORDER BY id LIMIT 1 OFFSET 3").fetchone()[0]
+        victim = db.execute(
+            "SELECT id FROM audit_auditentry ORDER BY id LIMIT 1 OFFSET 3"
+        ).fetchone()[0]
         db.execute("UPDATE audit_auditentry SET actor_name = 'someone' WHERE id = ?", [victim])
     r = inst.fazhi("backup", tmp_path / "bk")
-    assert r.returncode == 1 and f"审计链在第 {victim} 条记录处断开" in r.stderr and "--force" in r.stderr
+    assert (
+        r.returncode == 1
+        and f"审计链在第 {victim} 条记录处断开" in r.stderr
+        and "--force" in r.stderr
+    )
     assert not (tmp_path / "bk").exists() and list(tmp_path.iterdir()) == [tmp_path / "a"]
     r = inst.fazhi("backup", tmp_path / "bk", "--force")
     assert r.returncode == 0 and f"第 {victim} 条" in r.stderr and "备份完成" in r.stdout
@@ -476,7 +595,9 @@ def test_backup_is_consistent_while_the_app_writes(tmp_path, clone):
     """The online backup API copies a committed state while another process keeps writing."""
     inst, _ = clone()
     stop = tmp_path / "stop"
-    writer = inst.popen_python(SETUP + """
+    writer = inst.popen_python(
+        SETUP
+        + """
 import time
 from fazhi.assessments import services
 from fazhi.assessments.models import Assessment
@@ -489,7 +610,9 @@ while not os.path.exists(sys.argv[1]):
     version, n = version + 1, n + 1
     time.sleep(0.005)
 print(n)
-""", stop)
+""",
+        stop,
+    )
     try:
         time.sleep(1.5)
         backups = []

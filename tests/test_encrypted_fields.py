@@ -30,8 +30,22 @@ from fazhi.security.models import Person
 
 pytestmark = pytest.mark.django_db
 
-ZHANG = {"name": "张三", "id_number": "51010119900307123X", "phone": "13800138000", "address": "四川省资阳市雁江区建设路 1 号"}
-COLUMNS = ["name", "name_bidx", "id_number", "id_number_bidx", "phone", "phone_bidx", "address", "address_bidx"]
+ZHANG = {
+    "name": "张三",
+    "id_number": "51010119900307123X",
+    "phone": "13800138000",
+    "address": "四川省资阳市雁江区建设路 1 号",
+}
+COLUMNS = [
+    "name",
+    "name_bidx",
+    "id_number",
+    "id_number_bidx",
+    "phone",
+    "phone_bidx",
+    "address",
+    "address_bidx",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +59,7 @@ def key_file(tmp_path, settings, monkeypatch):
 def raw_rows() -> list[dict]:
     with connection.cursor() as cur:
         cur.execute(f"SELECT id, {', '.join(COLUMNS)} FROM security_person ORDER BY id")
-        return [dict(zip(["id", *COLUMNS], row)) for row in cur.fetchall()]
+        return [dict(zip(["id", *COLUMNS], row, strict=False)) for row in cur.fetchall()]
 
 
 def raw_update(pk, **values):
@@ -70,7 +84,16 @@ def test_database_holds_no_plaintext(key_file):
         assert row[column].startswith("sm4gcm:v1:k1:"), column
         assert row[f"{column}_bidx"].startswith("i1:") and len(row[f"{column}_bidx"]) == 67
     dump = json.dumps(row, ensure_ascii=False)
-    for needle in ["张三", "张", "13800138000", "0013", "51010119900307123X", "19900307", "资阳", "建设路"]:
+    for needle in [
+        "张三",
+        "张",
+        "13800138000",
+        "0013",
+        "51010119900307123X",
+        "19900307",
+        "资阳",
+        "建设路",
+    ]:
         assert needle not in dump
     fresh = Person.objects.get(pk=p.pk)
     assert {k: getattr(fresh, k) for k in ZHANG} == ZHANG
@@ -95,7 +118,10 @@ def test_empty_values_stay_empty(key_file):
     assert Person.objects.get(pk=p.pk).phone == ""
     p.phone = "13900139000"
     p.save()
-    assert raw_rows()[0]["phone"].startswith("sm4gcm:") and Person.objects.get(pk=p.pk).phone == "13900139000"
+    assert (
+        raw_rows()[0]["phone"].startswith("sm4gcm:")
+        and Person.objects.get(pk=p.pk).phone == "13900139000"
+    )
     p.phone = ""
     p.save()
     assert raw_rows()[0]["phone"] == raw_rows()[0]["phone_bidx"] == ""
@@ -123,13 +149,22 @@ def test_lookup_by_blind_index_in_other_formats():
     zhang = Person.objects.create(**ZHANG)
     Person.objects.create(name="李四", phone="13900139000", id_number="510101199001011234")
     assert list(Person.objects.filter(lookup_q(Person, "phone", "+86 138-0013-8000"))) == [zhang]
-    assert list(Person.objects.filter(lookup_q(Person, "phone", "１３８ ００１３ ８０００"))) == [zhang]
-    assert list(Person.objects.filter(lookup_q(Person, "id_number", "51010119900307123x"))) == [zhang]
+    assert list(Person.objects.filter(lookup_q(Person, "phone", "１３８ ００１３ ８０００"))) == [
+        zhang
+    ]
+    assert list(Person.objects.filter(lookup_q(Person, "id_number", "51010119900307123x"))) == [
+        zhang
+    ]
     assert list(Person.objects.filter(lookup_q(Person, "name", " 张 三 "))) == [zhang]
     assert not Person.objects.filter(lookup_q(Person, "phone", "13800138001")).exists()
     assert not Person.objects.filter(lookup_q(Person, "phone", "")).exists()
     # combines with other conditions like any Q
-    assert Person.objects.filter(lookup_q(Person, "name", "张三") & lookup_q(Person, "phone", "13800138000")).count() == 1
+    assert (
+        Person.objects.filter(
+            lookup_q(Person, "name", "张三") & lookup_q(Person, "phone", "13800138000")
+        ).count()
+        == 1
+    )
 
 
 def test_plain_lookups_on_encrypted_fields_are_refused():
@@ -219,7 +254,9 @@ def test_keys_are_never_logged_or_printed(key_file, caplog, capsys):
     Person.objects.create(**ZHANG)
     out = cmd("status") + cmd("rotate", "--index") + cmd("status")
     ring = keys.get_keyring()
-    secrets = [base64.b64encode(k).decode() for k in [*ring.keys.values(), *ring.index_keys.values()]]
+    secrets = [
+        base64.b64encode(k).decode() for k in [*ring.keys.values(), *ring.index_keys.values()]
+    ]
     captured = capsys.readouterr()
     for text in [out, caplog.text, captured.out, captured.err]:
         for secret in secrets:
@@ -231,7 +268,12 @@ def test_keys_are_never_logged_or_printed(key_file, caplog, capsys):
 
 def make_people(n: int) -> list[Person]:
     return [
-        Person.objects.create(name=f"申请人{i}", phone=f"1380013{i:04d}", id_number=f"5101011990010{i:04d}X"[:18], address=f"地址{i}")
+        Person.objects.create(
+            name=f"申请人{i}",
+            phone=f"1380013{i:04d}",
+            id_number=f"5101011990010{i:04d}X"[:18],
+            address=f"地址{i}",
+        )
         for i in range(n)
     ]
 
@@ -244,16 +286,23 @@ def test_rotation_reencrypts_every_row_and_the_old_key_can_be_retired(key_file):
     assert result.added == ["k2"] and result.data_key == "k2" and result.index_key == "i1"
     assert result.reencrypted == 23 * 4 + 1 and result.reindexed == 0 and not result.failed
     after = raw_rows()
-    for old, new in zip(before, after):
+    for old, new in zip(before, after, strict=False):
         for column in ["name", "id_number", "phone", "address"]:
             if old[column]:
                 assert new[column].startswith("sm4gcm:v1:k2:") and new[column] != old[column]
             else:
                 assert new[column] == ""
-            assert new[f"{column}_bidx"] == old[f"{column}_bidx"]  # index key unchanged: index unchanged
+            assert (
+                new[f"{column}_bidx"] == old[f"{column}_bidx"]
+            )  # index key unchanged: index unchanged
     for p in people:
         fresh = Person.objects.get(pk=p.pk)
-        assert (fresh.name, fresh.phone, fresh.id_number, fresh.address) == (p.name, p.phone, p.id_number, p.address)
+        assert (fresh.name, fresh.phone, fresh.id_number, fresh.address) == (
+            p.name,
+            p.phone,
+            p.id_number,
+            p.address,
+        )
     # idempotent: nothing left to do
     again = keys.rotate(resume=True)
     assert again.added == [] and again.reencrypted == again.reindexed == 0
@@ -303,7 +352,11 @@ def test_rotation_is_resumable_after_a_crash(key_file):
     assert usage.by_key == {"k1": 14, "k2": 6}
     result = keys.rotate(resume=True, batch_size=6)
     assert result.reencrypted == 14 * 4  # the 14 rows left, each with its four fields
-    assert all(r[c].startswith("sm4gcm:v1:k2:") for r in raw_rows() for c in ["name", "phone", "id_number", "address"])
+    assert all(
+        r[c].startswith("sm4gcm:v1:k2:")
+        for r in raw_rows()
+        for c in ["name", "phone", "id_number", "address"]
+    )
     keys.retire("k1")
 
 
@@ -330,10 +383,14 @@ def test_index_rotation_recomputes_indexes_and_search_works_throughout(key_file)
 
 def test_rotation_reports_values_it_cannot_decrypt(key_file):
     people = make_people(3)
-    raw_update(people[1].pk, name=raw_rows()[0]["name"])  # row 0's token pasted into row 1: same column, decrypts
+    raw_update(
+        people[1].pk, name=raw_rows()[0]["name"]
+    )  # row 0's token pasted into row 1: same column, decrypts
     raw_update(people[2].pk, address=raw_rows()[0]["phone"])  # moved to another column: refused
     result = keys.rotate()
-    assert [(label, pk) for label, pk, _ in result.failed] == [("security.Person.address", people[2].pk)]
+    assert [(label, pk) for label, pk, _ in result.failed] == [
+        ("security.Person.address", people[2].pk)
+    ]
     with pytest.raises(CryptoError, match="仍有 1 个值"):
         keys.retire("k1")
 
@@ -348,7 +405,11 @@ def test_keys_command_status_rotate_retire(key_file):
     assert "密钥已存在" in cmd("init")
     make_people(5)
     out = cmd("status")
-    assert "k1（当前）" in out and "加密值 20" in out and "security.Person.phone：5 个值（k1 5）" in out
+    assert (
+        "k1（当前）" in out
+        and "加密值 20" in out
+        and "security.Person.phone：5 个值（k1 5）" in out
+    )
     out = cmd("rotate", "--batch-size", "2")
     assert "已新增密钥 k2" in out and "重新加密 20 个值" in out
     out = cmd("status")
@@ -364,7 +425,9 @@ def test_keys_command_status_rotate_retire(key_file):
 
     from fazhi.audit.models import AuditEntry
 
-    actions = list(AuditEntry.objects.filter(object_type="security.keyring").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="security.keyring").values_list("action", flat=True)
+    )
     assert actions == ["keys.init", "keys.rotate", "keys.retire", "keys.rotate"]
 
 
@@ -380,7 +443,12 @@ def test_status_reports_unfinished_rotation(key_file):
 
 def test_registry_lists_every_encrypted_field():
     labels = [f.label for _, f in encrypted_fields()]
-    assert {"security.Person.name", "security.Person.id_number", "security.Person.phone", "security.Person.address"} <= set(labels)
+    assert {
+        "security.Person.name",
+        "security.Person.id_number",
+        "security.Person.phone",
+        "security.Person.address",
+    } <= set(labels)
     assert len(labels) == len(set(labels))
     contexts = {f.aad_context for _, f in encrypted_fields()}
     assert "security_person.phone" in contexts
@@ -398,7 +466,9 @@ def test_field_checks():
     assert {"fazhi_security.E001", "fazhi_security.E002", "fazhi_security.E003"} <= ids
 
     class Good(models.Model):
-        secret = EncryptedTextField(kind="phone", index_field="secret_bidx", context="legacy_table.secret")
+        secret = EncryptedTextField(
+            kind="phone", index_field="secret_bidx", context="legacy_table.secret"
+        )
         secret_bidx = BlindIndexField()
 
         class Meta:
@@ -407,7 +477,11 @@ def test_field_checks():
     f = Good._meta.get_field("secret")
     assert not f.check() and f.aad_context == "legacy_table.secret"
     *_, kwargs = f.deconstruct()
-    assert kwargs == {"kind": "phone", "index_field": "secret_bidx", "context": "legacy_table.secret"}
+    assert kwargs == {
+        "kind": "phone",
+        "index_field": "secret_bidx",
+        "context": "legacy_table.secret",
+    }
 
 
 def test_error_reports_show_no_key_or_plaintext(key_file, rf, settings):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -31,7 +32,12 @@ from tests.conftest import SEED_FRAMEWORK
 from tests.test_backup import SETUP, Instance, postgres_url
 
 NO_PG = postgres_url() is None
-VENDORS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(NO_PG, reason="需要 FAZHI_DATABASE_URL=postgres://…"))]
+VENDORS = [
+    "sqlite",
+    pytest.param(
+        "postgresql", marks=pytest.mark.skipif(NO_PG, reason="需要 FAZHI_DATABASE_URL=postgres://…")
+    ),
+]
 
 # The instances of test_backup: initialised and seeded once per module, cloned per test.
 templates = test_backup.templates
@@ -39,7 +45,9 @@ clone = test_backup.clone
 
 # ------------------------------------------------------------------ the kill test
 
-USE_CASE = SETUP + """
+USE_CASE = (
+    SETUP
+    + """
 import time
 from django.db import connection
 from fazhi.assessments import services
@@ -97,8 +105,11 @@ elif action == "framework":
     load_file(sys.argv[3])
 print("done")
 """
+)
 
-FILL = SETUP + """
+FILL = (
+    SETUP
+    + """
 from fazhi.assessments import selectors, services
 from fazhi.assessments.models import Assessment, Result
 from fazhi.core import framework as fw
@@ -111,8 +122,11 @@ for code, ind in selectors.items_by_code(a).items():
         services.update_result(office, a.pk, code, {"self_score": "0", "version": r.version})
 print(1)
 """
+)
 
-STATUS = SETUP + """
+STATUS = (
+    SETUP
+    + """
 from fazhi.assessments.models import Assessment
 from fazhi.frameworks.models import Framework, Indicator
 print(json.dumps({
@@ -121,6 +135,7 @@ print(json.dumps({
     "kill_indicators": Indicator.objects.filter(framework__code="kill-test").count(),
 }))
 """
+)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> dict:
@@ -130,7 +145,9 @@ def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> dict:
             return json.loads(path.read_text())
         if proc.poll() is not None:
             out, err = proc.communicate()
-            pytest.fail(f"the use case ended before reaching the transaction (exit {proc.returncode}):\n{out}\n{err}")
+            pytest.fail(
+                f"the use case ended before reaching the transaction (exit {proc.returncode}):\n{out}\n{err}"
+            )
         time.sleep(0.05)
     proc.kill()
     pytest.fail("the use case never reached the point inside its transaction")
@@ -143,8 +160,12 @@ def test_killed_use_case_leaves_all_or_nothing(tmp_path, clone, vendor, action):
     if action == "submit":
         assert inst.json(FILL) == 1
     framework_file = tmp_path / "kill-test.yaml"
-    framework_file.write_text(SEED_FRAMEWORK.read_text(encoding="utf-8").replace(
-        "code: sc-sti-law-zone-2019", "code: kill-test", 1), encoding="utf-8")
+    framework_file.write_text(
+        SEED_FRAMEWORK.read_text(encoding="utf-8").replace(
+            "code: sc-sti-law-zone-2019", "code: kill-test", 1
+        ),
+        encoding="utf-8",
+    )
     assert "code: kill-test" in framework_file.read_text(encoding="utf-8")
     before = inst.state()
     before_status = inst.json(STATUS)
@@ -203,8 +224,13 @@ class Server:
     """The app in a real WSGI server process."""
 
     def __init__(self, inst: Instance, **env):
-        self.proc = subprocess.Popen([sys.executable, "-c", SERVE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=inst.env(**env))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SERVE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=inst.env(**env),
+        )
         line = self.proc.stdout.readline()
         if not line.strip().isdigit():
             self.proc.kill()
@@ -237,11 +263,15 @@ def assert_unavailable(server: Server, token: str) -> None:
     # The API first: right after a drop, this request meets the broken connection itself.
     status, headers, body = server.get("/api/v1/assessments", Authorization=f"Bearer {token}")
     assert status == 503, (status, body)
-    assert headers["content-type"].startswith("application/json") and json.loads(body) == {"detail": MESSAGE}
+    assert headers["content-type"].startswith("application/json") and json.loads(body) == {
+        "detail": MESSAGE
+    }
     assert headers["retry-after"] == "30"
 
     # A browser with a session: the session lookup needs the database.
-    status, headers, body = server.get("/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345", Accept="text/html")
+    status, headers, body = server.get(
+        "/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345", Accept="text/html"
+    )
     assert status == 503, (status, body)
     assert headers["content-type"].startswith("text/html") and headers["retry-after"] == "30"
     assert MESSAGE in body and "服务暂时不可用" in body and "Traceback" not in body
@@ -256,7 +286,9 @@ def assert_serving(server: Server, token: str, assessment: int) -> None:
     assert status == 200 and json.loads(body) == {"status": "ok"}, (status, body)
     status, _, body = server.get("/api/v1/assessments", Authorization=f"Bearer {token}")
     assert status == 200 and [a["id"] for a in json.loads(body)] == [assessment], (status, body)
-    status, headers, _ = server.get("/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345", Accept="text/html")
+    status, headers, _ = server.get(
+        "/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345", Accept="text/html"
+    )
     assert status == 302 and headers["location"].startswith("/login/")
 
 
@@ -331,10 +363,8 @@ class Relay:
             pass
         finally:
             for s in (a, b):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def stop(self) -> None:
         self.listener = None
@@ -342,10 +372,8 @@ class Relay:
         with self.lock:
             sockets, self.sockets = self.sockets, set()
         for s in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
 
 
@@ -356,7 +384,9 @@ def test_postgres_connection_lost_gives_503_then_recovers_without_restart(clone)
     relay = Relay((cfg["HOST"] or "127.0.0.1", int(cfg["PORT"] or 5432)))
     relay.start()
     user = f"{cfg['USER']}:{cfg['PASSWORD']}@" if cfg.get("PASSWORD") else f"{cfg['USER']}@"
-    server = Server(inst, FAZHI_DATABASE_URL=f"postgres://{user}127.0.0.1:{relay.port}/{cfg['NAME']}")
+    server = Server(
+        inst, FAZHI_DATABASE_URL=f"postgres://{user}127.0.0.1:{relay.port}/{cfg['NAME']}"
+    )
     try:
         pid = server.proc.pid
         assert_serving(server, seed["token"], seed["assessment"])  # a live, persistent connection

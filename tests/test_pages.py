@@ -35,7 +35,11 @@ def test_login_required_and_login_page(client, users):
 
 def test_home_shows_progress_per_group(login, assessment):
     c = login("office")
-    c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "4"}, headers={"HX-Request": "true"})
+    c.post(
+        f"/assessments/{assessment.pk}/results/1/",
+        {"version": 1, "self_score": "4"},
+        headers={"HX-Request": "true"},
+    )
     html = c.get("/").content.decode()
     assert "资阳高新区 2025 年度自评" in html
     assert "一、组织领导到位、机构能力健全" in html
@@ -64,7 +68,11 @@ def test_scoring_page_in_place_edit(login, assessment):
     html = c.get(page(assessment)).content.decode()
     assert 'id="item-13"' in html and "完成园区(基地)主体考核目标任务" in html
     assert "五、促进科技创新全面提升（30 分）" in html
-    r = c.post(f"/assessments/{assessment.pk}/results/13/", {"version": 1, "self_score": "27.5", "note": "<script>x</script>"}, headers={"HX-Request": "true"})
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/13/",
+        {"version": 1, "self_score": "27.5", "note": "<script>x</script>"},
+        headers={"HX-Request": "true"},
+    )
     body = r.content.decode()
     assert r.status_code == 200
     assert 'id="item-13"' in body and 'hx-swap-oob="true"' in body
@@ -74,19 +82,33 @@ def test_scoring_page_in_place_edit(login, assessment):
 
 def test_bad_score_shows_error_and_keeps_input(login, assessment):
     c = login("office")
-    r = c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "6", "note": "我的说明"}, headers={"HX-Request": "true"})
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/1/",
+        {"version": 1, "self_score": "6", "note": "我的说明"},
+        headers={"HX-Request": "true"},
+    )
     body = r.content.decode()
     assert r.status_code == 422
     assert "自评分不能超过分值 5" in body and 'aria-invalid="true"' in body
     assert 'value="6"' in body and "我的说明" in body
-    r = c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "6"}, follow=True)
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "6"}, follow=True
+    )
     assert "第 1 项未保存：自评分不能超过分值 5" in r.content.decode()
 
 
 def test_stale_edit_from_page_conflicts(login, assessment):
     c = login("office")
-    c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "4"}, headers={"HX-Request": "true"})
-    r = c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "2"}, headers={"HX-Request": "true"})
+    c.post(
+        f"/assessments/{assessment.pk}/results/1/",
+        {"version": 1, "self_score": "4"},
+        headers={"HX-Request": "true"},
+    )
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/1/",
+        {"version": 1, "self_score": "2"},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 409 and "已被他人修改" in r.content.decode()
 
 
@@ -94,7 +116,11 @@ def test_upload_download_and_remove_evidence(login, assessment, evidence_dir):
     c = login("office")
     f = io.BytesIO(PDF)
     f.name = "年度计划（2025）.pdf"
-    r = c.post(f"/assessments/{assessment.pk}/results/1/evidence/", {"file": f}, headers={"HX-Request": "true"})
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/1/evidence/",
+        {"file": f},
+        headers={"HX-Request": "true"},
+    )
     body = r.content.decode()
     assert r.status_code == 200 and "年度计划（2025）.pdf" in body
     from fazhi.assessments.models import Evidence
@@ -111,7 +137,9 @@ def test_upload_download_and_remove_evidence(login, assessment, evidence_dir):
     assert login("office2").get(f"/assessments/{assessment.pk}/evidence/{e.pk}/").status_code == 404
     assert login("kjj").get(f"/assessments/{assessment.pk}/evidence/{e.pk}/").status_code == 404
     assert login("leader").get(f"/assessments/{assessment.pk}/evidence/{e.pk}/").status_code == 200
-    r = c.post(f"/assessments/{assessment.pk}/evidence/{e.pk}/remove/", headers={"HX-Request": "true"})
+    r = c.post(
+        f"/assessments/{assessment.pk}/evidence/{e.pk}/remove/", headers={"HX-Request": "true"}
+    )
     assert r.status_code == 200 and not Evidence.objects.exists()
 
 
@@ -127,7 +155,11 @@ def test_bad_uploads_refused_with_reason(login, assessment, name, content, messa
     c = login("office")
     f = io.BytesIO(content)
     f.name = name
-    r = c.post(f"/assessments/{assessment.pk}/results/1/evidence/", {"file": f}, headers={"HX-Request": "true"})
+    r = c.post(
+        f"/assessments/{assessment.pk}/results/1/evidence/",
+        {"file": f},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 422 and message in r.content.decode()
     from fazhi.assessments.models import Blob, Evidence
 
@@ -138,7 +170,11 @@ def test_oversized_upload_refused(login, assessment, settings):
     settings.FAZHI_MAX_UPLOAD_BYTES = 1024
     f = io.BytesIO(PDF + b"0" * 2048)
     f.name = "大.pdf"
-    r = login("office").post(f"/assessments/{assessment.pk}/results/1/evidence/", {"file": f}, headers={"HX-Request": "true"})
+    r = login("office").post(
+        f"/assessments/{assessment.pk}/results/1/evidence/",
+        {"file": f},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 422 and "超过上限" in r.content.decode()
 
 
@@ -167,7 +203,10 @@ def test_path_and_control_characters_in_names(login, assessment):
 
 def test_export_xlsx(login, assessment):
     c = login("office")
-    c.post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "4.5", "note": "=HYPERLINK(\"http://x\")"})
+    c.post(
+        f"/assessments/{assessment.pk}/results/1/",
+        {"version": 1, "self_score": "4.5", "note": '=HYPERLINK("http://x")'},
+    )
     r = c.get(f"/assessments/{assessment.pk}/export.xlsx")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -183,7 +222,9 @@ def test_export_xlsx(login, assessment):
 def test_readers_see_no_edit_controls(login, assessment):
     html = login("leader").get(page(assessment)).content.decode()
     assert 'name="self_score"' not in html and "提交自评" not in html
-    r = login("leader").post(f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "4"})
+    r = login("leader").post(
+        f"/assessments/{assessment.pk}/results/1/", {"version": 1, "self_score": "4"}
+    )
     assert r.status_code == 403 and "只有本园区创建办可以填报自评" in r.content.decode()
     assert login("kjj").get(page(assessment)).status_code == 404
     assert login("office2").get(page(assessment)).status_code == 404
@@ -195,14 +236,21 @@ def test_submit_and_review_from_pages(login, assessment):
     assert "还有 14 项评分项未填写自评分" in r.content.decode()
     from fazhi.assessments.models import Result
 
-    for res in Result.objects.filter(assessment=assessment, indicator__kind="scored").select_related("indicator"):
-        office.post(f"/assessments/{assessment.pk}/results/{res.indicator.code}/", {"version": res.version, "self_score": "1"})
+    for res in Result.objects.filter(
+        assessment=assessment, indicator__kind="scored"
+    ).select_related("indicator"):
+        office.post(
+            f"/assessments/{assessment.pk}/results/{res.indicator.code}/",
+            {"version": res.version, "self_score": "1"},
+        )
     r = office.post(f"/assessments/{assessment.pk}/submit/", follow=True)
     assert "自评已提交" in r.content.decode()
     city = login("city")
     html = city.get(page(assessment)).content.decode()
     assert "退回修改" in html
-    r = city.post(f"/assessments/{assessment.pk}/return/", {"reason": "请补充第 3 项材料"}, follow=True)
+    r = city.post(
+        f"/assessments/{assessment.pk}/return/", {"reason": "请补充第 3 项材料"}, follow=True
+    )
     assert "自评已退回" in r.content.decode()
     assert "退回原因：请补充第 3 项材料" in office.get(page(assessment)).content.decode()
 
@@ -217,7 +265,9 @@ def test_scoring_page_queries_do_not_grow_with_evidence(login, assessment):
     c.get(page(assessment))  # the session's first request writes its timestamps
     with CaptureQueriesContext(connection) as one:
         assert c.get(page(assessment)).status_code == 200
-    Evidence.objects.bulk_create([Evidence(result=result, blob=blob, name=f"{i}.pdf") for i in range(1, 100)])
+    Evidence.objects.bulk_create(
+        [Evidence(result=result, blob=blob, name=f"{i}.pdf") for i in range(1, 100)]
+    )
     with CaptureQueriesContext(connection) as hundred:
         html = c.get(page(assessment)).content.decode()
     assert "99.pdf" in html
@@ -268,7 +318,15 @@ def test_linked_tasks_shown_beside_scoring_items(login, plan, users, framework):
 
     a = create_assessment(users["office"], "zy-gxq", framework.code, None, 2025)
     t = task_of(plan, "二.2")  # the template links it to item 10
-    update_task(users["office"], t.pk, {"version": t.version, "lead_org": "zy-gxq-kjj", "due_date": "2025-12-31"})
+    update_task(
+        users["office"],
+        t.pk,
+        {"version": t.version, "lead_org": "zy-gxq-kjj", "due_date": "2025-12-31"},
+    )
     html = login("office").get(f"/assessments/{a.pk}/").content.decode()
     item10 = html.split('id="item-10"')[1].split('id="item-11"')[0]
-    assert "相关重点任务" in item10 and "二.2 加强科技创新项目管理" in item10 and "科技经济局" in item10
+    assert (
+        "相关重点任务" in item10
+        and "二.2 加强科技创新项目管理" in item10
+        and "科技经济局" in item10
+    )

@@ -29,8 +29,15 @@ def portal(workcalendar, users, settings):
     return Client(REMOTE_ADDR="203.0.113.9")
 
 
-COMPLAINT = {"zone": "zy-gxq", "name": "赵六", "phone": "13812345678", "category": "report",
-             "subject": "某单位违规收费", "content": "办理认定时被收取材料费", "respondent": "某服务中心"}
+COMPLAINT = {
+    "zone": "zy-gxq",
+    "name": "赵六",
+    "phone": "13812345678",
+    "category": "report",
+    "subject": "某单位违规收费",
+    "content": "办理认定时被收取材料费",
+    "respondent": "某服务中心",
+}
 
 
 def receipt_of(html: str) -> tuple[str, str]:
@@ -44,7 +51,11 @@ def test_landing_lists_zones_and_actions(portal):
     html = r.content.decode()
     assert r.status_code == 200
     assert "资阳高新区" in html or "高新区" in html
-    assert "/public/complaints/new/" in html and "/public/disclosure/new/" in html and "/public/track/" in html
+    assert (
+        "/public/complaints/new/" in html
+        and "/public/disclosure/new/" in html
+        and "/public/track/" in html
+    )
     assert "style=" not in html and "<script>" not in html
 
 
@@ -67,14 +78,20 @@ def test_complaint_filed_then_tracked(portal):
 
 
 def test_anonymous_complaint(portal):
-    r = portal.post("/public/complaints/new/", {"zone": "zy-gxq", "anonymous": "1", "subject": "s", "content": "c"})
+    r = portal.post(
+        "/public/complaints/new/",
+        {"zone": "zy-gxq", "anonymous": "1", "subject": "s", "content": "c"},
+    )
     assert r.status_code == 200
     number, _ = receipt_of(r.content.decode())
     assert Case.objects.get(tracking_no=number).anonymous
 
 
 def test_errors_next_to_fields_values_kept(portal):
-    r = portal.post("/public/disclosure/new/", {"zone": "zy-gxq", "name": "王五", "subject": "财政信息", "content": ""})
+    r = portal.post(
+        "/public/disclosure/new/",
+        {"zone": "zy-gxq", "name": "王五", "subject": "财政信息", "content": ""},
+    )
     html = r.content.decode()
     assert r.status_code == 422
     assert 'aria-invalid="true"' in html and 'aria-describedby="' in html
@@ -90,7 +107,12 @@ def test_wrong_code_and_unknown_number_same_message(portal):
     assert wrong.status_code == unknown.status_code == 404
     assert public.NOT_FOUND_MESSAGE in wrong.content.decode()
     assert public.NOT_FOUND_MESSAGE in unknown.content.decode()
-    strip = lambda r: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"', "", r.content.decode())
+
+    def strip(r):
+        return re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"', "", r.content.decode()
+        )
+
     assert strip(wrong) == strip(unknown)
 
 
@@ -104,8 +126,13 @@ def test_challenge_required_when_on(portal, settings):
     assert 'id="f-challenge_answer-error"' in r.content.decode()
     token = re.search(r'name="challenge_token" value="([^"]+)"', form.content.decode()).group(1)
     payload = signing.loads(token, salt=public._SALT)
-    answer = next(str(n) for n in range(-20, 200) if public._answer_mac(payload["n"], str(n)) == payload["m"])
-    ok = portal.post("/public/complaints/new/", {**COMPLAINT, "challenge_token": token, "challenge_answer": answer})
+    answer = next(
+        str(n) for n in range(-20, 200) if public._answer_mac(payload["n"], str(n)) == payload["m"]
+    )
+    ok = portal.post(
+        "/public/complaints/new/",
+        {**COMPLAINT, "challenge_token": token, "challenge_answer": answer},
+    )
     assert ok.status_code == 200 and Case.objects.count() == 1
 
 

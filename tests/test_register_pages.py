@@ -29,8 +29,17 @@ def reg(workcalendar, users, settings):
 
 
 def new_case(users, kind="disclosure", received="2025-03-03", subject="2024年科技项目资金安排"):
-    data = {"kind": kind, "zone": "zy-gxq", "channel": "post", "received_on": received, "name": "张三丰",
-            "phone": "13800138000", "email": "zhang@example.com", "subject": subject, "content": "请提供文件"}
+    data = {
+        "kind": kind,
+        "zone": "zy-gxq",
+        "channel": "post",
+        "received_on": received,
+        "name": "张三丰",
+        "phone": "13800138000",
+        "email": "zhang@example.com",
+        "subject": subject,
+        "content": "请提供文件",
+    }
     return register_case(users["office"], data, today=TODAY)[0]
 
 
@@ -41,7 +50,9 @@ def test_register_for_business_roles_only(reg, login):
         assert r.status_code == 200, who
         assert case.tracking_no in r.content.decode(), who
     kjj = login("kjj").get("/registers/")
-    assert kjj.status_code == 200 and case.tracking_no not in kjj.content.decode()  # not assigned to kjj
+    assert (
+        kjj.status_code == 200 and case.tracking_no not in kjj.content.decode()
+    )  # not assigned to kjj
     other = login("office2").get("/registers/")
     assert other.status_code == 200 and case.tracking_no not in other.content.decode()
     assert login("admin").get("/registers/").status_code in (302, 403)
@@ -67,18 +78,37 @@ def test_office_accepts_and_replies_from_case_page(reg, login):
     case = new_case(reg)
     office = login("office")
     url = f"/registers/cases/{case.pk}/"
-    refused = office.post(f"{url}events/", {"kind": "replied", "version": case.version, "reply_type": "disclosed", "text": "见附件"})
+    refused = office.post(
+        f"{url}events/",
+        {"kind": "replied", "version": case.version, "reply_type": "disclosed", "text": "见附件"},
+    )
     assert refused.status_code == 422
     assert "尚未受理，不能答复" in refused.content.decode()
-    r = office.post(f"{url}events/", {"kind": "accepted", "version": case.version, "on": "2025-03-04"})
+    r = office.post(
+        f"{url}events/", {"kind": "accepted", "version": case.version, "on": "2025-03-04"}
+    )
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.state == "accepted"
-    missing = office.post(f"{url}events/", {"kind": "replied", "version": case.version, "reply_type": "withheld", "text": "不予公开"})
+    missing = office.post(
+        f"{url}events/",
+        {"kind": "replied", "version": case.version, "reply_type": "withheld", "text": "不予公开"},
+    )
     html = missing.content.decode()
-    assert missing.status_code == 422 and 'id="ev-replied-ground-error"' in html and "不予公开" in html
-    r = office.post(f"{url}events/", {"kind": "replied", "version": case.version, "reply_type": "disclosed",
-                                      "text": "现将文件提供给您", "publish": "1", "on": "2025-03-10"})
+    assert (
+        missing.status_code == 422 and 'id="ev-replied-ground-error"' in html and "不予公开" in html
+    )
+    r = office.post(
+        f"{url}events/",
+        {
+            "kind": "replied",
+            "version": case.version,
+            "reply_type": "disclosed",
+            "text": "现将文件提供给您",
+            "publish": "1",
+            "on": "2025-03-10",
+        },
+    )
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.state == "replied" and case.reply_public and case.letter_id
@@ -95,8 +125,13 @@ def test_extend_with_reason_and_stale_version(reg, login):
     office = login("office")
     url = f"/registers/cases/{case.pk}/events/"
     no_reason = office.post(url, {"kind": "extended", "version": case.version + 1, "days": "10"})
-    assert no_reason.status_code == 422 and 'id="ev-extended-reason-error"' in no_reason.content.decode()
-    stale = office.post(url, {"kind": "extended", "version": case.version, "days": "10", "reason": "需要调取档案"})
+    assert (
+        no_reason.status_code == 422
+        and 'id="ev-extended-reason-error"' in no_reason.content.decode()
+    )
+    stale = office.post(
+        url, {"kind": "extended", "version": case.version, "days": "10", "reason": "需要调取档案"}
+    )
     assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
 
 
@@ -107,7 +142,9 @@ def test_filters_export_and_overdue_mark(reg, login):
     html = office.get("/registers/?overdue=1").content.decode()
     assert late.tracking_no in html and fresh.tracking_no not in html
     assert 'class="overdue"' in html and "已逾期" in html
-    assert fresh.tracking_no in office.get(f"/registers/?q={fresh.tracking_no[-6:]}").content.decode()
+    assert (
+        fresh.tracking_no in office.get(f"/registers/?q={fresh.tracking_no[-6:]}").content.decode()
+    )
     assert late.tracking_no in office.get("/registers/?q=13800138000").content.decode()
     bad = office.get("/registers/?due_within=abc")
     assert bad.status_code == 422 and 'id="r-due-within-error"' in bad.content.decode()
@@ -129,11 +166,21 @@ def test_register_query_count_does_not_grow(reg, login):
     office.get("/registers/")  # the first request of a session does its own bookkeeping
     for i in range(3):
         c = new_case(reg, subject=f"案件{i}")
-        record_event(reg["office"], c.pk, {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-04"}, today=TODAY)
+        record_event(
+            reg["office"],
+            c.pk,
+            {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-04"},
+            today=TODAY,
+        )
     few = queries(office, "/registers/")
     for i in range(27):
         c = new_case(reg, subject=f"更多{i}")
-        record_event(reg["office"], c.pk, {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-04"}, today=TODAY)
+        record_event(
+            reg["office"],
+            c.pk,
+            {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-04"},
+            today=TODAY,
+        )
     assert Case.objects.count() == 30
     assert queries(office, "/registers/") == few
 
@@ -146,8 +193,16 @@ def test_figures_button_attaches_evidence(reg, login, assessment):
     from fazhi.assessments.models import Evidence
 
     assert Evidence.objects.filter(name__contains="台账统计").exists()
-    assert login("leader").post(f"/registers/assessments/{assessment.pk}/items/8/figures/").status_code == 403
-    assert login("office2").post(f"/registers/assessments/{assessment.pk}/items/8/figures/").status_code == 404
+    assert (
+        login("leader").post(f"/registers/assessments/{assessment.pk}/items/8/figures/").status_code
+        == 403
+    )
+    assert (
+        login("office2")
+        .post(f"/registers/assessments/{assessment.pk}/items/8/figures/")
+        .status_code
+        == 404
+    )
 
 
 def test_figures_box_renders(reg, login, assessment):
@@ -156,10 +211,21 @@ def test_figures_box_renders(reg, login, assessment):
 
     new_case(reg)
     tpl = Template('{% include "registers/_item_figures.html" %}')
-    html = tpl.render(Context({"a": assessment, "ind": type("I", (), {"code": "8"})(), "can_edit": True,
-                               "request": RequestFactory().get("/"), "csrf_token": "x"}))
+    html = tpl.render(
+        Context(
+            {
+                "a": assessment,
+                "ind": type("I", (), {"code": "8"})(),
+                "can_edit": True,
+                "request": RequestFactory().get("/"),
+                "csrf_token": "x",
+            }
+        )
+    )
     assert "台账统计" in html and "生成统计并作为佐证材料" in html and "依申请公开收到" in html
-    other = tpl.render(Context({"a": assessment, "ind": type("I", (), {"code": "1"})(), "can_edit": True}))
+    other = tpl.render(
+        Context({"a": assessment, "ind": type("I", (), {"code": "1"})(), "can_edit": True})
+    )
     assert "台账统计" not in other
 
 
@@ -169,18 +235,38 @@ def test_case_page_through_every_state(reg, login):
     d = new_case(reg)
     c = new_case(reg, kind="complaint", subject="投诉事项")
     steps = [
-        (d, {"kind": "correction_requested", "text": "请写明文件名称", "correction_due": "2025-03-20", "on": "2025-03-04"}),
+        (
+            d,
+            {
+                "kind": "correction_requested",
+                "text": "请写明文件名称",
+                "correction_due": "2025-03-20",
+                "on": "2025-03-04",
+            },
+        ),
         (d, {"kind": "corrected", "on": "2025-03-05"}),
         (d, {"kind": "accepted", "on": "2025-03-05"}),
         (d, {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-05"}),
         (d, {"kind": "consultation_started", "third_party": "某公司", "on": "2025-03-06"}),
         (d, {"kind": "consultation_ended", "on": "2025-03-07"}),
         (d, {"kind": "extended", "days": "10", "reason": "需要调取档案", "on": "2025-03-07"}),
-        (d, {"kind": "replied", "reply_type": "withheld", "ground": "state_secret", "text": "不予公开", "on": "2025-03-10"}),
+        (
+            d,
+            {
+                "kind": "replied",
+                "reply_type": "withheld",
+                "ground": "state_secret",
+                "text": "不予公开",
+                "on": "2025-03-10",
+            },
+        ),
         (d, {"kind": "closed", "on": "2025-03-10"}),
         (c, {"kind": "accepted", "on": "2025-03-04"}),
         (c, {"kind": "assigned", "department": "zy-gxq-kjj", "on": "2025-03-04"}),
-        (c, {"kind": "replied", "outcome": "unfounded", "text": "经核实不属实", "on": "2025-03-05"}),
+        (
+            c,
+            {"kind": "replied", "outcome": "unfounded", "text": "经核实不属实", "on": "2025-03-05"},
+        ),
         (c, {"kind": "review_requested", "reason": "不服", "on": "2025-03-06"}),
         (c, {"kind": "review_replied", "outcome": "unfounded", "text": "维持", "on": "2025-03-07"}),
         (c, {"kind": "closed", "on": "2025-03-08"}),
@@ -203,12 +289,36 @@ def test_office_registers_a_hotline_complaint(reg, login):
     office = login("office")
     page = office.get("/registers/new/complaint/").content.decode()
     assert "收到渠道" in page and "收到日期" in page
-    r = office.post("/registers/new/complaint/", {"channel": "hotline", "received_on": "2025-03-07", "category": "complaint",
-                                                  "subject": "", "content": "x", "phone": "13800138000", "name": "张三"})
-    assert r.status_code == 422 and 'aria-invalid="true"' in r.content.decode() and "13800138000" in r.content.decode()
-    r = office.post("/registers/new/complaint/", {"channel": "hotline", "received_on": "2025-03-07", "category": "complaint",
-                                                  "subject": "执法不规范", "content": "来电反映执法程序不规范", "phone": "13800138000",
-                                                  "name": "张三"}, follow=True)
+    r = office.post(
+        "/registers/new/complaint/",
+        {
+            "channel": "hotline",
+            "received_on": "2025-03-07",
+            "category": "complaint",
+            "subject": "",
+            "content": "x",
+            "phone": "13800138000",
+            "name": "张三",
+        },
+    )
+    assert (
+        r.status_code == 422
+        and 'aria-invalid="true"' in r.content.decode()
+        and "13800138000" in r.content.decode()
+    )
+    r = office.post(
+        "/registers/new/complaint/",
+        {
+            "channel": "hotline",
+            "received_on": "2025-03-07",
+            "category": "complaint",
+            "subject": "执法不规范",
+            "content": "来电反映执法程序不规范",
+            "phone": "13800138000",
+            "name": "张三",
+        },
+        follow=True,
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "已登记 TS-" in html and "查询码" in html
     assert login("leader").get("/registers/new/complaint/").status_code == 403

@@ -34,7 +34,11 @@ def test_lockout_after_five_failures_even_with_the_right_password(users):
     assert AuditEntry.objects.filter(action="auth.lockout").count() == 1
     assert AuditEntry.objects.filter(action="auth.login_failed").count() >= 6
     # The API refuses as well
-    r = c.post("/api/v1/auth/token", {"username": "office", "password": PASSWORD}, content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token",
+        {"username": "office", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert r.status_code == 401 and "锁定" in r.json()["detail"]
 
 
@@ -47,7 +51,9 @@ def test_lockout_looks_the_same_for_unknown_names(users):
 
 def test_lock_ends_after_the_lock_time(users):
     past = timezone.now() - timezone.timedelta(minutes=31)
-    LoginAttempt.objects.bulk_create([LoginAttempt(username="office", at=past, success=False) for _ in range(5)])
+    LoginAttempt.objects.bulk_create(
+        [LoginAttempt(username="office", at=past, success=False) for _ in range(5)]
+    )
     assert post_login(Client(), "office", PASSWORD).status_code == 302
 
 
@@ -87,13 +93,38 @@ def test_first_login_forces_a_password_change(orgs):
     assert post_login(c, "newbie", "Temp-Passw0rd!").status_code == 302
     r = c.get("/")
     assert r.status_code == 302 and r["Location"] == "/account/password/"
-    r = c.post("/api/v1/auth/token", {"username": "newbie", "password": "Temp-Passw0rd!"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token",
+        {"username": "newbie", "password": "Temp-Passw0rd!"},
+        content_type="application/json",
+    )
     assert r.status_code == 403
-    bad = c.post("/account/password/", {"old_password": "Temp-Passw0rd!", "new_password": "newbie-Passw0rd", "new_password2": "newbie-Passw0rd"})
+    bad = c.post(
+        "/account/password/",
+        {
+            "old_password": "Temp-Passw0rd!",
+            "new_password": "newbie-Passw0rd",
+            "new_password2": "newbie-Passw0rd",
+        },
+    )
     assert "不能包含用户名" in bad.content.decode()
-    bad = c.post("/account/password/", {"old_password": "Temp-Passw0rd!", "new_password": "Abcdefg-12345", "new_password2": "Abcdefg-12346"})
+    bad = c.post(
+        "/account/password/",
+        {
+            "old_password": "Temp-Passw0rd!",
+            "new_password": "Abcdefg-12345",
+            "new_password2": "Abcdefg-12346",
+        },
+    )
     assert "两次输入的新密码不一致" in bad.content.decode()
-    ok = c.post("/account/password/", {"old_password": "Temp-Passw0rd!", "new_password": "Abcdefg-12345", "new_password2": "Abcdefg-12345"})
+    ok = c.post(
+        "/account/password/",
+        {
+            "old_password": "Temp-Passw0rd!",
+            "new_password": "Abcdefg-12345",
+            "new_password2": "Abcdefg-12345",
+        },
+    )
     assert ok.status_code == 302 and c.get("/").status_code == 200
     assert AuditEntry.objects.filter(action="user.password_change").exists()
 
@@ -106,7 +137,9 @@ def test_admin_reset_forces_a_change_again(users):
 
 
 def test_password_maximum_age(users, settings):
-    User.objects.filter(username="office").update(password_changed_at=timezone.now() - timezone.timedelta(days=91))
+    User.objects.filter(username="office").update(
+        password_changed_at=timezone.now() - timezone.timedelta(days=91)
+    )
     c = Client()
     post_login(c, "office", PASSWORD)
     assert c.get("/")["Location"] == "/account/password/"
@@ -116,7 +149,12 @@ def test_password_maximum_age(users, settings):
 
 @pytest.mark.parametrize(
     "password, message",
-    [("Ab1!", "至少 8 位"), ("abcdefgh", "至少 3 类"), ("office-Passw0rd", "不能包含用户名"), ("Password123", "过于常见")],
+    [
+        ("Ab1!", "至少 8 位"),
+        ("abcdefgh", "至少 3 类"),
+        ("office-Passw0rd", "不能包含用户名"),
+        ("Password123", "过于常见"),
+    ],
 )
 def test_password_policy(orgs, password, message):
     from fazhi.core.errors import RuleError
@@ -172,7 +210,11 @@ def test_administrators_must_use_two_factor(orgs):
     c = Client()
     post_login(c, "sysadmin", "Sys-Passw0rd!x")
     assert c.get("/")["Location"] == "/account/2fa/"
-    r = c.post("/api/v1/auth/token", {"username": "sysadmin", "password": "Sys-Passw0rd!x"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token",
+        {"username": "sysadmin", "password": "Sys-Passw0rd!x"},
+        content_type="application/json",
+    )
     assert r.status_code == 403
 
 
@@ -182,13 +224,22 @@ def test_admin_login_needs_the_second_factor(users):
     code = totp.code_at(TOTP_SECRET, totp.step_of(time.time()))
     assert c.post("/login/otp/", {"code": code}).status_code == 302
     assert c.get("/admin/calendar/").status_code == 200
-    r = Client().post("/api/v1/auth/token", {"username": "admin", "password": PASSWORD}, content_type="application/json")
+    r = Client().post(
+        "/api/v1/auth/token",
+        {"username": "admin", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert r.status_code == 401 and r.json()["field"] == "otp"
 
 
 @pytest.mark.parametrize(
     "roles, message",
-    [(["admin", "security"], "三权分立"), (["auditor", "admin"], "三权分立"), (["security", "auditor"], "三权分立"), (["admin", "office"], "不能同时担任业务角色")],
+    [
+        (["admin", "security"], "三权分立"),
+        (["auditor", "admin"], "三权分立"),
+        (["security", "auditor"], "三权分立"),
+        (["admin", "office"], "不能同时担任业务角色"),
+    ],
 )
 def test_no_account_holds_two_duties(orgs, roles, message):
     from fazhi.core.errors import RuleError
@@ -205,7 +256,12 @@ def test_roles_combine_by_union(users, assessment, api):
     kjj.extra_roles = ["leader"]  # a union of an own-org and an org-and-below role
     assert scope_of(kjj) == SCOPE_SUBTREE
     set_roles(users["security"], users["leader"], ["leader", "office"])
-    assert api("leader").put(f"/assessments/{assessment.pk}/results/1", {"version": 1, "self_score": 2}).status_code == 200
+    assert (
+        api("leader")
+        .put(f"/assessments/{assessment.pk}/results/1", {"version": 1, "self_score": 2})
+        .status_code
+        == 200
+    )
     assert AuditEntry.objects.filter(action="user.roles").exists()
 
 
@@ -214,7 +270,9 @@ def test_admin_roles_refused_outside_their_duty(users, assessment, login):
 
     for name in ("admin", "security", "auditor"):
         c = login_with_totp(name)
-        assert c.get(f"/assessments/{assessment.pk}/").status_code == 404, name  # no business content
+        assert c.get(f"/assessments/{assessment.pk}/").status_code == 404, (
+            name
+        )  # no business content
     assert login_with_totp("security").get("/admin/calendar/").status_code == 403
     assert login_with_totp("auditor").get("/admin/calendar/").status_code == 403
     assert login_with_totp("admin").get("/audit/").status_code == 403
@@ -224,11 +282,24 @@ def test_admin_roles_refused_outside_their_duty(users, assessment, login):
 
 def test_security_headers_on_every_page(users, assessment, login):
     c = login("office")
-    for path in ("/", "/login/", f"/assessments/{assessment.pk}/", "/static/css/app.css", "/no-such-page/", "/api/v1/frameworks"):
+    for path in (
+        "/",
+        "/login/",
+        f"/assessments/{assessment.pk}/",
+        "/static/css/app.css",
+        "/no-such-page/",
+        "/api/v1/frameworks",
+    ):
         r = c.get(path)
         csp = r["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "http" not in csp, path
-        assert r["X-Content-Type-Options"] == "nosniff" and r["Referrer-Policy"] and r["X-Frame-Options"] == "DENY", path
+        assert (
+            "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "http" not in csp
+        ), path
+        assert (
+            r["X-Content-Type-Options"] == "nosniff"
+            and r["Referrer-Policy"]
+            and r["X-Frame-Options"] == "DENY"
+        ), path
 
 
 def test_session_cookie_flags(users):
@@ -274,6 +345,10 @@ def test_nul_characters_refused_everywhere(users):
     c = Client()
     r = c.post("/login/", {"username": "a\x00b", "password": "x"})
     assert r.status_code == 400 and "NUL" in r.content.decode()
-    r = c.post("/api/v1/auth/token", {"username": "a\x00b", "password": "x"}, content_type="application/json")
+    r = c.post(
+        "/api/v1/auth/token",
+        {"username": "a\x00b", "password": "x"},
+        content_type="application/json",
+    )
     assert r.status_code == 422 and "NUL" in r.json()["detail"]
     assert c.get("/api/v1/frameworks/a%00b").status_code == 422

@@ -44,7 +44,10 @@ def test_import_is_idempotent_and_audited():
     assert services.import_years() == []
     assert CalendarYear.objects.count() == 23
     y2025 = CalendarYear.objects.get(year=2025)
-    assert y2025.source_notice == "国务院办公厅关于2025年部分节假日安排的通知（chinesecalendar 1.11.0）"
+    assert (
+        y2025.source_notice
+        == "国务院办公厅关于2025年部分节假日安排的通知（chinesecalendar 1.11.0）"
+    )
     assert y2025.loaded_from == "chinesecalendar 1.11.0"
     rest = Holiday.objects.filter(year=y2025, kind="rest")
     assert rest.count() == 28 and Holiday.objects.filter(year=y2025, kind="workday").count() == 5
@@ -64,7 +67,9 @@ def test_import_only_adds_what_is_missing():
     services.add_year(2026, "国务院办公厅关于2026年部分节假日安排的通知", None)
     done = services.import_years()
     assert 2025 not in done and 2026 not in done and 2024 in done
-    assert not Holiday.objects.filter(year__year=2026).exists()  # the declared year is left as entered
+    assert not Holiday.objects.filter(
+        year__year=2026
+    ).exists()  # the declared year is left as entered
 
 
 def test_get_calendar_follows_every_edit(imported, users):
@@ -146,12 +151,17 @@ def test_command_counts_and_edits(imported, capsys):
     assert capsys.readouterr().out.strip() == "20"
     call_command("workdays", "years")
     out = capsys.readouterr().out
-    assert "2025\t法定节假日 28 天\t调休上班日 5 天\t国务院办公厅关于2025年部分节假日安排的通知" in out
+    assert (
+        "2025\t法定节假日 28 天\t调休上班日 5 天\t国务院办公厅关于2025年部分节假日安排的通知" in out
+    )
     call_command("workdays", "import")
     assert "没有需要导入的年度" in capsys.readouterr().out
 
     for args, message in [
-        (("add", "2026-12-10", "20"), "2027 年的节假日安排尚未录入（国务院尚未发布或未导入），无法按工作日计算期限"),
+        (
+            ("add", "2026-12-10", "20"),
+            "2027 年的节假日安排尚未录入（国务院尚未发布或未导入），无法按工作日计算期限",
+        ),
         (("add", "2025-02-30", "1"), "格式不正确，应为 YYYY-MM-DD"),
         (("add", "2025-09-26", "-3"), "天数不能为负数"),
         (("add", "2025-09-26", "二十"), "不是整数"),
@@ -163,7 +173,9 @@ def test_command_counts_and_edits(imported, capsys):
         with pytest.raises(CommandError, match=re.escape(message)):
             call_command("workdays", *args)
 
-    call_command("workdays", "year", "add", "2027", "--source", "国务院办公厅关于2027年部分节假日安排的通知")
+    call_command(
+        "workdays", "year", "add", "2027", "--source", "国务院办公厅关于2027年部分节假日安排的通知"
+    )
     call_command("workdays", "set", "2027-01-01", "--kind", "rest", "--name", "元旦")
     call_command("workdays", "set", "2026-12-31", "--kind", "rest", "--name", "元旦")
     assert "已设定 2026-12-31 为法定节假日（元旦）" in capsys.readouterr().out
@@ -172,8 +184,17 @@ def test_command_counts_and_edits(imported, capsys):
     call_command("workdays", "unset", "2026-12-31")
     call_command("workdays", "add", "2026-12-30", "1")
     assert capsys.readouterr().out.strip().endswith("2026-12-31")
-    actions = list(AuditEntry.objects.filter(action__startswith="calendar.").exclude(action="calendar.import").values_list("action", flat=True))
-    assert actions == ["calendar.year.add", "calendar.day.set", "calendar.day.set", "calendar.day.remove"]
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="calendar.")
+        .exclude(action="calendar.import")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "calendar.year.add",
+        "calendar.day.set",
+        "calendar.day.set",
+        "calendar.day.remove",
+    ]
 
 
 def test_real_command_exit_codes(tmp_path):
@@ -212,15 +233,31 @@ def test_admin_page_lists_and_edits(imported, login, users):
     assert r.status_code == 302 and not Holiday.objects.filter(date=D(2025, 3, 3)).exists()
     assert selectors.get_calendar().is_workday(D(2025, 3, 3))
 
-    r = c.post("/admin/calendar/days/", {"date": "2027-01-01", "kind": "rest", "name": "元旦"}, follow=True)
+    r = c.post(
+        "/admin/calendar/days/", {"date": "2027-01-01", "kind": "rest", "name": "元旦"}, follow=True
+    )
     assert "未保存：2027 年的节假日安排尚未录入" in r.content.decode()
-    r = c.post("/admin/calendar/years/", {"year": "2027", "source_notice": "国务院办公厅关于2027年部分节假日安排的通知"}, follow=True)
+    r = c.post(
+        "/admin/calendar/years/",
+        {"year": "2027", "source_notice": "国务院办公厅关于2027年部分节假日安排的通知"},
+        follow=True,
+    )
     assert "已录入 2027 年" in r.content.decode()
     c.post("/admin/calendar/days/", {"date": "2027-01-01", "kind": "rest", "name": "元旦"})
     assert "2027-01-01" in c.get("/admin/calendar/?year=2027").content.decode()
 
-    entries = list(AuditEntry.objects.filter(actor_name="admin", action__startswith="calendar.").values_list("action", "before", "after"))
-    assert [a for a, _, _ in entries] == ["calendar.day.set", "calendar.day.set", "calendar.day.remove", "calendar.year.add", "calendar.day.set"]
+    entries = list(
+        AuditEntry.objects.filter(actor_name="admin", action__startswith="calendar.").values_list(
+            "action", "before", "after"
+        )
+    )
+    assert [a for a, _, _ in entries] == [
+        "calendar.day.set",
+        "calendar.day.set",
+        "calendar.day.remove",
+        "calendar.year.add",
+        "calendar.day.set",
+    ]
     assert '"name":"测试"' in entries[1][1] and '"name":"改名"' in entries[1][2]
     assert '"date":"2025-03-03"' in entries[2][1]
 
@@ -230,10 +267,23 @@ def test_admin_page_is_for_the_system_admin_only(imported, login, users, client)
     for name in ("office", "leader", "kjj", "city"):
         c = login(name)
         r = c.get("/admin/calendar/")
-        assert r.status_code == 403 and "无权访问" in r.content.decode() and "系统管理员" in r.content.decode()
-        assert c.post("/admin/calendar/days/", {"date": "2025-03-03", "kind": "rest"}).status_code == 403
+        assert (
+            r.status_code == 403
+            and "无权访问" in r.content.decode()
+            and "系统管理员" in r.content.decode()
+        )
+        assert (
+            c.post("/admin/calendar/days/", {"date": "2025-03-03", "kind": "rest"}).status_code
+            == 403
+        )
         assert c.post("/admin/calendar/days/remove/", {"date": "2025-10-01"}).status_code == 403
-        assert c.post("/admin/calendar/years/", {"year": "2030", "source_notice": "x"}).status_code == 403
-    assert not Holiday.objects.filter(date=D(2025, 3, 3)).exists() and Holiday.objects.filter(date=D(2025, 10, 1)).exists()
+        assert (
+            c.post("/admin/calendar/years/", {"year": "2030", "source_notice": "x"}).status_code
+            == 403
+        )
+    assert (
+        not Holiday.objects.filter(date=D(2025, 3, 3)).exists()
+        and Holiday.objects.filter(date=D(2025, 10, 1)).exists()
+    )
     assert not CalendarYear.objects.filter(year=2030).exists()
     assert not AuditEntry.objects.filter(action__startswith="calendar.day").exists()

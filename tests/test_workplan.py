@@ -19,7 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def assign(plan, users, number, lead="zy-gxq-kjj", start="2025-09-01", due="2025-10-31", **extra):
     task = task_of(plan, number)
-    return update_task(users["office"], task.pk, {"version": task.version, "lead_org": lead, "start_date": start, "due_date": due, **extra})
+    return update_task(
+        users["office"],
+        task.pk,
+        {"version": task.version, "lead_org": lead, "start_date": start, "due_date": due, **extra},
+    )
 
 
 def light(api_client, task, today):
@@ -59,17 +63,34 @@ def test_assignment_rules(plan, users, api):
     t = task_of(plan, "一.1")
     url = f"/tasks/{t.pk}"
     r = office.put(url, {"version": 1, "start_date": "2025-10-01", "due_date": "2025-09-01"})
-    assert r.status_code == 422 and r.json() == {"detail": "完成时限 2025-09-01 不能早于开始时间 2025-10-01", "field": "due_date"}
+    assert r.status_code == 422 and r.json() == {
+        "detail": "完成时限 2025-09-01 不能早于开始时间 2025-10-01",
+        "field": "due_date",
+    }
     r = office.put(url, {"version": 1, "lead_org": "cd-gxq"})
     assert r.status_code == 422 and r.json()["field"] == "lead_org"
     r = office.put(url, {"version": 1, "due_date": "2025/10/01"})
     assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["detail"]
     r = office.put(url, {"version": 1, "indicators": ["99"]})
     assert r.status_code == 422 and r.json()["field"] == "indicators"
-    r = office.put(url, {"version": 1, "lead_org": "zy-gxq-kjj", "support_orgs": ["zy-gxq-sfj"], "responsible": "张三",
-                         "start_date": "2025-09-01", "due_date": "2025-10-31", "indicators": ["7"]})
+    r = office.put(
+        url,
+        {
+            "version": 1,
+            "lead_org": "zy-gxq-kjj",
+            "support_orgs": ["zy-gxq-sfj"],
+            "responsible": "张三",
+            "start_date": "2025-09-01",
+            "due_date": "2025-10-31",
+            "indicators": ["7"],
+        },
+    )
     assert r.status_code == 200, r.content
-    assert r.json()["lead_org"] == "zy-gxq-kjj" and r.json()["support_orgs"] == ["zy-gxq-sfj"] and r.json()["version"] == 2
+    assert (
+        r.json()["lead_org"] == "zy-gxq-kjj"
+        and r.json()["support_orgs"] == ["zy-gxq-sfj"]
+        and r.json()["version"] == 2
+    )
     r = office.put(url, {"version": 1, "responsible": "李四"})
     assert r.status_code == 409
     assert api("kjj").put(url, {"version": 2, "responsible": "王五"}).status_code == 403
@@ -95,7 +116,10 @@ def test_lights_at_their_boundaries(plan, users, api):
     t = assign(plan, users, "一.1", start="2025-09-01", due="2025-10-31")
     office = api("office")
     # 2025-10-31 is a Friday; five working days before it: 10-24 (Fri) → yellow from 10-24 on
-    assert light(office, t, "2025-10-23")["color"] == "yellow" or light(office, t, "2025-10-23")["color"] == "green"
+    assert (
+        light(office, t, "2025-10-23")["color"] == "yellow"
+        or light(office, t, "2025-10-23")["color"] == "green"
+    )
     got = light(office, t, "2025-10-24")
     assert got["color"] == "yellow" and got["reason"] == "5 个工作日内到期"
     assert light(office, t, "2025-10-31")["reason"] == "今天到期"
@@ -112,10 +136,20 @@ def test_lag_threshold_is_a_plan_setting(plan, users, api):
     t = assign(plan, users, "一.1", start="2025-09-01", due="2025-10-31")
     office = api("office")
     assert light(office, t, "2025-09-30")["color"] == "yellow"
-    r = office.client.patch(f"/api/v1/plans/{plan.pk}", data={"version": 1, "lag_points": 60}, content_type="application/json", headers=office.headers)
+    r = office.client.patch(
+        f"/api/v1/plans/{plan.pk}",
+        data={"version": 1, "lag_points": 60},
+        content_type="application/json",
+        headers=office.headers,
+    )
     assert r.status_code == 200 and r.json()["lag_points"] == 60
     assert light(office, t, "2025-09-30")["color"] == "green"
-    r = office.client.patch(f"/api/v1/plans/{plan.pk}", data={"version": 2, "lag_points": 101}, content_type="application/json", headers=office.headers)
+    r = office.client.patch(
+        f"/api/v1/plans/{plan.pk}",
+        data={"version": 2, "lag_points": 101},
+        content_type="application/json",
+        headers=office.headers,
+    )
     assert r.status_code == 422 and r.json()["field"] == "lag_points"
 
 
@@ -123,14 +157,25 @@ def test_progress_reports(plan, users, api):
     t = assign(plan, users, "一.1")
     kjj = api("kjj")
     url = f"/tasks/{t.pk}/reports"
-    for bad, field in [({"percent": 101, "text": "x"}, "percent"), ({"percent": -1, "text": "x"}, "percent"),
-                       ({"percent": "一半", "text": "x"}, "percent"), ({"percent": 10}, "text"), ({"percent": 10, "text": "长" * 4001}, "text")]:
+    for bad, field in [
+        ({"percent": 101, "text": "x"}, "percent"),
+        ({"percent": -1, "text": "x"}, "percent"),
+        ({"percent": "一半", "text": "x"}, "percent"),
+        ({"percent": 10}, "text"),
+        ({"percent": 10, "text": "长" * 4001}, "text"),
+    ]:
         r = kjj.post(url, bad)
         assert r.status_code == 422 and r.json()["field"] == field, bad
     assert kjj.post(url, {"percent": 60, "text": "已起草决策事项目录"}).status_code == 201
     r = kjj.post(url, {"percent": 40, "text": "返工"})
-    assert r.status_code == 422 and r.json() == {"detail": "完成进度从 60% 回退到 40%，请说明原因", "field": "reason"}
-    assert kjj.post(url, {"percent": 40, "text": "返工", "reason": "目录被退回重拟"}).status_code == 201
+    assert r.status_code == 422 and r.json() == {
+        "detail": "完成进度从 60% 回退到 40%，请说明原因",
+        "field": "reason",
+    }
+    assert (
+        kjj.post(url, {"percent": 40, "text": "返工", "reason": "目录被退回重拟"}).status_code
+        == 201
+    )
     detail = kjj.get(f"/tasks/{t.pk}").json()
     assert detail["progress"] == 40 and [r["percent"] for r in detail["reports"]] == [40, 60]
     office = api("office")
@@ -146,21 +191,40 @@ def test_extensions(plan, users, api):
     t = assign(plan, users, "一.1", due="2025-10-31")
     kjj, office = api("kjj"), api("office")
     with pytest.raises(Exception) as exc:
-        request_extension(users["kjj"], t.pk, {"new_due": "2025-11-30", "reason": "等待审查"}, today=date(2025, 10, 31))
+        request_extension(
+            users["kjj"],
+            t.pk,
+            {"new_due": "2025-11-30", "reason": "等待审查"},
+            today=date(2025, 10, 31),
+        )
     assert "之前申请" in exc.value.message
     r = kjj.post(f"/tasks/{t.pk}/extensions", {"new_due": "2025-10-30", "reason": "x"})
     assert r.status_code == 422 and r.json()["field"] == "new_due"
     with pytest.raises(Exception) as exc:
-        request_extension(users["kjj"], t.pk, {"new_due": "2025-11-28", "reason": " "}, today=date(2025, 10, 20))
+        request_extension(
+            users["kjj"], t.pk, {"new_due": "2025-11-28", "reason": " "}, today=date(2025, 10, 20)
+        )
     assert exc.value.field == "reason"
-    ext = request_extension(users["kjj"], t.pk, {"new_due": "2025-11-28", "reason": "待法律顾问审查"}, today=date(2025, 10, 20))
+    ext = request_extension(
+        users["kjj"],
+        t.pk,
+        {"new_due": "2025-11-28", "reason": "待法律顾问审查"},
+        today=date(2025, 10, 20),
+    )
     with pytest.raises(Exception) as exc:
-        request_extension(users["kjj"], t.pk, {"new_due": "2025-12-28", "reason": "again"}, today=date(2025, 10, 21))
+        request_extension(
+            users["kjj"],
+            t.pk,
+            {"new_due": "2025-12-28", "reason": "again"},
+            today=date(2025, 10, 21),
+        )
     assert "待审批" in exc.value.message
     # Until approved, the original date counts.
     assert light(office, t, "2025-11-03")["color"] == "red"
     assert kjj.post(f"/extensions/{ext.pk}/approve", {}).status_code == 403
-    assert office.post(f"/extensions/{ext.pk}/approve", {"note": "同意"}).json()["state"] == "approved"
+    assert (
+        office.post(f"/extensions/{ext.pk}/approve", {"note": "同意"}).json()["state"] == "approved"
+    )
     assert light(office, t, "2025-11-03")["color"] != "red"
     assert office.get(f"/tasks/{t.pk}").json()["due_in_force"] == "2025-11-28"
     assert office.post(f"/extensions/{ext.pk}/reject", {}).status_code == 409
@@ -168,8 +232,14 @@ def test_extensions(plan, users, api):
 
 def test_split_a_task(plan, users, api):
     t = assign(plan, users, "一.1")
-    r = api("office").post(f"/tasks/{t.pk}/subtasks", {"title": "起草决策事项目录", "due_date": "2025-10-15"})
-    assert r.status_code == 201 and r.json()["number"] == "一.1.1" and r.json()["lead_org"] == "zy-gxq-kjj"
+    r = api("office").post(
+        f"/tasks/{t.pk}/subtasks", {"title": "起草决策事项目录", "due_date": "2025-10-15"}
+    )
+    assert (
+        r.status_code == 201
+        and r.json()["number"] == "一.1.1"
+        and r.json()["lead_org"] == "zy-gxq-kjj"
+    )
     r = api("office").post(f"/tasks/{t.pk}/subtasks", {"title": ""})
     assert r.status_code == 422 and r.json()["field"] == "title"
     numbers = [x["number"] for x in api("office").get(f"/plans/{plan.pk}").json()["tasks"]]
@@ -182,9 +252,22 @@ def test_supervision_notice(plan, users, api):
 
     office, kjj = api("office"), api("kjj")
     t = assign(plan, users, "一.1")
-    r = office.post(f"/plans/{plan.pk}/notices", {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快推进", "reply_due": "2000-01-01"})
+    r = office.post(
+        f"/plans/{plan.pk}/notices",
+        {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快推进", "reply_due": "2000-01-01"},
+    )
     assert r.status_code == 422 and r.json()["field"] == "reply_due"
-    n = issue_notice(users["office"], plan.pk, {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快推进决策目录编制", "reply_due": "2025-11-10"}, today=date(2025, 11, 3))
+    n = issue_notice(
+        users["office"],
+        plan.pk,
+        {
+            "to_org": "zy-gxq-kjj",
+            "task": "一.1",
+            "text": "请加快推进决策目录编制",
+            "reply_due": "2025-11-10",
+        },
+        today=date(2025, 11, 3),
+    )
     assert n.number == "督〔2025〕1号"
     assert Notification.objects.filter(user=users["kjj"], event=f"notice:{n.pk}").exists()
     assert office.post(f"/notices/{n.pk}/close").status_code == 409
@@ -218,7 +301,9 @@ def test_missing_monthly_report_is_flagged_once(plan, users):
     assert missing.count() == 1
     from fazhi.workplan.services import report_progress
 
-    report_progress(users["kjj"], t.pk, {"percent": 30, "text": "按月填报"}, today=date(2025, 10, 20))
+    report_progress(
+        users["kjj"], t.pk, {"percent": 30, "text": "按月填报"}, today=date(2025, 10, 20)
+    )
     tick(date(2025, 10, 26))
     assert missing.count() == 1  # October's report was filed in time
 
@@ -241,8 +326,22 @@ def test_backward_schedule_export(plan, users, tmp_path):
     call_command("plan", "export", str(plan.pk), "--xlsx", str(out), "--today", "2025-11-03")
     ws = load_workbook(out).active
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
-    assert rows[0] == ["序号", "任务", "牵头单位", "配合单位", "责任人", "开始时间", "完成时限", "进度", "状态"]
-    assert rows[1][1].startswith("一.1 ") and rows[1][3] == "司法分局" and rows[1][8].startswith("红灯")
+    assert rows[0] == [
+        "序号",
+        "任务",
+        "牵头单位",
+        "配合单位",
+        "责任人",
+        "开始时间",
+        "完成时限",
+        "进度",
+        "状态",
+    ]
+    assert (
+        rows[1][1].startswith("一.1 ")
+        and rows[1][3] == "司法分局"
+        and rows[1][8].startswith("红灯")
+    )
     assert rows[2][1].startswith("一.2 ") and rows[2][4].startswith("'=")
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
 
@@ -254,7 +353,10 @@ def test_plan_cli(framework, capsys, tmp_path):
     call_command("plan", "load", str(SEED_PLAN))
     assert "内容相同" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
-    bad.write_text("code: x\ntitle: t\nversion: 1\ntasks:\n  - number: '一'\n    title: a\n    lead: nobody\n", encoding="utf-8")
+    bad.write_text(
+        "code: x\ntitle: t\nversion: 1\ntasks:\n  - number: '一'\n    title: a\n    lead: nobody\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SystemExit):
         call_command("plan", "load", str(bad))
     err = capsys.readouterr().err

@@ -13,7 +13,6 @@ def main() -> None:
     execute_from_command_line(["fazhi", *sys.argv[1:]])
 
 
-
 # Output of the commands that check and load files (framework, plan).
 
 

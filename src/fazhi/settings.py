@@ -34,7 +34,11 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _bool("FAZHI_DEBUG")
-ALLOWED_HOSTS = [h for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -117,7 +121,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "fazhi.orgs.passwords.PolicyValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {
+        "NAME": "fazhi.orgs.passwords.PolicyValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
+    },
     {"NAME": "fazhi.orgs.passwords.CommonValidator"},
 ]
 
@@ -149,7 +156,9 @@ FAZHI_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_WINDOW_MINUTES"
 FAZHI_LOCKOUT_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_MINUTES", "15"))
 FAZHI_SESSION_IDLE_MINUTES = int(os.environ.get("FAZHI_SESSION_IDLE_MINUTES", "30"))
 FAZHI_SESSION_MAX_HOURS = int(os.environ.get("FAZHI_SESSION_MAX_HOURS", "8"))
-FAZHI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("FAZHI_PASSWORD_MAX_AGE_DAYS", "90"))  # 0: no maximum age
+FAZHI_PASSWORD_MAX_AGE_DAYS = int(
+    os.environ.get("FAZHI_PASSWORD_MAX_AGE_DAYS", "90")
+)  # 0: no maximum age
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
@@ -169,10 +178,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 (DATA_DIR / "tmp").mkdir(exist_ok=True)
 
-FAZHI_FRAMEWORKS_DIR = Path(os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks"))
+FAZHI_FRAMEWORKS_DIR = Path(
+    os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks")
+)
 FAZHI_PLANS_DIR = Path(os.environ.get("FAZHI_PLANS_DIR", BASE_DIR.parent.parent / "plans"))
 FAZHI_TOKEN_TTL_HOURS = int(os.environ.get("FAZHI_TOKEN_TTL_HOURS", "12"))
-FAZHI_KEY_FILE = Path(os.environ.get("FAZHI_KEY_FILE") or DATA_DIR / "keys.json")  # SM4/SM3 keys; FAZHI_KEYS (JSON) overrides
+FAZHI_KEY_FILE = Path(
+    os.environ.get("FAZHI_KEY_FILE") or DATA_DIR / "keys.json"
+)  # SM4/SM3 keys; FAZHI_KEYS (JSON) overrides
 
 LOGGING = {
     "version": 1,

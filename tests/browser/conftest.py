@@ -108,7 +108,9 @@ def page(browser, live_server):
     Collects every request URL, page JavaScript error and 5xx response so a test can
     check that nothing is loaded from elsewhere and nothing broke silently.
     """
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN"
+    )
     context.set_default_timeout(10_000)
     pg = context.new_page()
     pg.requests = []

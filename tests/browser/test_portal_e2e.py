@@ -15,12 +15,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_citizen_files_disclosure_request_and_tracks_it(page, live_server, orgs, workcalendar, settings):
+def test_citizen_files_disclosure_request_and_tracks_it(
+    page, live_server, orgs, workcalendar, settings
+):
     settings.FAZHI_PUBLIC_CHALLENGE = "off"
     load_shipped(ROOT / "rules")
     base = live_server.url
     csp_violations = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text))
+    page.on(
+        "console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text)
+    )
 
     page.goto(f"{base}/public/")
     page.get_by_role("link", name="申请政府信息公开").first.click()

@@ -46,7 +46,9 @@ def test_late_task_assigned_reported_and_closed(page, live_server, plan, tmp_pat
     due = today - timedelta(days=7)
     task = task_of(plan, "一.1")
     csp_violations = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text))
+    page.on(
+        "console", lambda m: "Content Security Policy" in m.text and csp_violations.append(m.text)
+    )
     page.on("dialog", lambda d: d.accept())
 
     # The office opens the plan from the navigation and assigns 一.1 to 科技经济局.

@@ -19,9 +19,11 @@ PREV = "前一条哈希不符（记录被删除、插入或改动）"
 
 def build(field_lists, ids=None):
     """Entries (id, prev_hash, hash, fields) as the audit log stores them."""
-    ids = list(ids) if ids is not None else [10 * (n + 1) for n in range(len(field_lists))]  # gaps leave room to insert
+    ids = (
+        list(ids) if ids is not None else [10 * (n + 1) for n in range(len(field_lists))]
+    )  # gaps leave room to insert
     entries, prev = [], GENESIS
-    for entry_id, fields in zip(ids, field_lists):
+    for entry_id, fields in zip(ids, field_lists, strict=False):
         h = link(prev, fields)
         entries.append((entry_id, prev, h, list(fields)))
         prev = h
@@ -147,7 +149,9 @@ def test_inserting_a_forged_entry():
     # a wrong hash: found at the forged entry itself
     assert first_break([entries[0], (15, h1, "a" * 64, fields), *entries[1:]]) == (1, 15, CONTENT)
     # a wrong previous hash: found at the forged entry itself
-    assert first_break([entries[0], (15, GENESIS, link(GENESIS, fields), fields), *entries[1:]]) == (1, 15, PREV)
+    assert first_break(
+        [entries[0], (15, GENESIS, link(GENESIS, fields), fields), *entries[1:]]
+    ) == (1, 15, PREV)
 
 
 def test_what_the_chain_alone_cannot_see():
@@ -202,12 +206,16 @@ def test_any_field_change_is_found_at_its_entry(fls, data):
     k = data.draw(st.integers(0, len(entries) - 1), label="entry")
     entry_id, prev, h, fields = entries[k]
     changed = list(fields)
-    action = data.draw(st.sampled_from(["replace", "insert", "delete"] if changed else ["insert"]), label="action")
+    action = data.draw(
+        st.sampled_from(["replace", "insert", "delete"] if changed else ["insert"]), label="action"
+    )
     if action == "replace":
         pos = data.draw(st.integers(0, len(changed) - 1), label="pos")
         changed[pos] = data.draw(scalars, label="value")
     elif action == "insert":
-        changed.insert(data.draw(st.integers(0, len(changed)), label="pos"), data.draw(scalars, label="value"))
+        changed.insert(
+            data.draw(st.integers(0, len(changed)), label="pos"), data.draw(scalars, label="value")
+        )
     else:
         del changed[data.draw(st.integers(0, len(changed) - 1), label="pos")]
     assume(canonical(changed) != canonical(fields))  # e.g. 1 -> 1 is no change
@@ -239,7 +247,9 @@ def test_any_middle_deletion_is_found_at_the_next_entry(fls, data):
 @given(chains, st.data())
 def test_any_inserted_forgery_is_found(fls, data):
     entries = build(fls)
-    k = data.draw(st.integers(0, len(entries) - 1), label="before entry")  # not at the end: that is an append
+    k = data.draw(
+        st.integers(0, len(entries) - 1), label="before entry"
+    )  # not at the end: that is an append
     forged_fields = data.draw(field_lists, label="forged fields")
     forged_id = entries[k][0] - 5
     prev = entries[k - 1][2] if k else GENESIS

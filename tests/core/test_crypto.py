@@ -42,7 +42,9 @@ def test_known_answer_rfc8998_sm4_gcm():
     key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
     iv = bytes.fromhex("00001234567800000000ABCD")
     aad = bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2")
-    pt = bytes.fromhex("AA" * 8 + "BB" * 8 + "CC" * 8 + "DD" * 8 + "EE" * 8 + "FF" * 8 + "EE" * 8 + "AA" * 8)
+    pt = bytes.fromhex(
+        "AA" * 8 + "BB" * 8 + "CC" * 8 + "DD" * 8 + "EE" * 8 + "FF" * 8 + "EE" * 8 + "AA" * 8
+    )
     enc = Cipher(algorithms.SM4(key), modes.GCM(iv)).encryptor()
     enc.authenticate_additional_data(aad)
     ct = enc.update(pt) + enc.finalize()
@@ -54,7 +56,15 @@ def test_known_answer_rfc8998_sm4_gcm():
 
 
 @pytest.mark.parametrize(
-    "text", ["张三", "", "阿卜杜拉·买买提", "四川省资阳市雁江区 XX 路 1 号 2 栋 3 单元", "emoji 😀 and \u0000 NUL", "x" * 10_000]
+    "text",
+    [
+        "张三",
+        "",
+        "阿卜杜拉·买买提",
+        "四川省资阳市雁江区 XX 路 1 号 2 栋 3 单元",
+        "emoji 😀 and \u0000 NUL",
+        "x" * 10_000,
+    ],
 )
 def test_round_trip(ring, text):
     token = ring.encrypt(text, CTX)
@@ -181,7 +191,11 @@ def test_rotation_keeps_old_tokens_readable(ring):
     rotated = ring.with_new_data_key()
     assert rotated.current == "k2" and set(rotated.keys) == {"k1", "k2"}
     new_token = rotated.encrypt("张三", CTX)
-    assert new_token.startswith("sm4gcm:v1:k2:") and rotated.is_current(new_token) and not rotated.is_current(old_token)
+    assert (
+        new_token.startswith("sm4gcm:v1:k2:")
+        and rotated.is_current(new_token)
+        and not rotated.is_current(old_token)
+    )
     assert rotated.decrypt(old_token, CTX) == rotated.decrypt(new_token, CTX) == "张三"
 
 
@@ -202,15 +216,36 @@ def test_keyring_json_round_trip_and_validation():
     data = json.loads(ring.to_json())
     assert data["data"]["current"] == "k2" and data["index"]["current"] == "i2"
     # the short form: key id → base64 key
-    short = {"data": {"current": "k1", "keys": {"k1": base64.b64encode(b"\1" * 16).decode()}},
-             "index": {"current": "i1", "keys": {"i1": base64.b64encode(b"\2" * 32).decode()}}}
+    short = {
+        "data": {"current": "k1", "keys": {"k1": base64.b64encode(b"\1" * 16).decode()}},
+        "index": {"current": "i1", "keys": {"i1": base64.b64encode(b"\2" * 32).decode()}},
+    }
     assert Keyring.from_dict(short).keys == {"k1": b"\1" * 16}
     for broken, why in [
         ("{", "JSON"),
         ('{"data": {}}', "data.current"),
         (json.dumps({**short, "data": {"current": "k9", "keys": short["data"]["keys"]}}), "k9"),
-        (json.dumps({**short, "data": {"current": "k1", "keys": {"k1": base64.b64encode(b"x" * 8).decode()}}}), "16 字节"),
-        (json.dumps({**short, "index": {"current": "k1", "keys": {"k1": base64.b64encode(b"x" * 32).decode()}}}), "重复"),
+        (
+            json.dumps(
+                {
+                    **short,
+                    "data": {"current": "k1", "keys": {"k1": base64.b64encode(b"x" * 8).decode()}},
+                }
+            ),
+            "16 字节",
+        ),
+        (
+            json.dumps(
+                {
+                    **short,
+                    "index": {
+                        "current": "k1",
+                        "keys": {"k1": base64.b64encode(b"x" * 32).decode()},
+                    },
+                }
+            ),
+            "重复",
+        ),
     ]:
         with pytest.raises(KeyringError, match=why):
             Keyring.from_json(broken)
@@ -237,12 +272,33 @@ def test_blind_index_is_hmac_sm3_over_the_normalised_value():
 @pytest.mark.parametrize(
     "kind, variants",
     [
-        ("phone", ["13800138000", "138 0013 8000", "138-0013-8000", "１３８００１３８０００", "+86 138 0013 8000", "0086-13800138000"]),
-        ("id_number", ["51010119900307123X", "51010119900307123x", "510101 19900307 123X", "５１０１０１１９９００３０７１２３Ｘ"]),
+        (
+            "phone",
+            [
+                "13800138000",
+                "138 0013 8000",
+                "138-0013-8000",
+                "１３８００１３８０００",
+                "+86 138 0013 8000",
+                "0086-13800138000",
+            ],
+        ),
+        (
+            "id_number",
+            [
+                "51010119900307123X",
+                "51010119900307123x",
+                "510101 19900307 123X",
+                "５１０１０１１９９００３０７１２３Ｘ",
+            ],
+        ),
         ("name", ["张三", " 张三 ", "张 三", "张　三"]),
         ("name", ["阿卜杜拉·买买提", "阿卜杜拉•买买提", "阿卜杜拉.买买提", "阿卜杜拉・买买提"]),
         ("name", ["Zhang San", "zhang san", "ＺＨＡＮＧ ＳＡＮ"]),
-        ("email", ["Zhang.San@Example.CN", "zhang.san@example.cn ", "ｚｈａｎｇ.ｓａｎ@example.cn"]),
+        (
+            "email",
+            ["Zhang.San@Example.CN", "zhang.san@example.cn ", "ｚｈａｎｇ.ｓａｎ@example.cn"],
+        ),
         ("address", ["四川省资阳市雁江区1号", "四川省 资阳市 雁江区 １号"]),
     ],
 )
@@ -252,18 +308,25 @@ def test_blind_index_equal_for_equivalent_forms(kind, variants):
 
 def test_blind_index_distinguishes():
     assert blind_index("13800138000", KEY, "phone") != blind_index("13800138001", KEY, "phone")
-    assert blind_index("51010119900307123X", KEY, "id_number") != blind_index("510101199003071230", KEY, "id_number")
+    assert blind_index("51010119900307123X", KEY, "id_number") != blind_index(
+        "510101199003071230", KEY, "id_number"
+    )
     # the same digits as a phone and as an ID number do not share an index (kind separates)
     assert blind_index("13800138000", KEY, "phone") != blind_index("13800138000", KEY, "id_number")
     # another key, another index: the index says nothing without the key
-    assert blind_index("13800138000", KEY, "phone") != blind_index("13800138000", b"\x08" * 32, "phone")
+    assert blind_index("13800138000", KEY, "phone") != blind_index(
+        "13800138000", b"\x08" * 32, "phone"
+    )
     # text is exact apart from NFKC and surrounding space
     assert blind_index("Abc", KEY, "text") != blind_index("abc", KEY, "text")
 
 
 def test_blind_index_is_stable():
     # a fixed key gives a fixed index: stored indexes stay valid across releases
-    assert blind_index("张三", KEY, "name") == hmac.new(KEY, "name\x1f张三".encode(), "sm3").hexdigest()
+    assert (
+        blind_index("张三", KEY, "name")
+        == hmac.new(KEY, "name\x1f张三".encode(), "sm3").hexdigest()
+    )
 
 
 def test_keyring_index_carries_its_key_id_and_searches_all_keys():
@@ -303,7 +366,9 @@ def test_round_trip_property(text, context):
 
 
 @PROPS
-@given(text=st.text(min_size=1), a=st.text(min_size=1, max_size=20), b=st.text(min_size=1, max_size=20))
+@given(
+    text=st.text(min_size=1), a=st.text(min_size=1, max_size=20), b=st.text(min_size=1, max_size=20)
+)
 def test_other_context_never_decrypts_property(text, a, b):
     if a == b:
         return
@@ -312,8 +377,15 @@ def test_other_context_never_decrypts_property(text, a, b):
 
 
 @PROPS
-@given(digits=st.text(alphabet="0123456789", min_size=1, max_size=20), seps=st.lists(st.sampled_from([" ", "-", "　", "(", ")"]), max_size=5))
+@given(
+    digits=st.text(alphabet="0123456789", min_size=1, max_size=20),
+    seps=st.lists(st.sampled_from([" ", "-", "　", "(", ")"]), max_size=5),
+)
 def test_phone_separators_never_change_the_index_property(digits, seps):
     noisy = "".join(d + (seps[i % len(seps)] if seps else "") for i, d in enumerate(digits))
     full_width = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    assert blind_index(noisy, KEY, "phone") == blind_index(digits, KEY, "phone") == blind_index(full_width, KEY, "phone")
+    assert (
+        blind_index(noisy, KEY, "phone")
+        == blind_index(digits, KEY, "phone")
+        == blind_index(full_width, KEY, "phone")
+    )

@@ -67,17 +67,43 @@ def test_rule_files_load_without_errors():
     assert [p.code for p in DISCLOSURE.periods] == ["reply", "correction", "consultation"]
     assert [p.code for p in COMPLAINT.periods] == ["accept", "handle", "review_request", "review"]
     r = {p.code: p for p in DISCLOSURE.periods}
-    assert (r["reply"].length, r["reply"].unit, r["reply"].extension_max, r["reply"].extensions_allowed) == (
-        20, "workdays", 20, 1,
+    assert (
+        r["reply"].length,
+        r["reply"].unit,
+        r["reply"].extension_max,
+        r["reply"].extensions_allowed,
+    ) == (
+        20,
+        "workdays",
+        20,
+        1,
     )
-    assert r["reply"].restarts_on == ("corrected",) and "consultation_started" in r["reply"].pauses_on
-    assert (r["correction"].length, r["correction"].ends_on, r["correction"].duty) == (7, ("correction_requested",), False)
+    assert (
+        r["reply"].restarts_on == ("corrected",) and "consultation_started" in r["reply"].pauses_on
+    )
+    assert (r["correction"].length, r["correction"].ends_on, r["correction"].duty) == (
+        7,
+        ("correction_requested",),
+        False,
+    )
     assert (r["consultation"].length, r["consultation"].starts_on) == (15, "consultation_started")
     c = {p.code: p for p in COMPLAINT.periods}
-    assert (c["accept"].length, c["accept"].unit, c["accept"].ends_on) == (15, "days", ("accepted", "rejected"))
-    assert (c["handle"].length, c["handle"].extension_max, c["handle"].extensions_allowed) == (60, 30, 1)
+    assert (c["accept"].length, c["accept"].unit, c["accept"].ends_on) == (
+        15,
+        "days",
+        ("accepted", "rejected"),
+    )
+    assert (c["handle"].length, c["handle"].extension_max, c["handle"].extensions_allowed) == (
+        60,
+        30,
+        1,
+    )
     assert (c["review_request"].starts_on, c["review_request"].duty) == ("replied", False)
-    assert (c["review"].length, c["review"].starts_on, c["review"].ends_on) == (30, "review_requested", ("review_replied",))
+    assert (c["review"].length, c["review"].starts_on, c["review"].ends_on) == (
+        30,
+        "review_requested",
+        ("review_replied",),
+    )
     for p in (*DISCLOSURE.periods, *COMPLAINT.periods):
         assert p.basis, p.code
         for kind in (p.starts_on, *p.restarts_on, *p.pauses_on, *p.resumes_on, *p.ends_on):
@@ -89,7 +115,12 @@ def test_rule_files_load_without_errors():
 
 def test_reply_due_across_national_day_2025():
     s = reply([ev("received", D(2025, 9, 26))])
-    assert (s.started_on, s.due_on, s.paused, s.met_on) == (D(2025, 9, 26), D(2025, 10, 30), False, None)
+    assert (s.started_on, s.due_on, s.paused, s.met_on) == (
+        D(2025, 9, 26),
+        D(2025, 10, 30),
+        False,
+        None,
+    )
 
 
 def test_reply_due_across_spring_festival_2025():
@@ -119,12 +150,19 @@ def test_correction_restarts_the_twenty_days_from_the_corrected_date():
 
 def test_a_consultation_pause_moves_the_due_date_by_exactly_its_working_days():
     received = ev("received", D(2025, 9, 26))
-    start, end = D(2025, 10, 13), D(2025, 10, 20)  # (10-13, 10-20]: 14, 15, 16, 17, 20 = 5 working days
+    start, end = (
+        D(2025, 10, 13),
+        D(2025, 10, 20),
+    )  # (10-13, 10-20]: 14, 15, 16, 17, 20 = 5 working days
     during = compute(DISCLOSURE, [received, ev("consultation_started", start)], CAL)
     assert during.periods["reply"].paused and during.periods["reply"].due_on is None
     assert during.periods["consultation"].due_on == CAL.add_workdays(start, 15) == D(2025, 11, 3)
     assert during.next_due == D(2025, 11, 3)  # the third party's reply is the next thing due
-    after = compute(DISCLOSURE, [received, ev("consultation_started", start), ev("consultation_ended", end)], CAL)
+    after = compute(
+        DISCLOSURE,
+        [received, ev("consultation_started", start), ev("consultation_ended", end)],
+        CAL,
+    )
     assert CAL.workdays_between(start, end) == 5
     assert after.periods["reply"].due_on == CAL.add_workdays(D(2025, 10, 30), 5) == D(2025, 11, 6)
     assert after.periods["consultation"].met_on == end
@@ -135,33 +173,49 @@ def test_a_consultation_pause_moves_the_due_date_by_exactly_its_working_days():
 
 def test_pause_across_the_holiday_counts_only_working_days():
     # Paused 9-30, resumed 10-10: (9-30, 10-10] holds 10-09 and 10-10 = 2 working days.
-    events = [ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 9, 30)),
-              ev("consultation_ended", D(2025, 10, 10))]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_started", D(2025, 9, 30)),
+        ev("consultation_ended", D(2025, 10, 10)),
+    ]
     assert reply(events).due_on == CAL.add_workdays(D(2025, 10, 30), 2) == D(2025, 11, 3)
 
 
 def test_an_extension_of_twenty_working_days():
-    events = [ev("received", D(2025, 9, 26)), ev("extended", D(2025, 10, 28), days=20, period="reply")]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("extended", D(2025, 10, 28), days=20, period="reply"),
+    ]
     s = reply(events)
     # 10-31, 11-03..07, 11-10..14, 11-17..21, 11-24..27: the 20th after 10-30 is 11-27.
     assert (s.due_on, s.extended_by) == (D(2025, 11, 27), 20)
     # An extension of another period leaves this one alone.
-    other = reply([ev("received", D(2025, 9, 26)), ev("extended", D(2025, 10, 1), days=5, period="handle")])
+    other = reply(
+        [ev("received", D(2025, 9, 26)), ev("extended", D(2025, 10, 1), days=5, period="handle")]
+    )
     assert (other.due_on, other.extended_by) == (D(2025, 10, 30), 0)
 
 
 def test_reply_met_and_overdue_days():
     received = ev("received", D(2025, 9, 26))  # due Thu 10-30
-    on_time = compute(DISCLOSURE, [received, ev("replied", D(2025, 10, 30))], CAL, today=D(2025, 12, 1))
+    on_time = compute(
+        DISCLOSURE, [received, ev("replied", D(2025, 10, 30))], CAL, today=D(2025, 12, 1)
+    )
     s = on_time.periods["reply"]
     assert (s.met_on, s.due_on, s.overdue_days) == (D(2025, 10, 30), D(2025, 10, 30), 0)
     assert not on_time.overdue and on_time.next_due is None
     on_due_day = compute(DISCLOSURE, [received], CAL, today=D(2025, 10, 30))
     assert not on_due_day.overdue and on_due_day.periods["reply"].overdue_days == 0
     late = compute(DISCLOSURE, [received], CAL, today=D(2025, 11, 3))  # Mon: 10-31 and 11-03
-    assert late.overdue and late.periods["reply"].overdue_days == 2 and late.next_due == D(2025, 10, 30)
+    assert (
+        late.overdue
+        and late.periods["reply"].overdue_days == 2
+        and late.next_due == D(2025, 10, 30)
+    )
     # The correction window passed unused: lapsed, not overdue.
-    assert late.periods["correction"].overdue_days == 0 and late.periods["correction"].met_on is None
+    assert (
+        late.periods["correction"].overdue_days == 0 and late.periods["correction"].met_on is None
+    )
     # A rest day right after the due date is already overdue (at least one day).
     friday = compute(DISCLOSURE, [ev("received", D(2025, 3, 1))], CAL, today=D(2025, 3, 29))
     assert friday.periods["reply"].due_on == D(2025, 3, 28) and D(2025, 3, 28).weekday() == 4
@@ -171,49 +225,81 @@ def test_reply_met_and_overdue_days():
 
 
 def test_events_in_any_order_same_day_order_kept():
-    events = [ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 10, 13)),
-              ev("consultation_ended", D(2025, 10, 20)), ev("extended", D(2025, 10, 21), days=3, period="reply")]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_started", D(2025, 10, 13)),
+        ev("consultation_ended", D(2025, 10, 20)),
+        ev("extended", D(2025, 10, 21), days=3, period="reply"),
+    ]
     assert compute(DISCLOSURE, events[::-1], CAL) == compute(DISCLOSURE, events, CAL)
     # Same day, ended before started (as given): the clock stays stopped.
-    odd = [ev("received", D(2025, 9, 26)), ev("consultation_ended", D(2025, 10, 13)),
-           ev("consultation_started", D(2025, 10, 13))]
+    odd = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_ended", D(2025, 10, 13)),
+        ev("consultation_started", D(2025, 10, 13)),
+    ]
     assert reply(odd).paused
 
 
 def test_a_restart_ends_a_running_pause():
-    events = [ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 10, 13)),
-              ev("corrected", D(2025, 10, 15))]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_started", D(2025, 10, 13)),
+        ev("corrected", D(2025, 10, 15)),
+    ]
     s = reply(events)
-    assert (s.paused, s.started_on, s.due_on) == (False, D(2025, 10, 15), CAL.add_workdays(D(2025, 10, 15), 20))
+    assert (s.paused, s.started_on, s.due_on) == (
+        False,
+        D(2025, 10, 15),
+        CAL.add_workdays(D(2025, 10, 15), 20),
+    )
     # The consultation's later end does not move the restarted period.
     assert reply([*events, ev("consultation_ended", D(2025, 10, 20))]).due_on == s.due_on
 
 
 def test_a_restart_drops_an_earlier_extension():
-    events = [ev("received", D(2025, 9, 26)), ev("extended", D(2025, 9, 29), days=10, period="reply"),
-              ev("corrected", D(2025, 10, 10))]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("extended", D(2025, 9, 29), days=10, period="reply"),
+        ev("corrected", D(2025, 10, 10)),
+    ]
     s = reply(events)
     assert (s.extended_by, s.due_on) == (0, D(2025, 11, 6))
 
 
 def test_a_pause_after_the_due_date_does_not_revive_the_period():
-    events = [ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 11, 3)),
-              ev("consultation_ended", D(2025, 11, 10))]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_started", D(2025, 11, 3)),
+        ev("consultation_ended", D(2025, 11, 10)),
+    ]
     s = reply(events)
     assert (s.paused, s.due_on) == (False, D(2025, 10, 30))
     # Paused on the last day itself: nothing left, due on the resume day.
-    last_day = [ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 10, 30)),
-                ev("consultation_ended", D(2025, 11, 5))]
+    last_day = [
+        ev("received", D(2025, 9, 26)),
+        ev("consultation_started", D(2025, 10, 30)),
+        ev("consultation_ended", D(2025, 11, 5)),
+    ]
     assert reply(last_day).due_on == D(2025, 11, 5)
 
 
 def test_a_period_is_final_once_met():
-    events = [ev("received", D(2025, 9, 26)), ev("replied", D(2025, 10, 9)), ev("corrected", D(2025, 10, 10))]
+    events = [
+        ev("received", D(2025, 9, 26)),
+        ev("replied", D(2025, 10, 9)),
+        ev("corrected", D(2025, 10, 10)),
+    ]
     s = reply(events)
     assert (s.met_on, s.started_on, s.due_on) == (D(2025, 10, 9), D(2025, 9, 26), D(2025, 10, 30))
     # Replied during a pause: met, on time by definition, no due date.
-    paused = reply([ev("received", D(2025, 9, 26)), ev("consultation_started", D(2025, 10, 13)),
-                    ev("replied", D(2025, 10, 15))])
+    paused = reply(
+        [
+            ev("received", D(2025, 9, 26)),
+            ev("consultation_started", D(2025, 10, 13)),
+            ev("replied", D(2025, 10, 15)),
+        ]
+    )
     assert (paused.met_on, paused.paused, paused.due_on) == (D(2025, 10, 15), False, None)
 
 
@@ -246,14 +332,19 @@ def test_complaint_acceptance_in_calendar_days():
 def test_complaint_acceptance_deadline_on_a_holiday_rolls_forward():
     # Received 9-20: the 15th day is 10-05, inside the 10-01..10-08 holiday, so the period
     # ends on the first working day after it, 10-09 (add_calendar_days's rule).
-    s = compute(COMPLAINT, [ev("received", D(2025, 9, 20))], CAL, today=D(2025, 10, 12)).periods["accept"]
+    s = compute(COMPLAINT, [ev("received", D(2025, 9, 20))], CAL, today=D(2025, 10, 12)).periods[
+        "accept"
+    ]
     assert s.due_on == D(2025, 10, 9) == add_calendar_days(D(2025, 9, 20), 15, calendar=CAL)
     assert s.overdue_days == 3  # calendar days 10-10, 10-11, 10-12
 
 
 def test_complaint_full_course():
-    events = [ev("received", D(2025, 3, 3)), ev("accepted", D(2025, 3, 10)),
-              ev("extended", D(2025, 5, 1), days=30, period="handle")]
+    events = [
+        ev("received", D(2025, 3, 3)),
+        ev("accepted", D(2025, 3, 10)),
+        ev("extended", D(2025, 5, 1), days=30, period="handle"),
+    ]
     result = compute(COMPLAINT, events, CAL, today=D(2025, 5, 20))
     assert result.periods["accept"].met_on == D(2025, 3, 10)
     h = result.periods["handle"]
@@ -265,8 +356,12 @@ def test_complaint_full_course():
     # The requester's 30 days ran out (7-03) without a review request: lapsed, the office is not overdue.
     assert (window.due_on, window.overdue_days, window.met_on) == (D(2025, 7, 3), 0, None)
     assert not replied.overdue and replied.next_due is None
-    reviewed = compute(COMPLAINT, [*events, ev("replied", D(2025, 6, 3)), ev("review_requested", D(2025, 6, 20))],
-                       CAL, today=D(2025, 8, 1))
+    reviewed = compute(
+        COMPLAINT,
+        [*events, ev("replied", D(2025, 6, 3)), ev("review_requested", D(2025, 6, 20))],
+        CAL,
+        today=D(2025, 8, 1),
+    )
     r = reviewed.periods["review"]
     assert r.due_on == D(2025, 7, 21)  # 6-20 + 30 = 7-20 (Sun) -> Mon 7-21
     assert reviewed.overdue and r.overdue_days == 11 and reviewed.next_due == D(2025, 7, 21)
@@ -287,12 +382,16 @@ def refused(new: Event, events=(RECEIVED,), rules=DISCLOSURE, today=TODAY) -> Ru
 def test_check_event_allows_the_ordinary_course():
     check_event(DISCLOSURE, [], RECEIVED, TODAY, CAL)
     check_event(DISCLOSURE, [RECEIVED], ev("correction_requested", D(2025, 10, 13)), TODAY, CAL)
-    check_event(DISCLOSURE, [RECEIVED], ev("extended", D(2025, 10, 30), days=20, period="reply"), TODAY, CAL)
+    check_event(
+        DISCLOSURE, [RECEIVED], ev("extended", D(2025, 10, 30), days=20, period="reply"), TODAY, CAL
+    )
     check_event(DISCLOSURE, [RECEIVED], ev("replied", D(2025, 10, 30)), TODAY, CAL)
     check_event(DISCLOSURE, [RECEIVED], ev("replied", TODAY), TODAY, CAL)
     # Extension while the clock stands (consultation): allowed.
     paused = [RECEIVED, ev("consultation_started", D(2025, 10, 13))]
-    check_event(DISCLOSURE, paused, ev("extended", D(2025, 11, 20), days=5, period="reply"), TODAY, CAL)
+    check_event(
+        DISCLOSURE, paused, ev("extended", D(2025, 11, 20), days=5, period="reply"), TODAY, CAL
+    )
 
 
 def test_check_event_refuses_a_future_date():
@@ -303,8 +402,11 @@ def test_check_event_refuses_a_future_date():
 def test_refuses_an_extension_where_the_period_allows_none():
     e = refused(ev("extended", D(2025, 10, 1), days=3, period="correction"))
     assert (e.field, e.message) == ("period", "补正告知期限依规定不得延长")
-    e = refused(ev("extended", D(2025, 9, 30), days=3, period="accept"), events=[ev("received", D(2025, 9, 28))],
-                rules=COMPLAINT)
+    e = refused(
+        ev("extended", D(2025, 9, 30), days=3, period="accept"),
+        events=[ev("received", D(2025, 9, 28))],
+        rules=COMPLAINT,
+    )
     assert e.message == "受理告知期限依规定不得延长"
 
 
@@ -318,7 +420,9 @@ def test_refuses_an_extension_longer_than_allowed():
     e = refused(ev("extended", D(2025, 10, 20), days=21, period="reply"))
     assert (e.field, e.message) == ("days", "答复期限最多延长 20 个工作日，不能延长 21 个工作日")
     accepted = [ev("received", D(2025, 3, 3)), ev("accepted", D(2025, 3, 10))]
-    e = refused(ev("extended", D(2025, 4, 1), days=31, period="handle"), events=accepted, rules=COMPLAINT)
+    e = refused(
+        ev("extended", D(2025, 4, 1), days=31, period="handle"), events=accepted, rules=COMPLAINT
+    )
     assert e.message == "办理期限最多延长 30 日，不能延长 31 日"
     e = refused(ev("extended", D(2025, 10, 20), days=0, period="reply"))
     assert (e.field, e.message) == ("days", "延长天数须为正整数")
@@ -326,32 +430,52 @@ def test_refuses_an_extension_longer_than_allowed():
 
 def test_refuses_an_extension_after_the_due_date():
     e = refused(ev("extended", D(2025, 10, 31), days=5, period="reply"))
-    assert (e.field, e.message) == ("on", "延长须在答复期限届满前决定：期限已于 2025-10-30 届满，2025-10-31 不能再延长")
+    assert (e.field, e.message) == (
+        "on",
+        "延长须在答复期限届满前决定：期限已于 2025-10-30 届满，2025-10-31 不能再延长",
+    )
 
 
 def test_refuses_an_extension_of_no_or_an_unknown_or_a_finished_period():
-    assert refused(ev("extended", D(2025, 10, 1), days=3)).message.startswith("请指明延长哪一个期限")
+    assert refused(ev("extended", D(2025, 10, 1), days=3)).message.startswith(
+        "请指明延长哪一个期限"
+    )
     e = refused(ev("extended", D(2025, 10, 1), days=3, period="handle"))
     assert e.message.startswith("本类案件没有“handle”期限（可选：答复期限（reply）")
-    e = refused(ev("extended", D(2025, 10, 20), days=3, period="reply"), events=[RECEIVED, ev("replied", D(2025, 10, 9))])
+    e = refused(
+        ev("extended", D(2025, 10, 20), days=3, period="reply"),
+        events=[RECEIVED, ev("replied", D(2025, 10, 9))],
+    )
     assert e.message == "答复期限已于 2025-10-09 结束，不能再延长"
-    e = refused(ev("extended", D(2025, 3, 5), days=3, period="handle"), events=[ev("received", D(2025, 3, 3))],
-                rules=COMPLAINT)
+    e = refused(
+        ev("extended", D(2025, 3, 5), days=3, period="handle"),
+        events=[ev("received", D(2025, 3, 3))],
+        rules=COMPLAINT,
+    )
     assert e.message == "办理期限尚未开始计算，不能延长"
 
 
 def test_refuses_a_correction_request_after_its_period():
     e = refused(ev("correction_requested", D(2025, 10, 14)))
-    assert (e.field, e.message) == ("on", "告知补正须在补正告知期限（7 个工作日，至 2025-10-13）内作出，2025-10-14 已超过期限")
+    assert (e.field, e.message) == (
+        "on",
+        "告知补正须在补正告知期限（7 个工作日，至 2025-10-13）内作出，2025-10-14 已超过期限",
+    )
     # Only once (一次性告知).
     again = [RECEIVED, ev("correction_requested", D(2025, 9, 29)), ev("corrected", D(2025, 10, 9))]
     e = refused(ev("correction_requested", D(2025, 10, 10)), events=again)
-    assert (e.field, e.message) == ("kind", "已于 2025-09-29 告知补正，告知补正应当一次性作出，不能再次告知补正")
+    assert (e.field, e.message) == (
+        "kind",
+        "已于 2025-09-29 告知补正，告知补正应当一次性作出，不能再次告知补正",
+    )
 
 
 def test_refuses_an_event_in_the_future():
     e = refused(ev("replied", D(2025, 10, 10)), today=D(2025, 10, 9))
-    assert (e.field, e.message) == ("on", "答复日期 2025-10-10 晚于今天（2025-10-09），不能登记尚未发生的事件")
+    assert (e.field, e.message) == (
+        "on",
+        "答复日期 2025-10-10 晚于今天（2025-10-09），不能登记尚未发生的事件",
+    )
 
 
 def test_refuses_a_reply_before_the_case_was_received():
@@ -398,7 +522,9 @@ def test_a_broken_rule_file_gives_path_line_errors():
         'rules/broken.yaml:4: 未知的顶层键 "colour"（可用：kind、title、version、periods）',
         'rules/broken.yaml:8: 期限 "reply" 的 length 不能为负数',
         'rules/broken.yaml:9: 期限 "reply" 的 unit 只能是 workdays（工作日）或 days（自然日）',
-        'rules/broken.yaml:11: 期限 "reply" 的 ends_on 含未知的事件类型 "answered"（可用：' + "、".join(k for k in EVENT_KINDS if k != "extended") + "）",
+        'rules/broken.yaml:11: 期限 "reply" 的 ends_on 含未知的事件类型 "answered"（可用：'
+        + "、".join(k for k in EVENT_KINDS if k != "extended")
+        + "）",
         'rules/broken.yaml:12: 期限 code "reply" 重复（首次出现在第 6 行）',
         'rules/broken.yaml:12: 期限 "reply" 的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）',
         (
@@ -420,26 +546,69 @@ def one_period(*lines: str) -> str:
     [
         ("", "x.yaml:1: 文件为空，缺少期限规则内容"),
         ("kind: [", "x.yaml:1: YAML 语法错误"),
-        ("kind: appeal\ntitle: t\nversion: 1\nperiods: []\n", "x.yaml:1: kind 只能是 disclosure（依申请公开）、complaint（投诉举报）"),
+        (
+            "kind: appeal\ntitle: t\nversion: 1\nperiods: []\n",
+            "x.yaml:1: kind 只能是 disclosure（依申请公开）、complaint（投诉举报）",
+        ),
         ("kind: complaint\ntitle: t\nversion: 0\nperiods: []\n", "x.yaml:3: version 必须是正整数"),
-        ("kind: complaint\ntitle: t\nversion: 1\nperiods: []\n", "x.yaml:4: periods（期限列表）必须是非空列表"),
-        (one_period("length: 0", "unit: days", "starts_on: received", "ends_on: [replied]"),
-         'x.yaml:7: 期限 "a" 的 length 必须大于 0'),
-        (one_period("length: 5", "unit: days", "starts_on: received"), 'x.yaml:5: 期限 "a" 缺少必填键 ends_on'),
-        (one_period("length: 5", "unit: days", "starts_on: received", "ends_on: []"), 'x.yaml:10: 期限 "a" 的 ends_on 不能为空'),
-        (one_period("length: 5", "unit: days", "starts_on: received", "ends_on: received"),
-         'x.yaml:10: 期限 "a" 中事件类型 "received" 同时出现在 starts_on 与 ends_on 中'),
-        (one_period("length: 5", "unit: days", "starts_on: received", "ends_on: replied", "extension_max: 5"),
-         'x.yaml:5: 期限 "a" 的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0'),
-        (one_period("length: 5", "unit: days", "starts_on: received", "ends_on: replied", "extensions_allowed: -1"),
-         'x.yaml:11: 期限 "a" 的 extensions_allowed 不能为负数'),
-        (one_period("length: 5", "unit: days", "starts_on: received", "ends_on: replied", "duty: maybe"),
-         'x.yaml:11: 期限 "a" 的 duty 必须是 true 或 false'),
-        (one_period("length: 5", "unit: days", "starts_on: extended", "ends_on: replied"),
-         'x.yaml:9: 期限 "a" 的 starts_on 不能是 extended'),
-        (one_period("length: 5", "unit: days", "ends_on: replied"), 'x.yaml:5: 期限 "a" 缺少必填键 starts_on'),
-        (one_period("length: five", "unit: days", "starts_on: received", "ends_on: replied"),
-         'x.yaml:7: 期限 "a" 的 length 必须是整数'),
+        (
+            "kind: complaint\ntitle: t\nversion: 1\nperiods: []\n",
+            "x.yaml:4: periods（期限列表）必须是非空列表",
+        ),
+        (
+            one_period("length: 0", "unit: days", "starts_on: received", "ends_on: [replied]"),
+            'x.yaml:7: 期限 "a" 的 length 必须大于 0',
+        ),
+        (
+            one_period("length: 5", "unit: days", "starts_on: received"),
+            'x.yaml:5: 期限 "a" 缺少必填键 ends_on',
+        ),
+        (
+            one_period("length: 5", "unit: days", "starts_on: received", "ends_on: []"),
+            'x.yaml:10: 期限 "a" 的 ends_on 不能为空',
+        ),
+        (
+            one_period("length: 5", "unit: days", "starts_on: received", "ends_on: received"),
+            'x.yaml:10: 期限 "a" 中事件类型 "received" 同时出现在 starts_on 与 ends_on 中',
+        ),
+        (
+            one_period(
+                "length: 5",
+                "unit: days",
+                "starts_on: received",
+                "ends_on: replied",
+                "extension_max: 5",
+            ),
+            'x.yaml:5: 期限 "a" 的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0',
+        ),
+        (
+            one_period(
+                "length: 5",
+                "unit: days",
+                "starts_on: received",
+                "ends_on: replied",
+                "extensions_allowed: -1",
+            ),
+            'x.yaml:11: 期限 "a" 的 extensions_allowed 不能为负数',
+        ),
+        (
+            one_period(
+                "length: 5", "unit: days", "starts_on: received", "ends_on: replied", "duty: maybe"
+            ),
+            'x.yaml:11: 期限 "a" 的 duty 必须是 true 或 false',
+        ),
+        (
+            one_period("length: 5", "unit: days", "starts_on: extended", "ends_on: replied"),
+            'x.yaml:9: 期限 "a" 的 starts_on 不能是 extended',
+        ),
+        (
+            one_period("length: 5", "unit: days", "ends_on: replied"),
+            'x.yaml:5: 期限 "a" 缺少必填键 starts_on',
+        ),
+        (
+            one_period("length: five", "unit: days", "starts_on: received", "ends_on: replied"),
+            'x.yaml:7: 期限 "a" 的 length 必须是整数',
+        ),
     ],
 )
 def test_rule_file_errors(text, expected):
@@ -455,11 +624,15 @@ def test_load_rules_file_reports_a_missing_file(tmp_path):
 
 
 def test_a_minimal_rule_file_loads():
-    text = ("kind: complaint\ntitle: 投诉\nversion: 2\nperiods:\n  - code: a\n    name: 受理\n    length: 5\n"
-            "    unit: days\n    starts_on: received\n    ends_on: accepted\n")
+    text = (
+        "kind: complaint\ntitle: 投诉\nversion: 2\nperiods:\n  - code: a\n    name: 受理\n    length: 5\n"
+        "    unit: days\n    starts_on: received\n    ends_on: accepted\n"
+    )
     rules, errors = load_rules(text, "x.yaml")
     assert errors == []
-    assert rules == RuleSet("complaint", "投诉", 2, (Period("a", "受理", 5, "days", "received", ends_on=("accepted",)),))
+    assert rules == RuleSet(
+        "complaint", "投诉", 2, (Period("a", "受理", 5, "days", "received", ends_on=("accepted",)),)
+    )
 
 
 # -- properties and speed -----------------------------------------------------------------------
@@ -467,21 +640,34 @@ def test_a_minimal_rule_file_loads():
 received_days = st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 10, 31))
 
 
-@given(received=received_days, transfers=st.lists(st.integers(min_value=0, max_value=60), max_size=3))
+@given(
+    received=received_days, transfers=st.lists(st.integers(min_value=0, max_value=60), max_size=3)
+)
 @settings(max_examples=300, deadline=None)
 def test_without_pauses_or_restarts_the_reply_is_due_twenty_working_days_later(received, transfers):
     # Events that neither pause nor restart the reply period (转送) change nothing.
-    events = [ev("received", received), *(ev("transferred", received + timedelta(days=k)) for k in transfers)]
+    events = [
+        ev("received", received),
+        *(ev("transferred", received + timedelta(days=k)) for k in transfers),
+    ]
     assert reply(events).due_on == CAL.add_workdays(received, 20)
 
 
-@given(received=received_days, gap=st.integers(min_value=0, max_value=30), length=st.integers(min_value=0, max_value=20))
+@given(
+    received=received_days,
+    gap=st.integers(min_value=0, max_value=30),
+    length=st.integers(min_value=0, max_value=20),
+)
 @settings(max_examples=300, deadline=None)
 def test_a_pause_moves_the_due_date_by_its_working_days(received, gap, length):
     start = CAL.add_workdays(received, gap % 20)  # within the 20 days
     end = start + timedelta(days=length)
-    s = reply([ev("received", received), ev("consultation_started", start), ev("consultation_ended", end)])
-    assert s.due_on == CAL.add_workdays(CAL.add_workdays(received, 20), CAL.workdays_between(start, end))
+    s = reply(
+        [ev("received", received), ev("consultation_started", start), ev("consultation_ended", end)]
+    )
+    assert s.due_on == CAL.add_workdays(
+        CAL.add_workdays(received, 20), CAL.workdays_between(start, end)
+    )
 
 
 def test_compute_is_fast_enough_for_a_hundred_thousand_cases():
@@ -490,7 +676,10 @@ def test_compute_is_fast_enough_for_a_hundred_thousand_cases():
         r = D(2025, 1, 1) + timedelta(days=i % 500)
         events = [ev("received", r)]
         if i % 3 == 0:
-            events += [ev("consultation_started", r + timedelta(days=5)), ev("consultation_ended", r + timedelta(days=12))]
+            events += [
+                ev("consultation_started", r + timedelta(days=5)),
+                ev("consultation_ended", r + timedelta(days=12)),
+            ]
         if i % 4 == 0:
             events.append(ev("replied", r + timedelta(days=20)))
         cases.append(events)

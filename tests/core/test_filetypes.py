@@ -56,10 +56,16 @@ def _zip(path, members: dict[str, bytes]):
     return path
 
 
-DOCX = {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
-        "word/document.xml": b"<w:document/>"}
-XLSX = {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
-        "xl/workbook.xml": b"<workbook/>"}
+DOCX = {
+    "[Content_Types].xml": b"<Types/>",
+    "_rels/.rels": b"<Relationships/>",
+    "word/document.xml": b"<w:document/>",
+}
+XLSX = {
+    "[Content_Types].xml": b"<Types/>",
+    "_rels/.rels": b"<Relationships/>",
+    "xl/workbook.xml": b"<workbook/>",
+}
 OFD = {"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<ofd:Document/>"}
 
 
@@ -271,7 +277,9 @@ def test_safe_display_name_properties(raw):
     assert safe_display_name(name) == name  # stable: cleaning twice changes nothing
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300), st.sampled_from(["pdf", "docx"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300), st.sampled_from(["pdf", "docx"])
+)
 def test_long_names_keep_allowed_extension(stem, ext):
     raw = stem.replace("/", "").replace("\\", "").strip() + "." + ext
     if raw.startswith("."):

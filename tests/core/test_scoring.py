@@ -174,7 +174,9 @@ def test_scores_add_exactly_without_float_drift():
     assert sum((0.1, 0.1, 0.1)) != 0.3  # the drift Decimal avoids
 
 
-@pytest.mark.parametrize(("cases", "expected"), [(0, 0), (1, 5), (4, 20), (5, 20), (100, 20), (MAX_CASES, 20)])
+@pytest.mark.parametrize(
+    ("cases", "expected"), [(0, 0), (1, 5), (4, 20), (5, 20), (100, 20), (MAX_CASES, 20)]
+)
 def test_deduction_five_per_case_capped_at_twenty(cases, expected):
     tree = seed_like()
     t = compute_totals(tree, full_marks() | {"18": ResultInput(cases=cases)})
@@ -244,12 +246,16 @@ def test_unit_from_values_when_no_key_is_recorded():
     [(0, 0, 0), (1, 0, 2), (1, 1, 4), (2, 0, 4), (2, 1, 5), (3, 0, 5), (3, 3, 5), (0, 999, 5)],
 )
 def test_group_cap_written_once_for_a_section(cases_a, cases_b, expected):
-    """"每起扣2分……扣满5分为止" written once: one cap of 5 over two 2-per-case items."""
+    """ "每起扣2分……扣满5分为止" written once: one cap of 5 over two 2-per-case items."""
     tree = (
         group("一", scored("1", 10)),
         group("八", deduction("a", per_case=2), deduction("b", per_case=2), cap=5),
     )
-    res = {"1": ResultInput(self_score=D(10)), "a": ResultInput(cases=cases_a), "b": ResultInput(cases=cases_b)}
+    res = {
+        "1": ResultInput(self_score=D(10)),
+        "a": ResultInput(cases=cases_a),
+        "b": ResultInput(cases=cases_b),
+    }
     t = compute_totals(tree, res)
     assert t.groups["八"].deduction == D(expected)
     assert t.deduction == D(expected)
@@ -306,7 +312,12 @@ def test_three_level_tree_counts_scored_items_into_the_top_group():
     tree = (
         group(
             "一",
-            group("（一）", scored("1", 5), scored("2", "2.5"), group("1.", scored("3", 4), deduction("d", per_case=1))),
+            group(
+                "（一）",
+                scored("1", 5),
+                scored("2", "2.5"),
+                group("1.", scored("3", 4), deduction("d", per_case=1)),
+            ),
             scored("4", 3),
             declared_max=15,
         ),
@@ -337,14 +348,18 @@ def test_three_level_tree_counts_scored_items_into_the_top_group():
 
 def test_results_for_unknown_codes_are_ignored():
     tree = seed_like()
-    t = compute_totals(tree, full_marks() | {"nope": ResultInput(self_score=D(50), cases=3, raised=True)})
+    t = compute_totals(
+        tree, full_marks() | {"nope": ResultInput(self_score=D(50), cases=3, raised=True)}
+    )
     assert t.final == D(99) and not t.disqualified
 
 
 # --------------------------------------------------------------------------- random trees
 
 decimals_2 = st.integers(0, 2).flatmap(
-    lambda places: st.decimals(min_value=0, max_value=100, places=places, allow_nan=False, allow_infinity=False)
+    lambda places: st.decimals(
+        min_value=0, max_value=100, places=places, allow_nan=False, allow_infinity=False
+    )
 )
 cases_st = st.one_of(st.integers(0, 6), st.sampled_from([0, 1, 50, MAX_CASES]))
 
@@ -403,13 +418,17 @@ def scenarios(draw):
         elif ind.kind == VETO:
             results[ind.code] = ResultInput(raised=draw(st.booleans()))
         else:
-            results[ind.code] = ResultInput(cases=draw(cases_st), points=draw(st.none() | decimals_2))
+            results[ind.code] = ResultInput(
+                cases=draw(cases_st), points=draw(st.none() | decimals_2)
+            )
     return tree, results
 
 
 def _effective_unit(ind, res):
     """Independent restatement of the unit rule: the declared key, else whichever value is given."""
-    if ind.unit_declared == "points_per_case" or (ind.unit_declared is None and ind.points_per_case is not None):
+    if ind.unit_declared == "points_per_case" or (
+        ind.unit_declared is None and ind.points_per_case is not None
+    ):
         declared, per_case = ind.points_per_case, True
     else:
         declared, per_case = ind.points, False
@@ -505,7 +524,7 @@ def test_bonus_and_deduction_match_the_long_way(scenario):
     pairs = [_reference(i, results) for i in tree]
     assert t.bonus == sum((p[0] for p in pairs), D(0))
     assert t.deduction == sum((p[1] for p in pairs), D(0))
-    for ind, (b, d) in zip(tree, pairs):
+    for ind, (b, d) in zip(tree, pairs, strict=False):
         if ind.is_group:
             assert (t.groups[ind.code].bonus, t.groups[ind.code].deduction) == (b, d)
     expected_unset = [
@@ -524,7 +543,9 @@ def _all_decimal_totals(t: Totals):
     for code, g in t.groups.items():
         for f in dc_fields(GroupTotal):
             value = getattr(g, f.name)
-            if f.name in ("max_points", "scored", "bonus", "deduction") or (f.name == "declared_max" and value is not None):
+            if f.name in ("max_points", "scored", "bonus", "deduction") or (
+                f.name == "declared_max" and value is not None
+            ):
                 yield f"{code}.{f.name}", value
 
 
@@ -542,13 +563,19 @@ def test_sums_are_exact_decimals(scenario):
         assert not isinstance(value, float)
     # per-group scored totals plus top-level scored items add up to the whole
     top_items = sum(
-        (results[i.code].self_score for i in tree if i.kind == SCORED and i.code in results and results[i.code].self_score is not None),
+        (
+            results[i.code].self_score
+            for i in tree
+            if i.kind == SCORED and i.code in results and results[i.code].self_score is not None
+        ),
         D(0),
     )
     assert sum((g.scored for g in t.groups.values()), D(0)) + top_items == t.scored
-    assert sum((g.max_points for g in t.groups.values()), D(0)) + sum(
-        (i.max_points for i in tree if i.kind == SCORED), D(0)
-    ) == t.scored_max
+    assert (
+        sum((g.max_points for g in t.groups.values()), D(0))
+        + sum((i.max_points for i in tree if i.kind == SCORED), D(0))
+        == t.scored_max
+    )
     for ind in tree:
         if ind.is_group:
             g = t.groups[ind.code]
@@ -583,13 +610,20 @@ def test_result_order_does_not_change_totals(scenario, rnd):
 def test_disqualified_iff_a_veto_is_raised(scenario):
     tree, results = scenario
     t = compute_totals(tree, results)
-    raised = [i.code for i in items(tree) if i.kind == VETO and results.get(i.code, ResultInput()).raised]
+    raised = [
+        i.code for i in items(tree) if i.kind == VETO and results.get(i.code, ResultInput()).raised
+    ]
     assert t.disqualified == bool(raised)
     assert t.vetoes == raised
     # a veto never changes the numbers
     calm = {c: (ResultInput(raised=False) if r.raised else r) for c, r in results.items()}
     t2 = compute_totals(tree, calm)
-    assert (t2.scored, t2.bonus, t2.deduction, t2.final) == (t.scored, t.bonus, t.deduction, t.final)
+    assert (t2.scored, t2.bonus, t2.deduction, t2.final) == (
+        t.scored,
+        t.bonus,
+        t.deduction,
+        t.final,
+    )
 
 
 # --------------------------------------------------------------------------- parsers
@@ -711,7 +745,17 @@ def test_underscore_is_not_a_number():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0, 0), (1, 1), (MAX_CASES, MAX_CASES), ("0", 0), ("  3 ", 3), ("007", 7), (3.0, 3), (1e2, 100), ("999", 999)],
+    [
+        (0, 0),
+        (1, 1),
+        (MAX_CASES, MAX_CASES),
+        ("0", 0),
+        ("  3 ", 3),
+        ("007", 7),
+        (3.0, 3),
+        (1e2, 100),
+        ("999", 999),
+    ],
 )
 def test_cases_accepted(value, expected):
     got = parse_cases(value)
@@ -760,7 +804,9 @@ def test_cases_very_long_digit_string_is_a_rule_error():
 
 def _two_place_decimals(lo, hi):
     return st.integers(0, 2).flatmap(
-        lambda p: st.decimals(min_value=lo, max_value=hi, places=p, allow_nan=False, allow_infinity=False)
+        lambda p: st.decimals(
+            min_value=lo, max_value=hi, places=p, allow_nan=False, allow_infinity=False
+        )
     )
 
 
@@ -779,14 +825,20 @@ def test_any_two_place_decimal_in_range_is_accepted_unchanged(data, maximum):
 @given(_two_place_decimals(0, 100), st.integers(1, 10_000))
 def test_above_maximum_is_refused(maximum, hundredths):
     over = maximum + D(hundredths) / 100
-    assert _refused(parse_self_score, over, maximum) == ("self_score", f"自评分不能超过分值 {format_points(maximum)}")
+    assert _refused(parse_self_score, over, maximum) == (
+        "self_score",
+        f"自评分不能超过分值 {format_points(maximum)}",
+    )
 
 
 @PROPS
 @given(st.integers(0, 99_999), st.integers(1, 9))
 def test_a_third_place_is_refused(hundredths, thousandth):
     value = D(hundredths) / 100 + D(thousandth) / 1000
-    assert _refused(parse_points, str(value), "points", "分值") == ("points", "分值最多保留 2 位小数")
+    assert _refused(parse_points, str(value), "points", "分值") == (
+        "points",
+        "分值最多保留 2 位小数",
+    )
 
 
 @PROPS

@@ -63,14 +63,29 @@ def test_spring_festival_and_national_day_2026():
 
 
 def test_a_make_up_workday_counts():
-    for d in (D(2025, 1, 26), D(2025, 2, 8), D(2025, 4, 27), D(2025, 9, 28), D(2025, 10, 11), D(2026, 1, 4), D(2026, 2, 28)):
+    for d in (
+        D(2025, 1, 26),
+        D(2025, 2, 8),
+        D(2025, 4, 27),
+        D(2025, 9, 28),
+        D(2025, 10, 11),
+        D(2026, 1, 4),
+        D(2026, 2, 28),
+    ):
         assert d.weekday() >= 5 and CAL.is_workday(d), d
     assert CAL.add_workdays(D(2025, 9, 26), 1) == D(2025, 9, 28)
     assert CAL.workdays_between(D(2025, 9, 26), D(2025, 9, 28)) == 1
 
 
 def test_a_weekend_rest_day_inside_a_holiday_counts_as_rest():
-    for d in (D(2025, 2, 1), D(2025, 2, 2), D(2025, 10, 4), D(2025, 10, 5), D(2026, 2, 15), D(2026, 2, 21)):
+    for d in (
+        D(2025, 2, 1),
+        D(2025, 2, 2),
+        D(2025, 10, 4),
+        D(2025, 10, 5),
+        D(2026, 2, 15),
+        D(2026, 2, 21),
+    ):
         assert d.weekday() >= 5 and d in CAL.rest_days and not CAL.is_workday(d), d
     for d in (D(2025, 10, 8), D(2025, 1, 28), D(2026, 2, 23)):  # weekday rest days
         assert d.weekday() < 5 and not CAL.is_workday(d), d
@@ -90,7 +105,10 @@ def test_a_count_reaching_into_an_uncovered_year_raises_calendar_gap():
     with pytest.raises(CalendarGap) as info:
         CAL.add_workdays(D(2026, 12, 1), 30)
     assert info.value.year == 2027 and info.value.field == "date"
-    assert "2027 年的节假日安排尚未录入" in info.value.message and "无法按工作日计算期限" in info.value.message
+    assert (
+        "2027 年的节假日安排尚未录入" in info.value.message
+        and "无法按工作日计算期限" in info.value.message
+    )
     assert isinstance(info.value, RuleError)
     with pytest.raises(CalendarGap):
         CAL.add_workdays(D(2026, 12, 31), 1)
@@ -107,7 +125,9 @@ def test_a_count_reaching_into_an_uncovered_year_raises_calendar_gap():
 
 
 def test_a_gap_in_the_middle_is_not_skipped():
-    gappy = WorkCalendar(years=frozenset({2025, 2027}), rest_days=frozenset(), make_up_workdays=frozenset())
+    gappy = WorkCalendar(
+        years=frozenset({2025, 2027}), rest_days=frozenset(), make_up_workdays=frozenset()
+    )
     with pytest.raises(CalendarGap) as info:
         gappy.add_workdays(D(2025, 12, 1), 400)
     assert info.value.year == 2026
@@ -150,7 +170,9 @@ def test_workdays_between_boundaries():
     assert CAL.workdays_between(D(2025, 9, 26), D(2025, 10, 30)) == 20
     assert CAL.workdays_between(D(2025, 10, 30), D(2025, 9, 26)) == -20
     assert CAL.workdays_between(D(2025, 1, 1), D(2025, 12, 31)) == 248
-    assert CAL.workdays_between(D(2024, 12, 31), D(2026, 12, 31)) == 248 + 248  # chinese_calendar.get_workdays agrees
+    assert (
+        CAL.workdays_between(D(2024, 12, 31), D(2026, 12, 31)) == 248 + 248
+    )  # chinese_calendar.get_workdays agrees
 
 
 def test_add_calendar_days_rolls_forward_over_a_holiday():
@@ -174,9 +196,17 @@ def test_add_calendar_days_rolls_forward_over_a_holiday():
 
 def test_the_calendar_refuses_contradictions():
     with pytest.raises(RuleError, match="既是法定节假日又是调休上班日"):
-        WorkCalendar(years=frozenset({2025}), rest_days=frozenset({D(2025, 1, 1)}), make_up_workdays=frozenset({D(2025, 1, 1)}))
+        WorkCalendar(
+            years=frozenset({2025}),
+            rest_days=frozenset({D(2025, 1, 1)}),
+            make_up_workdays=frozenset({D(2025, 1, 1)}),
+        )
     with pytest.raises(RuleError, match="2024 年未录入"):
-        WorkCalendar(years=frozenset({2025}), rest_days=frozenset({D(2024, 12, 31)}), make_up_workdays=frozenset())
+        WorkCalendar(
+            years=frozenset({2025}),
+            rest_days=frozenset({D(2024, 12, 31)}),
+            make_up_workdays=frozenset(),
+        )
 
 
 def test_parse_day():
@@ -241,7 +271,11 @@ def _naive(cal_years, rest, work):
 @st.composite
 def calendars(draw):
     years = draw(st.sets(st.integers(min_value=2020, max_value=2023), min_size=1))
-    span = st.builds(lambda y, k: D(y, 1, 1) + timedelta(days=k), st.sampled_from(sorted(years)), st.integers(min_value=0, max_value=364))
+    span = st.builds(
+        lambda y, k: D(y, 1, 1) + timedelta(days=k),
+        st.sampled_from(sorted(years)),
+        st.integers(min_value=0, max_value=364),
+    )
     special = draw(st.lists(span, max_size=60, unique=True))
     cut = draw(st.integers(min_value=0, max_value=len(special)))
     rest = frozenset(special[:cut])
@@ -249,7 +283,11 @@ def calendars(draw):
     return frozenset(years), rest, work
 
 
-@given(spec=calendars(), start=st.dates(min_value=D(2019, 12, 1), max_value=D(2023, 12, 31)), n=st.integers(min_value=0, max_value=120))
+@given(
+    spec=calendars(),
+    start=st.dates(min_value=D(2019, 12, 1), max_value=D(2023, 12, 31)),
+    n=st.integers(min_value=0, max_value=120),
+)
 @settings(max_examples=300, deadline=None)
 def test_matches_a_day_by_day_count_on_any_calendar(spec, start, n):
     years, rest, work = spec
@@ -266,4 +304,6 @@ def test_matches_a_day_by_day_count_on_any_calendar(spec, start, n):
     assert cal.workdays_between(start, expected) == n
     end = start + timedelta(days=n)
     if all(y in years for y in range(start.year, end.year + 1)) and start.year in years:
-        assert cal.workdays_between(start, end) == sum(is_work(d) for d in days(start + timedelta(days=1), end))
+        assert cal.workdays_between(start, end) == sum(
+            is_work(d) for d in days(start + timedelta(days=1), end)
+        )

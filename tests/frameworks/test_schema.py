@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-
 from fazhi.core.framework import BONUS, DEDUCTION, GROUP, SCORED, VETO, items, walk
 from fazhi.frameworks.schema import indicator_to_dict, parse_file, parse_framework
 from tests.conftest import SEED, SEED_CANDIDATES, SEED_NAME, split_message
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SHIPPED = ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml"
 split = split_message
@@ -51,8 +51,14 @@ def test_shipped_warnings_are_exactly_the_printed_inconsistencies(shipped):
     assert [split(w) for w in shipped.warnings] == [
         (line_of("declared_total:"), "一级指标组标注分值合计 100，与标注总分 99 不一致"),
         (line_of('code: "五"'), '指标组 "五" 标注分值 30，下属评分项合计 29'),
-        (line_of('code: "15"') + 3, '加分项 "15" 未定分值（points: null），须由创建办设定分值后才计分'),
-        (line_of('code: "16"') + 3, '加分项 "16" 未定分值（points: null），须由创建办设定分值后才计分'),
+        (
+            line_of('code: "15"') + 3,
+            '加分项 "15" 未定分值（points: null），须由创建办设定分值后才计分',
+        ),
+        (
+            line_of('code: "16"') + 3,
+            '加分项 "16" 未定分值（points: null），须由创建办设定分值后才计分',
+        ),
     ]
 
 
@@ -61,7 +67,9 @@ def test_shipped_structure(shipped):
     groups = shipped.indicators
     assert [g.code for g in groups] == ["一", "二", "三", "四", "五", "六", "七"]
     assert all(g.kind == GROUP for g in groups)
-    assert [g.declared_max for g in groups] == [Decimal(n) for n in (25, 15, 10, 10, 30, 10)] + [None]
+    assert [g.declared_max for g in groups] == [Decimal(n) for n in (25, 15, 10, 10, 30, 10)] + [
+        None
+    ]
     leaves = items(groups)
     assert [i.code for i in leaves] == [str(n) for n in range(1, 19)]
     assert all(i.kind == SCORED for i in leaves[:14])
@@ -85,7 +93,9 @@ def seed_table() -> tuple[list[str], dict[str, tuple[str, str]]]:
     """Group headings and {序号: (title, printed points)} read from the seed's 附件2."""
     seed = SEED
     if seed is None:
-        pytest.skip(f"seed document {SEED_NAME} not found in {', '.join(map(str, SEED_CANDIDATES))}")
+        pytest.skip(
+            f"seed document {SEED_NAME} not found in {', '.join(map(str, SEED_CANDIDATES))}"
+        )
     lines = seed.read_text(encoding="utf-8").splitlines()
     start = next(n for n, line in enumerate(lines) if line.strip() == "附件2")
     rows = [line for line in lines[start:] if line.strip()]
@@ -105,7 +115,9 @@ def seed_table() -> tuple[list[str], dict[str, tuple[str, str]]]:
 def test_shipped_texts_equal_the_seed(shipped):
     headings, table = seed_table()
     leaves = {i.code: i for i in items(shipped.indicators)}
-    assert {code: ind.title for code, ind in leaves.items()} == {code: t for code, (t, _) in table.items()}
+    assert {code: ind.title for code, ind in leaves.items()} == {
+        code: t for code, (t, _) in table.items()
+    }
     for code, (_, printed) in table.items():
         if printed == "——":
             assert leaves[code].kind in (BONUS, DEDUCTION, VETO)
@@ -169,47 +181,138 @@ BAD = [
     ("unknown kind", edit(10, "        kind: bogus"), 10, 'kind "bogus" 未知'),
     ("unknown key", VALID + "        weight: 3\n", 12, '含未知的键 "weight"'),
     ("unknown top key", "extra: 1\n" + VALID, 1, '未知的顶层键 "extra"'),
-    ("negative max_points", edit(11, "        max_points: -1"), 11, '指标 "1" 的 max_points 必须是不小于 0 的数字'),
+    (
+        "negative max_points",
+        edit(11, "        max_points: -1"),
+        11,
+        '指标 "1" 的 max_points 必须是不小于 0 的数字',
+    ),
     ("missing max_points", edit(11, None), 8, '指标 "1" 是评分项，缺少 max_points'),
-    ("null max_points", edit(11, "        max_points: null"), 11, "max_points 必须是不小于 0 的数字"),
-    ("string max_points", edit(11, '        max_points: "5"'), 11, "max_points 必须是不小于 0 的数字"),
+    (
+        "null max_points",
+        edit(11, "        max_points: null"),
+        11,
+        "max_points 必须是不小于 0 的数字",
+    ),
+    (
+        "string max_points",
+        edit(11, '        max_points: "5"'),
+        11,
+        "max_points 必须是不小于 0 的数字",
+    ),
     ("word max_points", edit(11, "        max_points: 五"), 11, "max_points 必须是不小于 0 的数字"),
-    ("bool max_points", edit(11, "        max_points: true"), 11, "max_points 必须是不小于 0 的数字"),
+    (
+        "bool max_points",
+        edit(11, "        max_points: true"),
+        11,
+        "max_points 必须是不小于 0 的数字",
+    ),
     ("yaml 1.1 bool", edit(11, "        max_points: yes"), 11, "max_points 必须是不小于 0 的数字"),
     ("infinite", edit(11, "        max_points: .inf"), 11, "max_points 必须是不小于 0 的数字"),
     ("three decimals", edit(11, "        max_points: 4.125"), 11, "max_points 最多保留 2 位小数"),
     ("missing title", edit(9, None), 8, '指标 "1" 缺少 title'),
     ("empty title", edit(9, '        title: ""'), 9, "title 必须是非空字符串"),
-    ("missing code", VALID.replace('- code: "1"\n        title: 项', "- title: 项"), 8, "指标缺少 code"),
+    (
+        "missing code",
+        VALID.replace('- code: "1"\n        title: 项', "- title: 项"),
+        8,
+        "指标缺少 code",
+    ),
     ("bad framework code", edit(1, "code: Bad_Code"), 1, "code 只能由小写字母、数字和连字符组成"),
     ("missing framework title", edit(2, None), 1, "缺少必填键 title"),
     ("version zero", edit(3, "version: 0"), 3, "version 必须是正整数"),
     ("version string", edit(3, 'version: "1"'), 3, "version 必须是正整数"),
-    ("empty indicators", "code: t\ntitle: 表\nversion: 1\nindicators: []\n", 4, "indicators 必须是非空列表"),
-    ("declared_total string", VALID + "declared_total: 九十九\n", 12, "declared_total 必须是不小于 0 的数字或 null"),
-    ("duplicate key", edit(11, "        max_points: 5\n        max_points: 6"), 12, '键 "max_points" 重复（首次出现在第 11 行）'),
+    (
+        "empty indicators",
+        "code: t\ntitle: 表\nversion: 1\nindicators: []\n",
+        4,
+        "indicators 必须是非空列表",
+    ),
+    (
+        "declared_total string",
+        VALID + "declared_total: 九十九\n",
+        12,
+        "declared_total 必须是不小于 0 的数字或 null",
+    ),
+    (
+        "duplicate key",
+        edit(11, "        max_points: 5\n        max_points: 6"),
+        12,
+        '键 "max_points" 重复（首次出现在第 11 行）',
+    ),
     ("no kind", edit(10, None), 8, '指标 "1" 缺少 kind'),
-    ("group kind without children", edit(10, "        kind: group"), 10, "kind 为 group，但没有 children"),
-    ("children with item kind", edit(6, "    title: 组\n    kind: scored"), 7, "kind 只能省略或写 group"),
-    ("empty children", "code: t\ntitle: 表\nversion: 1\nindicators:\n  - code: 一\n    title: 组\n    children: []\n",
-     7, "children 必须是非空列表"),
-    ("max_points on group", edit(6, "    title: 组\n    max_points: 5"), 7, "是指标组，不能有 max_points"),
+    (
+        "group kind without children",
+        edit(10, "        kind: group"),
+        10,
+        "kind 为 group，但没有 children",
+    ),
+    (
+        "children with item kind",
+        edit(6, "    title: 组\n    kind: scored"),
+        7,
+        "kind 只能省略或写 group",
+    ),
+    (
+        "empty children",
+        "code: t\ntitle: 表\nversion: 1\nindicators:\n  - code: 一\n    title: 组\n    children: []\n",
+        7,
+        "children 必须是非空列表",
+    ),
+    (
+        "max_points on group",
+        edit(6, "    title: 组\n    max_points: 5"),
+        7,
+        "是指标组，不能有 max_points",
+    ),
     ("cap on scored", VALID + "        cap: 5\n", 12, "是评分项，不能有 cap"),
-    ("bonus without points", edit(11, None).replace("scored", "bonus"), 8, "须写 points 或 points_per_case"),
-    ("bonus with both", as_kind("bonus", "points: 1\n        points_per_case: 2"), 12, "只能写 points 或 points_per_case"),
+    (
+        "bonus without points",
+        edit(11, None).replace("scored", "bonus"),
+        8,
+        "须写 points 或 points_per_case",
+    ),
+    (
+        "bonus with both",
+        as_kind("bonus", "points: 1\n        points_per_case: 2"),
+        12,
+        "只能写 points 或 points_per_case",
+    ),
     ("bonus negative", as_kind("bonus", "points: -2"), 11, "points 必须是不小于 0 的数字或 null"),
-    ("deduction string", as_kind("deduction", "points_per_case: 两分"), 11, "points_per_case 必须是不小于 0 的数字"),
-    ("deduction bool", as_kind("deduction", "points_per_case: false"), 11, "points_per_case 必须是不小于 0 的数字"),
-    ("negative cap", as_kind("deduction", "points_per_case: 2\n        cap: -5"), 12, "cap 必须是不小于 0 的数字或 null"),
+    (
+        "deduction string",
+        as_kind("deduction", "points_per_case: 两分"),
+        11,
+        "points_per_case 必须是不小于 0 的数字",
+    ),
+    (
+        "deduction bool",
+        as_kind("deduction", "points_per_case: false"),
+        11,
+        "points_per_case 必须是不小于 0 的数字",
+    ),
+    (
+        "negative cap",
+        as_kind("deduction", "points_per_case: 2\n        cap: -5"),
+        12,
+        "cap 必须是不小于 0 的数字或 null",
+    ),
     ("veto with points", as_kind("veto", "points: 5"), 11, "points 只能为 null"),
-    ("grade min negative", VALID + "grades:\n  - {name: 优秀, min: -1}\n", 13, "min 必须是不小于 0 的数字"),
+    (
+        "grade min negative",
+        VALID + "grades:\n  - {name: 优秀, min: -1}\n",
+        13,
+        "min 必须是不小于 0 的数字",
+    ),
     ("empty file", "# only a comment\n", 1, "文件为空"),
     ("top level list", "- a\n- b\n", 1, "文件顶层必须是映射"),
     ("control character", "code: t\ntitle: \x01\n", 2, "不允许的字符 #x0001"),
 ]
 
 
-@pytest.mark.parametrize("text,line,fragment", [case[1:] for case in BAD], ids=[case[0] for case in BAD])
+@pytest.mark.parametrize(
+    "text,line,fragment", [case[1:] for case in BAD], ids=[case[0] for case in BAD]
+)
 def test_bad_input_reports_line_and_reason(text, line, fragment):
     errors = errors_of(text)
     assert len(errors) == 1 and errors[0][0] == line and fragment in errors[0][1], errors
@@ -230,7 +333,9 @@ def test_duplicate_codes_name_both_lines():
 
 
 def test_all_errors_are_collected():
-    text = edit(11, "        max_points: -1").replace("kind: scored", "kind: scored\n        weight: 1")
+    text = edit(11, "        max_points: -1").replace(
+        "kind: scored", "kind: scored\n        weight: 1"
+    )
     text = text.replace("code: t", "code: T!")
     assert [n for n, _ in errors_of(text)] == [1, 11, 12]
 
@@ -256,12 +361,29 @@ def test_numbers_are_decimals_and_codes_strings():
 def test_indicator_to_dict_shape():
     result = parse_framework(VALID.replace("max_points: 5", "max_points: 5.0"), "x.yaml")
     assert indicator_to_dict(result.indicators[0]) == {
-        "code": "一", "title": "组", "kind": "group", "max_points": None, "points": None, "points_per_case": None,
-        "cap": None, "declared_max": None, "evidence": "",
-        "children": [{
-            "code": "1", "title": "项", "kind": "scored", "max_points": "5", "points": None, "points_per_case": None,
-            "cap": None, "declared_max": None, "evidence": "", "children": [],
-        }],
+        "code": "一",
+        "title": "组",
+        "kind": "group",
+        "max_points": None,
+        "points": None,
+        "points_per_case": None,
+        "cap": None,
+        "declared_max": None,
+        "evidence": "",
+        "children": [
+            {
+                "code": "1",
+                "title": "项",
+                "kind": "scored",
+                "max_points": "5",
+                "points": None,
+                "points_per_case": None,
+                "cap": None,
+                "declared_max": None,
+                "evidence": "",
+                "children": [],
+            }
+        ],
     }
     json.dumps(indicator_to_dict(result.indicators[0]))  # JSON-ready
 
@@ -273,7 +395,9 @@ def test_veto_may_write_points_null():
 
 
 def test_grades():
-    result = parse_framework(VALID + "grades:\n  - {name: 优秀, min: 90}\n  - {name: 良好, min: 80.5}\n", "x.yaml")
+    result = parse_framework(
+        VALID + "grades:\n  - {name: 优秀, min: 90}\n  - {name: 良好, min: 80.5}\n", "x.yaml"
+    )
     assert result.errors == []
     assert result.grades == (("优秀", Decimal(90)), ("良好", Decimal("80.5")))
 
@@ -299,7 +423,12 @@ indicators:
     result = parse_framework(text, "x.yaml")
     assert result.errors == [] and result.warnings == []
     assert result.indicators[0].cap == Decimal(5)
-    assert [(d, i.code) for d, i in walk(result.indicators)] == [(1, "一"), (2, "一.1"), (3, "1"), (3, "2")]
+    assert [(d, i.code) for d, i in walk(result.indicators)] == [
+        (1, "一"),
+        (2, "一.1"),
+        (3, "1"),
+        (3, "2"),
+    ]
 
 
 def test_declared_total_mismatch_warns():
@@ -330,7 +459,9 @@ def test_digest_stable_across_formatting():
 def test_digest_changes_with_content():
     base = parse_framework(VALID, "a.yaml").digest
     assert parse_framework(VALID.replace("title: 项", "title: 项目"), "a.yaml").digest != base
-    assert parse_framework(VALID.replace("max_points: 5", "max_points: 4.5"), "a.yaml").digest != base
+    assert (
+        parse_framework(VALID.replace("max_points: 5", "max_points: 4.5"), "a.yaml").digest != base
+    )
     assert parse_framework(VALID.replace("version: 1", "version: 2"), "a.yaml").digest != base
     by_fixed = parse_framework(as_kind("bonus", "points: null"), "a.yaml").digest
     by_case = parse_framework(as_kind("bonus", "points_per_case: null"), "a.yaml").digest
@@ -345,11 +476,17 @@ def test_shipped_digest_ignores_comments(shipped):
 
 # --- never raises ------------------------------------------------------------------
 
-SHIPPED_LINES = SHIPPED.read_text(encoding="utf-8").splitlines() if SHIPPED.exists() else ["code: x"]
+SHIPPED_LINES = (
+    SHIPPED.read_text(encoding="utf-8").splitlines() if SHIPPED.exists() else ["code: x"]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(SHIPPED_LINES + VALID.splitlines()) | st.text(max_size=30), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(SHIPPED_LINES + VALID.splitlines()) | st.text(max_size=30), max_size=40
+    )
+)
 def test_any_text_gives_messages_not_exceptions(lines):
     text = "\n".join(lines)
     result = parse_framework(text, "f.yaml")

@@ -41,7 +41,12 @@ TREE = (
         title="附加项",
         kind=GROUP,
         children=(
-            Indicator(code="5", title="科技创新法治建设有关工作获得省部级以上表彰。", kind=BONUS, unit_declared="points"),
+            Indicator(
+                code="5",
+                title="科技创新法治建设有关工作获得省部级以上表彰。",
+                kind=BONUS,
+                unit_declared="points",
+            ),
             Indicator(
                 code="6",
                 title="申报材料故意编造、虚构有关数据，发现 1 起扣 5 分，最高不超过 20 分。",
@@ -140,7 +145,7 @@ def test_item_rows(sheet):
         "将科技创新法治建设纳入年度科技工作计划，进行安排部署。",
         5,
         5,
-        "'=HYPERLINK(\"x\")",
+        '\'=HYPERLINK("x")',
         "年度科技工作计划.pdf\n部署会议纪要.docx",
     ]
     assert values(sheet, 5) == [
@@ -152,13 +157,32 @@ def test_item_rows(sheet):
         "'@SUM(A1)",
         "'=cmd|' /C calc'!A0.pdf",
     ]
-    assert values(sheet, 6)[2:] == ["聘请法律顾问，发挥法律顾问在推进依法行政工作中的积极作用。", 5, 3.25, "'-1+2", None]
+    assert values(sheet, 6)[2:] == [
+        "聘请法律顾问，发挥法律顾问在推进依法行政工作中的积极作用。",
+        5,
+        3.25,
+        "'-1+2",
+        None,
+    ]
     assert values(sheet, 7)[2:6] == ["每年开展法治专题学习 1 次以上。", 5, None, "尚未开展"]
     assert values(sheet, 8)[0] == "5"
     assert values(sheet, 8)[3:6] == ["加分，分值未设定", "0项，不加分", None]
-    assert values(sheet, 9)[3:7] == ["每起扣5分，最高20分", "2起，扣10分", "两起材料失实", "核查报告.pdf"]
+    assert values(sheet, 9)[3:7] == [
+        "每起扣5分，最高20分",
+        "2起，扣10分",
+        "两起材料失实",
+        "核查报告.pdf",
+    ]
     assert values(sheet, 10)[3:5] == ["一票否决", "已触发：项目验收中存在乱作为"]
-    assert [sheet.cell(row=r, column=1).value for r in range(4, 11)] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [sheet.cell(row=r, column=1).value for r in range(4, 11)] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+    ]
 
 
 def test_scores_are_numbers_with_no_trailing_zeros(sheet):
@@ -209,11 +233,20 @@ def test_unset_row_single_group_and_deeper_levels():
                     code="（一）",
                     title="投诉举报",
                     kind=GROUP,
-                    children=(scored("1", "举报渠道畅通。", "5"), scored("2", "举报及时查处。", "5")),
+                    children=(
+                        scored("1", "举报渠道畅通。", "5"),
+                        scored("2", "举报及时查处。", "5"),
+                    ),
                 ),
             ),
         ),
-        Indicator(code="二", title="法治宣传", kind=GROUP, declared_max=D(10), children=(scored("3", "开展宣传。", "10"),)),
+        Indicator(
+            code="二",
+            title="法治宣传",
+            kind=GROUP,
+            declared_max=D(10),
+            children=(scored("3", "开展宣传。", "10"),),
+        ),
         Indicator(
             code="三",
             title="附加项",
@@ -221,7 +254,9 @@ def test_unset_row_single_group_and_deeper_levels():
             children=(
                 Indicator(code="4", title="获得表彰。", kind=BONUS, unit_declared="points"),
                 Indicator(code="5", title="经验推广。", kind=BONUS, unit_declared="points"),
-                Indicator(code="6", title="经验推广（已设定）。", kind=BONUS, unit_declared="points"),
+                Indicator(
+                    code="6", title="经验推广（已设定）。", kind=BONUS, unit_declared="points"
+                ),
                 Indicator(code="7", title="严重违法。", kind=VETO),
             ),
         ),

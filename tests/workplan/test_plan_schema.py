@@ -50,17 +50,28 @@ def test_shipped_parses_without_errors(shipped):
 def test_shipped_structure(shipped):
     areas = shipped.areas
     assert [(a.kind, a.number) for a in areas] == [
-        ("area", "一"), ("area", "二"), ("area", "三"), ("area", "四"), ("area", "五"), ("area", "六"),
-        ("safeguard", "一"), ("safeguard", "二"), ("safeguard", "三"),
+        ("area", "一"),
+        ("area", "二"),
+        ("area", "三"),
+        ("area", "四"),
+        ("area", "五"),
+        ("area", "六"),
+        ("safeguard", "一"),
+        ("safeguard", "二"),
+        ("safeguard", "三"),
     ]
     assert [len(a.children) for a in shipped.key_areas] == [3, 2, 3, 3, 4, 0]
     assert [s.title for s in shipped.safeguards] == ["加强组织领导", "压实工作责任", "强化工作保障"]
     assert all(s.children == () for s in shipped.safeguards)
     for area in shipped.key_areas:
-        assert [c.number for c in area.children] == [str(n) for n in range(1, len(area.children) + 1)]
+        assert [c.number for c in area.children] == [
+            str(n) for n in range(1, len(area.children) + 1)
+        ]
         assert all(c.kind == "task" and c.children == () for c in area.children)
     six = shipped.key_areas[5]
-    assert six.title == "加强基层治理科技支撑" and six.text.startswith("加快实施亚行绿色转型贷款智慧园区项目")
+    assert six.title == "加强基层治理科技支撑" and six.text.startswith(
+        "加快实施亚行绿色转型贷款智慧园区项目"
+    )
     assert shipped.key_areas[0].children[0].title == "完善科技行政民主决策制度"
     # The seed assigns no departments: the template must not either.
     assert all(t.lead is None and t.support == () for _, _, t in walk_tasks(shipped.areas))
@@ -87,7 +98,7 @@ def seed_units() -> dict[str, str]:
     """Path number -> the printed paragraph (or heading) with its indentation and its
     "(一)" / "1." number removed, read straight from the seed."""
     text = SEED.read_text(encoding="utf-8")
-    section = text[text.index("三、重点任务"):text.index("附件2")]
+    section = text[text.index("三、重点任务") : text.index("附件2")]
     paragraphs = [p.strip() for p in section.splitlines() if p.strip()]
     assert paragraphs[0] == "三、重点任务"
     units: dict[str, str] = {}
@@ -106,7 +117,9 @@ def seed_units() -> dict[str, str]:
     return units
 
 
-@pytest.mark.skipif(SEED is None, reason=f"seed document {SEED_NAME} not found in {SEED_CANDIDATES}")
+@pytest.mark.skipif(
+    SEED is None, reason=f"seed document {SEED_NAME} not found in {SEED_CANDIDATES}"
+)
 def test_shipped_texts_are_the_seed_paragraphs(shipped):
     units = seed_units()
     seen = set()
@@ -179,11 +192,22 @@ def test_valid_minimal():
     assert result.errors == [] and result.warnings == []
     assert result.areas == (
         TemplateTask(
-            number="一", title="领域", kind="area", line=5,
-            children=(TemplateTask(
-                number="1", title="任务", text="内容。", kind="task", lead="org-a", support=("org-b",),
-                indicators=("6",), line=8,
-            ),),
+            number="一",
+            title="领域",
+            kind="area",
+            line=5,
+            children=(
+                TemplateTask(
+                    number="1",
+                    title="任务",
+                    text="内容。",
+                    kind="task",
+                    lead="org-a",
+                    support=("org-b",),
+                    indicators=("6",),
+                    line=8,
+                ),
+            ),
         ),
         TemplateTask(number="一", title="保障", text="保障内容。", kind="safeguard", line=15),
     )
@@ -201,37 +225,106 @@ BAD = [
     ("long title", edit(9, "        title: " + "长" * 201), 9, "title 不能超过 200 个字符"),
     ("missing area title", edit(6, None), 5, '任务 "一" 缺少 title'),
     ("missing safeguard title", edit(16, None), 15, '保障措施 "保障.一" 缺少 title'),
-    ("missing number", VALID.replace('      - number: "1"\n        title: 任务', "      - title: 任务"), 8,
-     "任务缺少 number"),
+    (
+        "missing number",
+        VALID.replace('      - number: "1"\n        title: 任务', "      - title: 任务"),
+        8,
+        "任务缺少 number",
+    ),
     ("null number", edit(8, "      - number: null"), 8, "number（编号）必须是非空字符串或整数"),
     ("bool number", edit(8, "      - number: yes"), 8, "number（编号）必须是非空字符串或整数"),
     ("dotted number", edit(8, '      - number: "1."'), 8, '任务编号 "1." 不能含 "."'),
     ("float number", edit(8, "      - number: 1.2"), 8, "number（编号）必须是非空字符串或整数"),
-    ("missing safeguard number", VALID.replace('  - number: "一"\n    title: 保障', "  - title: 保障"), 15,
-     "保障措施缺少 number"),
-    ("duplicate task number", VALID.replace("safeguards:", SECOND_TASK.replace('"2"', "1") + "safeguards:"),
-     14, '任务编号 "1" 在 "一" 下重复：第 8 行与第 14 行'),
-    ("duplicate area number",
-     VALID.replace("safeguards:", '  - number: 一\n    title: 又一领域\n    text: 文\nsafeguards:'),
-     14, '任务编号 "一" 在 重点任务 下重复：第 5 行与第 14 行'),
-    ("duplicate safeguard number", VALID + '  - number: "一"\n    title: 又一保障\n', 18,
-     '保障措施编号 "一" 在 保障措施 下重复：第 15 行与第 18 行'),
-    ("unknown task key", edit(10, "        text: 内容。\n        deadline: 2020-06-30"), 11,
-     '任务 "一.1" 含未知的键 "deadline"'),
-    ("kind is not a key", edit(10, "        text: 内容。\n        kind: task"), 11, '含未知的键 "kind"'),
+    (
+        "missing safeguard number",
+        VALID.replace('  - number: "一"\n    title: 保障', "  - title: 保障"),
+        15,
+        "保障措施缺少 number",
+    ),
+    (
+        "duplicate task number",
+        VALID.replace("safeguards:", SECOND_TASK.replace('"2"', "1") + "safeguards:"),
+        14,
+        '任务编号 "1" 在 "一" 下重复：第 8 行与第 14 行',
+    ),
+    (
+        "duplicate area number",
+        VALID.replace(
+            "safeguards:", "  - number: 一\n    title: 又一领域\n    text: 文\nsafeguards:"
+        ),
+        14,
+        '任务编号 "一" 在 重点任务 下重复：第 5 行与第 14 行',
+    ),
+    (
+        "duplicate safeguard number",
+        VALID + '  - number: "一"\n    title: 又一保障\n',
+        18,
+        '保障措施编号 "一" 在 保障措施 下重复：第 15 行与第 18 行',
+    ),
+    (
+        "unknown task key",
+        edit(10, "        text: 内容。\n        deadline: 2020-06-30"),
+        11,
+        '任务 "一.1" 含未知的键 "deadline"',
+    ),
+    (
+        "kind is not a key",
+        edit(10, "        text: 内容。\n        kind: task"),
+        11,
+        '含未知的键 "kind"',
+    ),
     ("unknown top key", "extra: 1\n" + VALID, 1, '未知的顶层键 "extra"'),
-    ("duplicate key", edit(10, "        text: 内容。\n        text: 又一内容。"), 11,
-     '键 "text" 重复（首次出现在第 10 行）'),
-    ("lead not a string", edit(11, "        lead: [org-a]"), 11, "lead（牵头单位）必须是单位编码字符串"),
+    (
+        "duplicate key",
+        edit(10, "        text: 内容。\n        text: 又一内容。"),
+        11,
+        '键 "text" 重复（首次出现在第 10 行）',
+    ),
+    (
+        "lead not a string",
+        edit(11, "        lead: [org-a]"),
+        11,
+        "lead（牵头单位）必须是单位编码字符串",
+    ),
     ("lead a number", edit(11, "        lead: 12"), 11, "lead（牵头单位）必须是单位编码字符串"),
-    ("support a string", edit(12, "        support: org-b"), 12, "support（配合单位）必须是字符串列表"),
-    ("support of lists", edit(12, "        support: [[org-b]]"), 12, "support（配合单位）中每一项都必须是非空字符串"),
+    (
+        "support a string",
+        edit(12, "        support: org-b"),
+        12,
+        "support（配合单位）必须是字符串列表",
+    ),
+    (
+        "support of lists",
+        edit(12, "        support: [[org-b]]"),
+        12,
+        "support（配合单位）中每一项都必须是非空字符串",
+    ),
     ("support of numbers", edit(12, "        support: [3]"), 12, "中每一项都必须是非空字符串"),
     ("support repeats", edit(12, "        support: [org-b, org-b]"), 12, "配合单位 org-b 重复"),
-    ("lead also support", edit(12, "        support: [org-a]"), 12, "牵头单位 org-a 不能同时是配合单位"),
-    ("indicators a string", edit(13, '        indicators: "6"'), 13, "indicators（评分表指标）必须是字符串或整数列表"),
-    ("indicators a map", edit(13, "        indicators: {a: 1}"), 13, "indicators（评分表指标）必须是字符串或整数列表"),
-    ("indicators of bools", edit(13, "        indicators: [true]"), 13, "中每一项都必须是非空字符串或整数"),
+    (
+        "lead also support",
+        edit(12, "        support: [org-a]"),
+        12,
+        "牵头单位 org-a 不能同时是配合单位",
+    ),
+    (
+        "indicators a string",
+        edit(13, '        indicators: "6"'),
+        13,
+        "indicators（评分表指标）必须是字符串或整数列表",
+    ),
+    (
+        "indicators a map",
+        edit(13, "        indicators: {a: 1}"),
+        13,
+        "indicators（评分表指标）必须是字符串或整数列表",
+    ),
+    (
+        "indicators of bools",
+        edit(13, "        indicators: [true]"),
+        13,
+        "中每一项都必须是非空字符串或整数",
+    ),
     ("indicators repeat", edit(13, '        indicators: ["6", 6]'), 13, '评分表指标 "6" 重复'),
     ("text a list", edit(10, "        text: [a]"), 10, "text 必须是字符串"),
     ("bad plan code", edit(1, "code: Bad_Code"), 1, "code 只能由小写字母、数字和连字符组成"),
@@ -246,19 +339,39 @@ BAD = [
     ("missing version", edit(3, None), 1, "缺少必填键 version"),
     ("source a list", VALID + "source: [a]\n", 18, "source 必须是字符串"),
     ("missing tasks", VALID.split("tasks:")[0] + "safeguards: []\n", 1, "缺少必填键 tasks"),
-    ("empty tasks", "code: t\ntitle: 方案\nversion: 1\ntasks: []\n", 4, "tasks（重点任务）必须是非空列表"),
-    ("safeguards a map", VALID.split("safeguards:")[0] + "safeguards: {a: 1}\n", 14,
-     "safeguards（保障措施）必须是列表"),
-    ("empty children", "code: t\ntitle: 方案\nversion: 1\ntasks:\n  - number: 一\n    title: 领域\n    children: []\n",
-     7, '任务 "一" 的 children 必须是非空列表'),
-    ("task a string", VALID.replace("safeguards:", "  - 只写了一句话\nsafeguards:"), 14, "任务必须是映射"),
+    (
+        "empty tasks",
+        "code: t\ntitle: 方案\nversion: 1\ntasks: []\n",
+        4,
+        "tasks（重点任务）必须是非空列表",
+    ),
+    (
+        "safeguards a map",
+        VALID.split("safeguards:")[0] + "safeguards: {a: 1}\n",
+        14,
+        "safeguards（保障措施）必须是列表",
+    ),
+    (
+        "empty children",
+        "code: t\ntitle: 方案\nversion: 1\ntasks:\n  - number: 一\n    title: 领域\n    children: []\n",
+        7,
+        '任务 "一" 的 children 必须是非空列表',
+    ),
+    (
+        "task a string",
+        VALID.replace("safeguards:", "  - 只写了一句话\nsafeguards:"),
+        14,
+        "任务必须是映射",
+    ),
     ("empty file", "# only a comment\n", 1, "文件为空"),
     ("top level list", "- a\n- b\n", 1, "文件顶层必须是映射"),
     ("control character", "code: t\ntitle: \x01\n", 2, "不允许的字符 #x0001"),
 ]
 
 
-@pytest.mark.parametrize("text,line,fragment", [case[1:] for case in BAD], ids=[case[0] for case in BAD])
+@pytest.mark.parametrize(
+    "text,line,fragment", [case[1:] for case in BAD], ids=[case[0] for case in BAD]
+)
 def test_bad_input_reports_line_and_reason(text, line, fragment):
     errors = errors_of(text)
     assert len(errors) == 1 and errors[0][0] == line and fragment in errors[0][1], errors
@@ -266,32 +379,42 @@ def test_bad_input_reports_line_and_reason(text, line, fragment):
 
 def test_bad_input_exact_messages():
     dup = VALID.replace("safeguards:", SECOND_TASK.replace('"2"', '"1"') + "safeguards:")
-    assert parse_plan(dup, "plans/x.yaml").errors == ['plans/x.yaml:14: 任务编号 "1" 在 "一" 下重复：第 8 行与第 14 行']
+    assert parse_plan(dup, "plans/x.yaml").errors == [
+        'plans/x.yaml:14: 任务编号 "1" 在 "一" 下重复：第 8 行与第 14 行'
+    ]
     assert parse_plan(VALID, "plans/x.yaml", known_orgs={"org-b"}).errors == [
         'plans/x.yaml:11: 任务 "一.1" 的牵头单位 org-a 不存在'
     ]
 
 
 def test_duplicate_numbers_in_nested_tasks_name_the_parent():
-    text = VALID.replace("        indicators", """\
+    text = VALID.replace(
+        "        indicators",
+        """\
         children:
           - {number: 1, title: 子任务}
           - {number: 1, title: 又一子任务}
-        indicators""")
+        indicators""",
+    )
     assert errors_of(text) == [(15, '任务编号 "1" 在 "一.1" 下重复：第 14 行与第 15 行')]
 
 
 def test_same_number_in_different_places_is_fine():
     # "1" under 一 and under 二, "一" as an area and as a safeguard.
-    text = VALID.replace("safeguards:", '  - number: "二"\n    title: 领域二\n    children:\n'
-                         '      - {number: "1", title: 任务}\nsafeguards:')
+    text = VALID.replace(
+        "safeguards:",
+        '  - number: "二"\n    title: 领域二\n    children:\n'
+        '      - {number: "1", title: 任务}\nsafeguards:',
+    )
     result = parse_plan(text, "x.yaml")
     assert result.errors == []
     assert [p for p, _, _ in walk_tasks(result.areas)] == ["一", "一.1", "二", "二.1", "保障.一"]
 
 
 def test_all_errors_are_collected():
-    text = edit(1, "code: T!").replace("lead: org-a", "lead: [org-a]").replace("title: 保障", "title:")
+    text = (
+        edit(1, "code: T!").replace("lead: org-a", "lead: [org-a]").replace("title: 保障", "title:")
+    )
     text = text.replace("        support", "        weight: 1\n        support")
     assert [n for n, _ in errors_of(text)] == [1, 11, 12, 17]
 
@@ -313,7 +436,9 @@ def test_known_indicators():
     assert errors_of(on_area, known_indicators={"6"}) == [(7, '任务 "一" 的评分表指标 "99" 不存在')]
     on_safeguard = VALID + "    indicators: [1]\n"
     assert errors_of(on_safeguard, known_indicators=SCORING_ITEMS) == []
-    assert errors_of(on_safeguard, known_indicators={"6"}) == [(18, '保障措施 "保障.一" 的评分表指标 "1" 不存在')]
+    assert errors_of(on_safeguard, known_indicators={"6"}) == [
+        (18, '保障措施 "保障.一" 的评分表指标 "1" 不存在')
+    ]
 
 
 def test_alias_loop_is_an_error_not_a_crash():
@@ -333,14 +458,18 @@ def test_area_without_children_or_text_warns():
     text = "code: t\ntitle: 方案\nversion: 1\ntasks:\n  - number: 一\n    title: 领域\n"
     result = parse_plan(text, "x.yaml")
     assert result.errors == []
-    assert result.warnings == ['x.yaml:5: 任务 "一" 既没有 children（下属任务）也没有 text（任务内容）']
+    assert result.warnings == [
+        'x.yaml:5: 任务 "一" 既没有 children（下属任务）也没有 text（任务内容）'
+    ]
 
 
 # --- values ------------------------------------------------------------------------
 
 
 def test_numbers_may_be_ints_and_become_strings():
-    text = VALID.replace('number: "1"', "number: 1").replace('indicators: ["6"]', "indicators: [6, 10]")
+    text = VALID.replace('number: "1"', "number: 1").replace(
+        'indicators: ["6"]', "indicators: [6, 10]"
+    )
     result = parse_plan(text, "x.yaml", known_indicators={"6", "10"})
     assert result.errors == []
     task = result.areas[0].children[0]
@@ -386,14 +515,18 @@ safeguards:
     result = parse_plan(text, "x.yaml")
     assert result.errors == []
     assert [(p, d, t.kind) for p, d, t in walk_tasks(result.areas)] == [
-        ("一", 1, "area"), ("一.1", 2, "task"), ("一.1.2", 3, "task"),
-        ("保障.一", 1, "safeguard"), ("保障.一.1", 2, "safeguard"),
+        ("一", 1, "area"),
+        ("一.1", 2, "task"),
+        ("一.1.2", 3, "task"),
+        ("保障.一", 1, "safeguard"),
+        ("保障.一.1", 2, "safeguard"),
     ]
 
 
 def test_task_dict_round_trip(shipped):
     as_json = json.loads(json.dumps([task_to_dict(a) for a in shipped.areas], ensure_ascii=False))
     back = tuple(task_from_dict(d) for d in as_json)
+
     def flat(ts):
         return [(p, d, t.kind, t.title, t.text, t.indicators) for p, d, t in walk_tasks(ts)]
 
@@ -402,7 +535,11 @@ def test_task_dict_round_trip(shipped):
 
 def test_parse_plan_file_read_errors(tmp_path):
     missing = parse_plan_file(tmp_path / "nope.yaml")
-    assert len(missing.errors) == 1 and split(missing.errors[0])[0] == 1 and "无法读取文件" in missing.errors[0]
+    assert (
+        len(missing.errors) == 1
+        and split(missing.errors[0])[0] == 1
+        and "无法读取文件" in missing.errors[0]
+    )
     assert missing.errors[0].startswith(f"{tmp_path / 'nope.yaml'}:1: ")
     bad = tmp_path / "gbk.yaml"
     bad.write_bytes("code: t\ntitle: 方案\n".encode("gbk"))
@@ -417,7 +554,9 @@ def test_parse_plan_file_passes_known_sets(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text(VALID, encoding="utf-8")
     assert parse_plan_file(f).errors == []
-    assert [split(e)[1] for e in parse_plan_file(f, known_orgs={"org-a"}, known_indicators=set()).errors] == [
+    assert [
+        split(e)[1] for e in parse_plan_file(f, known_orgs={"org-a"}, known_indicators=set()).errors
+    ] == [
         '任务 "一.1" 的配合单位 org-b 不存在',
         '任务 "一.1" 的评分表指标 "6" 不存在',
     ]
@@ -451,7 +590,10 @@ def test_digest_is_sm3_of_canonical_json():
 
     result = parse_plan(VALID, "a.yaml")
     body = {
-        "code": "t", "title": "测试方案", "source": "", "version": 1,
+        "code": "t",
+        "title": "测试方案",
+        "source": "",
+        "version": 1,
         "areas": [task_to_dict(a) for a in result.areas],
     }
     raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
@@ -479,18 +621,26 @@ def test_digest_changes_with_content():
 def test_shipped_digest_ignores_comments(shipped):
     text = SHIPPED.read_text(encoding="utf-8")
     kept = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    no_comments = "\n".join(re.sub(r"\s+#[^\"]*$", "", line) for line in kept)  # trailing comments too
+    no_comments = "\n".join(
+        re.sub(r"\s+#[^\"]*$", "", line) for line in kept
+    )  # trailing comments too
     assert "#" not in no_comments
     assert parse_plan(no_comments, "other.yaml").digest == shipped.digest
 
 
 # --- never raises ------------------------------------------------------------------
 
-SHIPPED_LINES = SHIPPED.read_text(encoding="utf-8").splitlines() if SHIPPED.exists() else ["code: x"]
+SHIPPED_LINES = (
+    SHIPPED.read_text(encoding="utf-8").splitlines() if SHIPPED.exists() else ["code: x"]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(SHIPPED_LINES + VALID.splitlines()) | st.text(max_size=30), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(SHIPPED_LINES + VALID.splitlines()) | st.text(max_size=30), max_size=40
+    )
+)
 def test_any_text_gives_messages_not_exceptions(lines):
     text = "\n".join(lines)
     result = parse_plan(text, "f.yaml", known_orgs={"org-a"}, known_indicators={"6"})

@@ -12,7 +12,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         row = (
             ApiToken.objects.select_related("user__org")
-            .filter(digest=ApiToken.digest_of(token), expires_at__gt=timezone.now(), user__is_active=True)
+            .filter(
+                digest=ApiToken.digest_of(token),
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
         if row is None:

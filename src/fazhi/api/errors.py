@@ -42,7 +42,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
-        return api.create_response(request, {"detail": "未登录或令牌无效，请先获取令牌"}, status=401)
+        return api.create_response(
+            request, {"detail": "未登录或令牌无效，请先获取令牌"}, status=401
+        )
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
@@ -54,9 +56,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, exc: ValidationError):
         first = exc.errors[0] if exc.errors else {}
-        loc = [str(p) for p in first.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        loc = [
+            str(p) for p in first.get("loc", []) if p not in ("body", "payload", "query", "path")
+        ]
         field = ".".join(loc)
         message = PYDANTIC_MESSAGES.get(first.get("type", ""), "格式不正确")
         return api.create_response(
-            request, {"detail": f"{field}：{message}" if field else message, "field": field}, status=422
+            request,
+            {"detail": f"{field}：{message}" if field else message, "field": field},
+            status=422,
         )

@@ -38,7 +38,12 @@ Body_ = Body(..., description="JSON object; fields as documented on each operati
 
 
 def _json(status: int, body: dict, headers: dict | None = None) -> JsonResponse:
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False}, content_type="application/json; charset=utf-8")
+    response = JsonResponse(
+        body,
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )
     for k, v in (headers or {}).items():
         response[k] = v
     return response
@@ -63,6 +68,7 @@ def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- public
+
 
 @public_router.get("/zones", auth=None)
 def public_zones(request):
@@ -114,38 +120,47 @@ def track(request, tracking_no: str, code: str = ""):
 
 # ---------------------------------------------------------------- staff
 
+
 def case_dict(user, view: selectors.CaseView, today: date) -> dict:
     c = view.case
     data = selectors.case_row(c, today)
-    data.update({
-        "version": c.version,
-        "content": c.content,
-        "category": c.category,
-        "respondent": c.respondent,
-        "delivery": c.delivery,
-        "anonymous": c.anonymous,
-        "person": view.person,
-        "contact_visible": view.contact_visible,
-        "rules": {"kind": c.rules.kind, "version": c.rules.version},
-        "reply": None if not c.replied_on and c.state != states.REJECTED else {
-            "type": c.reply_type,
-            "type_label": exports.reply_label(c),
-            "ground": c.reply_ground,
-            "ground_label": catalog.WITHHOLD_GROUNDS.get(c.reply_ground) or catalog.NOT_PROCESSED_GROUNDS.get(c.reply_ground, ""),
-            "agency": c.reply_agency,
-            "text": c.reply_text,
-            "replied_on": c.replied_on,
-            "published": c.reply_public,
-            "letter": c.letter_id is not None,
-        },
-        "closed_on": c.closed_on,
-        "events": [selectors.event_dict(e) for e in view.events],
-        "deadlines": selectors.deadlines_dict(view.deadlines),
-        "deadline_error": view.deadline_error,
-        "allowed_events": [{"kind": k, "label": states.EVENTS[k]} for k in view.allowed_events],
-        "attachments": [{"id": a.pk, "name": a.name, "uploaded_at": a.uploaded_at} for a in view.attachments]
-        if view.contact_visible else [],
-    })
+    data.update(
+        {
+            "version": c.version,
+            "content": c.content,
+            "category": c.category,
+            "respondent": c.respondent,
+            "delivery": c.delivery,
+            "anonymous": c.anonymous,
+            "person": view.person,
+            "contact_visible": view.contact_visible,
+            "rules": {"kind": c.rules.kind, "version": c.rules.version},
+            "reply": None
+            if not c.replied_on and c.state != states.REJECTED
+            else {
+                "type": c.reply_type,
+                "type_label": exports.reply_label(c),
+                "ground": c.reply_ground,
+                "ground_label": catalog.WITHHOLD_GROUNDS.get(c.reply_ground)
+                or catalog.NOT_PROCESSED_GROUNDS.get(c.reply_ground, ""),
+                "agency": c.reply_agency,
+                "text": c.reply_text,
+                "replied_on": c.replied_on,
+                "published": c.reply_public,
+                "letter": c.letter_id is not None,
+            },
+            "closed_on": c.closed_on,
+            "events": [selectors.event_dict(e) for e in view.events],
+            "deadlines": selectors.deadlines_dict(view.deadlines),
+            "deadline_error": view.deadline_error,
+            "allowed_events": [{"kind": k, "label": states.EVENTS[k]} for k in view.allowed_events],
+            "attachments": [
+                {"id": a.pk, "name": a.name, "uploaded_at": a.uploaded_at} for a in view.attachments
+            ]
+            if view.contact_visible
+            else [],
+        }
+    )
     return data
 
 
@@ -162,10 +177,21 @@ def list_cases(request):
     f = selectors.parse_filter(request.GET)
     today = _today(request)
     page = int_in(request.GET.get("page") or 1, "page", "页码", 1, 100_000)
-    per_page = int_in(request.GET.get("per_page") or selectors.PER_PAGE, "per_page", "每页条数", 1, selectors.MAX_PER_PAGE)
+    per_page = int_in(
+        request.GET.get("per_page") or selectors.PER_PAGE,
+        "per_page",
+        "每页条数",
+        1,
+        selectors.MAX_PER_PAGE,
+    )
     p = selectors.register_page(request.user, f, today, page, per_page)
-    return {"count": p.count, "page": p.page, "pages": p.pages, "per_page": p.per_page,
-            "results": [selectors.case_row(c, today) for c in p.rows]}
+    return {
+        "count": p.count,
+        "page": p.page,
+        "pages": p.pages,
+        "per_page": p.per_page,
+        "results": [selectors.case_row(c, today) for c in p.rows],
+    }
 
 
 @staff_router.post("/cases", response={201: dict})
@@ -188,8 +214,18 @@ def export_cases(request):
         raise PermissionDenied("无权导出台账")
     f = selectors.parse_filter(request.GET)
     today = _today(request)
-    content = exports.to_bytes(exports.write_register_xlsx, selectors.register(request.user, f, today).iterator(chunk_size=2000), today)
-    record(request.user, "register.export", object_type="register", object_id=f.kind or "all", after={"filter": vars(f)})
+    content = exports.to_bytes(
+        exports.write_register_xlsx,
+        selectors.register(request.user, f, today).iterator(chunk_size=2000),
+        today,
+    )
+    record(
+        request.user,
+        "register.export",
+        object_type="register",
+        object_id=f.kind or "all",
+        after={"filter": vars(f)},
+    )
     return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
 
 
@@ -197,7 +233,9 @@ def export_cases(request):
 def get_case(request, case_id: int):
     """A case with its events, computed deadlines (as of today or ?today=) and the steps the user may take."""
     today = _today(request)
-    return case_dict(request.user, selectors.case_view(request.user, case_id, get_calendar(), today), today)
+    return case_dict(
+        request.user, selectors.case_view(request.user, case_id, get_calendar(), today), today
+    )
 
 
 @staff_router.post("/cases/{int:case_id}/events", response={201: dict})
@@ -206,7 +244,9 @@ def post_event(request, case_id: int, payload: dict[str, Any] = Body_):
     ev = services.record_event(request.user, case_id, payload)
     today = clock.today()
     view = selectors.case_view(request.user, case_id, get_calendar(), today)
-    return Status(201, {"event": selectors.event_dict(ev), "case": case_dict(request.user, view, today)})
+    return Status(
+        201, {"event": selectors.event_dict(ev), "case": case_dict(request.user, view, today)}
+    )
 
 
 @staff_router.get("/cases/{int:case_id}/letter.docx")
@@ -227,7 +267,11 @@ def annual_report(request):
     year = _year(request)
     report = selectors.annual_report(zone, year)
     record(request.user, "register.annual_report", zone, after={"year": year})
-    return _file(f"{zone.name}{year}年度政府信息公开申请情况.xlsx", exports.to_bytes(exports.write_annual_report_xlsx, report), exports.XLSX)
+    return _file(
+        f"{zone.name}{year}年度政府信息公开申请情况.xlsx",
+        exports.to_bytes(exports.write_annual_report_xlsx, report),
+        exports.XLSX,
+    )
 
 
 @staff_router.get("/figures")

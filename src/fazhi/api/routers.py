@@ -42,7 +42,14 @@ def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         locked = getattr(request, "fazhi_locked", False)
-        return Status(401, {"detail": "登录失败次数过多，账户已临时锁定，请稍后再试" if locked else "用户名或密码错误"})
+        return Status(
+            401,
+            {
+                "detail": "登录失败次数过多，账户已临时锁定，请稍后再试"
+                if locked
+                else "用户名或密码错误"
+            },
+        )
     if user.totp_enabled and not check_second_factor(user, payload.otp):
         note_attempt(user.username, False, client_address.get())
         return Status(401, {"detail": "请提供正确的双因素验证码 otp", "field": "otp"})
@@ -113,14 +120,23 @@ def _detail(a) -> dict:
 @assessments_router.get("")
 def list_assessments(request):
     return [
-        {"id": a.pk, "zone": a.zone.code, "framework": a.framework.code, "version": a.framework.version, "year": a.year, "status": a.status}
+        {
+            "id": a.pk,
+            "zone": a.zone.code,
+            "framework": a.framework.code,
+            "version": a.framework.version,
+            "year": a.year,
+            "status": a.status,
+        }
         for a in selectors.assessments_for(request.user)
     ]
 
 
 @assessments_router.post("", response={201: dict})
 def create_assessment(request, payload: AssessmentIn):
-    a = services.create_assessment(request.user, payload.zone, payload.framework, payload.version, payload.year)
+    a = services.create_assessment(
+        request.user, payload.zone, payload.framework, payload.version, payload.year
+    )
     return Status(201, _detail(a))
 
 
@@ -137,9 +153,15 @@ def get_totals(request, assessment_id: int):
 
 @assessments_router.put("/{int:assessment_id}/results/{code}")
 def update_result(request, assessment_id: int, code: str, payload: ResultIn):
-    result, totals = services.update_result(request.user, assessment_id, code, payload.model_dump(exclude_unset=True))
+    result, totals = services.update_result(
+        request.user, assessment_id, code, payload.model_dump(exclude_unset=True)
+    )
     ind = selectors.items_by_code(result.assessment)[code]
-    return {"result": result_dict(result.assessment, ind, result), "version": result.version, "totals": totals_dict(totals)}
+    return {
+        "result": result_dict(result.assessment, ind, result),
+        "version": result.version,
+        "totals": totals_dict(totals),
+    }
 
 
 @assessments_router.get("/{int:assessment_id}/export.xlsx")

@@ -56,15 +56,28 @@ def task_dict(row: selectors.TaskRow) -> dict:
         "progress": t.progress,
         "done_at": t.done_at,
         "version": t.version,
-        "light": None if light is None else {"color": light.color, "label": lights.LABELS.get(light.color, ""), "reason": light.reason, "expected": light.expected},
+        "light": None
+        if light is None
+        else {
+            "color": light.color,
+            "label": lights.LABELS.get(light.color, ""),
+            "reason": light.reason,
+            "expected": light.expected,
+        },
     }
 
 
 def plan_dict(plan, rows=None) -> dict:
     data = {
-        "id": plan.pk, "zone": plan.zone.code, "title": plan.title, "year": plan.year,
+        "id": plan.pk,
+        "zone": plan.zone.code,
+        "title": plan.title,
+        "year": plan.year,
         "template": plan.template.code if plan.template_id else None,
-        "yellow_days": plan.yellow_days, "lag_points": plan.lag_points, "report_day": plan.report_day, "version": plan.version,
+        "yellow_days": plan.yellow_days,
+        "lag_points": plan.lag_points,
+        "report_day": plan.report_day,
+        "version": plan.version,
     }
     if rows is not None:
         data["tasks"] = [task_dict(r) for r in rows]
@@ -78,8 +91,14 @@ def list_plans(request):
 
 @router.post("/plans", response={201: dict})
 def create_plan(request, payload: PlanIn):
-    plan = services.create_plan(request.user, payload.zone or "", payload.template or "", payload.year,
-                                report_day=payload.report_day, title=payload.title)
+    plan = services.create_plan(
+        request.user,
+        payload.zone or "",
+        payload.template or "",
+        payload.year,
+        report_day=payload.report_day,
+        title=payload.title,
+    )
     return Status(201, plan_dict(plan))
 
 
@@ -109,10 +128,26 @@ def get_task(request, task_id: int):
     row = _row(request.user, task_id, _today(request))
     data = task_dict(row)
     t = row.task
-    data["reports"] = [{"reported_on": r.reported_on, "percent": r.percent, "text": r.text, "reason": r.reason} for r in t.reports.all()]
-    data["extensions"] = [{"id": e.pk, "requested_on": e.requested_on, "old_due": e.old_due, "new_due": e.new_due, "reason": e.reason, "state": e.state} for e in t.extensions.all()]
+    data["reports"] = [
+        {"reported_on": r.reported_on, "percent": r.percent, "text": r.text, "reason": r.reason}
+        for r in t.reports.all()
+    ]
+    data["extensions"] = [
+        {
+            "id": e.pk,
+            "requested_on": e.requested_on,
+            "old_due": e.old_due,
+            "new_due": e.new_due,
+            "reason": e.reason,
+            "state": e.state,
+        }
+        for e in t.extensions.all()
+    ]
     data["indicators"] = [i.code for i in t.indicators.all()]
-    data["milestones"] = [{"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on} for m in t.milestones.all()]
+    data["milestones"] = [
+        {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on}
+        for m in t.milestones.all()
+    ]
     return data
 
 
@@ -131,7 +166,15 @@ def add_subtask(request, task_id: int, payload: dict[str, Any] = Body_):
 @router.post("/tasks/{int:task_id}/reports", response={201: dict})
 def report(request, task_id: int, payload: dict[str, Any] = Body_):
     r = services.report_progress(request.user, task_id, payload)
-    return Status(201, {"id": r.pk, "reported_on": r.reported_on, "percent": r.percent, "task": task_dict(_row(request.user, task_id, timezone.localdate()))})
+    return Status(
+        201,
+        {
+            "id": r.pk,
+            "reported_on": r.reported_on,
+            "percent": r.percent,
+            "task": task_dict(_row(request.user, task_id, timezone.localdate())),
+        },
+    )
 
 
 @router.post("/tasks/{int:task_id}/extensions", response={201: dict})
@@ -173,9 +216,17 @@ def close_task(request, task_id: int):
 
 def notice_dict(n: Notice) -> dict:
     return {
-        "id": n.pk, "number": n.number, "to_org": n.to_org.code, "task": n.task.number if n.task_id else None, "text": n.text,
-        "issued_on": n.issued_on, "reply_due": n.reply_due, "reply_text": n.reply_text, "replied_on": n.replied_on,
-        "closed_on": n.closed_on, "state": n.state,
+        "id": n.pk,
+        "number": n.number,
+        "to_org": n.to_org.code,
+        "task": n.task.number if n.task_id else None,
+        "text": n.text,
+        "issued_on": n.issued_on,
+        "reply_due": n.reply_due,
+        "reply_text": n.reply_text,
+        "replied_on": n.replied_on,
+        "closed_on": n.closed_on,
+        "state": n.state,
     }
 
 
@@ -203,7 +254,12 @@ def close_notice(request, notice_id: int):
 @router.get("/notifications")
 def notifications(request):
     return [
-        {"id": n.pk, "text": n.text, "task": n.task_id, "created_at": n.created_at, "read": n.read_at is not None}
+        {
+            "id": n.pk,
+            "text": n.text,
+            "task": n.task_id,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
         for n in Notification.objects.filter(user=request.user)[:200]
     ]
-

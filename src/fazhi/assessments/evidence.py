@@ -40,14 +40,18 @@ def store(uploaded) -> Blob:
                 digest.update(chunk)
                 tmp.write(chunk)
         # Raises UploadRejected (a RuleError on field "file") with the reason.
-        file_type = check_upload(tmp_path, uploaded.name or "", max(size, uploaded.size or 0), max_bytes)
+        file_type = check_upload(
+            tmp_path, uploaded.name or "", max(size, uploaded.size or 0), max_bytes
+        )
         hexdigest = digest.hexdigest()
         blob = Blob(digest=hexdigest, size=size, file_type=file_type)
         if not storage().exists(blob.storage_name):
             with open(tmp_path, "rb") as f:
                 storage().save(blob.storage_name, File(f))
         # get_or_create: two people may upload the same content at the same moment.
-        return Blob.objects.get_or_create(digest=hexdigest, defaults={"size": size, "file_type": file_type})[0]
+        return Blob.objects.get_or_create(
+            digest=hexdigest, defaults={"size": size, "file_type": file_type}
+        )[0]
     finally:
         if os.path.exists(tmp_path):
             os.unlink(tmp_path)

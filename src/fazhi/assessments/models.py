@@ -18,20 +18,30 @@ class Assessment(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
-    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="assessments", verbose_name="园区")
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name="评分表")
+    zone = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="assessments", verbose_name="园区"
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name="评分表"
+    )
     year = models.PositiveSmallIntegerField("年度")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     return_reason = models.TextField("退回原因", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True)
     decided_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = "自评"
-        constraints = [models.UniqueConstraint(fields=["zone", "framework", "year"], name="assessment_zone_framework_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "framework", "year"], name="assessment_zone_framework_year"
+            )
+        ]
         ordering = ["-year", "zone__path"]
 
     def __str__(self) -> str:
@@ -54,12 +64,18 @@ class Result(models.Model):
     points = models.DecimalField("创建办设定分值", max_digits=7, decimal_places=2, null=True)
     note = models.TextField("自评说明", blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "自评结果"
-        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="result_assessment_indicator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="result_assessment_indicator"
+            )
+        ]
 
 
 class Blob(models.Model):
@@ -81,7 +97,9 @@ class Evidence(models.Model):
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="evidence")
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="uses")
     name = models.CharField("文件名", max_length=255)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

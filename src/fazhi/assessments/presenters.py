@@ -69,11 +69,17 @@ def result_dict(assessment: Assessment, ind: fw.Indicator, r: Result) -> dict:
     }
 
 
-def assessment_dict(a: Assessment, totals: Totals, items: list[fw.Indicator], results: dict[str, Result]) -> dict:
+def assessment_dict(
+    a: Assessment, totals: Totals, items: list[fw.Indicator], results: dict[str, Result]
+) -> dict:
     return {
         "id": a.pk,
         "zone": {"code": a.zone.code, "name": a.zone.name},
-        "framework": {"code": a.framework.code, "version": a.framework.version, "title": a.framework.title},
+        "framework": {
+            "code": a.framework.code,
+            "version": a.framework.version,
+            "title": a.framework.title,
+        },
         "year": a.year,
         "status": a.status,
         "status_label": a.get_status_display(),

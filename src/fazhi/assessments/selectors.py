@@ -32,7 +32,9 @@ def results_of(assessment: Assessment, *, with_evidence: bool = False) -> dict[s
     """Results by indicator code, in one query (two with evidence, whatever its count)."""
     qs = Result.objects.filter(assessment=assessment).select_related("indicator")
     if with_evidence:
-        qs = qs.prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("blob")))
+        qs = qs.prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("blob"))
+        )
     return {r.indicator.code: r for r in qs}
 
 
@@ -43,7 +45,9 @@ def result_input(r: Result) -> ResultInput:
 def totals_of(assessment: Assessment, results: dict[str, Result] | None = None) -> Totals:
     if results is None:
         results = results_of(assessment)
-    return compute_totals(tree(assessment.framework), {c: result_input(r) for c, r in results.items()})
+    return compute_totals(
+        tree(assessment.framework), {c: result_input(r) for c, r in results.items()}
+    )
 
 
 def totals_for_many(assessments: list[Assessment]) -> list[tuple[Assessment, Totals]]:
@@ -53,7 +57,9 @@ def totals_for_many(assessments: list[Assessment]) -> list[tuple[Assessment, Tot
         "assessment_id", "indicator__code", "self_score", "cases", "raised", "points"
     )
     for aid, code, score, cases, raised, points in rows:
-        by_assessment[aid][code] = ResultInput(self_score=score, cases=cases, raised=raised, points=points)
+        by_assessment[aid][code] = ResultInput(
+            self_score=score, cases=cases, raised=raised, points=points
+        )
     return [(a, compute_totals(tree(a.framework), by_assessment[a.pk])) for a in assessments]
 
 

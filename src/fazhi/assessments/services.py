@@ -27,7 +27,9 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @transaction.atomic
-def create_assessment(user, zone_code: str, framework_code: str, version: int | None, year) -> Assessment:
+def create_assessment(
+    user, zone_code: str, framework_code: str, version: int | None, year
+) -> Assessment:
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -41,17 +43,35 @@ def create_assessment(user, zone_code: str, framework_code: str, version: int | 
         raise PermissionDenied("只有创建办可以创建自评")
     framework = find(framework_code, version)
     if framework is None:
-        raise RuleError("framework", f"评分表 {framework_code}{'' if not version else f' 第 {version} 版'}不存在")
+        raise RuleError(
+            "framework",
+            f"评分表 {framework_code}{'' if not version else f' 第 {version} 版'}不存在",
+        )
     try:
         with transaction.atomic():
-            assessment = Assessment.objects.create(zone=zone, framework=framework, year=year, created_by=user)
+            assessment = Assessment.objects.create(
+                zone=zone, framework=framework, year=year, created_by=user
+            )
     except IntegrityError:
         raise ConflictError(f"{zone.name} {year} 年度已有按该评分表的自评，不能重复创建") from None
     ids = indicator_ids(framework)
     Result.objects.bulk_create(
-        [Result(assessment=assessment, indicator_id=ids[i.code]) for i in items_by_code(assessment).values()]
+        [
+            Result(assessment=assessment, indicator_id=ids[i.code])
+            for i in items_by_code(assessment).values()
+        ]
     )
-    record(user, "assessment.create", assessment, after={"zone": zone.code, "framework": framework.code, "version": framework.version, "year": year})
+    record(
+        user,
+        "assessment.create",
+        assessment,
+        after={
+            "zone": zone.code,
+            "framework": framework.code,
+            "version": framework.version,
+            "year": year,
+        },
+    )
     return assessment
 
 
@@ -96,7 +116,11 @@ def _apply(ind: fw.Indicator, result: Result, data: dict) -> dict:
     if ind.kind == fw.SCORED:
         if "self_score" not in data:
             raise RuleError("self_score", "请填写自评分")
-        changes["self_score"] = None if data["self_score"] in ("", None) else parse_self_score(data["self_score"], ind.max_points)
+        changes["self_score"] = (
+            None
+            if data["self_score"] in ("", None)
+            else parse_self_score(data["self_score"], ind.max_points)
+        )
     elif ind.kind in (fw.BONUS, fw.DEDUCTION):
         if "cases" in data:
             changes["cases"] = parse_cases(data["cases"])
@@ -112,7 +136,9 @@ def _apply(ind: fw.Indicator, result: Result, data: dict) -> dict:
         if not isinstance(raised, bool):
             raise RuleError("raised", "请选择是否发生该情形（raised 为 true 或 false）")
         changes["raised"] = raised
-        changes["reason"] = validate.text(data.get("reason"), "reason", "情形说明", limit=MAX_TEXT, required=raised)
+        changes["reason"] = validate.text(
+            data.get("reason"), "reason", "情形说明", limit=MAX_TEXT, required=raised
+        )
     return changes
 
 
@@ -124,11 +150,15 @@ def update_result(user, assessment_id, code: str, data: dict) -> tuple[Result, T
     if ind is None:
         raise Http404("评分表中没有该指标")
     version = validate.version(data.get("version"))
-    result = Result.objects.get(assessment=assessment, indicator_id=indicator_ids(assessment.framework)[ind.code])
+    result = Result.objects.get(
+        assessment=assessment, indicator_id=indicator_ids(assessment.framework)[ind.code]
+    )
     result.assessment = assessment  # callers present it; spare them the query
     changes = _apply(ind, result, data)
     if result.version != version:
-        raise ConflictError(f"该项已被他人修改（当前版本 {result.version}，你提交的版本 {version}），请刷新后重试")
+        raise ConflictError(
+            f"该项已被他人修改（当前版本 {result.version}，你提交的版本 {version}），请刷新后重试"
+        )
     if changes.get("points") is not None and not user.has_role(Role.OFFICE):
         raise PermissionDenied("附加项分值只能由创建办设定")
     before = _snapshot(result)
@@ -159,7 +189,9 @@ def _reviewable(user, assessment_id) -> Assessment:
     if not can_review_assessment(user, assessment):
         raise PermissionDenied("只有上级审核单位可以退回或通过自评")
     if assessment.status != Assessment.Status.SUBMITTED:
-        raise ConflictError(f"自评{assessment.get_status_display()}，只有已提交的自评可以退回或通过")
+        raise ConflictError(
+            f"自评{assessment.get_status_display()}，只有已提交的自评可以退回或通过"
+        )
     return assessment
 
 
@@ -167,7 +199,13 @@ def _reviewable(user, assessment_id) -> Assessment:
 def return_assessment(user, assessment_id, reason) -> Assessment:
     assessment = _reviewable(user, assessment_id)
     reason = validate.text(reason, "reason", "退回原因", limit=MAX_TEXT, required=True)
-    return _transition(user, assessment, Assessment.Status.RETURNED, return_reason=reason, decided_at=timezone.now())
+    return _transition(
+        user,
+        assessment,
+        Assessment.Status.RETURNED,
+        return_reason=reason,
+        decided_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -184,7 +222,17 @@ def _transition(user, assessment: Assessment, status: str, **fields) -> Assessme
     if not updated:
         raise ConflictError("自评状态已被他人改变，请刷新后重试")
     assessment.refresh_from_db()
-    record(user, f"assessment.{status}", assessment, before=before, after={"status": status, "version": assessment.version, **{k: v for k, v in fields.items() if k == "return_reason"}})
+    record(
+        user,
+        f"assessment.{status}",
+        assessment,
+        before=before,
+        after={
+            "status": status,
+            "version": assessment.version,
+            **{k: v for k, v in fields.items() if k == "return_reason"},
+        },
+    )
     return assessment
 
 
@@ -197,16 +245,38 @@ def add_evidence(user, assessment_id, code: str, uploaded) -> Evidence:
         raise RuleError("file", "请选择要上传的文件")
     result = Result.objects.get(assessment=assessment, indicator__code=str(code))
     blob = evidence_store.store(uploaded)
-    item = Evidence.objects.create(result=result, blob=blob, name=safe_display_name(uploaded.name or ""), uploaded_by=user)
-    record(user, "evidence.upload", item, after={"assessment": assessment.pk, "indicator": code, "name": item.name, "sm3": blob.digest, "size": blob.size})
+    item = Evidence.objects.create(
+        result=result, blob=blob, name=safe_display_name(uploaded.name or ""), uploaded_by=user
+    )
+    record(
+        user,
+        "evidence.upload",
+        item,
+        after={
+            "assessment": assessment.pk,
+            "indicator": code,
+            "name": item.name,
+            "sm3": blob.digest,
+            "size": blob.size,
+        },
+    )
     return item
 
 
 @transaction.atomic
 def remove_evidence(user, assessment_id, evidence_id) -> None:
     assessment = _editable(user, assessment_id)
-    item = Evidence.objects.filter(pk=evidence_id, result__assessment=assessment).select_related("result__indicator").first()
+    item = (
+        Evidence.objects.filter(pk=evidence_id, result__assessment=assessment)
+        .select_related("result__indicator")
+        .first()
+    )
     if item is None:
         raise Http404("佐证材料不存在")
-    record(user, "evidence.remove", item, before={"indicator": item.result.indicator.code, "name": item.name, "sm3": item.blob_id})
+    record(
+        user,
+        "evidence.remove",
+        item,
+        before={"indicator": item.result.indicator.code, "name": item.name, "sm3": item.blob_id},
+    )
     item.delete()  # the content stays under its digest: other results may share it

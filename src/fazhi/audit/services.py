@@ -19,7 +19,9 @@ _CHAIN_LOCK_KEY = 7_424_311  # PostgreSQL advisory lock id serialising chain app
 def _json(value) -> str:
     if value is None or value == {}:
         return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default)
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_default
+    )
 
 
 def _default(value):
@@ -28,7 +30,17 @@ def _default(value):
     return str(value)
 
 
-def record(actor, action: str, obj=None, *, before=None, after=None, object_type: str = "", object_id: str = "", ip: str | None = None) -> AuditEntry:
+def record(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    before=None,
+    after=None,
+    object_type: str = "",
+    object_id: str = "",
+    ip: str | None = None,
+) -> AuditEntry:
     """Append one entry. Call inside the use case's transaction so both land or neither."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -38,12 +50,17 @@ def record(actor, action: str, obj=None, *, before=None, after=None, object_type
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         # SQLite: the IMMEDIATE transaction already holds the write lock.
-        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or chain.GENESIS
+        prev = (
+            AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+            or chain.GENESIS
+        )
         authenticated = actor is not None and getattr(actor, "is_authenticated", False)
         entry = AuditEntry(
             at=timezone.now(),
             actor_id=actor.pk if authenticated else None,
-            actor_name=(actor.get_username() if authenticated else (actor if isinstance(actor, str) else ""))[:150],
+            actor_name=(
+                actor.get_username() if authenticated else (actor if isinstance(actor, str) else "")
+            )[:150],
             action=action,
             object_type=object_type[:64],
             object_id=str(object_id)[:64],

@@ -58,15 +58,24 @@ def audit_log(request):
     page = Paginator(_filtered(request.GET), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {"page": page, "params": request.GET, "query": query.urlencode()})
+    return render(
+        request, "audit/log.html", {"page": page, "params": request.GET, "query": query.urlencode()}
+    )
 
 
 @login_required
 def audit_verify(request):
     _auditor(request)
     checked, broken, reason = verify()
-    record(request.user, "audit.verify", object_type="audit", after={"checked": checked, "broken": broken})
-    return render(request, "audit/verify.html", {"checked": checked, "broken": broken, "reason": reason})
+    record(
+        request.user,
+        "audit.verify",
+        object_type="audit",
+        after={"checked": checked, "broken": broken},
+    )
+    return render(
+        request, "audit/verify.html", {"checked": checked, "broken": broken, "reason": reason}
+    )
 
 
 @login_required
@@ -74,14 +83,40 @@ def audit_export(request):
     _auditor(request)
     rows = _filtered(request.GET)[:EXPORT_LIMIT]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"审计日志-{timezone.localdate().isoformat()}.csv")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"审计日志-{timezone.localdate().isoformat()}.csv"
+    )
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response)
-    writer.writerow(["序号", "时间", "用户", "操作", "对象类型", "对象", "来源地址", "变更前", "变更后", "哈希"])
+    writer.writerow(
+        ["序号", "时间", "用户", "操作", "对象类型", "对象", "来源地址", "变更前", "变更后", "哈希"]
+    )
     count = 0
     for e in rows.iterator():
         count += 1
-        writer.writerow([e.pk, timezone.localtime(e.at).isoformat(timespec="seconds"), *(escape_cell_text(x) for x in (
-            e.actor_name, e.action, e.object_type, e.object_id, e.ip, e.before, e.after)), e.hash])
-    record(request.user, "audit.export", object_type="audit", after={"rows": count, "filters": dict(request.GET.items())})
+        writer.writerow(
+            [
+                e.pk,
+                timezone.localtime(e.at).isoformat(timespec="seconds"),
+                *(
+                    escape_cell_text(x)
+                    for x in (
+                        e.actor_name,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.ip,
+                        e.before,
+                        e.after,
+                    )
+                ),
+                e.hash,
+            ]
+        )
+    record(
+        request.user,
+        "audit.export",
+        object_type="audit",
+        after={"rows": count, "filters": dict(request.GET.items())},
+    )
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 GENESIS = "0" * 64
 
@@ -15,8 +15,11 @@ def sm3_hex(data: bytes) -> str:
 
 def canonical(fields: Sequence) -> bytes:
     """One unambiguous byte string for an entry's content (a JSON array, fixed order)."""
-    return json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
-        "utf-8", "surrogatepass"  # a lone surrogate in user text must not stop the audit
+    return json.dumps(
+        list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode(
+        "utf-8",
+        "surrogatepass",  # a lone surrogate in user text must not stop the audit
     )
 
 

@@ -105,7 +105,10 @@ __all__ = [
 ]
 
 WORKDAYS, DAYS = "workdays", "days"
-UNITS = {WORKDAYS: "个工作日", DAYS: "日"}  # unit -> the Chinese after a number: "20 个工作日", "30 日"
+UNITS = {
+    WORKDAYS: "个工作日",
+    DAYS: "日",
+}  # unit -> the Chinese after a number: "20 个工作日", "30 日"
 
 RECEIVED = "received"
 EXTENDED = "extended"
@@ -140,24 +143,26 @@ RULE_KINDS: dict[str, str] = {"disclosure": "依申请公开", "complaint": "投
 class Period:
     """One statutory period of a case kind, e.g. 答复期限 20 working days from receipt."""
 
-    code: str                      # e.g. "reply", "accept", "handle", "review", "correction"
-    name: str                      # Chinese, e.g. "答复期限"
+    code: str  # e.g. "reply", "accept", "handle", "review", "correction"
+    name: str  # Chinese, e.g. "答复期限"
     length: int
-    unit: str                      # WORKDAYS or DAYS
-    starts_on: str                 # event kind that starts it, e.g. "received", "accepted", "replied"
-    restarts_on: tuple[str, ...] = ()   # event kinds that start it again from their date (e.g. "corrected")
-    pauses_on: tuple[str, ...] = ()     # e.g. ("consultation_started",)
-    resumes_on: tuple[str, ...] = ()    # e.g. ("consultation_ended",)
-    ends_on: tuple[str, ...] = ()       # events that satisfy it, e.g. ("replied",)
-    extension_max: int = 0         # same unit; 0 = no extension allowed
-    extensions_allowed: int = 0    # how many extensions (1 for disclosure)
-    basis: str = ""                # legal basis, e.g. "《政府信息公开条例》第三十三条"
-    duty: bool = True              # False: a window for an optional act (lapses, never overdue)
+    unit: str  # WORKDAYS or DAYS
+    starts_on: str  # event kind that starts it, e.g. "received", "accepted", "replied"
+    restarts_on: tuple[
+        str, ...
+    ] = ()  # event kinds that start it again from their date (e.g. "corrected")
+    pauses_on: tuple[str, ...] = ()  # e.g. ("consultation_started",)
+    resumes_on: tuple[str, ...] = ()  # e.g. ("consultation_ended",)
+    ends_on: tuple[str, ...] = ()  # events that satisfy it, e.g. ("replied",)
+    extension_max: int = 0  # same unit; 0 = no extension allowed
+    extensions_allowed: int = 0  # how many extensions (1 for disclosure)
+    basis: str = ""  # legal basis, e.g. "《政府信息公开条例》第三十三条"
+    duty: bool = True  # False: a window for an optional act (lapses, never overdue)
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    kind: str                      # "disclosure" | "complaint"
+    kind: str  # "disclosure" | "complaint"
     title: str
     version: int
     periods: tuple[Period, ...]
@@ -165,29 +170,29 @@ class RuleSet:
 
 @dataclass(frozen=True)
 class Event:
-    kind: str                      # received, accepted, correction_requested, corrected, consultation_started,
-                                   # consultation_ended, extended, transferred, replied, review_requested, closed…
+    kind: str  # received, accepted, correction_requested, corrected, consultation_started,
+    # consultation_ended, extended, transferred, replied, review_requested, closed…
     on: date
-    days: int = 0                  # for "extended": the extension's length in the period's unit
-    period: str = ""               # for "extended": which period
+    days: int = 0  # for "extended": the extension's length in the period's unit
+    period: str = ""  # for "extended": which period
 
 
 @dataclass(frozen=True)
 class PeriodState:
     code: str
     name: str
-    started_on: date | None        # the start of the current run (the restart date after a restart)
-    due_on: date | None            # None while not started, or paused (then `paused` is True)
+    started_on: date | None  # the start of the current run (the restart date after a restart)
+    due_on: date | None  # None while not started, or paused (then `paused` is True)
     paused: bool = False
-    met_on: date | None = None     # the date an ending event satisfied it
+    met_on: date | None = None  # the date an ending event satisfied it
     extended_by: int = 0
-    overdue_days: int = 0          # as of the `today` given to compute(), in the period's unit
+    overdue_days: int = 0  # as of the `today` given to compute(), in the period's unit
 
 
 @dataclass(frozen=True)
 class CaseDeadlines:
     periods: dict[str, PeriodState] = field(default_factory=dict)
-    next_due: date | None = None   # the earliest due date of periods running and not met
+    next_due: date | None = None  # the earliest due date of periods running and not met
     overdue: bool = False
 
 
@@ -201,8 +206,10 @@ class _Run:
 
     def __init__(self):
         self.started: date | None = None
-        self.anchor: date | None = None   # counting runs from here (start, restart or resume day, not counted)
-        self.left = 0                     # units left from the anchor
+        self.anchor: date | None = (
+            None  # counting runs from here (start, restart or resume day, not counted)
+        )
+        self.left = 0  # units left from the anchor
         self.paused = False
         self.met_on: date | None = None
         self.extended_by = 0
@@ -217,7 +224,9 @@ def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
 
 
 def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> date:
-    if left <= 0:  # nothing left (a pause on the last day): due on the resume day, or the next working day
+    if (
+        left <= 0
+    ):  # nothing left (a pause on the last day): due on the resume day, or the next working day
         return _add_workdays(cal, anchor - _ONE_DAY, 1)
     if p.unit == WORKDAYS:
         return _add_workdays(cal, anchor, left)
@@ -242,11 +251,16 @@ def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[
     runs = [_Run() for _ in periods]
     for e in sorted(events, key=lambda ev: ev.on):  # stable: same-day events keep their order
         kind, on = e.kind, e.on
-        for p, r in zip(periods, runs):
+        for p, r in zip(periods, runs, strict=False):
             if r.met_on is not None:
                 continue
             if kind == EXTENDED:
-                if e.period == p.code and r.started is not None and isinstance(e.days, int) and e.days > 0:
+                if (
+                    e.period == p.code
+                    and r.started is not None
+                    and isinstance(e.days, int)
+                    and e.days > 0
+                ):
                     r.left += e.days
                     r.extended_by += e.days
                     r.extended_on.append(on)
@@ -283,7 +297,7 @@ def compute(
     states: dict[str, PeriodState] = {}
     next_due: date | None = None
     overdue = False
-    for p, r in zip(rules.periods, _replay(rules, events, cal)):
+    for p, r in zip(rules.periods, _replay(rules, events, cal), strict=False):
         due = None
         late = 0
         if r.started is not None and not r.paused:
@@ -337,12 +351,17 @@ def check_event(
         raise RuleError("on", f"{label}日期格式不正确")
     on = new.on
     if on > today:
-        raise RuleError("on", f"{label}日期 {on.isoformat()} 晚于今天（{today.isoformat()}），不能登记尚未发生的事件")
+        raise RuleError(
+            "on",
+            f"{label}日期 {on.isoformat()} 晚于今天（{today.isoformat()}），不能登记尚未发生的事件",
+        )
     received = [e.on for e in events if e.kind == RECEIVED]
     if new.kind == RECEIVED:
         others = [e.on for e in events if e.kind != RECEIVED]
         if others and not received and min(others) < on:
-            raise RuleError("on", f"收到日期 {on.isoformat()} 晚于已登记的事件（{min(others).isoformat()}）")
+            raise RuleError(
+                "on", f"收到日期 {on.isoformat()} 晚于已登记的事件（{min(others).isoformat()}）"
+            )
     else:
         if not received:
             raise RuleError("on", f"案件尚未登记收到日期，不能登记{label}")
@@ -356,13 +375,17 @@ def check_event(
         _check_timely(rules, events, new, label, cal)
 
 
-def _state_before(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar) -> list[_Run]:
+def _state_before(
+    rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar
+) -> list[_Run]:
     """The periods as they stand when `new` happens: the events up to its date (same-day
     events before it, as it is recorded after them)."""
     return _replay(rules, [e for e in events if e.on <= new.on], cal)
 
 
-def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar) -> None:
+def _check_extension(
+    rules: RuleSet, events: Sequence[Event], new: Event, cal: WorkCalendar
+) -> None:
     choices = "、".join(f"{p.name}（{p.code}）" for p in rules.periods)
     if not new.period:
         raise RuleError("period", f"请指明延长哪一个期限（可选：{choices}）")
@@ -376,7 +399,8 @@ def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: W
         raise RuleError("days", "延长天数须为正整数")
     if new.days > p.extension_max:
         raise RuleError(
-            "days", f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}"
+            "days",
+            f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}",
         )
     run = _state_before(rules, events, new, cal)[index]
     if run.started is None:
@@ -390,11 +414,14 @@ def _check_extension(rules: RuleSet, events: Sequence[Event], new: Event, cal: W
         due = _due(p, cal, run.anchor, run.left)
         if new.on > due:
             raise RuleError(
-                "on", f"延长须在{p.name}届满前决定：期限已于 {due.isoformat()} 届满，{new.on.isoformat()} 不能再延长"
+                "on",
+                f"延长须在{p.name}届满前决定：期限已于 {due.isoformat()} 届满，{new.on.isoformat()} 不能再延长",
             )
 
 
-def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: str, cal: WorkCalendar) -> None:
+def _check_timely(
+    rules: RuleSet, events: Sequence[Event], new: Event, label: str, cal: WorkCalendar
+) -> None:
     indexes = [i for i, p in enumerate(rules.periods) if new.kind in p.ends_on]
     if not indexes:
         return
@@ -404,7 +431,10 @@ def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: st
         if run.started is None:
             continue
         if run.met_on is not None:
-            raise RuleError("kind", f"已于 {run.met_on.isoformat()} {label}，{label}应当一次性作出，不能再次{label}")
+            raise RuleError(
+                "kind",
+                f"已于 {run.met_on.isoformat()} {label}，{label}应当一次性作出，不能再次{label}",
+            )
         if run.paused:
             continue
         due = _due(p, cal, run.anchor, run.left)
@@ -420,8 +450,19 @@ def _check_timely(rules: RuleSet, events: Sequence[Event], new: Event, label: st
 
 TOP_KEYS = ("kind", "title", "version", "periods")
 PERIOD_KEYS = (
-    "code", "name", "length", "unit", "starts_on", "restarts_on", "pauses_on", "resumes_on", "ends_on",
-    "extension_max", "extensions_allowed", "duty", "basis",
+    "code",
+    "name",
+    "length",
+    "unit",
+    "starts_on",
+    "restarts_on",
+    "pauses_on",
+    "resumes_on",
+    "ends_on",
+    "extension_max",
+    "extensions_allowed",
+    "duty",
+    "basis",
 )
 EVENT_LISTS = ("restarts_on", "pauses_on", "resumes_on", "ends_on")
 PERIOD_CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
@@ -430,7 +471,11 @@ BOOL = "tag:yaml.org,2002:bool"
 
 def _int(node: Node) -> int | None:
     """A plain decimal integer scalar (not a string, bool, float or `0x…`), else None."""
-    if isinstance(node, ScalarNode) and node.tag == INT and re.fullmatch(r"[-+]?[0-9]+", node.value):
+    if (
+        isinstance(node, ScalarNode)
+        and node.tag == INT
+        and re.fullmatch(r"[-+]?[0-9]+", node.value)
+    ):
         return int(node.value)
     return None
 
@@ -439,7 +484,9 @@ class _Rules(Doc):
     doc_name = "期限规则"
     max_depth = 1
 
-    def count(self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None) -> int | None:
+    def count(
+        self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None
+    ) -> int | None:
         if name not in keys:
             if required_at is not None:
                 self.error(required_at, f"{who}缺少必填键 {name}")
@@ -466,7 +513,9 @@ class _Rules(Doc):
             self.error(line(node), f'{who}的 {name} 含未知的事件类型 "{kind}"（可用：{usable}）')
             return None
         if kind == EXTENDED:
-            self.error(line(node), f"{who}的 {name} 不能是 {EXTENDED}（延长期限只按 extension_max 计算）")
+            self.error(
+                line(node), f"{who}的 {name} 不能是 {EXTENDED}（延长期限只按 extension_max 计算）"
+            )
             return None
         return kind
 
@@ -511,11 +560,20 @@ class _Rules(Doc):
         who = f'期限 "{code}" ' if code else "期限"
         self.unknown_keys(keys, PERIOD_KEYS, who)
 
-        name = self.field(keys, "name", lambda n: string(n) or None, f"{who}的 name 必须是非空字符串", required_at=at)
+        name = self.field(
+            keys,
+            "name",
+            lambda n: string(n) or None,
+            f"{who}的 name 必须是非空字符串",
+            required_at=at,
+        )
         length = self.count(keys, "length", who, minimum=1, required_at=at)
         unit = self.field(
-            keys, "unit", lambda n: string(n) if string(n) in UNITS else None,
-            f"{who}的 unit 只能是 {WORKDAYS}（工作日）或 {DAYS}（自然日）", required_at=at,
+            keys,
+            "unit",
+            lambda n: string(n) if string(n) in UNITS else None,
+            f"{who}的 unit 只能是 {WORKDAYS}（工作日）或 {DAYS}（自然日）",
+            required_at=at,
         )
         starts_on = None
         if "starts_on" not in keys:
@@ -526,7 +584,9 @@ class _Rules(Doc):
         if "ends_on" not in keys:
             self.error(at, f"{who}缺少必填键 ends_on（期限因哪些事件而满足）")
         elif is_null(v := keys["ends_on"][1]) or isinstance(v, SequenceNode) and not v.value:
-            self.error(line(keys["ends_on"][0]), f"{who}的 ends_on 不能为空（期限因哪些事件而满足）")
+            self.error(
+                line(keys["ends_on"][0]), f"{who}的 ends_on 不能为空（期限因哪些事件而满足）"
+            )
         if bool(lists["pauses_on"]) != bool(lists["resumes_on"]):
             self.error(at, f"{who}的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）")
         # One role per event kind: an event must not both start and end a period, etc.
@@ -537,16 +597,22 @@ class _Rules(Doc):
             for kind in kinds:
                 if kind in roles:
                     self.error(
-                        line(keys[name_][0]), f'{who}中事件类型 "{kind}" 同时出现在 {roles[kind]} 与 {name_} 中'
+                        line(keys[name_][0]),
+                        f'{who}中事件类型 "{kind}" 同时出现在 {roles[kind]} 与 {name_} 中',
                     )
                 else:
                     roles[kind] = name_
         ext_max = self.count(keys, "extension_max", who, minimum=0)
         ext_allowed = self.count(keys, "extensions_allowed", who, minimum=0)
-        valid = all(name_ not in keys or value is not None
-                    for name_, value in (("extension_max", ext_max), ("extensions_allowed", ext_allowed)))
+        valid = all(
+            name_ not in keys or value is not None
+            for name_, value in (("extension_max", ext_max), ("extensions_allowed", ext_allowed))
+        )
         if valid and ((ext_max or 0) > 0) != ((ext_allowed or 0) > 0):
-            self.error(at, f"{who}的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0")
+            self.error(
+                at,
+                f"{who}的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0",
+            )
         duty = True
         if "duty" in keys:
             k, v = keys["duty"]
@@ -558,10 +624,19 @@ class _Rules(Doc):
         if len(self.errors) != errors:
             return None
         return Period(
-            code=code, name=name, length=length, unit=unit, starts_on=starts_on,
-            restarts_on=lists["restarts_on"], pauses_on=lists["pauses_on"], resumes_on=lists["resumes_on"],
-            ends_on=lists["ends_on"], extension_max=ext_max or 0, extensions_allowed=ext_allowed or 0,
-            basis=basis, duty=duty,
+            code=code,
+            name=name,
+            length=length,
+            unit=unit,
+            starts_on=starts_on,
+            restarts_on=lists["restarts_on"],
+            pauses_on=lists["pauses_on"],
+            resumes_on=lists["resumes_on"],
+            ends_on=lists["ends_on"],
+            extension_max=ext_max or 0,
+            extensions_allowed=ext_allowed or 0,
+            basis=basis,
+            duty=duty,
         )
 
 
@@ -574,12 +649,20 @@ def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
         return None, doc.lines(doc.errors)
     top, keys = parsed
     kind = doc.field(
-        keys, "kind", lambda n: string(n) if string(n) in RULE_KINDS else None,
-        f"kind 只能是 {'、'.join(f'{k}（{v}）' for k, v in RULE_KINDS.items())}", required_at=top,
+        keys,
+        "kind",
+        lambda n: string(n) if string(n) in RULE_KINDS else None,
+        f"kind 只能是 {'、'.join(f'{k}（{v}）' for k, v in RULE_KINDS.items())}",
+        required_at=top,
     )
-    title = doc.field(keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top)
+    title = doc.field(
+        keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top
+    )
     version = doc.field(
-        keys, "version", lambda n: v if (v := _int(n)) is not None and v >= 1 else None, "version 必须是正整数",
+        keys,
+        "version",
+        lambda n: v if (v := _int(n)) is not None and v >= 1 else None,
+        "version 必须是正整数",
         required_at=top,
     )
     periods: list[Period] = []

@@ -55,7 +55,9 @@ _EXCEL_NAMES = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CHUNK = 1 << 20
 # Bidi overrides/isolates and marks can make "x\u202efdp.exe" display as "xexe.pdf";
 # line/paragraph separators break one-line display and headers.
-_INVISIBLE = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+_INVISIBLE = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+)
 
 
 class UploadRejected(RuleError):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterator
 
 GROUP = "group"
 SCORED = "scored"
@@ -13,7 +13,13 @@ DEDUCTION = "deduction"
 VETO = "veto"
 KINDS = (GROUP, SCORED, BONUS, DEDUCTION, VETO)
 ITEM_KINDS = (SCORED, BONUS, DEDUCTION, VETO)
-KIND_LABELS = {GROUP: "指标组", SCORED: "评分项", BONUS: "加分项", DEDUCTION: "扣分项", VETO: "一票否决项"}
+KIND_LABELS = {
+    GROUP: "指标组",
+    SCORED: "评分项",
+    BONUS: "加分项",
+    DEDUCTION: "扣分项",
+    VETO: "一票否决项",
+}
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,9 @@ class Indicator:
         return self.kind == GROUP
 
 
-def walk(indicators: tuple[Indicator, ...] | list[Indicator], depth: int = 1) -> Iterator[tuple[int, Indicator]]:
+def walk(
+    indicators: tuple[Indicator, ...] | list[Indicator], depth: int = 1
+) -> Iterator[tuple[int, Indicator]]:
     """Yield (depth, indicator) in table order, groups before their children."""
     for ind in indicators:
         yield depth, ind
@@ -57,7 +65,9 @@ def items(indicators) -> list[Indicator]:
 
 def scored_max(indicators) -> Decimal:
     """The most the scored items can give: the table's real total."""
-    return sum((i.max_points or Decimal(0) for i in items(indicators) if i.kind == SCORED), Decimal(0))
+    return sum(
+        (i.max_points or Decimal(0) for i in items(indicators) if i.kind == SCORED), Decimal(0)
+    )
 
 
 def top_group_of(indicators, code: str) -> Indicator | None:

@@ -42,7 +42,13 @@ def expected_progress(start: date, due: date, today: date, cal: WorkCalendar) ->
 
 
 def status_light(
-    *, start: date | None, due: date, progress: int, done: bool, today: date, cal: WorkCalendar,
+    *,
+    start: date | None,
+    due: date,
+    progress: int,
+    done: bool,
+    today: date,
+    cal: WorkCalendar,
     thresholds: Thresholds = Thresholds(),
 ) -> Light:
     """The light of one task as of `today`; `due` is the date in force (an approved
@@ -56,5 +62,9 @@ def status_light(
     if left <= thresholds.yellow_days:
         return Light(YELLOW, "今天到期" if left == 0 else f"{left} 个工作日内到期", expected)
     if expected is not None and expected - progress > thresholds.lag_points:
-        return Light(YELLOW, f"进度 {progress}% 落后序时进度 {expected}% 超过 {thresholds.lag_points} 个百分点", expected)
+        return Light(
+            YELLOW,
+            f"进度 {progress}% 落后序时进度 {expected}% 超过 {thresholds.lag_points} 个百分点",
+            expected,
+        )
     return Light(GREEN, "进度正常", expected)

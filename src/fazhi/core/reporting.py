@@ -17,7 +17,9 @@ def last_deadline(today: date, report_day: int) -> date:
     return date(y, m, report_day)
 
 
-def missing_period(today: date, report_day: int | None, start: date | None, reports: list[date]) -> date | None:
+def missing_period(
+    today: date, report_day: int | None, start: date | None, reports: list[date]
+) -> date | None:
     """The deadline of a monthly report that is missing as of `today`, or None.
 
     Each month's report is due by day `report_day`; it covers the days after the

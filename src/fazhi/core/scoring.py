@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Mapping
 
 from .errors import RuleError
 from .framework import BONUS, SCORED, VETO, Indicator
@@ -57,7 +57,9 @@ class Totals:
 
 def unit_of(ind: Indicator, res: ResultInput) -> tuple[Decimal | None, bool]:
     """(points, per_case) for a bonus or deduction item; points None when not yet set."""
-    per_case = ind.unit_declared == "points_per_case" or (ind.unit_declared is None and ind.points_per_case is not None)
+    per_case = ind.unit_declared == "points_per_case" or (
+        ind.unit_declared is None and ind.points_per_case is not None
+    )
     declared = ind.points_per_case if per_case else ind.points
     return (declared if declared is not None else res.points), per_case
 
@@ -189,7 +191,9 @@ def parse_cases(value) -> int:
         if not _INT_RE.match(value):  # str.isdigit() also accepts "①" and "²"
             raise RuleError("cases", "起数必须是整数")
         if len(value.lstrip("-0")) > 6:  # int() refuses very long strings; no need to try
-            raise RuleError("cases", "起数不能小于 0" if value.startswith("-") else f"起数不能超过 {MAX_CASES}")
+            raise RuleError(
+                "cases", "起数不能小于 0" if value.startswith("-") else f"起数不能超过 {MAX_CASES}"
+            )
         value = int(value)
     if not isinstance(value, int):
         raise RuleError("cases", "起数必须是整数")

@@ -34,7 +34,9 @@ def step_of(unix_time: float) -> int:
     return int(unix_time // STEP)
 
 
-def verify(secret: str, code: str, unix_time: float, last_step: int = 0, window: int = 1) -> int | None:
+def verify(
+    secret: str, code: str, unix_time: float, last_step: int = 0, window: int = 1
+) -> int | None:
     """The step the code belongs to (within ±window steps of now and after last_step), or None."""
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == DIGITS):

@@ -81,12 +81,18 @@ class WorkCalendar:
             raise RuleError("date", f"{d.isoformat()} 不能既是法定节假日又是调休上班日")
         outside = sorted(d for d in rest | work if d.year not in years)
         if outside:
-            raise RuleError("date", f"{outside[0].isoformat()} 所在的 {outside[0].year} 年未录入节假日安排")
+            raise RuleError(
+                "date", f"{outside[0].isoformat()} 所在的 {outside[0].year} 年未录入节假日安排"
+            )
         object.__setattr__(self, "years", years)
         object.__setattr__(self, "rest_days", rest)
         object.__setattr__(self, "make_up_workdays", work)
-        object.__setattr__(self, "_off", tuple(sorted(d.toordinal() for d in rest if d.weekday() < 5)))
-        object.__setattr__(self, "_extra", tuple(sorted(d.toordinal() for d in work if d.weekday() >= 5)))
+        object.__setattr__(
+            self, "_off", tuple(sorted(d.toordinal() for d in rest if d.weekday() < 5))
+        )
+        object.__setattr__(
+            self, "_extra", tuple(sorted(d.toordinal() for d in work if d.weekday() >= 5))
+        )
 
     # -- coverage ---------------------------------------------------------------------
 
@@ -177,4 +183,6 @@ def parse_day(text: str, field: str = "date") -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise RuleError(field, f"日期“{value}”格式不正确，应为 YYYY-MM-DD，例如 2025-09-26") from None
+        raise RuleError(
+            field, f"日期“{value}”格式不正确，应为 YYYY-MM-DD，例如 2025-09-26"
+        ) from None

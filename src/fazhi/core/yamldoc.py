@@ -82,7 +82,9 @@ class Doc:
         # Sorted by line (stable) so messages read in file order; newlines folded so
         # each problem stays one line even when it quotes a multi-line key or value.
         ordered = sorted(entries, key=lambda e: e[0])
-        return [f"{self.path}:{line}: {' '.join(message.splitlines())}" for line, message in ordered]
+        return [
+            f"{self.path}:{line}: {' '.join(message.splitlines())}" for line, message in ordered
+        ]
 
     def read(self, path: str | Path) -> str | None:
         """The file's text (UTF-8), or None once the reason it cannot be had is reported."""
@@ -105,10 +107,16 @@ class Doc:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            self.error(mark.line + 1 if mark else 1, f"YAML 语法错误（{exc.problem or exc.context}）")
+            self.error(
+                mark.line + 1 if mark else 1, f"YAML 语法错误（{exc.problem or exc.context}）"
+            )
             return None
-        except yaml.reader.ReaderError as exc:  # a control character; PyYAML gives a position, not a line
-            char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        except (
+            yaml.reader.ReaderError
+        ) as exc:  # a control character; PyYAML gives a position, not a line
+            char = (
+                f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+            )
             self.error(text.count("\n", 0, exc.position) + 1, f"含有 YAML 不允许的字符 {char}")
             return None
         except yaml.YAMLError as exc:
@@ -140,7 +148,10 @@ class Doc:
                 self.error(line(k), f"{what}的键必须是字符串")
                 continue
             if k.value in out:
-                self.error(line(k), f'{what}的键 "{k.value}" 重复（首次出现在第 {line(out[k.value][0])} 行）')
+                self.error(
+                    line(k),
+                    f'{what}的键 "{k.value}" 重复（首次出现在第 {line(out[k.value][0])} 行）',
+                )
                 continue
             out[k.value] = (k, v)
         return out
@@ -177,7 +188,13 @@ class Doc:
         return title
 
     def field(
-        self, keys: Keys, name: str, convert: Callable[[Node], Any], message: str, *, required_at: int | None = None
+        self,
+        keys: Keys,
+        name: str,
+        convert: Callable[[Node], Any],
+        message: str,
+        *,
+        required_at: int | None = None,
     ) -> Any:
         """`convert` of the value under `name`, or None when the key is absent or `convert`
         gives None. Reports `message` at the key for a bad value and, with `required_at`,
@@ -216,11 +233,23 @@ class Doc:
 
         head = {
             "code": self.field(
-                keys, "code", valid_code, "code 只能由小写字母、数字和连字符组成，且以字母或数字开头", required_at=top
+                keys,
+                "code",
+                valid_code,
+                "code 只能由小写字母、数字和连字符组成，且以字母或数字开头",
+                required_at=top,
             ),
-            "title": self.field(keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top),
+            "title": self.field(
+                keys,
+                "title",
+                lambda n: string(n) or None,
+                "title 必须是非空字符串",
+                required_at=top,
+            ),
         }
         for name in optional:
             head[name] = self.field(keys, name, optional_string, f"{name} 必须是字符串")
-        head["version"] = self.field(keys, "version", positive, "version 必须是正整数", required_at=top)
+        head["version"] = self.field(
+            keys, "version", positive, "version 必须是正整数", required_at=top
+        )
         return {name: value for name, value in head.items() if value is not None}

@@ -21,7 +21,9 @@ class Framework(models.Model):
 
     class Meta:
         verbose_name = "评分表"
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="framework_code_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="framework_code_version")
+        ]
         ordering = ["code", "-version"]
 
     def __str__(self) -> str:
@@ -46,7 +48,9 @@ class Indicator(models.Model):
 
     class Meta:
         verbose_name = "指标"
-        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="indicator_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="indicator_code_unique")
+        ]
         ordering = ["framework", "position"]
 
     def __str__(self) -> str:

@@ -39,9 +39,27 @@ from fazhi.core.yamldoc import (
     string,
 )
 
-TOP_KEYS = ("code", "title", "issuer", "source", "version", "declared_total", "grades", "indicators")
+TOP_KEYS = (
+    "code",
+    "title",
+    "issuer",
+    "source",
+    "version",
+    "declared_total",
+    "grades",
+    "indicators",
+)
 INDICATOR_KEYS = (
-    "code", "title", "kind", "max_points", "points", "points_per_case", "cap", "declared_max", "evidence", "children",
+    "code",
+    "title",
+    "kind",
+    "max_points",
+    "points",
+    "points_per_case",
+    "cap",
+    "declared_max",
+    "evidence",
+    "children",
 )
 GRADE_KEYS = ("name", "min")
 MAX_DEPTH = 10  # far beyond 三级指标; stops runaway nesting before Python's recursion limit does
@@ -54,7 +72,9 @@ ALLOWED_POINT_KEYS = {
     SCORED: ("max_points",),
     BONUS: ("points", "points_per_case", "cap"),
     DEDUCTION: ("points", "points_per_case", "cap"),
-    VETO: ("points",),  # only as `points: null`, which some authors write to mirror the printed "——"
+    VETO: (
+        "points",
+    ),  # only as `points: null`, which some authors write to mirror the printed "——"
 }
 
 _BAD = object()  # "not a usable number", distinct from None (= YAML null)
@@ -95,7 +115,13 @@ def parse_framework(text: str, path: str) -> ParsedFramework:
     if doc is None:
         return ctx.result({}, ())
     top, keys = doc
-    head = ctx.head(keys, top, code=lambda n: _text(n, numeric_ok=True), version=_version, optional=("issuer", "source"))
+    head = ctx.head(
+        keys,
+        top,
+        code=lambda n: _text(n, numeric_ok=True),
+        version=_version,
+        optional=("issuer", "source"),
+    )
     if "declared_total" in keys:
         head["declared_total"] = ctx.amount(keys, "declared_total", "", nullable=True)
     if "grades" in keys:
@@ -213,18 +239,20 @@ class _Ctx(Doc):
 
     def result(self, head: dict, indicators: tuple[Indicator, ...]) -> ParsedFramework:
         errors = self.lines(self.errors)
-        fields = dict(
-            code=head.get("code", ""),
-            title=head.get("title", ""),
-            issuer=head.get("issuer", ""),
-            source=head.get("source", ""),
-            version=head.get("version", 0),
-            declared_total=head.get("declared_total"),
-            grades=head.get("grades", ()),
-            indicators=indicators,
-        )
+        fields = {
+            "code": head.get("code", ""),
+            "title": head.get("title", ""),
+            "issuer": head.get("issuer", ""),
+            "source": head.get("source", ""),
+            "version": head.get("version", 0),
+            "declared_total": head.get("declared_total"),
+            "grades": head.get("grades", ()),
+            "indicators": indicators,
+        }
         digest = "" if errors else _digest(fields)
-        return ParsedFramework(**fields, errors=errors, warnings=self.lines(self.warnings), digest=digest)
+        return ParsedFramework(
+            **fields, errors=errors, warnings=self.lines(self.warnings), digest=digest
+        )
 
     def amount(self, keys: dict, key: str, who: str, *, nullable: bool = False) -> Decimal | None:
         """A points value: a number >= 0 with at most two decimals (None when null is allowed)."""
@@ -279,7 +307,9 @@ class _Ctx(Doc):
             if not code:
                 self.error(line(k), "指标的 code 必须是非空字符串")
             elif code in self.codes:
-                self.error(line(k), f'指标编号 "{code}" 重复：第 {self.codes[code]} 行与第 {line(k)} 行')
+                self.error(
+                    line(k), f'指标编号 "{code}" 重复：第 {self.codes[code]} 行与第 {line(k)} 行'
+                )
             else:
                 self.codes[code] = line(k)
         else:
@@ -290,7 +320,9 @@ class _Ctx(Doc):
 
         title = self.title(keys, who, at)
 
-        evidence = self.field(keys, "evidence", optional_string, f"{who}的 evidence 必须是字符串") or ""
+        evidence = (
+            self.field(keys, "evidence", optional_string, f"{who}的 evidence 必须是字符串") or ""
+        )
 
         kind = None
         if "kind" in keys:
@@ -304,16 +336,23 @@ class _Ctx(Doc):
 
         if "children" in keys:
             if kind not in (None, GROUP):
-                self.error(kind_line, f'{who}含 children，是指标组，kind 只能省略或写 group（当前为 "{kind}"）')
+                self.error(
+                    kind_line,
+                    f'{who}含 children，是指标组，kind 只能省略或写 group（当前为 "{kind}"）',
+                )
             kind = GROUP
         elif kind is None:
-            self.error(at, f"{who}缺少 kind（没有 children 的指标须为 scored、bonus、deduction 或 veto）")
+            self.error(
+                at, f"{who}缺少 kind（没有 children 的指标须为 scored、bonus、deduction 或 veto）"
+            )
             return None
         elif kind == GROUP:
             self.error(kind_line, f"{who}的 kind 为 group，但没有 children")
             return None
         elif kind not in ALLOWED_POINT_KEYS:
-            self.error(kind_line, f'{who}的 kind "{kind}" 未知（可选：scored、bonus、deduction、veto）')
+            self.error(
+                kind_line, f'{who}的 kind "{kind}" 未知（可选：scored、bonus、deduction、veto）'
+            )
             return None
 
         label = KIND_LABELS[kind]
@@ -331,14 +370,19 @@ class _Ctx(Doc):
         elif kind in (BONUS, DEDUCTION):
             present = [n for n in ("points", "points_per_case") if n in keys]
             if len(present) == 2:
-                self.error(line(keys["points_per_case"][0]), f"{who}只能写 points 或 points_per_case 之一")
+                self.error(
+                    line(keys["points_per_case"][0]), f"{who}只能写 points 或 points_per_case 之一"
+                )
             elif not present:
                 self.error(at, f"{who}是{label}，须写 points 或 points_per_case（未定分值写 null）")
             else:
                 unit = present[0]
                 values[unit] = self.amount(keys, unit, f"{who}的 ", nullable=True)
                 if is_null(keys[unit][1]):
-                    self.warn(line(keys[unit][0]), f"{label} \"{code}\" 未定分值（{unit}: null），须由创建办设定分值后才计分")
+                    self.warn(
+                        line(keys[unit][0]),
+                        f'{label} "{code}" 未定分值（{unit}: null），须由创建办设定分值后才计分',
+                    )
         elif kind == VETO and "points" in keys and not is_null(keys["points"][1]):
             self.error(line(keys["points"][0]), f"{who}是一票否决项，不计分，points 只能为 null")
         for name in ("cap", "declared_max"):
@@ -351,7 +395,9 @@ class _Ctx(Doc):
             if not isinstance(v, SequenceNode) or not v.value:
                 self.error(line(k), f"{who}的 children 必须是非空列表")
             else:
-                children = tuple(c for c in (self.indicator(n, depth + 1) for n in v.value) if c is not None)
+                children = tuple(
+                    c for c in (self.indicator(n, depth + 1) for n in v.value) if c is not None
+                )
 
         return Indicator(
             code=code,
@@ -368,7 +414,9 @@ class _Ctx(Doc):
             line=at,
         )
 
-    def check_totals(self, indicators: tuple[Indicator, ...], declared_total: Decimal | None, total_line: int) -> None:
+    def check_totals(
+        self, indicators: tuple[Indicator, ...], declared_total: Decimal | None, total_line: int
+    ) -> None:
         """Warn where the printed numbers disagree with each other; change nothing."""
         for _, ind in walk(indicators):
             if ind.is_group and ind.declared_max is not None:
@@ -382,8 +430,12 @@ class _Ctx(Doc):
             return
         computed = scored_max(indicators)
         if computed != declared_total:
-            self.warn(total_line, f"标注总分 {_fmt(declared_total)} 与评分项合计 {_fmt(computed)} 不一致")
-        group_maxima = [i.declared_max for i in indicators if i.is_group and i.declared_max is not None]
+            self.warn(
+                total_line, f"标注总分 {_fmt(declared_total)} 与评分项合计 {_fmt(computed)} 不一致"
+            )
+        group_maxima = [
+            i.declared_max for i in indicators if i.is_group and i.declared_max is not None
+        ]
         if group_maxima and sum(group_maxima, Decimal(0)) != declared_total:
             self.warn(
                 total_line,
@@ -393,13 +445,15 @@ class _Ctx(Doc):
 
 def _digest(fields: dict) -> str:
     """SM3 over the canonical content: same content, same digest, whatever the layout or comments."""
-    return sm3_json({
-        "code": fields["code"],
-        "title": fields["title"],
-        "issuer": fields["issuer"],
-        "source": fields["source"],
-        "version": fields["version"],
-        "declared_total": _fmt(fields["declared_total"]),
-        "grades": [{"name": name, "min": _fmt(low)} for name, low in fields["grades"]],
-        "indicators": [_canonical(i) for i in fields["indicators"]],
-    })
+    return sm3_json(
+        {
+            "code": fields["code"],
+            "title": fields["title"],
+            "issuer": fields["issuer"],
+            "source": fields["source"],
+            "version": fields["version"],
+            "declared_total": _fmt(fields["declared_total"]),
+            "grades": [{"name": name, "min": _fmt(low)} for name, low in fields["grades"]],
+            "indicators": [_canonical(i) for i in fields["indicators"]],
+        }
+    )

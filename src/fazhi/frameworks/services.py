@@ -38,7 +38,9 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
         if existing.digest == parsed.digest:
             return existing, False
         raise FrameworkRefused(
-            [f"评分表 {parsed.code} 第 {parsed.version} 版已存在且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"]
+            [
+                f"评分表 {parsed.code} 第 {parsed.version} 版已存在且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"
+            ]
         )
     framework = Framework.objects.create(
         code=parsed.code,
@@ -80,7 +82,12 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
 
     for ind in parsed.indicators:
         add(ind, None, 1)
-    record(actor, "framework.load", framework, after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest})
+    record(
+        actor,
+        "framework.load",
+        framework,
+        after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest},
+    )
     return framework, True
 
 
@@ -92,7 +99,9 @@ def find(code: str, version: int | None = None) -> Framework | None:
 
 def load_shipped(directory: Path, actor=None) -> list[tuple[Framework, bool]]:
     """The frameworks shipped in frameworks/; warnings name them as frameworks/FILE."""
-    return [load_file(p, actor, f"frameworks/{p.name}") for p in sorted(Path(directory).glob("*.yaml"))]
+    return [
+        load_file(p, actor, f"frameworks/{p.name}") for p in sorted(Path(directory).glob("*.yaml"))
+    ]
 
 
 def tree(framework: Framework) -> tuple[fw.Indicator, ...]:

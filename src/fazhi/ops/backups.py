@@ -179,7 +179,9 @@ class BackupResult:
 
 def check_target(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BackupError(f"目标 {target} 已存在且不是空目录：请指定一个新的目录，已有的备份不会被覆盖")
+        raise BackupError(
+            f"目标 {target} 已存在且不是空目录：请指定一个新的目录，已有的备份不会被覆盖"
+        )
 
 
 @contextmanager
@@ -198,8 +200,11 @@ def _audit_head_orm() -> dict:
     from fazhi.audit.models import AuditEntry
 
     last = AuditEntry.objects.order_by("-id").values("id", "hash").first()
-    return {"count": AuditEntry.objects.count(), "last_id": last["id"] if last else None,
-            "last_hash": last["hash"] if last else ""}
+    return {
+        "count": AuditEntry.objects.count(),
+        "last_id": last["id"] if last else None,
+        "last_hash": last["hash"] if last else "",
+    }
 
 
 def _blobs_orm() -> list[tuple[str, int]]:
@@ -216,7 +221,9 @@ def _sqlite_snapshot(dest: Path) -> tuple[list[tuple[str, int]], dict]:
     from fazhi.audit.models import AuditEntry
 
     live = Path(connection.settings_dict["NAME"])
-    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty database
+    os.close(
+        os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    )  # an empty file is an empty database
     src = sqlite3.connect(live, timeout=30)
     dst = sqlite3.connect(dest)
     try:
@@ -227,13 +234,22 @@ def _sqlite_snapshot(dest: Path) -> tuple[list[tuple[str, int]], dict]:
         if problem != "ok":
             raise BackupError(f"数据库完整性检查未通过：{problem}")
         blob_table, audit_table = Blob._meta.db_table, AuditEntry._meta.db_table
-        blobs = [(d, int(s)) for d, s in dst.execute(f"SELECT digest, size FROM {blob_table} ORDER BY digest")]
+        blobs = [
+            (d, int(s))
+            for d, s in dst.execute(f"SELECT digest, size FROM {blob_table} ORDER BY digest")
+        ]
         count = dst.execute(f"SELECT COUNT(*) FROM {audit_table}").fetchone()[0]
-        last = dst.execute(f"SELECT id, hash FROM {audit_table} ORDER BY id DESC LIMIT 1").fetchone()
+        last = dst.execute(
+            f"SELECT id, hash FROM {audit_table} ORDER BY id DESC LIMIT 1"
+        ).fetchone()
     finally:
         dst.close()
         src.close()
-    head = {"count": count, "last_id": last[0] if last else None, "last_hash": last[1] if last else ""}
+    head = {
+        "count": count,
+        "last_id": last[0] if last else None,
+        "last_hash": last[1] if last else "",
+    }
     return blobs, head
 
 
@@ -250,14 +266,18 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
     else:
         live = Path(connection.settings_dict["NAME"])
         if not live.is_file():  # not even opened: connecting would create an empty one
-            raise BackupError(f"数据库文件 {live} 不存在：请检查 FAZHI_DATA_DIR / FAZHI_DATABASE_URL，或先运行 fazhi init")
+            raise BackupError(
+                f"数据库文件 {live} 不存在：请检查 FAZHI_DATA_DIR / FAZHI_DATABASE_URL，或先运行 fazhi init"
+            )
 
     def check_chain() -> dict:
         checked, broken, reason = verify()
         if broken is not None:
             message = f"审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"
             if not force:
-                raise BackupError(f"{message}。拒绝备份已损坏的审计链；如确需备份现状，请加 --force")
+                raise BackupError(
+                    f"{message}。拒绝备份已损坏的审计链；如确需备份现状，请加 --force"
+                )
             warn(f"警告：{message}；因指定了 --force，仍然备份")
         return {"checked": checked, "broken_id": broken, "reason": reason}
 
@@ -270,8 +290,17 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
                 verification = check_chain()
                 work.mkdir(mode=0o700)
                 args, env = pg_args_env()
-                run_tool([pg_dump, "--format=custom", f"--snapshot={snapshot_id}", f"--file={work / db_file}", *args],
-                         env, "pg_dump 导出数据库")
+                run_tool(
+                    [
+                        pg_dump,
+                        "--format=custom",
+                        f"--snapshot={snapshot_id}",
+                        f"--file={work / db_file}",
+                        *args,
+                    ],
+                    env,
+                    "pg_dump 导出数据库",
+                )
                 blobs, head = _blobs_orm(), _audit_head_orm()
         else:
             verification = check_chain()
@@ -312,16 +341,27 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
             "created_at": timezone.localtime().isoformat(timespec="seconds"),
             "vendor": vendor,
             "database": db_file,
-            "audit": {**head, "verified": verification["checked"], "broken_id": verification["broken_id"]},
+            "audit": {
+                **head,
+                "verified": verification["checked"],
+                "broken_id": verification["broken_id"],
+            },
             "blobs": len(blobs),
             "skipped": skipped,
             "total_bytes": db_bytes + evidence_bytes,
             "files": files,
         }
-        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+        text = (
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+            + b"\n"
+        )
         _write_synced(work / MANIFEST, text)
-        _write_synced(work / MANIFEST_DIGEST, f"{hashlib.new('sm3', text).hexdigest()}  {MANIFEST}\n".encode())
-        for d in sorted({p.parent for p in work.rglob("*")} | {work}, key=lambda p: len(p.parts), reverse=True):
+        _write_synced(
+            work / MANIFEST_DIGEST, f"{hashlib.new('sm3', text).hexdigest()}  {MANIFEST}\n".encode()
+        )
+        for d in sorted(
+            {p.parent for p in work.rglob("*")} | {work}, key=lambda p: len(p.parts), reverse=True
+        ):
             fsync_dir(d)
         check_target(target)  # still new or empty
         os.rename(work, target)  # replaces an empty directory; atomic
@@ -330,10 +370,16 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
         shutil.rmtree(work, ignore_errors=True)
         raise
     return BackupResult(
-        path=target, vendor=vendor, db_file=db_file, db_bytes=db_bytes,
-        evidence_files=len(files) - 1, evidence_bytes=evidence_bytes,
-        audit_count=head["count"], audit_last_hash=head["last_hash"],
-        seconds=time.monotonic() - started, skipped=skipped,
+        path=target,
+        vendor=vendor,
+        db_file=db_file,
+        db_bytes=db_bytes,
+        evidence_files=len(files) - 1,
+        evidence_bytes=evidence_bytes,
+        audit_count=head["count"],
+        audit_last_hash=head["last_hash"],
+        seconds=time.monotonic() - started,
+        skipped=skipped,
     )
 
 
@@ -381,7 +427,9 @@ def check_backup(path: Path) -> Backup:
     manifest_digest = hashlib.new("sm3", text).hexdigest()
     recorded = digest_path.read_text(encoding="utf-8", errors="replace").split()
     if not recorded or recorded[0] != manifest_digest:
-        raise BackupError(f"备份清单已损坏或被改动：{MANIFEST} 的 SM3 摘要与 {MANIFEST_DIGEST} 不符")
+        raise BackupError(
+            f"备份清单已损坏或被改动：{MANIFEST} 的 SM3 摘要与 {MANIFEST_DIGEST} 不符"
+        )
     try:
         manifest = json.loads(text)
         files = manifest["files"]
@@ -389,7 +437,9 @@ def check_backup(path: Path) -> Backup:
         assert manifest["format"] == FORMAT and isinstance(files, list) and files
         assert files[0]["path"] == manifest["database"] == DB_FILES[vendor]
     except (ValueError, KeyError, TypeError, AssertionError):
-        raise BackupError(f"备份清单 {MANIFEST} 格式不正确（不是本平台 {FORMAT} 格式的备份）") from None
+        raise BackupError(
+            f"备份清单 {MANIFEST} 格式不正确（不是本平台 {FORMAT} 格式的备份）"
+        ) from None
     seen = set()
     for entry in files:
         rel = entry.get("path", "") if isinstance(entry, dict) else ""
@@ -405,7 +455,9 @@ def check_backup(path: Path) -> Backup:
             raise BackupError(f"备份不完整：缺少文件 {rel}")
         size, digest = sm3_file(file)
         if size != entry.get("size"):
-            raise BackupError(f"备份文件已损坏：{rel}（大小 {size} 字节，清单记录 {entry.get('size')} 字节）")
+            raise BackupError(
+                f"备份文件已损坏：{rel}（大小 {size} 字节，清单记录 {entry.get('size')} 字节）"
+            )
         if digest != entry.get("sm3") or (m and digest != m.group(3)):
             raise BackupError(f"备份文件已损坏：{rel}（SM3 摘要与清单不符）")
     return Backup(path=path, manifest=manifest, manifest_digest=manifest_digest)
@@ -427,7 +479,9 @@ def restore_backup(backup: Backup) -> RestoreResult:
     started = time.monotonic()
     connections.close_all()
     if backup.vendor == "sqlite":
-        with _sqlite_swap(backup) as swap:  # refuses before anything changes if the database is in use
+        with _sqlite_swap(
+            backup
+        ) as swap:  # refuses before anything changes if the database is in use
             written, present = _restore_evidence(backup)
             swap()
     else:
@@ -435,7 +489,9 @@ def restore_backup(backup: Backup) -> RestoreResult:
         written, present = _restore_evidence(backup)
         _restore_postgres(backup, pg_restore)
     connections.close_all()
-    return RestoreResult(evidence_written=written, evidence_present=present, seconds=time.monotonic() - started)
+    return RestoreResult(
+        evidence_written=written, evidence_present=present, seconds=time.monotonic() - started
+    )
 
 
 def _restore_evidence(backup: Backup) -> tuple[int, int]:
@@ -460,7 +516,9 @@ def _restore_evidence(backup: Backup) -> tuple[int, int]:
             with open(backup.path / entry["path"], "rb") as source:
                 got = copy_file(source, tmp, mode=0o640)
             if got != (entry["size"], entry["sm3"]):
-                raise BackupError(f"复制 {entry['path']} 时内容发生变化，已中止恢复（数据库未改动）")
+                raise BackupError(
+                    f"复制 {entry['path']} 时内容发生变化，已中止恢复（数据库未改动）"
+                )
             same_owner(tmp, root)
             os.replace(tmp, dest)
         finally:
@@ -502,7 +560,9 @@ def _sqlite_swap(backup: Backup):
             except sqlite3.OperationalError as exc:
                 mode = str(exc)
             if mode != "delete":
-                raise BackupError(f"数据库 {live} 正被其他进程使用（{mode}）：请先停止平台服务（fazhi serve）再恢复；未作任何改动")
+                raise BackupError(
+                    f"数据库 {live} 正被其他进程使用（{mode}）：请先停止平台服务（fazhi serve）再恢复；未作任何改动"
+                )
         yield swap
     finally:
         if db is not None:
@@ -512,9 +572,21 @@ def _sqlite_swap(backup: Backup):
 
 def _restore_postgres(backup: Backup, pg_restore: str) -> None:
     # Fail rather than wait forever behind a lock held by a running server.
-    args, env = pg_args_env({"PGOPTIONS": (os.environ.get("PGOPTIONS", "") + " -c lock_timeout=30s").strip()})
+    args, env = pg_args_env(
+        {"PGOPTIONS": (os.environ.get("PGOPTIONS", "") + " -c lock_timeout=30s").strip()}
+    )
     run_tool(
-        [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", *args, str(backup.path / backup.db_entry["path"])],
-        env, "pg_restore 恢复数据库（已整体回滚，数据库未改动）",
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            str(backup.path / backup.db_entry["path"]),
+        ],
+        env,
+        "pg_restore 恢复数据库（已整体回滚，数据库未改动）",
     )

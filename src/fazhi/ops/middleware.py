@@ -66,14 +66,14 @@ def close_broken_connections() -> None:
         if getattr(raw, "broken", False) or getattr(raw, "closed", False) or not _usable(conn):
             try:
                 conn.close()
-            except Exception:  # noqa: BLE001 -- closing a dead connection may fail as well
+            except Exception:
                 conn.connection = None
 
 
 def _usable(conn) -> bool:
     try:
         return conn.is_usable()
-    except Exception:  # noqa: BLE001 -- any failure means: not usable
+    except Exception:
         return False
 
 
@@ -81,7 +81,9 @@ def unavailable_response(request) -> HttpResponse:
     if request.path.startswith("/healthz"):
         response = JsonResponse({"status": "unavailable"}, status=503)
     elif request.path.startswith("/api/"):
-        response = JsonResponse({"detail": MESSAGE}, status=503, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {"detail": MESSAGE}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         page = PAGE.format(message=MESSAGE, retry=RETRY_AFTER, css=static("css/app.css"))
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
@@ -113,12 +115,16 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) and is_connection_failure(exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) and is_connection_failure(
+            exception
+        ):
             return self._unavailable(request, exception)
         return None
 
     def _unavailable(self, request, exc) -> HttpResponse:
-        logger.warning("数据库不可用（%s %s）：%s", request.method, request.path, str(exc).strip()[:300])
+        logger.warning(
+            "数据库不可用（%s %s）：%s", request.method, request.path, str(exc).strip()[:300]
+        )
         close_broken_connections()
         return unavailable_response(request)
 

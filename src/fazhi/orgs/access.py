@@ -24,7 +24,11 @@ def scope_of(user) -> str:
     """The widest data scope over all of the user's roles (roles combine by union)."""
     if not user or not user.is_authenticated or not user.is_active or user.org_id is None:
         return SCOPE_NONE
-    return max((ROLE_SCOPE.get(r, SCOPE_NONE) for r in user.roles), key=_RANK.__getitem__, default=SCOPE_NONE)
+    return max(
+        (ROLE_SCOPE.get(r, SCOPE_NONE) for r in user.roles),
+        key=_RANK.__getitem__,
+        default=SCOPE_NONE,
+    )
 
 
 def org_scope_q(user, field: str = "") -> Q:
@@ -60,7 +64,11 @@ def can_edit_assessment(user, assessment) -> bool:
 
 def can_review_assessment(user, assessment) -> bool:
     """City bureau / province department above the zone return or accept it."""
-    return user.has_role(Role.REVIEWER) and in_scope(user, assessment.zone) and user.org_id != assessment.zone_id
+    return (
+        user.has_role(Role.REVIEWER)
+        and in_scope(user, assessment.zone)
+        and user.org_id != assessment.zone_id
+    )
 
 
 def zone_data_q(user, zone_field: str, own_fields: tuple[str, ...]) -> Q:

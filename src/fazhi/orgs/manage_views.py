@@ -27,12 +27,21 @@ def _either_admin(user) -> None:
 @login_required
 def users(request):
     _either_admin(request.user)
-    rows = [(u, lock_until(u.username)) for u in User.objects.select_related("org").order_by("username")]
-    return render(request, "manage/users.html", {
-        "rows": rows, "orgs": Org.objects.all(), "roles": Role.choices,
-        "is_admin": request.user.has_role(Role.ADMIN), "is_security": request.user.has_role(Role.SECURITY),
-        "shown": request.session.pop("fz_shown_password", None),
-    })
+    rows = [
+        (u, lock_until(u.username)) for u in User.objects.select_related("org").order_by("username")
+    ]
+    return render(
+        request,
+        "manage/users.html",
+        {
+            "rows": rows,
+            "orgs": Org.objects.all(),
+            "roles": Role.choices,
+            "is_admin": request.user.has_role(Role.ADMIN),
+            "is_security": request.user.has_role(Role.SECURITY),
+            "shown": request.session.pop("fz_shown_password", None),
+        },
+    )
 
 
 def _show_once(request, username: str, password: str) -> None:
@@ -47,8 +56,14 @@ def user_create(request):
     password = random_password()
     try:
         with transaction.atomic():
-            user = add_user(request.POST.get("username", "").strip(), password, request.POST.get("role", ""),
-                            request.POST.get("org") or None, request.POST.get("name", "").strip()[:50], actor=request.user)
+            user = add_user(
+                request.POST.get("username", "").strip(),
+                password,
+                request.POST.get("role", ""),
+                request.POST.get("org") or None,
+                request.POST.get("name", "").strip()[:50],
+                actor=request.user,
+            )
     except RuleError as exc:
         messages.error(request, f"未创建：{exc.message}")
         return redirect("manage:users")

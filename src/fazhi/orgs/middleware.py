@@ -41,7 +41,10 @@ class SessionSecurityMiddleware:
         session = request.session
         auth_at = session.setdefault(AUTH_AT, now)
         seen = session.get(SEEN, now)
-        if now - seen > settings.FAZHI_SESSION_IDLE_MINUTES * 60 or now - auth_at > settings.FAZHI_SESSION_MAX_HOURS * 3600:
+        if (
+            now - seen > settings.FAZHI_SESSION_IDLE_MINUTES * 60
+            or now - auth_at > settings.FAZHI_SESSION_MAX_HOURS * 3600
+        ):
             logout(request)
             messages.info(request, "会话已超时，请重新登录")
             return redirect(f"{settings.LOGIN_URL}?next={request.path}")

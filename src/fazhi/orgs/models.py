@@ -30,7 +30,9 @@ class Org(models.Model):
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path "/1/5/9/": a subtree is one indexed prefix query at any depth.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
 
@@ -65,7 +67,14 @@ ADMIN_ROLES = frozenset({Role.ADMIN, Role.SECURITY, Role.AUDITOR})
 
 
 class User(AbstractUser):
-    org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="所属组织")
+    org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="所属组织",
+    )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DEPARTMENT)
     # Further business roles; data scope is the union over all of a user's roles.
     extra_roles = models.JSONField("其他角色", default=list, blank=True)
@@ -98,7 +107,9 @@ class User(AbstractUser):
 class RecoveryCode(models.Model):
     """One-time recovery codes for two-factor sign-in; only their SM3 digest is kept."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
     digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -115,7 +126,9 @@ class LoginAttempt(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SM3 digest is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -27,10 +27,14 @@ class PolicyValidator:
 
     def validate(self, password, user=None):
         if len(password) < self.min_length:
-            raise ValidationError(f"密码至少 {self.min_length} 位（当前 {len(password)} 位）", code="password_too_short")
+            raise ValidationError(
+                f"密码至少 {self.min_length} 位（当前 {len(password)} 位）",
+                code="password_too_short",
+            )
         if classes_in(password) < self.min_classes:
             raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类", code="password_classes"
+                f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类",
+                code="password_classes",
             )
         username = (getattr(user, "username", "") or "").lower()
         if username and (username in password.lower() or password.lower() in username):
@@ -45,7 +49,9 @@ class CommonValidator(CommonPasswordValidator):
         try:
             super().validate(password, user)
         except ValidationError:
-            raise ValidationError("该密码过于常见，容易被猜中，请换一个", code="password_too_common") from None
+            raise ValidationError(
+                "该密码过于常见，容易被猜中，请换一个", code="password_too_common"
+            ) from None
 
     def get_help_text(self):
         return "不能是常见密码"

@@ -23,7 +23,10 @@ def lock_until(username: str, now=None):
     now = now or timezone.now()
     window = timedelta(minutes=settings.FAZHI_LOCKOUT_WINDOW_MINUTES)
     attempts = list(
-        LoginAttempt.objects.filter(username=username, at__gte=now - window - timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES))
+        LoginAttempt.objects.filter(
+            username=username,
+            at__gte=now - window - timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES),
+        )
         .order_by("-at")
         .values_list("at", "success")[:50]
     )
@@ -47,9 +50,16 @@ def lock_until(username: str, now=None):
 def note_attempt(username: str, success: bool, ip: str = "") -> None:
     """Log an attempt; the failure that reaches the threshold locks the name (audited)."""
     was_locked = not success and lock_until(username) is not None
-    LoginAttempt.objects.create(username=username[:150], success=success, ip=ip[:64], at=timezone.now())
+    LoginAttempt.objects.create(
+        username=username[:150], success=success, ip=ip[:64], at=timezone.now()
+    )
     if not success and not was_locked and lock_until(username):
-        record(username[:150], "auth.lockout", object_type="user", after={"username": username, "minutes": settings.FAZHI_LOCKOUT_MINUTES})
+        record(
+            username[:150],
+            "auth.lockout",
+            object_type="user",
+            after={"username": username, "minutes": settings.FAZHI_LOCKOUT_MINUTES},
+        )
 
 
 @transaction.atomic
@@ -68,12 +78,18 @@ def _digest(code: str) -> str:
 def check_second_factor(user, code: str) -> bool:
     """A current TOTP code (not used before) or an unused recovery code."""
     code = (code or "").strip()
-    step = totp.verify(user.totp_secret, code, time.time(), user.totp_last_step) if user.totp_secret else None
+    step = (
+        totp.verify(user.totp_secret, code, time.time(), user.totp_last_step)
+        if user.totp_secret
+        else None
+    )
     if step is not None:
         user.totp_last_step = step
         user.save(update_fields=["totp_last_step"])
         return True
-    spare = RecoveryCode.objects.filter(user=user, digest=_digest(code), used_at__isnull=True).first()
+    spare = RecoveryCode.objects.filter(
+        user=user, digest=_digest(code), used_at__isnull=True
+    ).first()
     if spare:
         spare.used_at = timezone.now()
         spare.save(update_fields=["used_at"])

@@ -24,7 +24,9 @@ KIND_LABELS = dict(Org.Kind.choices)
 @transaction.atomic
 def add_org(code: str, name: str, kind: str, parent_code: str | None = None, actor=None) -> Org:
     if not CODE_RE.match(code or ""):
-        raise RuleError("code", "组织代码只能由字母、数字、- 和 _ 组成，以字母或数字开头，最长 40 位")
+        raise RuleError(
+            "code", "组织代码只能由字母、数字、- 和 _ 组成，以字母或数字开头，最长 40 位"
+        )
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise RuleError("name", "组织名称不能为空，最长 100 字")
@@ -44,7 +46,12 @@ def add_org(code: str, name: str, kind: str, parent_code: str | None = None, act
     org = Org.objects.create(code=code, name=name, kind=kind, parent=parent)
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    record(actor, "org.add", org, after={"code": code, "name": name, "kind": kind, "parent": parent_code})
+    record(
+        actor,
+        "org.add",
+        org,
+        after={"code": code, "name": name, "kind": kind, "parent": parent_code},
+    )
     return org
 
 
@@ -53,7 +60,10 @@ def random_password(length: int = 16) -> str:
     alphabet = string.ascii_letters + string.digits + "-_.!@#%"
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(length))
-        if all(any(c in cls for c in pw) for cls in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "-_.!@#%")):
+        if all(
+            any(c in cls for c in pw)
+            for cls in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "-_.!@#%")
+        ):
             return pw
 
 
@@ -76,7 +86,10 @@ def check_roles(roles: list[str], org: Org | None) -> list[str]:
     admin = [r for r in roles if r in ADMIN_ROLES]
     if len(admin) > 1:
         names = "、".join(Role(r).label for r in admin)
-        raise RuleError("role", f"系统管理员、安全管理员、审计管理员须由不同账号担任（三权分立），不能同时担任：{names}")
+        raise RuleError(
+            "role",
+            f"系统管理员、安全管理员、审计管理员须由不同账号担任（三权分立），不能同时担任：{names}",
+        )
     if admin and len(roles) > 1:
         raise RuleError("role", "管理员账号不能同时担任业务角色")
     for role in roles:
@@ -95,8 +108,17 @@ def _validate_password(password: str, user) -> None:
 
 
 @transaction.atomic
-def add_user(username: str, password: str, role: str, org_code: str | None, display_name: str = "", actor=None,
-             *, extra_roles: list[str] | None = None, must_change: bool = True):
+def add_user(
+    username: str,
+    password: str,
+    role: str,
+    org_code: str | None,
+    display_name: str = "",
+    actor=None,
+    *,
+    extra_roles: list[str] | None = None,
+    must_change: bool = True,
+):
     """A new account. Its first password is a temporary one: it must be changed at first login."""
     User = get_user_model()
     if not username or not re.match(r"^[\w.@+-]{1,150}$", username):
@@ -111,8 +133,14 @@ def add_user(username: str, password: str, role: str, org_code: str | None, disp
     roles = check_roles([role, *(extra_roles or [])], org)
     if roles[0] not in ADMIN_ROLES and org is None:
         raise RuleError("org", "除管理员外，用户必须属于一个组织（--org）")
-    user = User(username=username, role=roles[0], extra_roles=roles[1:], org=org, display_name=display_name,
-                must_change_password=must_change)
+    user = User(
+        username=username,
+        role=roles[0],
+        extra_roles=roles[1:],
+        org=org,
+        display_name=display_name,
+        must_change_password=must_change,
+    )
     _validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()

@@ -58,8 +58,12 @@ def login_view(request):
                 request.session[PENDING] = user.pk
                 return redirect(f"/login/otp/?next={_next(request)}")
             return _finish_login(request, user)
-        locked = getattr(request, "fazhi_locked", False) or bool(lock_until(request.POST.get("username", "")))
-    return render(request, "account/login.html", {"form": form, "locked": locked, "next": _next(request)})
+        locked = getattr(request, "fazhi_locked", False) or bool(
+            lock_until(request.POST.get("username", ""))
+        )
+    return render(
+        request, "account/login.html", {"form": form, "locked": locked, "next": _next(request)}
+    )
 
 
 def otp_view(request):

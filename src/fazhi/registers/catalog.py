@@ -33,7 +33,13 @@ PUBLIC_CHANNEL = "online"
 
 APPLICANT_KINDS = {"person": "自然人", "organisation": "法人或其他组织"}
 COMPLAINT_CATEGORIES = {"complaint": "投诉", "report": "举报"}
-DELIVERY = {"paper": "纸质文本", "email": "电子邮件", "post": "邮寄", "pickup": "当面领取", "online": "网上获取"}
+DELIVERY = {
+    "paper": "纸质文本",
+    "email": "电子邮件",
+    "post": "邮寄",
+    "pickup": "当面领取",
+    "online": "网上获取",
+}
 
 # 答复类型 (条例第三十六、三十七条)
 REPLY_TYPES = {
@@ -81,4 +87,9 @@ COMPLAINT_OUTCOMES = {
     "referred": "已移送有权机关处理",
 }
 APPEAL_KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
-APPEAL_RESULTS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结"}
+APPEAL_RESULTS = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+}

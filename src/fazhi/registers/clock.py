@@ -38,7 +38,9 @@ def events_of(case: Case, rows: list[CaseEvent] | None = None) -> list[dl.Event]
     return [to_event(r) for r in sorted(rows, key=lambda r: (r.on, r.pk or 0))]
 
 
-def deadlines_of(case: Case, cal: WorkCalendar, today: date, rows: list[CaseEvent] | None = None) -> dl.CaseDeadlines:
+def deadlines_of(
+    case: Case, cal: WorkCalendar, today: date, rows: list[CaseEvent] | None = None
+) -> dl.CaseDeadlines:
     """Raises RuleError (CalendarGap) when a period runs into a year the calendar lacks."""
     return dl.compute(ruleset_of(case.rules_id), events_of(case, rows), cal, today)
 
@@ -53,14 +55,23 @@ def answer_period(ruleset: dl.RuleSet) -> dl.Period | None:
 
 def extendable_period(ruleset: dl.RuleSet, deadlines: dl.CaseDeadlines) -> dl.Period | None:
     """The running period that allows an extension (the one an `extended` event lengthens)."""
-    running = [p for p in ruleset.periods if p.extension_max > 0 and (st := deadlines.periods.get(p.code)) and st.started_on and st.met_on is None]
+    running = [
+        p
+        for p in ruleset.periods
+        if p.extension_max > 0
+        and (st := deadlines.periods.get(p.code))
+        and st.started_on
+        and st.met_on is None
+    ]
     if running:
         return running[0]
     allowing = [p for p in ruleset.periods if p.extension_max > 0]
     return allowing[0] if allowing else None
 
 
-def cache_fields(case: Case, cal: WorkCalendar, today: date, rows: list[CaseEvent] | None = None) -> dict:
+def cache_fields(
+    case: Case, cal: WorkCalendar, today: date, rows: list[CaseEvent] | None = None
+) -> dict:
     """The cached deadline columns of a case as of `today`. A calendar gap is recorded as the
     reason, with no dates, never guessed."""
     return cache_values(case.rules_id, events_of(case, rows), cal, today)
@@ -72,8 +83,14 @@ def cache_values(rules_id: int, events: list[dl.Event], cal: WorkCalendar, today
     try:
         result = dl.compute(ruleset, events, cal, today)
     except RuleError as exc:
-        return {"next_due": None, "reply_due": None, "overdue": False, "replied_late": False,
-                "deadlines_as_of": today, "deadline_error": exc.message[:200]}
+        return {
+            "next_due": None,
+            "reply_due": None,
+            "overdue": False,
+            "replied_late": False,
+            "deadlines_as_of": today,
+            "deadline_error": exc.message[:200],
+        }
     period = answer_period(ruleset)
     state = result.periods.get(period.code) if period else None
     late = bool(state and state.met_on and state.due_on and state.met_on > state.due_on)
@@ -87,4 +104,11 @@ def cache_values(rules_id: int, events: list[dl.Event], cal: WorkCalendar, today
     }
 
 
-CACHE_COLUMNS = ("next_due", "reply_due", "overdue", "replied_late", "deadlines_as_of", "deadline_error")
+CACHE_COLUMNS = (
+    "next_due",
+    "reply_due",
+    "overdue",
+    "replied_late",
+    "deadlines_as_of",
+    "deadline_error",
+)

@@ -16,19 +16,52 @@ from .models import Case
 from .selectors import REPORT_ROWS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REGISTER_HEADERS = ("受理编号", "类别", "渠道", "收到日期", "事项", "承办部门", "状态", "答复期限", "最近到期日", "是否逾期", "答复类型/处理结果", "答复日期")
+REGISTER_HEADERS = (
+    "受理编号",
+    "类别",
+    "渠道",
+    "收到日期",
+    "事项",
+    "承办部门",
+    "状态",
+    "答复期限",
+    "最近到期日",
+    "是否逾期",
+    "答复类型/处理结果",
+    "答复日期",
+)
 REGISTER_WIDTHS = (22, 12, 14, 12, 40, 14, 16, 12, 12, 10, 20, 12)
 
 
 def _workbook(out):
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     fmt = {
-        "title": wb.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "宋体"}),
-        "head": wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#E8EEF7", "font_name": "宋体", "text_wrap": True}),
-        "cell": wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_name": "宋体"}),
+        "title": wb.add_format(
+            {"bold": True, "font_size": 16, "align": "center", "font_name": "宋体"}
+        ),
+        "head": wb.add_format(
+            {
+                "bold": True,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+                "bg_color": "#E8EEF7",
+                "font_name": "宋体",
+                "text_wrap": True,
+            }
+        ),
+        "cell": wb.add_format(
+            {"border": 1, "text_wrap": True, "valign": "vcenter", "font_name": "宋体"}
+        ),
         "num": wb.add_format({"border": 1, "align": "center", "valign": "vcenter"}),
-        "pct": wb.add_format({"border": 1, "align": "center", "valign": "vcenter", "num_format": "0.0%"}),
-        "day": wb.add_format({"border": 1, "num_format": "yyyy-mm-dd", "align": "center", "valign": "vcenter"}),
+        "pct": wb.add_format(
+            {"border": 1, "align": "center", "valign": "vcenter", "num_format": "0.0%"}
+        ),
+        "day": wb.add_format(
+            {"border": 1, "num_format": "yyyy-mm-dd", "align": "center", "valign": "vcenter"}
+        ),
         "note": wb.add_format({"italic": True, "font_name": "宋体", "font_color": "#555555"}),
     }
     return wb, fmt
@@ -58,7 +91,14 @@ def write_register_xlsx(out, cases, today: date, title: str = "台账") -> int:
     Returns the number of rows written."""
     wb, fmt = _workbook(out)
     ws = wb.add_worksheet("台账")
-    ws.merge_range(0, 0, 0, len(REGISTER_HEADERS) - 1, escape_cell_text(f"{title}（截至 {today.isoformat()}）"), fmt["title"])
+    ws.merge_range(
+        0,
+        0,
+        0,
+        len(REGISTER_HEADERS) - 1,
+        escape_cell_text(f"{title}（截至 {today.isoformat()}）"),
+        fmt["title"],
+    )
     for col, (h, w) in enumerate(zip(REGISTER_HEADERS, REGISTER_WIDTHS, strict=True)):
         ws.write_string(1, col, h, fmt["head"])
         ws.set_column(col, col, w)
@@ -86,8 +126,19 @@ def write_annual_report_xlsx(out, report: dict) -> None:
     """The table 收到和处理政府信息公开申请情况 and the reconsideration/litigation table."""
     wb, fmt = _workbook(out)
     ws = wb.add_worksheet("依申请公开情况")
-    ws.merge_range(0, 0, 0, 3, escape_cell_text(f"{report['zone_name']} {report['year']} 年度收到和处理政府信息公开申请情况"), fmt["title"])
-    for col, (h, w) in enumerate(zip(("项目", "自然人", "法人或其他组织", "总计"), (70, 12, 16, 10), strict=True)):
+    ws.merge_range(
+        0,
+        0,
+        0,
+        3,
+        escape_cell_text(
+            f"{report['zone_name']} {report['year']} 年度收到和处理政府信息公开申请情况"
+        ),
+        fmt["title"],
+    )
+    for col, (h, w) in enumerate(
+        zip(("项目", "自然人", "法人或其他组织", "总计"), (70, 12, 16, 10), strict=True)
+    ):
         ws.write_string(1, col, h, fmt["head"])
         ws.set_column(col, col, w)
     for i, (key, label) in enumerate(REPORT_ROWS, 2):
@@ -97,7 +148,16 @@ def write_annual_report_xlsx(out, report: dict) -> None:
         ws.write_number(i, 2, row["organisation"], fmt["num"])
         ws.write_number(i, 3, row["total"], fmt["num"])
     ws2 = wb.add_worksheet("复议诉讼")
-    ws2.merge_range(0, 0, 0, 5, escape_cell_text(f"{report['zone_name']} {report['year']} 年度政府信息公开行政复议、行政诉讼情况"), fmt["title"])
+    ws2.merge_range(
+        0,
+        0,
+        0,
+        5,
+        escape_cell_text(
+            f"{report['zone_name']} {report['year']} 年度政府信息公开行政复议、行政诉讼情况"
+        ),
+        fmt["title"],
+    )
     heads = ["类别", *catalog.APPEAL_RESULTS.values(), "总计"]
     for col, h in enumerate(heads):
         ws2.write_string(1, col, h, fmt["head"])
@@ -134,8 +194,22 @@ def write_figures_xlsx(out, figures: dict, kinds=(states.DISCLOSURE, states.COMP
     ws = wb.add_worksheet("台账统计")
     ws.set_column(0, 0, 36)
     ws.set_column(1, 2, 16)
-    ws.merge_range(0, 0, 0, len(kinds), escape_cell_text(f"{figures['zone_name']} {figures['year']} 年度台账统计"), fmt["title"])
-    ws.write_string(1, 0, escape_cell_text(f"统计截至 {figures['as_of'].isoformat()}，期限按《政府信息公开条例》及投诉举报办理规则由系统依办理记录计算"), fmt["note"])
+    ws.merge_range(
+        0,
+        0,
+        0,
+        len(kinds),
+        escape_cell_text(f"{figures['zone_name']} {figures['year']} 年度台账统计"),
+        fmt["title"],
+    )
+    ws.write_string(
+        1,
+        0,
+        escape_cell_text(
+            f"统计截至 {figures['as_of'].isoformat()}，期限按《政府信息公开条例》及投诉举报办理规则由系统依办理记录计算"
+        ),
+        fmt["note"],
+    )
     ws.write_string(2, 0, "项目", fmt["head"])
     for col, kind in enumerate(kinds, 1):
         ws.write_string(2, col, states.KINDS[kind], fmt["head"])

@@ -16,14 +16,26 @@ from fazhi.core.errors import RuleError
 from fazhi.core.validate import text
 
 LIMITS = {
-    "name": 50, "org_name": 100, "id_number": 30, "phone": 30, "email": 100, "address": 200,
-    "subject": 200, "content": 4000, "respondent": 200, "delivery": 50, "reason": 1000,
-    "reply_text": 4000, "note": 1000, "agency": 100, "third_party": 200,
+    "name": 50,
+    "org_name": 100,
+    "id_number": 30,
+    "phone": 30,
+    "email": 100,
+    "address": 200,
+    "subject": 200,
+    "content": 4000,
+    "respondent": 200,
+    "delivery": 50,
+    "reason": 1000,
+    "reply_text": 4000,
+    "note": 1000,
+    "agency": 100,
+    "third_party": 200,
 }
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")      # area code 0xx / 0xxx with a 7–8 digit number
-_LOCAL = re.compile(r"^[2-9]\d{6,7}$")     # a local number without area code
+_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code 0xx / 0xxx with a 7–8 digit number
+_LOCAL = re.compile(r"^[2-9]\d{6,7}$")  # a local number without area code
 _SERVICE = re.compile(r"^(400|800)\d{7}$")
 _PHONE_CHARS = re.compile(r"^[0-9０-９+＋()（）\-－—\s]+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z]+$")
@@ -36,8 +48,15 @@ def phone(value, field: str = "phone", label: str = "联系电话", *, required:
     if not raw:
         return ""
     digits = normalise_phone(raw)
-    if not _PHONE_CHARS.match(raw) or not (_MOBILE.match(digits) or _LANDLINE.match(digits) or _LOCAL.match(digits) or _SERVICE.match(digits)):
-        raise RuleError(field, f"{label}格式不正确：手机号码为 11 位数字，固定电话请带区号（如 028-12345678）")
+    if not _PHONE_CHARS.match(raw) or not (
+        _MOBILE.match(digits)
+        or _LANDLINE.match(digits)
+        or _LOCAL.match(digits)
+        or _SERVICE.match(digits)
+    ):
+        raise RuleError(
+            field, f"{label}格式不正确：手机号码为 11 位数字，固定电话请带区号（如 028-12345678）"
+        )
     return raw
 
 
@@ -53,7 +72,11 @@ def email(value, field: str = "email", label: str = "电子邮箱", *, required:
 
 
 def id_number(value, field: str = "id_number", label: str = "身份证件号码") -> str:
-    raw = unicodedata.normalize("NFKC", text(value, field, label, limit=LIMITS["id_number"])).replace(" ", "").upper()
+    raw = (
+        unicodedata.normalize("NFKC", text(value, field, label, limit=LIMITS["id_number"]))
+        .replace(" ", "")
+        .upper()
+    )
     if not raw:
         return ""
     if not _ID_CHARS.match(raw) or len(raw) < 5:
@@ -77,13 +100,23 @@ def boolean(value, field: str, label: str) -> bool:
     raise RuleError(field, f"{label}必须是 true 或 false")
 
 
-def choice(value, field: str, label: str, choices: dict[str, str], *, required: bool = True, default: str = "") -> str:
+def choice(
+    value,
+    field: str,
+    label: str,
+    choices: dict[str, str],
+    *,
+    required: bool = True,
+    default: str = "",
+) -> str:
     if value in (None, ""):
         if required and not default:
             raise RuleError(field, f"请选择{label}")
         return default
     if not isinstance(value, str) or value not in choices:
-        raise RuleError(field, f"{label}应为以下之一：{'、'.join(f'{k}（{v}）' for k, v in choices.items())}")
+        raise RuleError(
+            field, f"{label}应为以下之一：{'、'.join(f'{k}（{v}）' for k, v in choices.items())}"
+        )
     return value
 
 

@@ -19,7 +19,7 @@ from . import catalog, states
 from .models import Case
 
 BODY_FONT, TITLE_FONT = "仿宋_GB2312", "方正小标宋简体"
-REVIEW_DAYS = 60   # 《行政复议法》第二十条: 60 days to apply for reconsideration
+REVIEW_DAYS = 60  # 《行政复议法》第二十条: 60 days to apply for reconsideration
 LITIGATION = "六个月"  # 《行政诉讼法》第四十六条
 
 
@@ -39,7 +39,16 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _para(doc, text: str, *, align=None, indent: bool = True, size: float = 16, font: str = BODY_FONT, bold: bool = False):
+def _para(
+    doc,
+    text: str,
+    *,
+    align=None,
+    indent: bool = True,
+    size: float = 16,
+    font: str = BODY_FONT,
+    bold: bool = False,
+):
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -82,7 +91,11 @@ def _disclosure_body(case: Case) -> list[str]:
     elif t == "not_exist":
         decision = f"经检索，本机关未制作或者获取您申请的政府信息。根据{basis}的规定，现告知您该政府信息不存在。"
     elif t == "not_responsible":
-        agency = f"该政府信息由{case.reply_agency}负责公开，请您向其提出申请。" if case.reply_agency else "本机关无法确定负责公开该政府信息的行政机关。"
+        agency = (
+            f"该政府信息由{case.reply_agency}负责公开，请您向其提出申请。"
+            if case.reply_agency
+            else "本机关无法确定负责公开该政府信息的行政机关。"
+        )
         decision = f"经审查，您申请获取的政府信息不属于本机关负责公开。根据{basis}的规定，现告知如下：{agency}"
     else:  # not_processed
         ground = catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground or "repeat", "重复申请")
@@ -101,7 +114,10 @@ def _complaint_body(case: Case) -> list[str]:
     category = catalog.COMPLAINT_CATEGORIES.get(case.category, "投诉举报")
     head = f"本机关于{cn_date(case.received_on)}收到您反映的{category}事项（受理编号：{case.tracking_no}）：“{case.subject}”。"
     outcome = catalog.COMPLAINT_OUTCOMES.get(case.reply_type, "")
-    lines = [head, f"经调查核实，处理结果如下：{outcome}。" if outcome else "经调查核实，处理结果如下。"]
+    lines = [
+        head,
+        f"经调查核实，处理结果如下：{outcome}。" if outcome else "经调查核实，处理结果如下。",
+    ]
     if case.reply_text:
         lines.append(case.reply_text)
     lines.append("如对处理结果不服，可以自收到本告知书之日起三十日内向本机关申请复查。")
@@ -115,9 +131,21 @@ def reply_letter(case: Case, agency: str, contact: str = "") -> bytes:
     disclosure = case.kind == states.DISCLOSURE
     title = "政府信息公开申请答复告知书" if disclosure else "投诉举报处理结果告知书"
     _para(doc, title, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=22, font=TITLE_FONT)
-    _para(doc, f"受理编号：{case.tracking_no}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=14)
-    label = catalog.REPLY_TYPES.get(case.reply_type) if disclosure else catalog.COMPLAINT_OUTCOMES.get(case.reply_type)
-    _para(doc, f"答复类型：{label or case.reply_type}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=14)
+    _para(
+        doc, f"受理编号：{case.tracking_no}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=14
+    )
+    label = (
+        catalog.REPLY_TYPES.get(case.reply_type)
+        if disclosure
+        else catalog.COMPLAINT_OUTCOMES.get(case.reply_type)
+    )
+    _para(
+        doc,
+        f"答复类型：{label or case.reply_type}",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent=False,
+        size=14,
+    )
     name = "" if case.anonymous or case.person_id is None else case.person.name
     _para(doc, f"{name or '申请人'}：" if disclosure else f"{name or '来信人'}：", indent=False)
     for line in _disclosure_body(case) if disclosure else _complaint_body(case):
@@ -125,7 +153,9 @@ def reply_letter(case: Case, agency: str, contact: str = "") -> bytes:
     _para(doc, "特此告知。")
     _para(doc, "", indent=False)
     _para(doc, agency, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _para(doc, cn_date(case.replied_on or date.today()), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _para(
+        doc, cn_date(case.replied_on or date.today()), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
+    )
     if contact:
         _para(doc, f"（联系方式：{contact}）", indent=False, size=14)
     buf = io.BytesIO()
@@ -142,9 +172,13 @@ def notice_letter(case: Case, title: str, paragraphs: list[str], agency: str, on
     """A short notice to the applicant (延期答复告知书, 补正告知书), same layout."""
     doc = _document()
     _para(doc, title, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=22, font=TITLE_FONT)
-    _para(doc, f"受理编号：{case.tracking_no}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=14)
+    _para(
+        doc, f"受理编号：{case.tracking_no}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False, size=14
+    )
     name = "" if case.anonymous or case.person_id is None else case.person.name
-    _para(doc, f"{name or ('申请人' if case.kind == states.DISCLOSURE else '来信人')}：", indent=False)
+    _para(
+        doc, f"{name or ('申请人' if case.kind == states.DISCLOSURE else '来信人')}：", indent=False
+    )
     for line in paragraphs:
         _para(doc, line)
     _para(doc, "特此告知。")

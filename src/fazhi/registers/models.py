@@ -38,7 +38,9 @@ class RuleSetVersion(models.Model):
     class Meta:
         verbose_name = "期限规则版本"
         ordering = ["kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="rulesetversion_kind_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="rulesetversion_kind_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title or self.kind}（第 {self.version} 版）"
@@ -48,7 +50,9 @@ class IntakeSettings(models.Model):
     """A zone's public intake (公开受理). A zone without a row takes both kinds, with its own name
     as the answering agency."""
 
-    zone = models.OneToOneField(Org, on_delete=models.CASCADE, related_name="intake", verbose_name="园区")
+    zone = models.OneToOneField(
+        Org, on_delete=models.CASCADE, related_name="intake", verbose_name="园区"
+    )
     disclosure_open = models.BooleanField("受理依申请公开", default=True)
     complaint_open = models.BooleanField("受理投诉举报", default=True)
     agency_name = models.CharField("答复机关名称", max_length=100, blank=True)
@@ -66,21 +70,47 @@ class Case(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     tracking_no = models.CharField("受理编号", max_length=32, unique=True)
     query_digest = models.CharField("查询码 SM3", max_length=64)
-    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="register_cases", verbose_name="园区")
-    department = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases", verbose_name="承办部门")
-    rules = models.ForeignKey(RuleSetVersion, on_delete=models.PROTECT, related_name="cases", verbose_name="期限规则")
-    state = models.CharField("状态", max_length=24, default=states.RECEIVED, choices=list(states.STATES.items()))
+    zone = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="register_cases", verbose_name="园区"
+    )
+    department = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name="承办部门",
+    )
+    rules = models.ForeignKey(
+        RuleSetVersion, on_delete=models.PROTECT, related_name="cases", verbose_name="期限规则"
+    )
+    state = models.CharField(
+        "状态", max_length=24, default=states.RECEIVED, choices=list(states.STATES.items())
+    )
     channel = models.CharField("渠道", max_length=16)  # catalog.CHANNELS[kind]
     received_on = models.DateField("收到日期")
     submitted_at = models.DateTimeField("登记时间", auto_now_add=True)
     # Who asks or complains. Anonymous complaints have no person.
     anonymous = models.BooleanField("匿名", default=False)
-    applicant_kind = models.CharField("申请人类型", max_length=16, default="person")  # catalog.APPLICANT_KINDS
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="申请人/投诉人")
-    email = EncryptedTextField("电子邮箱", kind="email", index_field="email_bidx", blank=True, default="")
+    applicant_kind = models.CharField(
+        "申请人类型", max_length=16, default="person"
+    )  # catalog.APPLICANT_KINDS
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="申请人/投诉人",
+    )
+    email = EncryptedTextField(
+        "电子邮箱", kind="email", index_field="email_bidx", blank=True, default=""
+    )
     email_bidx = BlindIndexField()
     # What is asked or reported.
-    category = models.CharField("投诉/举报", max_length=16, blank=True)  # catalog.COMPLAINT_CATEGORIES
+    category = models.CharField(
+        "投诉/举报", max_length=16, blank=True
+    )  # catalog.COMPLAINT_CATEGORIES
     subject = models.CharField("事项", max_length=200)
     content = models.TextField("内容")
     respondent = models.CharField("被投诉（举报）对象", max_length=200, blank=True)
@@ -92,7 +122,14 @@ class Case(models.Model):
     reply_text = models.TextField("答复内容", blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_public = models.BooleanField("答复内容公开查询", default=False)
-    letter = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="告知书")
+    letter = models.ForeignKey(
+        Blob,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="告知书",
+    )
     closed_on = models.DateField("办结日期", null=True, blank=True)
     # Cache of core.deadlines.compute (see the module docstring).
     next_due = models.DateField("最近到期日", null=True, blank=True, db_index=True)
@@ -108,7 +145,9 @@ class Case(models.Model):
         verbose_name = "台账案件"
         ordering = ["-received_on", "-id"]
         indexes = [
-            models.Index(fields=["received_on", "id"], name="case_register_order"),  # the register's default order
+            models.Index(
+                fields=["received_on", "id"], name="case_register_order"
+            ),  # the register's default order
             models.Index(fields=["zone", "kind", "state"]),
             models.Index(fields=["zone", "received_on"]),
             models.Index(fields=["department", "state"]),
@@ -132,7 +171,9 @@ class CaseEvent(models.Model):
     period = models.CharField("期限", max_length=32, blank=True)
     note = models.TextField("说明", blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -151,7 +192,9 @@ class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("文件名", max_length=255)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,7 +211,11 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bucket", "address", "window_start"], name="ratecounter_window")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "address", "window_start"], name="ratecounter_window"
+            )
+        ]
         indexes = [models.Index(fields=["window_start"])]
 
 

@@ -93,13 +93,16 @@ class NotFound(Exception):
 
 # ---------------------------------------------------------------- rate limit
 
+
 def hit(bucket: str, address: str, now: datetime | None = None) -> int:
     """Count one request; RateLimited when the address is over the bucket's limit in this window."""
     window = conf("FAZHI_PUBLIC_WINDOW_SECONDS", 600)
     limit = limits()[bucket]
     now = now or timezone.now()
     epoch = int(now.timestamp())
-    start = datetime.fromtimestamp(epoch - epoch % window, tz=now.tzinfo or timezone.get_current_timezone())
+    start = datetime.fromtimestamp(
+        epoch - epoch % window, tz=now.tzinfo or timezone.get_current_timezone()
+    )
     address = (address or "unknown")[:64]
     key = {"bucket": bucket, "address": address, "window_start": start}
     with transaction.atomic():
@@ -107,7 +110,9 @@ def hit(bucket: str, address: str, now: datetime | None = None) -> int:
             try:
                 with transaction.atomic():
                     RateCounter.objects.create(**key, count=1)
-                RateCounter.objects.filter(bucket=bucket, address=address, window_start__lt=start).delete()
+                RateCounter.objects.filter(
+                    bucket=bucket, address=address, window_start__lt=start
+                ).delete()
             except IntegrityError:  # another process created it meanwhile
                 RateCounter.objects.filter(**key).update(count=F("count") + 1)
         count = RateCounter.objects.filter(**key).values_list("count", flat=True).get()
@@ -117,6 +122,7 @@ def hit(bucket: str, address: str, now: datetime | None = None) -> int:
 
 
 # ---------------------------------------------------------------- challenge
+
 
 def _answer_mac(nonce: str, answer: str) -> str:
     return salted_hmac(_SALT, f"{nonce}:{answer}").hexdigest()
@@ -132,7 +138,12 @@ def issue_challenge(address: str) -> dict:
     nonce = secrets.token_urlsafe(16)
     token = signing.dumps({"n": nonce, "m": _answer_mac(nonce, answer)}, salt=_SALT, compress=True)
     ttl = conf("FAZHI_PUBLIC_CHALLENGE_TTL_SECONDS", 600)
-    return {"token": token, "question": "请计算图中算式的结果，填写数字", "svg": render_svg(f"{a}{'+' if plus else '-'}{b}="), "expires_in": ttl}
+    return {
+        "token": token,
+        "question": "请计算图中算式的结果，填写数字",
+        "svg": render_svg(f"{a}{'+' if plus else '-'}{b}="),
+        "expires_in": ttl,
+    }
 
 
 def verify_challenge(token, answer) -> None:
@@ -140,7 +151,9 @@ def verify_challenge(token, answer) -> None:
     if not isinstance(token, str) or not token:
         raise RuleError("challenge_token", "请先完成验证（获取验证题）")
     try:
-        payload = signing.loads(token, salt=_SALT, max_age=conf("FAZHI_PUBLIC_CHALLENGE_TTL_SECONDS", 600))
+        payload = signing.loads(
+            token, salt=_SALT, max_age=conf("FAZHI_PUBLIC_CHALLENGE_TTL_SECONDS", 600)
+        )
         nonce, mac = str(payload["n"])[:40], str(payload["m"])
     except signing.SignatureExpired:
         raise RuleError("challenge_token", "验证题已过期，请重新获取") from None
@@ -152,12 +165,17 @@ def verify_challenge(token, answer) -> None:
                 UsedChallenge.objects.create(nonce=nonce)
         except IntegrityError:
             raise RuleError("challenge_token", "验证题已使用过，请重新获取") from None
-    given = str(answer).strip() if isinstance(answer, (str, int)) and not isinstance(answer, bool) else ""
+    given = (
+        str(answer).strip()
+        if isinstance(answer, (str, int)) and not isinstance(answer, bool)
+        else ""
+    )
     if not constant_time_compare(_answer_mac(nonce, given), mac):
         raise RuleError("challenge_answer", "验证答案不正确，请重新获取验证题后再试")
 
 
 # ---------------------------------------------------------------- intake
+
 
 @dataclass
 class Receipt:
@@ -168,14 +186,29 @@ class Receipt:
     due_on: date | None
 
     def as_dict(self) -> dict:
-        return {"tracking_no": self.tracking_no, "query_code": self.query_code, "received_on": self.received_on,
-                "due_on": self.due_on, "kind": self.case.kind,
-                "notice": "请妥善保存受理编号和查询码：查询码只显示这一次，凭二者可查询办理进度。"}
+        return {
+            "tracking_no": self.tracking_no,
+            "query_code": self.query_code,
+            "received_on": self.received_on,
+            "due_on": self.due_on,
+            "kind": self.case.kind,
+            "notice": "请妥善保存受理编号和查询码：查询码只显示这一次，凭二者可查询办理进度。",
+        }
 
 
 PUBLIC_FIELDS = {
-    states.DISCLOSURE: PARTY_FIELDS - {"anonymous"} | {"zone", "subject", "content", "delivery", "challenge_token", "challenge_answer"},
-    states.COMPLAINT: PARTY_FIELDS | {"zone", "category", "subject", "content", "respondent", "challenge_token", "challenge_answer"},
+    states.DISCLOSURE: PARTY_FIELDS - {"anonymous"}
+    | {"zone", "subject", "content", "delivery", "challenge_token", "challenge_answer"},
+    states.COMPLAINT: PARTY_FIELDS
+    | {
+        "zone",
+        "category",
+        "subject",
+        "content",
+        "respondent",
+        "challenge_token",
+        "challenge_answer",
+    },
 }
 
 
@@ -200,15 +233,39 @@ def submit(kind: str, data: dict, *, address: str, today: date | None = None, fi
 
     zone = Org.objects.get(code=zone_code, kind=Org.Kind.ZONE)
     with transaction.atomic():
-        case, query_code = create_case(kind=kind, zone=zone, channel=catalog.PUBLIC_CHANNEL, received_on=today, party=party,
-                                       body=body, actor=PUBLIC_ACTOR, today=today, files=files)
-    return Receipt(case, case.tracking_no, query_code, case.received_on, case.reply_due or case.next_due)
+        case, query_code = create_case(
+            kind=kind,
+            zone=zone,
+            channel=catalog.PUBLIC_CHANNEL,
+            received_on=today,
+            party=party,
+            body=body,
+            actor=PUBLIC_ACTOR,
+            today=today,
+            files=files,
+        )
+    return Receipt(
+        case, case.tracking_no, query_code, case.received_on, case.reply_due or case.next_due
+    )
 
 
 # ---------------------------------------------------------------- tracking
 
-PUBLIC_EVENTS = {"received", "correction_requested", "corrected", "abandoned", "accepted", "rejected", "consultation_started",
-                 "consultation_ended", "extended", "replied", "review_requested", "review_replied", "closed"}
+PUBLIC_EVENTS = {
+    "received",
+    "correction_requested",
+    "corrected",
+    "abandoned",
+    "accepted",
+    "rejected",
+    "consultation_started",
+    "consultation_ended",
+    "extended",
+    "replied",
+    "review_requested",
+    "review_replied",
+    "closed",
+}
 
 
 def track(tracking_no, code, *, address: str) -> dict:
@@ -220,7 +277,10 @@ def track(tracking_no, code, *, address: str) -> dict:
     if not codes.check(number, code, case.query_digest if case else None):
         raise NotFound()
     events = list(CaseEvent.objects.filter(case=case, kind__in=PUBLIC_EVENTS).order_by("on", "id"))
-    units = {p.code: ("个工作日" if p.unit == dl.WORKDAYS else "日") for p in ruleset_of(case.rules_id).periods}
+    units = {
+        p.code: ("个工作日" if p.unit == dl.WORKDAYS else "日")
+        for p in ruleset_of(case.rules_id).periods
+    }
     out = {
         "tracking_no": case.tracking_no,
         "kind": case.kind,
@@ -235,11 +295,26 @@ def track(tracking_no, code, *, address: str) -> dict:
         "reply": None,
     }
     if case.replied_on:
-        label = catalog.REPLY_TYPES.get(case.reply_type) if case.kind == states.DISCLOSURE else catalog.COMPLAINT_OUTCOMES.get(case.reply_type)
-        out["reply"] = {"replied_on": case.replied_on, "type": case.reply_type, "type_label": label or "",
-                        "text": case.reply_text if case.reply_public else "", "published": case.reply_public}
+        label = (
+            catalog.REPLY_TYPES.get(case.reply_type)
+            if case.kind == states.DISCLOSURE
+            else catalog.COMPLAINT_OUTCOMES.get(case.reply_type)
+        )
+        out["reply"] = {
+            "replied_on": case.replied_on,
+            "type": case.reply_type,
+            "type_label": label or "",
+            "text": case.reply_text if case.reply_public else "",
+            "published": case.reply_public,
+        }
     elif case.state == states.REJECTED:
-        out["reply"] = {"replied_on": None, "type": "rejected", "type_label": "不予受理", "text": "", "published": False}
+        out["reply"] = {
+            "replied_on": None,
+            "type": "rejected",
+            "type_label": "不予受理",
+            "text": "",
+            "published": False,
+        }
     return out
 
 
@@ -253,4 +328,12 @@ def _public_step(e: CaseEvent, units: dict[str, str]) -> dict:
 
 
 def public_zones(kind: str | None = None) -> list[dict]:
-    return [{"code": z["code"], "name": z["name"], "disclosure": z["disclosure"], "complaint": z["complaint"]} for z in intake_zones(kind)]
+    return [
+        {
+            "code": z["code"],
+            "name": z["name"],
+            "disclosure": z["disclosure"],
+            "complaint": z["complaint"],
+        }
+        for z in intake_zones(kind)
+    ]

@@ -27,7 +27,10 @@ class RulesRefused(FileRefused):
 
 
 def rules_dir() -> Path:
-    return Path(getattr(settings, "FAZHI_RULES_DIR", None) or Path(settings.BASE_DIR).parent.parent / "rules")
+    return Path(
+        getattr(settings, "FAZHI_RULES_DIR", None)
+        or Path(settings.BASE_DIR).parent.parent / "rules"
+    )
 
 
 def to_content(ruleset: dl.RuleSet) -> dict:
@@ -42,7 +45,12 @@ def from_content(content: dict) -> dl.RuleSet:
             p[key] = tuple(p.get(key) or ())
         known = {f.name for f in dataclasses.fields(dl.Period)}
         periods.append(dl.Period(**{k: v for k, v in p.items() if k in known}))
-    return dl.RuleSet(kind=content["kind"], title=content.get("title", ""), version=int(content["version"]), periods=tuple(periods))
+    return dl.RuleSet(
+        kind=content["kind"],
+        title=content.get("title", ""),
+        version=int(content["version"]),
+        periods=tuple(periods),
+    )
 
 
 def ruleset_of(row: RuleSetVersion | int) -> dl.RuleSet:
@@ -63,7 +71,10 @@ def current(kind: str) -> RuleSetVersion:
     """The newest loaded version for a kind; RuleError when none is loaded."""
     row = RuleSetVersion.objects.filter(kind=kind).order_by("-version").first()
     if row is None:
-        raise RuleError("rules", f"尚未载入{'依申请公开' if kind == 'disclosure' else '投诉举报'}的期限规则（请执行 fazhi rules load）")
+        raise RuleError(
+            "rules",
+            f"尚未载入{'依申请公开' if kind == 'disclosure' else '投诉举报'}的期限规则（请执行 fazhi rules load）",
+        )
     return row
 
 
@@ -85,16 +96,32 @@ def load_rules(path: str | Path, actor=None) -> tuple[RuleSetVersion, bool]:
         if existing:
             if existing.digest == digest:
                 return existing, False
-            raise RulesRefused([f"{path}: 期限规则 {ruleset.kind} 第 {ruleset.version} 版已载入且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"])
+            raise RulesRefused(
+                [
+                    f"{path}: 期限规则 {ruleset.kind} 第 {ruleset.version} 版已载入且内容不同：已载入的版本不能修改，请把 version 改为新的版本号"
+                ]
+            )
         row = RuleSetVersion.objects.create(
-            kind=ruleset.kind, version=ruleset.version, title=ruleset.title, content=content, digest=digest,
-            source_text=text, source_path=str(path)[:500],
+            kind=ruleset.kind,
+            version=ruleset.version,
+            title=ruleset.title,
+            content=content,
+            digest=digest,
+            source_text=text,
+            source_path=str(path)[:500],
         )
-        record(actor, "rules.load", row, after={"kind": row.kind, "version": row.version, "digest": digest})
+        record(
+            actor,
+            "rules.load",
+            row,
+            after={"kind": row.kind, "version": row.version, "digest": digest},
+        )
     return row, True
 
 
-def load_shipped(directory: str | Path | None = None, actor=None) -> list[tuple[RuleSetVersion, bool]]:
+def load_shipped(
+    directory: str | Path | None = None, actor=None
+) -> list[tuple[RuleSetVersion, bool]]:
     """Every rules/*.yaml, in name order. Stops at the first file refused."""
     folder = Path(directory) if directory else rules_dir()
     return [load_rules(p, actor) for p in sorted(folder.glob("*.yaml"))]
@@ -104,7 +131,9 @@ def describe(row: RuleSetVersion) -> list[str]:
     """The periods of a version in words, one a line (for `fazhi rules show`)."""
     ruleset = ruleset_of(row)
     unit = {dl.WORKDAYS: "个工作日", dl.DAYS: "日"}
-    lines = [f"{row.title}（{row.kind}，第 {row.version} 版，SM3 {row.digest[:16]}…，载入于 {row.loaded_at:%Y-%m-%d %H:%M}）"]
+    lines = [
+        f"{row.title}（{row.kind}，第 {row.version} 版，SM3 {row.digest[:16]}…，载入于 {row.loaded_at:%Y-%m-%d %H:%M}）"
+    ]
     for p in ruleset.periods:
         parts = [f"{p.code}\t{p.name}：{p.length}{unit.get(p.unit, p.unit)}，自“{p.starts_on}”起算"]
         if p.restarts_on:
@@ -114,7 +143,9 @@ def describe(row: RuleSetVersion) -> list[str]:
         if p.ends_on:
             parts.append(f"遇“{'、'.join(p.ends_on)}”即告完成")
         if p.extension_max:
-            parts.append(f"可延长 {p.extensions_allowed} 次、至多 {p.extension_max}{unit.get(p.unit, p.unit)}")
+            parts.append(
+                f"可延长 {p.extensions_allowed} 次、至多 {p.extension_max}{unit.get(p.unit, p.unit)}"
+            )
         if not getattr(p, "duty", True):
             parts.append("可选行为的时限：届满未作出不算逾期")
         if p.basis:

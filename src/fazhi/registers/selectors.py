@@ -5,6 +5,7 @@ zone's office and the assigned department); everyone else gets Person.masked()."
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ MAX_PER_PAGE = 200
 
 # ---------------------------------------------------------------- scope
 
+
 def cases_for(user) -> QuerySet[Case]:
     """Every case the user may see (none for administrators and the public)."""
     return Case.objects.filter(zone_data_q(user, "zone", ("department",)))
@@ -54,7 +56,11 @@ def is_office_of(user, case: Case) -> bool:
 
 
 def is_handling_department(user, case: Case) -> bool:
-    return user.has_role(Role.DEPARTMENT) and case.department_id is not None and user.org_id == case.department_id
+    return (
+        user.has_role(Role.DEPARTMENT)
+        and case.department_id is not None
+        and user.org_id == case.department_id
+    )
 
 
 def contact_visible(user, case: Case) -> bool:
@@ -68,7 +74,14 @@ def person_view(user, case: Case) -> dict | None:
         return None
     p = case.person
     if contact_visible(user, case):
-        data = {"name": p.name, "id_number": p.id_number, "phone": p.phone, "address": p.address, "email": case.email, "masked": False}
+        data = {
+            "name": p.name,
+            "id_number": p.id_number,
+            "phone": p.phone,
+            "address": p.address,
+            "email": case.email,
+            "masked": False,
+        }
     else:
         data = {**p.masked(), "email": mask(case.email, "email"), "masked": True}
     data["kind"] = case.applicant_kind
@@ -77,19 +90,20 @@ def person_view(user, case: Case) -> dict | None:
 
 # ---------------------------------------------------------------- the register
 
+
 @dataclass
 class RegisterFilter:
     """Filters of the register; every field optional. `today` decides overdue and due-within."""
 
     kind: str = ""
-    state: str = ""                 # a state, or "open" for all states still owing an answer
-    department: str = ""            # department code
-    zone: str = ""                  # zone code
+    state: str = ""  # a state, or "open" for all states still owing an answer
+    department: str = ""  # department code
+    zone: str = ""  # zone code
     overdue: bool | None = None
-    due_within: int | None = None   # next due date within N calendar days from today
-    q: str = ""                     # tracking number (part), subject (part) or a phone number (exact)
-    year: int | None = None         # received in that year
-    order: str = "received"         # "received" (newest first) or "due" (soonest first)
+    due_within: int | None = None  # next due date within N calendar days from today
+    q: str = ""  # tracking number (part), subject (part) or a phone number (exact)
+    year: int | None = None  # received in that year
+    order: str = "received"  # "received" (newest first) or "due" (soonest first)
 
 
 def parse_filter(params) -> RegisterFilter:
@@ -167,12 +181,14 @@ class Page:
         return max(1, -(-self.count // self.per_page))
 
 
-def register_page(user, f: RegisterFilter, today: date, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def register_page(
+    user, f: RegisterFilter, today: date, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
     qs = register(user, f, today)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
     count = qs.count()
-    rows = list(qs[(page - 1) * per_page: page * per_page])
+    rows = list(qs[(page - 1) * per_page : page * per_page])
     return Page(count, page, per_page, rows)
 
 
@@ -203,6 +219,7 @@ def case_row(case: Case, today: date) -> dict:
 
 # ---------------------------------------------------------------- one case
 
+
 @dataclass
 class CaseView:
     case: Case
@@ -225,15 +242,34 @@ def case_view(user, case_id, cal: WorkCalendar, today: date) -> CaseView:
         deadlines, error = None, exc.message
     allowed = states.allowed_events(case.kind, case.state)
     if not is_office_of(user, case):
-        allowed = [e for e in allowed if e not in states.OFFICE_ONLY] if is_handling_department(user, case) else []
-    return CaseView(case, events, deadlines, error, person_view(user, case), allowed, contact_visible(user, case),
-                    list(case.attachments.all()))
+        allowed = (
+            [e for e in allowed if e not in states.OFFICE_ONLY]
+            if is_handling_department(user, case)
+            else []
+        )
+    return CaseView(
+        case,
+        events,
+        deadlines,
+        error,
+        person_view(user, case),
+        allowed,
+        contact_visible(user, case),
+        list(case.attachments.all()),
+    )
 
 
 def event_dict(e: CaseEvent) -> dict:
     return {
-        "id": e.pk, "kind": e.kind, "label": e.label, "on": e.on, "days": e.days, "period": e.period,
-        "note": e.note, "data": e.data, "actor": str(e.actor) if e.actor_id else "",
+        "id": e.pk,
+        "kind": e.kind,
+        "label": e.label,
+        "on": e.on,
+        "days": e.days,
+        "period": e.period,
+        "note": e.note,
+        "data": e.data,
+        "actor": str(e.actor) if e.actor_id else "",
     }
 
 
@@ -244,14 +280,23 @@ def deadlines_dict(d: dl.CaseDeadlines | None) -> dict | None:
         "next_due": d.next_due,
         "overdue": d.overdue,
         "periods": [
-            {"code": p.code, "name": p.name, "started_on": p.started_on, "due_on": p.due_on, "paused": p.paused,
-             "met_on": p.met_on, "extended_by": p.extended_by, "overdue_days": p.overdue_days}
+            {
+                "code": p.code,
+                "name": p.name,
+                "started_on": p.started_on,
+                "due_on": p.due_on,
+                "paused": p.paused,
+                "met_on": p.met_on,
+                "extended_by": p.extended_by,
+                "overdue_days": p.overdue_days,
+            }
             for p in d.periods.values()
         ],
     }
 
 
 # ---------------------------------------------------------------- zones
+
 
 def zone_for(user, zone_code: str | None) -> Org:
     """The zone a figure or a report is about: the one named (in scope), else the user's own,
@@ -270,7 +315,7 @@ def zone_for(user, zone_code: str | None) -> Org:
     own = user.org.zone() if user.org_id else None
     if own is not None and in_scope(user, own):
         return own
-    visible = [z for z in zones.filter(path__startswith=user.org.path)] if user.org_id else []
+    visible = list(zones.filter(path__startswith=user.org.path)) if user.org_id else []
     if len(visible) == 1:
         return visible[0]
     raise RuleError("zone", "请指定园区 zone（园区代码）")
@@ -284,10 +329,21 @@ def intake_zones(kind: str | None = None) -> list[dict]:
         s = settings_by_zone.get(z.pk)
         disclosure = s.disclosure_open if s else True
         complaint = s.complaint_open if s else True
-        if (kind == states.DISCLOSURE and not disclosure) or (kind == states.COMPLAINT and not complaint) or not (disclosure or complaint):
+        if (
+            (kind == states.DISCLOSURE and not disclosure)
+            or (kind == states.COMPLAINT and not complaint)
+            or not (disclosure or complaint)
+        ):
             continue
-        out.append({"code": z.code, "name": z.name, "disclosure": disclosure, "complaint": complaint,
-                    "agency": (s.agency_name if s and s.agency_name else z.name)})
+        out.append(
+            {
+                "code": z.code,
+                "name": z.name,
+                "disclosure": disclosure,
+                "complaint": complaint,
+                "agency": (s.agency_name if s and s.agency_name else z.name),
+            }
+        )
     return out
 
 
@@ -340,10 +396,8 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
             if reply is not None:
                 replied += 1
                 days.append((reply.on - c.received_on).days)
-                try:
+                with contextlib.suppress(RuleError):
                     workdays.append(cal.workdays_between(c.received_on, reply.on))
-                except RuleError:
-                    pass
                 if st is None or st.due_on is None:
                     unknown += 1
                 elif reply.on > st.due_on:
@@ -363,13 +417,19 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
             "open_overdue": open_overdue,
             "open": sum(1 for c in mine if c.state in states.OPEN_STATES),
             "average_days_to_reply": round(sum(days) / len(days), 1) if days else None,
-            "average_workdays_to_reply": round(sum(workdays) / len(workdays), 1) if workdays else None,
+            "average_workdays_to_reply": round(sum(workdays) / len(workdays), 1)
+            if workdays
+            else None,
             "deadline_unknown": unknown,
         }
         if kind == states.DISCLOSURE:
-            out[kind]["abandoned"] = sum(1 for c in mine if any(e.kind == "abandoned" for e in events_by_case.get(c.pk, [])))
+            out[kind]["abandoned"] = sum(
+                1 for c in mine if any(e.kind == "abandoned" for e in events_by_case.get(c.pk, []))
+            )
         else:
-            out[kind]["rejected"] = sum(1 for c in mine if any(e.kind == "rejected" for e in events_by_case.get(c.pk, [])))
+            out[kind]["rejected"] = sum(
+                1 for c in mine if any(e.kind == "rejected" for e in events_by_case.get(c.pk, []))
+            )
     return out
 
 
@@ -381,11 +441,20 @@ REPORT_ROWS = [
     ("disclosed", "三、本年度办理结果 （一）予以公开"),
     ("disclosed_already", "　　其中：已主动公开（告知获取方式）"),
     ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
-    *[(f"withheld:{k}", f"（三）不予公开 {i}.{v}") for i, (k, v) in enumerate(catalog.WITHHOLD_GROUNDS.items(), 1)],
+    *[
+        (f"withheld:{k}", f"（三）不予公开 {i}.{v}")
+        for i, (k, v) in enumerate(catalog.WITHHOLD_GROUNDS.items(), 1)
+    ],
     ("not_exist", "（四）无法提供 1.本机关不掌握相关政府信息（信息不存在）"),
     ("not_responsible", "　　　　　　 其中：非本机关负责公开"),
-    *[(f"not_processed:{k}", f"（五）不予处理 {i}.{v}") for i, (k, v) in enumerate(catalog.NOT_PROCESSED_GROUNDS.items(), 1)],
-    ("abandoned", "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    *[
+        (f"not_processed:{k}", f"（五）不予处理 {i}.{v}")
+        for i, (k, v) in enumerate(catalog.NOT_PROCESSED_GROUNDS.items(), 1)
+    ],
+    (
+        "abandoned",
+        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
     ("finished", "（七）总计"),
     ("carried_forward", "四、结转下年度继续办理"),
 ]
@@ -399,10 +468,14 @@ def annual_report(zone: Org, year: int) -> dict:
     cases = list(Case.objects.filter(zone=zone, kind=states.DISCLOSURE, received_on__lte=end))
     finish: dict[int, CaseEvent] = {}
     appeals: dict[int, dict[str, str]] = {}
-    for e in CaseEvent.objects.filter(case__in=[c.pk for c in cases], kind__in=("replied", "abandoned", "appealed")).order_by("on", "id"):
+    for e in CaseEvent.objects.filter(
+        case__in=[c.pk for c in cases], kind__in=("replied", "abandoned", "appealed")
+    ).order_by("on", "id"):
         if e.kind == "appealed":
             if start <= e.on <= end or e.case_id in appeals:
-                appeals.setdefault(e.case_id, {})[e.data.get("appeal", "")] = e.data.get("result", "pending")
+                appeals.setdefault(e.case_id, {})[e.data.get("appeal", "")] = e.data.get(
+                    "result", "pending"
+                )
         elif e.case_id not in finish:
             finish[e.case_id] = e
     rows = {key: Counter() for key, _ in REPORT_ROWS}
@@ -441,19 +514,30 @@ def annual_report(zone: Org, year: int) -> dict:
         elif c.reply_type == "not_processed":
             add(f"not_processed:{c.reply_ground or 'repeat'}", c)
     table = {
-        key: {"person": rows[key]["person"], "organisation": rows[key]["organisation"], "total": sum(rows[key].values())}
+        key: {
+            "person": rows[key]["person"],
+            "organisation": rows[key]["organisation"],
+            "total": sum(rows[key].values()),
+        }
         for key, _ in REPORT_ROWS
     }
-    appeal_table = {kind: {r: 0 for r in catalog.APPEAL_RESULTS} for kind in catalog.APPEAL_KINDS}
+    appeal_table = {kind: dict.fromkeys(catalog.APPEAL_RESULTS, 0) for kind in catalog.APPEAL_KINDS}
     for by_kind in appeals.values():
         for kind, result in by_kind.items():
             if kind in appeal_table:
                 appeal_table[kind][result if result in catalog.APPEAL_RESULTS else "pending"] += 1
     for counts in appeal_table.values():
         counts["total"] = sum(counts.values())
-    by_type = Counter(c.reply_type for c in cases if (f := finish.get(c.pk)) and start <= f.on <= end and f.kind == "replied")
+    by_type = Counter(
+        c.reply_type
+        for c in cases
+        if (f := finish.get(c.pk)) and start <= f.on <= end and f.kind == "replied"
+    )
     return {
-        "zone": zone.code, "zone_name": zone.name, "year": year, "rows": table,
+        "zone": zone.code,
+        "zone_name": zone.name,
+        "year": year,
+        "rows": table,
         "by_reply_type": {k: by_type.get(k, 0) for k in catalog.REPLY_TYPES},
         "appeals": appeal_table,
     }

@@ -75,17 +75,35 @@ COMPLAINT_FIELDS = {"category", "subject", "content", "respondent"}
 
 def parse_party(kind: str, data: dict) -> dict | None:
     """The applicant or complainant; None for an anonymous complaint (nothing personal is kept)."""
-    anonymous = inputs.boolean(data.get("anonymous"), "anonymous", "匿名") if kind == states.COMPLAINT else False
+    anonymous = (
+        inputs.boolean(data.get("anonymous"), "anonymous", "匿名")
+        if kind == states.COMPLAINT
+        else False
+    )
     if kind == states.DISCLOSURE and data.get("anonymous") not in (None, "", False, "false", "0"):
         raise RuleError("anonymous", "依申请公开须提供申请人姓名或名称及联系方式，不能匿名")
     if anonymous:
         return None
-    applicant_kind = inputs.choice(data.get("applicant_kind"), "applicant_kind", "申请人类型", catalog.APPLICANT_KINDS, default="person")
+    applicant_kind = inputs.choice(
+        data.get("applicant_kind"),
+        "applicant_kind",
+        "申请人类型",
+        catalog.APPLICANT_KINDS,
+        default="person",
+    )
     org = applicant_kind == "organisation"
     party = {
         "applicant_kind": applicant_kind,
-        "name": text(data.get("name"), "name", "名称" if org else "姓名", limit=LIMITS["org_name" if org else "name"], required=True),
-        "id_number": inputs.id_number(data.get("id_number"), "id_number", "统一社会信用代码" if org else "身份证件号码"),
+        "name": text(
+            data.get("name"),
+            "name",
+            "名称" if org else "姓名",
+            limit=LIMITS["org_name" if org else "name"],
+            required=True,
+        ),
+        "id_number": inputs.id_number(
+            data.get("id_number"), "id_number", "统一社会信用代码" if org else "身份证件号码"
+        ),
         "phone": inputs.phone(data.get("phone")),
         "email": inputs.email(data.get("email")),
         "address": text(data.get("address"), "address", "联系地址", limit=LIMITS["address"]),
@@ -97,14 +115,36 @@ def parse_party(kind: str, data: dict) -> dict | None:
 
 def parse_body(kind: str, data: dict) -> dict:
     body = {
-        "subject": text(data.get("subject"), "subject", "所需信息名称" if kind == states.DISCLOSURE else "反映事项", limit=LIMITS["subject"], required=True),
-        "content": text(data.get("content"), "content", "信息内容描述" if kind == states.DISCLOSURE else "具体内容", limit=LIMITS["content"], required=True),
+        "subject": text(
+            data.get("subject"),
+            "subject",
+            "所需信息名称" if kind == states.DISCLOSURE else "反映事项",
+            limit=LIMITS["subject"],
+            required=True,
+        ),
+        "content": text(
+            data.get("content"),
+            "content",
+            "信息内容描述" if kind == states.DISCLOSURE else "具体内容",
+            limit=LIMITS["content"],
+            required=True,
+        ),
     }
     if kind == states.DISCLOSURE:
-        body["delivery"] = inputs.choice(data.get("delivery"), "delivery", "获取信息方式", catalog.DELIVERY, required=False)
+        body["delivery"] = inputs.choice(
+            data.get("delivery"), "delivery", "获取信息方式", catalog.DELIVERY, required=False
+        )
     else:
-        body["category"] = inputs.choice(data.get("category"), "category", "类别", catalog.COMPLAINT_CATEGORIES, default="complaint")
-        body["respondent"] = text(data.get("respondent"), "respondent", "被投诉（举报）对象", limit=LIMITS["respondent"])
+        body["category"] = inputs.choice(
+            data.get("category"),
+            "category",
+            "类别",
+            catalog.COMPLAINT_CATEGORIES,
+            default="complaint",
+        )
+        body["respondent"] = text(
+            data.get("respondent"), "respondent", "被投诉（举报）对象", limit=LIMITS["respondent"]
+        )
     return body
 
 
@@ -117,6 +157,7 @@ def _check_delivery(party: dict | None, body: dict) -> None:
 
 # ---------------------------------------------------------------- creating a case
 
+
 def _recompute(case: Case, today: date, cal=None, rows=None) -> None:
     fields = cache_fields(case, cal or get_calendar(), today, rows)
     for k, v in fields.items():
@@ -124,14 +165,30 @@ def _recompute(case: Case, today: date, cal=None, rows=None) -> None:
     Case.objects.filter(pk=case.pk).update(**fields)
 
 
-def create_case(*, kind: str, zone: Org, channel: str, received_on: date, party: dict | None, body: dict,
-                actor, today: date, files=(), note: str = "") -> tuple[Case, str]:
+def create_case(
+    *,
+    kind: str,
+    zone: Org,
+    channel: str,
+    received_on: date,
+    party: dict | None,
+    body: dict,
+    actor,
+    today: date,
+    files=(),
+    note: str = "",
+) -> tuple[Case, str]:
     """Record a received case with its `received` event and deadlines. Returns (case, query code).
     Call inside a transaction; the callers below are the use cases."""
     rules_row = rules.current(kind)
     person = None
     if party:
-        person = Person.objects.create(name=party["name"], id_number=party["id_number"], phone=party["phone"], address=party["address"])
+        person = Person.objects.create(
+            name=party["name"],
+            id_number=party["id_number"],
+            phone=party["phone"],
+            address=party["address"],
+        )
     for _ in range(10):
         tracking_no = codes.new_tracking_no(kind, received_on.year)
         if not Case.objects.filter(tracking_no=tracking_no).exists():
@@ -140,31 +197,62 @@ def create_case(*, kind: str, zone: Org, channel: str, received_on: date, party:
         raise ConflictError("无法生成受理编号，请重试")
     query_code = codes.new_query_code()
     case = Case.objects.create(
-        kind=kind, tracking_no=tracking_no, query_digest=codes.digest(tracking_no, query_code), zone=zone,
-        rules=rules_row, channel=channel, received_on=received_on, anonymous=party is None,
-        applicant_kind=party["applicant_kind"] if party else "person", person=person,
-        email=party["email"] if party else "", **body,
+        kind=kind,
+        tracking_no=tracking_no,
+        query_digest=codes.digest(tracking_no, query_code),
+        zone=zone,
+        rules=rules_row,
+        channel=channel,
+        received_on=received_on,
+        anonymous=party is None,
+        applicant_kind=party["applicant_kind"] if party else "person",
+        person=person,
+        email=party["email"] if party else "",
+        **body,
     )
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    CaseEvent.objects.create(case=case, kind="received", on=received_on, actor=actor_user, note=note,
-                             data={"channel": channel, "receipt_date": catalog.RECEIPT_DATE.get(channel, "")})
+    CaseEvent.objects.create(
+        case=case,
+        kind="received",
+        on=received_on,
+        actor=actor_user,
+        note=note,
+        data={"channel": channel, "receipt_date": catalog.RECEIPT_DATE.get(channel, "")},
+    )
     for f in files:
         _attach(case, f, actor_user)
     _recompute(case, today)
-    record(actor, "case.receive", case, after={
-        "tracking_no": tracking_no, "kind": kind, "zone": zone.code, "channel": channel, "received_on": received_on,
-        "anonymous": party is None, "rules": f"{rules_row.kind}/{rules_row.version}", "files": len(files),
-    })
+    record(
+        actor,
+        "case.receive",
+        case,
+        after={
+            "tracking_no": tracking_no,
+            "kind": kind,
+            "zone": zone.code,
+            "channel": channel,
+            "received_on": received_on,
+            "anonymous": party is None,
+            "rules": f"{rules_row.kind}/{rules_row.version}",
+            "files": len(files),
+        },
+    )
     return case, query_code
 
 
 def _attach(case: Case, uploaded, user) -> CaseAttachment:
     blob = evidence_store.store(uploaded)  # refuses a file whose content is not an allowed type
-    return CaseAttachment.objects.create(case=case, blob=blob, name=safe_display_name(uploaded.name or ""), uploaded_by=user)
+    return CaseAttachment.objects.create(
+        case=case, blob=blob, name=safe_display_name(uploaded.name or ""), uploaded_by=user
+    )
 
 
 def _zone(code) -> Org:
-    zone = Org.objects.filter(code=str(code or ""), kind=Org.Kind.ZONE).first() if isinstance(code, str) else None
+    zone = (
+        Org.objects.filter(code=str(code or ""), kind=Org.Kind.ZONE).first()
+        if isinstance(code, str)
+        else None
+    )
     if zone is None:
         raise RuleError("zone", "请选择受理园区（园区代码不正确）")
     return zone
@@ -177,7 +265,12 @@ def _require_office(user, zone: Org) -> None:
         raise Http404("园区不存在或无权访问")
 
 
-REGISTER_FIELDS = PARTY_FIELDS | DISCLOSURE_FIELDS | COMPLAINT_FIELDS | {"kind", "zone", "channel", "received_on", "note"}
+REGISTER_FIELDS = (
+    PARTY_FIELDS
+    | DISCLOSURE_FIELDS
+    | COMPLAINT_FIELDS
+    | {"kind", "zone", "channel", "received_on", "note"}
+)
 
 
 @transaction.atomic
@@ -188,27 +281,61 @@ def register_case(user, data: dict, today: date | None = None, files=()) -> tupl
     inputs.only_known(data, REGISTER_FIELDS)
     today = _today(today)
     kind = inputs.choice(data.get("kind"), "kind", "类别", states.KINDS)
-    zone = _zone(data.get("zone") or (user.org.zone().code if user.org_id and user.org.zone() else ""))
+    zone = _zone(
+        data.get("zone") or (user.org.zone().code if user.org_id and user.org.zone() else "")
+    )
     _require_office(user, zone)
     channel = inputs.choice(data.get("channel"), "channel", "收到渠道", catalog.CHANNELS[kind])
-    received_on = parse_date(data.get("received_on"), "received_on", f"收到日期（{catalog.RECEIPT_DATE.get(channel, '收到之日')}）")
+    received_on = parse_date(
+        data.get("received_on"),
+        "received_on",
+        f"收到日期（{catalog.RECEIPT_DATE.get(channel, '收到之日')}）",
+    )
     if received_on > today:
         raise RuleError("received_on", f"收到日期不能晚于今天 {today}")
     if received_on.year < today.year - 1:
-        raise RuleError("received_on", f"收到日期不能早于 {today.year - 1} 年（更早的案件请另行整理归档）")
+        raise RuleError(
+            "received_on", f"收到日期不能早于 {today.year - 1} 年（更早的案件请另行整理归档）"
+        )
     party = parse_party(kind, data)
     body = parse_body(kind, data)
     _check_delivery(party, body)
     note = text(data.get("note"), "note", "登记说明", limit=LIMITS["note"])
-    return create_case(kind=kind, zone=zone, channel=channel, received_on=received_on, party=party, body=body,
-                       actor=user, today=today, files=files, note=note)
+    return create_case(
+        kind=kind,
+        zone=zone,
+        channel=channel,
+        received_on=received_on,
+        party=party,
+        body=body,
+        actor=user,
+        today=today,
+        files=files,
+        note=note,
+    )
 
 
 # ---------------------------------------------------------------- events
 
 EVENT_FIELDS = {
-    "kind", "on", "note", "version", "text", "correction_due", "department", "reason", "third_party", "days",
-    "notified_on", "reply_type", "ground", "agency", "publish", "outcome", "appeal", "result",
+    "kind",
+    "on",
+    "note",
+    "version",
+    "text",
+    "correction_due",
+    "department",
+    "reason",
+    "third_party",
+    "days",
+    "notified_on",
+    "reply_type",
+    "ground",
+    "agency",
+    "publish",
+    "outcome",
+    "appeal",
+    "result",
 }
 
 
@@ -218,11 +345,19 @@ def _may_act(user, case: Case, kind: str) -> None:
         return
     if kind in states.OFFICE_ONLY or not is_handling_department(user, case):
         label = states.EVENTS.get(kind, kind)
-        raise PermissionDenied(f"只有创建办可以{label}" if kind in states.OFFICE_ONLY else "只有创建办或承办部门可以办理该案件")
+        raise PermissionDenied(
+            f"只有创建办可以{label}"
+            if kind in states.OFFICE_ONLY
+            else "只有创建办或承办部门可以办理该案件"
+        )
 
 
 def _department(case: Case, code, field_name: str = "department") -> Org:
-    org = Org.objects.filter(code=str(code), kind=Org.Kind.DEPARTMENT, parent=case.zone).first() if isinstance(code, str) and code else None
+    org = (
+        Org.objects.filter(code=str(code), kind=Org.Kind.DEPARTMENT, parent=case.zone).first()
+        if isinstance(code, str) and code
+        else None
+    )
     if org is None:
         raise RuleError(field_name, "请选择本园区的承办部门（部门代码不正确）")
     return org
@@ -255,9 +390,15 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
     case = get_case(user, case_id, for_update=True)
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in states.EVENTS:
-        raise RuleError("kind", f"办理事项应为以下之一：{'、'.join(states.allowed_events(case.kind, case.state)) or '（当前状态无可办理事项）'}")
+        raise RuleError(
+            "kind",
+            f"办理事项应为以下之一：{'、'.join(states.allowed_events(case.kind, case.state)) or '（当前状态无可办理事项）'}",
+        )
     _may_act(user, case, kind)
-    if data.get("version") not in (None, "") and int_in(data["version"], "version", "版本号", 0, 10**9) != case.version:
+    if (
+        data.get("version") not in (None, "")
+        and int_in(data["version"], "version", "版本号", 0, 10**9) != case.version
+    ):
         raise ConflictError(f"案件已被他人修改（当前版本 {case.version}），请刷新后重试")
     before_state = case.state
     target = states.next_state(case.kind, case.state, kind)
@@ -280,47 +421,77 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
     notice: tuple[str, list[str]] | None = None
 
     if kind == "correction_requested":
-        what = text(data.get("text"), "text", "需要补正的内容", limit=LIMITS["reason"], required=True)
+        what = text(
+            data.get("text"), "text", "需要补正的内容", limit=LIMITS["reason"], required=True
+        )
         due = parse_date(data.get("correction_due"), "correction_due", "补正期限")
         if due <= on:
             raise RuleError("correction_due", "补正期限须晚于告知补正的日期")
         ev.data = {"text": what, "correction_due": due.isoformat()}
-        notice = ("政府信息公开申请补正告知书", [
-            (f"本机关于{letters.cn_date(case.received_on)}收到您的政府信息公开申请。经审查，您的申请内容不明确，"
-             f"根据《中华人民共和国政府信息公开条例》第三十条的规定，请您于{letters.cn_date(due)}前补正以下内容：{what}"),
-            "答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。",
-        ])
+        notice = (
+            "政府信息公开申请补正告知书",
+            [
+                (
+                    f"本机关于{letters.cn_date(case.received_on)}收到您的政府信息公开申请。经审查，您的申请内容不明确，"
+                    f"根据《中华人民共和国政府信息公开条例》第三十条的规定，请您于{letters.cn_date(due)}前补正以下内容：{what}"
+                ),
+                "答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。",
+            ],
+        )
     elif kind == "abandoned":
         last = _last(rows, "correction_requested")
-        due = date.fromisoformat(last.data["correction_due"]) if last and last.data.get("correction_due") else None
+        due = (
+            date.fromisoformat(last.data["correction_due"])
+            if last and last.data.get("correction_due")
+            else None
+        )
         if due is None or on <= due:
-            raise RuleError("on", f"补正期限（至 {due}）尚未届满，不能视为放弃申请" if due else "没有告知补正的记录")
+            raise RuleError(
+                "on",
+                f"补正期限（至 {due}）尚未届满，不能视为放弃申请" if due else "没有告知补正的记录",
+            )
         ev.data = {"correction_due": due.isoformat()}
         changes["closed_on"] = on
     elif kind in ("assigned", "transferred"):
         dept = _department(case, data.get("department"))
         if kind == "assigned" and case.department_id:
-            raise RuleError("department", f"已交办给{case.department.name}；改派请使用“转办”并说明理由")
+            raise RuleError(
+                "department", f"已交办给{case.department.name}；改派请使用“转办”并说明理由"
+            )
         if kind == "transferred":
             if not case.department_id:
                 raise RuleError("department", "尚未交办，请使用“交办”")
             if dept.pk == case.department_id:
                 raise RuleError("department", f"案件已由{dept.name}承办")
-            ev.data["reason"] = text(data.get("reason"), "reason", "转办理由", limit=LIMITS["reason"], required=True)
+            ev.data["reason"] = text(
+                data.get("reason"), "reason", "转办理由", limit=LIMITS["reason"], required=True
+            )
             ev.data["from"] = case.department.code
         ev.data["department"] = dept.code
         changes["department"] = dept
     elif kind == "consultation_started":
-        ev.data = {"third_party": text(data.get("third_party"), "third_party", "征求意见的第三方", limit=LIMITS["third_party"], required=True)}
+        ev.data = {
+            "third_party": text(
+                data.get("third_party"),
+                "third_party",
+                "征求意见的第三方",
+                limit=LIMITS["third_party"],
+                required=True,
+            )
+        }
     elif kind == "extended":
-        reason = text(data.get("reason"), "reason", "延期理由", limit=LIMITS["reason"], required=True)
+        reason = text(
+            data.get("reason"), "reason", "延期理由", limit=LIMITS["reason"], required=True
+        )
         now = current()
         period = extendable_period(ruleset, now)
         if period is None:
             raise RuleError("kind", "期限规则不允许延期")
         used = sum(1 for r in rows if r.kind == "extended" and r.period == period.code)
         if used >= max(period.extensions_allowed, 1):
-            raise RuleError("kind", f"{period.name}已延期{'一' if used == 1 else used}次，不能再次延期")
+            raise RuleError(
+                "kind", f"{period.name}已延期{'一' if used == 1 else used}次，不能再次延期"
+            )
         due = _period_due(now, period.code)
         if due is None:
             raise RuleError("kind", f"{period.name}尚未起算或正在中止，不能延期")
@@ -331,17 +502,28 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
         if notified_on < on or notified_on > today:
             raise RuleError("notified_on", f"告知申请人日期应在 {on} 至 {today} 之间")
         ev.days, ev.period = days, period.code
-        ev.data = {"reason": reason, "approver": user.get_username(), "approver_name": str(user), "notified_on": notified_on.isoformat()}
+        ev.data = {
+            "reason": reason,
+            "approver": user.get_username(),
+            "approver_name": str(user),
+            "notified_on": notified_on.isoformat(),
+        }
         unit = "个工作日" if period.unit == dl.WORKDAYS else "日"
-        notice = ("延期答复告知书" if case.kind == states.DISCLOSURE else "延期办理告知书", [
-            f"您于{letters.cn_date(case.received_on)}提出的{'政府信息公开申请' if case.kind == states.DISCLOSURE else '投诉举报'}"
-            f"（受理编号：{case.tracking_no}），因{reason}，不能在规定期限内{'答复' if case.kind == states.DISCLOSURE else '办结'}。"
-            f"经批准，{period.name}延长{days}{unit}。" + (f"依据{period.basis}。" if period.basis else ""),
-        ])
+        notice = (
+            "延期答复告知书" if case.kind == states.DISCLOSURE else "延期办理告知书",
+            [
+                f"您于{letters.cn_date(case.received_on)}提出的{'政府信息公开申请' if case.kind == states.DISCLOSURE else '投诉举报'}"
+                f"（受理编号：{case.tracking_no}），因{reason}，不能在规定期限内{'答复' if case.kind == states.DISCLOSURE else '办结'}。"
+                f"经批准，{period.name}延长{days}{unit}。"
+                + (f"依据{period.basis}。" if period.basis else ""),
+            ],
+        )
     elif kind == "replied":
         _reply_fields(case, data, ev, changes, on)
     elif kind == "rejected":
-        reason = text(data.get("reason"), "reason", "不予受理理由", limit=LIMITS["reason"], required=True)
+        reason = text(
+            data.get("reason"), "reason", "不予受理理由", limit=LIMITS["reason"], required=True
+        )
         ev.data = {"reason": reason}
         changes["reply_text"] = reason
     elif kind == "review_requested":
@@ -352,12 +534,21 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
                 if due and on > due:
                     raise RuleError("on", f"复查申请须在{p.name}内提出（至 {due}），已超过期限")
     elif kind == "review_replied":
-        outcome = inputs.choice(data.get("outcome"), "outcome", "复查结果", catalog.COMPLAINT_OUTCOMES)
-        ev.data = {"outcome": outcome, "text": text(data.get("text"), "text", "复查答复内容", limit=LIMITS["reply_text"], required=True)}
+        outcome = inputs.choice(
+            data.get("outcome"), "outcome", "复查结果", catalog.COMPLAINT_OUTCOMES
+        )
+        ev.data = {
+            "outcome": outcome,
+            "text": text(
+                data.get("text"), "text", "复查答复内容", limit=LIMITS["reply_text"], required=True
+            ),
+        }
     elif kind == "appealed":
         ev.data = {
             "appeal": inputs.choice(data.get("appeal"), "appeal", "类别", catalog.APPEAL_KINDS),
-            "result": inputs.choice(data.get("result"), "result", "结果", catalog.APPEAL_RESULTS, default="pending"),
+            "result": inputs.choice(
+                data.get("result"), "result", "结果", catalog.APPEAL_RESULTS, default="pending"
+            ),
         }
     elif kind == "closed":
         changes["closed_on"] = on
@@ -365,7 +556,13 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
     # The deadline engine has the last word on what the rules allow (e.g. extension limits).
     # (assigned, abandoned and appealed are the register's own steps: no period follows them.)
     if kind in dl.EVENT_KINDS:
-        dl.check_event(ruleset, events_of(case, rows), dl.Event(kind=kind, on=on, days=ev.days, period=ev.period), today, cal)
+        dl.check_event(
+            ruleset,
+            events_of(case, rows),
+            dl.Event(kind=kind, on=on, days=ev.days, period=ev.period),
+            today,
+            cal,
+        )
     ev.save()
     rows.append(ev)
     changes["state"] = target
@@ -379,31 +576,66 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
         case.save(update_fields=["letter"])
     if notice:
         content = letters.notice_letter(case, notice[0], notice[1], agency, on)
-        CaseAttachment.objects.create(case=case, blob=_store_docx(f"{case.tracking_no}-{notice[0]}.docx", content), name=f"{case.tracking_no}-{notice[0]}.docx", uploaded_by=user)
+        CaseAttachment.objects.create(
+            case=case,
+            blob=_store_docx(f"{case.tracking_no}-{notice[0]}.docx", content),
+            name=f"{case.tracking_no}-{notice[0]}.docx",
+            uploaded_by=user,
+        )
     _recompute(case, today, cal, rows)
     if kind in ("assigned", "transferred"):  # in-app reminder to the department's users
         from fazhi.workplan.supervision import notify_org
 
         due = f"，答复期限 {case.reply_due}" if case.reply_due else ""
-        notify_org(case.department, f"case:{case.pk}:{ev.pk}",
-                   f"收到{'转办' if kind == 'transferred' else '交办'}的{states.KINDS[case.kind]}案件 {case.tracking_no}：{case.subject[:40]}{due}")
-    record(user, f"case.{kind}", case, before={"state": before_state},
-           after={"tracking_no": case.tracking_no, "event": kind, "on": on, "state": case.state, "days": ev.days or None,
-                  **{k: v for k, v in ev.data.items() if k not in ("text",)}})
+        notify_org(
+            case.department,
+            f"case:{case.pk}:{ev.pk}",
+            f"收到{'转办' if kind == 'transferred' else '交办'}的{states.KINDS[case.kind]}案件 {case.tracking_no}：{case.subject[:40]}{due}",
+        )
+    record(
+        user,
+        f"case.{kind}",
+        case,
+        before={"state": before_state},
+        after={
+            "tracking_no": case.tracking_no,
+            "event": kind,
+            "on": on,
+            "state": case.state,
+            "days": ev.days or None,
+            **{k: v for k, v in ev.data.items() if k not in ("text",)},
+        },
+    )
     return ev
 
 
 def _reply_fields(case: Case, data: dict, ev: CaseEvent, changes: dict, on: date) -> None:
     publish = inputs.boolean(data.get("publish"), "publish", "公开答复内容")
     if case.kind == states.DISCLOSURE:
-        reply_type = inputs.choice(data.get("reply_type"), "reply_type", "答复类型", catalog.REPLY_TYPES)
+        reply_type = inputs.choice(
+            data.get("reply_type"), "reply_type", "答复类型", catalog.REPLY_TYPES
+        )
         ground = agency = ""
         if reply_type == "withheld":
-            ground = inputs.choice(data.get("ground"), "ground", "不予公开的理由", catalog.WITHHOLD_GROUNDS)
+            ground = inputs.choice(
+                data.get("ground"), "ground", "不予公开的理由", catalog.WITHHOLD_GROUNDS
+            )
         elif reply_type == "partial":
-            ground = inputs.choice(data.get("ground"), "ground", "部分不予公开的理由", catalog.WITHHOLD_GROUNDS, required=False)
+            ground = inputs.choice(
+                data.get("ground"),
+                "ground",
+                "部分不予公开的理由",
+                catalog.WITHHOLD_GROUNDS,
+                required=False,
+            )
         elif reply_type == "not_processed":
-            ground = inputs.choice(data.get("ground"), "ground", "不予处理的理由", catalog.NOT_PROCESSED_GROUNDS, default="repeat")
+            ground = inputs.choice(
+                data.get("ground"),
+                "ground",
+                "不予处理的理由",
+                catalog.NOT_PROCESSED_GROUNDS,
+                default="repeat",
+            )
         elif reply_type == "not_responsible":
             agency = text(data.get("agency"), "agency", "负责公开的机关", limit=LIMITS["agency"])
         if data.get("ground") not in (None, "") and not ground:
@@ -412,7 +644,12 @@ def _reply_fields(case: Case, data: dict, ev: CaseEvent, changes: dict, on: date
         changes.update(reply_type=reply_type, reply_ground=ground, reply_agency=agency)
         ev.data = {"reply_type": reply_type, "ground": ground, "agency": agency, "publish": publish}
     else:
-        outcome = inputs.choice(data.get("outcome") or data.get("reply_type"), "outcome", "处理结果", catalog.COMPLAINT_OUTCOMES)
+        outcome = inputs.choice(
+            data.get("outcome") or data.get("reply_type"),
+            "outcome",
+            "处理结果",
+            catalog.COMPLAINT_OUTCOMES,
+        )
         body = text(data.get("text"), "text", "答复内容", limit=LIMITS["reply_text"], required=True)
         changes.update(reply_type=outcome, reply_ground="", reply_agency="")
         ev.data = {"outcome": outcome, "publish": publish}
@@ -425,6 +662,7 @@ def _store_docx(name: str, content: bytes):
 
 # ---------------------------------------------------------------- files
 
+
 @transaction.atomic
 def add_attachment(user, case_id, uploaded) -> CaseAttachment:
     case = get_case(user, case_id, for_update=True)
@@ -433,7 +671,12 @@ def add_attachment(user, case_id, uploaded) -> CaseAttachment:
     if uploaded is None:
         raise RuleError("file", "请选择要上传的文件")
     item = _attach(case, uploaded, user)
-    record(user, "case.attachment", case, after={"tracking_no": case.tracking_no, "name": item.name, "sm3": item.blob_id})
+    record(
+        user,
+        "case.attachment",
+        case,
+        after={"tracking_no": case.tracking_no, "name": item.name, "sm3": item.blob_id},
+    )
     return item
 
 
@@ -463,6 +706,7 @@ def letter_of(user, case_id) -> tuple[str, bytes]:
 
 # ---------------------------------------------------------------- intake settings
 
+
 @transaction.atomic
 def set_intake(user, zone_code: str, data: dict) -> IntakeSettings:
     """Open or close a zone's public intake, and name the agency that signs the letters."""
@@ -472,11 +716,20 @@ def set_intake(user, zone_code: str, data: dict) -> IntakeSettings:
         raise Http404("园区不存在或无权访问")
     _require_office(user, zone)
     row, _ = IntakeSettings.objects.get_or_create(zone=zone)
-    before = {"disclosure_open": row.disclosure_open, "complaint_open": row.complaint_open, "agency_name": row.agency_name, "contact": row.contact}
+    before = {
+        "disclosure_open": row.disclosure_open,
+        "complaint_open": row.complaint_open,
+        "agency_name": row.agency_name,
+        "contact": row.contact,
+    }
     if "disclosure_open" in data:
-        row.disclosure_open = inputs.boolean(data["disclosure_open"], "disclosure_open", "受理依申请公开")
+        row.disclosure_open = inputs.boolean(
+            data["disclosure_open"], "disclosure_open", "受理依申请公开"
+        )
     if "complaint_open" in data:
-        row.complaint_open = inputs.boolean(data["complaint_open"], "complaint_open", "受理投诉举报")
+        row.complaint_open = inputs.boolean(
+            data["complaint_open"], "complaint_open", "受理投诉举报"
+        )
     if "agency_name" in data:
         row.agency_name = text(data["agency_name"], "agency_name", "答复机关名称", limit=100)
     if "contact" in data:
@@ -487,6 +740,7 @@ def set_intake(user, zone_code: str, data: dict) -> IntakeSettings:
 
 
 # ---------------------------------------------------------------- refresh (tick)
+
 
 @dataclass
 class RefreshResult:
@@ -504,7 +758,10 @@ def _write_cache(rows: list[tuple[int, dict]]) -> None:
     q = connection.ops.quote_name
     fields = [Case._meta.get_field(name) for name in CACHE_COLUMNS]
     sql = f"UPDATE {q(Case._meta.db_table)} SET {', '.join(f'{q(f.column)} = %s' for f in fields)} WHERE {q('id')} = %s"
-    params = [[f.get_db_prep_save(values[f.name], connection) for f in fields] + [pk] for pk, values in rows]
+    params = [
+        [f.get_db_prep_save(values[f.name], connection) for f in fields] + [pk]
+        for pk, values in rows
+    ]
     with connection.cursor() as cur:
         cur.executemany(sql, params)
 
@@ -524,16 +781,23 @@ def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
     last = 0
     while True:
         with transaction.atomic():
-            chunk = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "rules_id", *compared)[:batch])
+            chunk = list(
+                Case.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", "rules_id", *compared)[:batch]
+            )
             if not chunk:
                 break
             first, last_pk = chunk[0][0], chunk[-1][0]
             events: dict[int, list[dl.Event]] = {}
             for case_id, kind, on, days, period in (
                 CaseEvent.objects.filter(case_id__gte=first, case_id__lte=last_pk)
-                .order_by("case_id", "on", "id").values_list("case_id", "kind", "on", "days", "period")
+                .order_by("case_id", "on", "id")
+                .values_list("case_id", "kind", "on", "days", "period")
             ):
-                events.setdefault(case_id, []).append(dl.Event(kind=kind, on=on, days=days or 0, period=period or ""))
+                events.setdefault(case_id, []).append(
+                    dl.Event(kind=kind, on=on, days=days or 0, period=period or "")
+                )
             changed = []
             for pk, rules_id, *cached in chunk:
                 fields = cache_values(rules_id, events.get(pk, []), cal, today)
@@ -563,7 +827,9 @@ def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
 FIGURE_KINDS = {"8": (states.DISCLOSURE,), "11": (states.COMPLAINT,), "12": (states.COMPLAINT,)}
 
 
-def attach_figures_as_evidence(user, assessment_id, indicator_code, today: date | None = None) -> Evidence:
+def attach_figures_as_evidence(
+    user, assessment_id, indicator_code, today: date | None = None
+) -> Evidence:
     """Write a dated summary of the zone's register figures for the assessment's year (.xlsx)
     into the evidence store and attach it to the item (items 8: disclosure; 11, 12: complaints;
     any other item: both). Only the zone's office, while the assessment is editable."""
@@ -579,7 +845,23 @@ def attach_figures_as_evidence(user, assessment_id, indicator_code, today: date 
     label = "、".join(states.KINDS[k] for k in kinds)
     name = f"{assessment.zone.name}{assessment.year}年度台账统计（{label}）截至{today.isoformat()}.xlsx"
     with transaction.atomic():
-        item = add_evidence(user, assessment_id, code, SimpleUploadedFile(name, content, content_type=XLSX))
-        record(user, "register.figures.attach", item, after={"assessment": assessment.pk, "indicator": code, "as_of": today,
-                                                              **{k: {x: figures[k][x] for x in ("received", "replied", "on_time_rate", "overdue")} for k in kinds}})
+        item = add_evidence(
+            user, assessment_id, code, SimpleUploadedFile(name, content, content_type=XLSX)
+        )
+        record(
+            user,
+            "register.figures.attach",
+            item,
+            after={
+                "assessment": assessment.pk,
+                "indicator": code,
+                "as_of": today,
+                **{
+                    k: {
+                        x: figures[k][x] for x in ("received", "replied", "on_time_rate", "overdue")
+                    }
+                    for k in kinds
+                },
+            },
+        )
     return item

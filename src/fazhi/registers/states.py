@@ -50,7 +50,9 @@ STATES = {
 }
 
 # States in which the office still owes the applicant or complainant an answer.
-OPEN_STATES = frozenset({RECEIVED, CORRECTION_REQUESTED, CORRECTED, ACCEPTED, CONSULTING, REVIEW_REQUESTED})
+OPEN_STATES = frozenset(
+    {RECEIVED, CORRECTION_REQUESTED, CORRECTED, ACCEPTED, CONSULTING, REVIEW_REQUESTED}
+)
 
 # ---------------------------------------------------------------- events
 
@@ -75,10 +77,19 @@ EVENTS = {
 
 # Only the creation office of the zone may record these; the assigned department may
 # record the others (correction, consultation, reply).
-OFFICE_ONLY = frozenset({
-    "accepted", "rejected", "assigned", "transferred", "extended", "abandoned",
-    "review_requested", "appealed", "closed",
-})
+OFFICE_ONLY = frozenset(
+    {
+        "accepted",
+        "rejected",
+        "assigned",
+        "transferred",
+        "extended",
+        "abandoned",
+        "review_requested",
+        "appealed",
+        "closed",
+    }
+)
 
 _BEFORE_ACCEPTANCE = frozenset({RECEIVED, CORRECTED})
 _HANDLING = frozenset({RECEIVED, CORRECTION_REQUESTED, CORRECTED, ACCEPTED, CONSULTING})
@@ -119,7 +130,10 @@ REFUSALS: dict[tuple[str, str], str] = {
     ("replied", REVIEW_REQUESTED): "复查答复请登记为“复查答复”",
     ("extended", RECEIVED): "尚未受理，不能延期",
     ("extended", CORRECTED): "尚未受理，不能延期",
-    ("extended", CORRECTION_REQUESTED): "正在等待补正，期限将自收到补正材料之日起重新计算，不能延期",
+    (
+        "extended",
+        CORRECTION_REQUESTED,
+    ): "正在等待补正，期限将自收到补正材料之日起重新计算，不能延期",
     ("extended", REPLIED): "已答复，不能再延期",
     ("extended", CONSULTING): "正在征求第三方意见，期限中止：第三方意见回复后再决定是否延期",
     ("accepted", ACCEPTED): "已受理，不能重复受理",
@@ -145,7 +159,9 @@ def allowed_events(kind: str, state: str) -> list[str]:
 def next_state(kind: str, state: str, event: str) -> str:
     """The state after `event`; RuleError("kind", reason) when the state does not allow it."""
     if event not in EVENTS or event == "received":
-        raise RuleError("kind", f"未知的办理事项 {event}" if event not in EVENTS else "“收到”只能在登记时记录")
+        raise RuleError(
+            "kind", f"未知的办理事项 {event}" if event not in EVENTS else "“收到”只能在登记时记录"
+        )
     rule = TRANSITIONS.get((kind, event))
     if rule is None:
         raise RuleError("kind", f"{KINDS.get(kind, kind)}没有“{EVENTS[event]}”这一办理事项")
@@ -153,7 +169,11 @@ def next_state(kind: str, state: str, event: str) -> str:
     if state not in sources:
         reason = REFUSALS.get((event, state))
         if reason is None:
-            reason = "案件已办结，不能再登记办理事项" if state == CLOSED else f"当前状态为“{STATES.get(state, state)}”，不能{EVENTS[event]}"
+            reason = (
+                "案件已办结，不能再登记办理事项"
+                if state == CLOSED
+                else f"当前状态为“{STATES.get(state, state)}”，不能{EVENTS[event]}"
+            )
         raise RuleError("kind", reason)
     return target or state
 

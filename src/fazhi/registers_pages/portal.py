@@ -17,8 +17,30 @@ from fazhi.registers import catalog, public, states
 
 # The form fields each kind sends to public.submit (besides the challenge).
 FIELDS = {
-    states.DISCLOSURE: ("zone", "applicant_kind", "name", "id_number", "phone", "email", "address", "subject", "content", "delivery"),
-    states.COMPLAINT: ("zone", "anonymous", "name", "phone", "email", "address", "category", "subject", "content", "respondent"),
+    states.DISCLOSURE: (
+        "zone",
+        "applicant_kind",
+        "name",
+        "id_number",
+        "phone",
+        "email",
+        "address",
+        "subject",
+        "content",
+        "delivery",
+    ),
+    states.COMPLAINT: (
+        "zone",
+        "anonymous",
+        "name",
+        "phone",
+        "email",
+        "address",
+        "category",
+        "subject",
+        "content",
+        "respondent",
+    ),
 }
 TITLES = {states.DISCLOSURE: "申请政府信息公开", states.COMPLAINT: "投诉举报"}
 
@@ -26,9 +48,16 @@ TITLES = {states.DISCLOSURE: "申请政府信息公开", states.COMPLAINT: "投�
 def _limited(request, exc: public.RateLimited):
     """The friendly 429 page, with Retry-After."""
     until = timezone.localtime() + timedelta(seconds=exc.retry_after)
-    response = render(request, "portal/limited.html", {
-        "message": exc.message, "minutes": math.ceil(exc.retry_after / 60), "until": until,
-    }, status=429)
+    response = render(
+        request,
+        "portal/limited.html",
+        {
+            "message": exc.message,
+            "minutes": math.ceil(exc.retry_after / 60),
+            "until": until,
+        },
+        status=429,
+    )
     response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -47,7 +76,11 @@ def _challenge(request):
 
 def _intake(request, kind: str):
     zones = public.public_zones(kind)
-    form = {"values": {"applicant_kind": "person", "category": "complaint"}, "errors": {}, "top": ""}
+    form = {
+        "values": {"applicant_kind": "person", "category": "complaint"},
+        "errors": {},
+        "top": "",
+    }
     if len(zones) == 1:
         form["values"]["zone"] = zones[0]["code"]
     status = 200
@@ -57,8 +90,11 @@ def _intake(request, kind: str):
             data["anonymous"] = "1" if request.POST.get("anonymous") else ""
         form["values"] = data
         if public.challenge_on():
-            data = {**data, "challenge_token": request.POST.get("challenge_token", ""),
-                    "challenge_answer": request.POST.get("challenge_answer", "")}
+            data = {
+                **data,
+                "challenge_token": request.POST.get("challenge_token", ""),
+                "challenge_answer": request.POST.get("challenge_answer", ""),
+            }
         try:
             receipt = public.submit(kind, data, address=address_of(request))
         except public.RateLimited as exc:
@@ -71,17 +107,37 @@ def _intake(request, kind: str):
             else:
                 form["top"] = exc.message
         else:
-            return render(request, "portal/receipt.html", {"receipt": receipt, "kind": kind, "title": TITLES[kind],
-                                                           "notice": receipt.as_dict()["notice"]}, status=200)
+            return render(
+                request,
+                "portal/receipt.html",
+                {
+                    "receipt": receipt,
+                    "kind": kind,
+                    "title": TITLES[kind],
+                    "notice": receipt.as_dict()["notice"],
+                },
+                status=200,
+            )
     try:
         challenge = _challenge(request)
     except public.RateLimited as exc:
         return _limited(request, exc)
-    return render(request, "portal/intake.html", {
-        "kind": kind, "title": TITLES[kind], "zones": zones, "form": form, "challenge": challenge,
-        "applicant_kinds": catalog.APPLICANT_KINDS, "delivery": catalog.DELIVERY, "categories": catalog.COMPLAINT_CATEGORIES,
-        "error_count": len(form["errors"]) + (1 if form["top"] else 0),
-    }, status=status)
+    return render(
+        request,
+        "portal/intake.html",
+        {
+            "kind": kind,
+            "title": TITLES[kind],
+            "zones": zones,
+            "form": form,
+            "challenge": challenge,
+            "applicant_kinds": catalog.APPLICANT_KINDS,
+            "delivery": catalog.DELIVERY,
+            "categories": catalog.COMPLAINT_CATEGORIES,
+            "error_count": len(form["errors"]) + (1 if form["top"] else 0),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,9 +158,16 @@ def track(request):
     if request.method == "POST":
         values = {"tracking_no": request.POST.get("tracking_no", "").strip()[:40], "code": ""}
         try:
-            result = public.track(values["tracking_no"], request.POST.get("code", ""), address=address_of(request))
+            result = public.track(
+                values["tracking_no"], request.POST.get("code", ""), address=address_of(request)
+            )
         except public.RateLimited as exc:
             return _limited(request, exc)
         except (public.NotFound, RuleError):
             error, status = public.NOT_FOUND_MESSAGE, 404
-    return render(request, "portal/track.html", {"values": values, "result": result, "error": error}, status=status)
+    return render(
+        request,
+        "portal/track.html",
+        {"values": values, "result": result, "error": error},
+        status=status,
+    )

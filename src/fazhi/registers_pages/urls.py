@@ -11,5 +11,9 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/events/", views.case_event, name="case-event"),
     path("cases/<int:case_id>/letter.docx", views.case_letter, name="case-letter"),
-    path("assessments/<int:assessment_id>/items/<str:code>/figures/", views.attach_figures, name="attach-figures"),
+    path(
+        "assessments/<int:assessment_id>/items/<str:code>/figures/",
+        views.attach_figures,
+        name="attach-figures",
+    ),
 ]

@@ -67,10 +67,15 @@ def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
 def _departments(user):
     if not user.org_id:
         return Org.objects.none()
-    return Org.objects.filter(kind=Org.Kind.DEPARTMENT, path__startswith=user.org.path).only("id", "code", "name").order_by("path")
+    return (
+        Org.objects.filter(kind=Org.Kind.DEPARTMENT, path__startswith=user.org.path)
+        .only("id", "code", "name")
+        .order_by("path")
+    )
 
 
 # ---------------------------------------------------------------- the register
+
 
 @login_required
 @require_GET
@@ -93,15 +98,31 @@ def register(request):
     rows = [selectors.case_row(c, today) for c in page.rows]
     query = urlencode({k: v for k, v in values.items() if v})
     zone_wide = selectors.scope_of(user) != selectors.SCOPE_OWN
-    return render(request, "registers/register.html", {
-        "rows": rows, "page": page, "values": values, "errors": errors, "query": query, "today": today,
-        "kinds": states.KINDS, "states": states.STATES, "departments": _departments(user),
-        "prev_page": page.page - 1 if page.page > 1 else None,
-        "next_page": page.page + 1 if page.page < page.pages else None,
-        "zone_wide": zone_wide, "year": today.year,
-        "zones": Org.objects.filter(kind=Org.Kind.ZONE, path__startswith=user.org.path).only("code", "name").order_by("path")
-        if zone_wide and user.org_id else [],
-    }, status=422 if errors else 200)
+    return render(
+        request,
+        "registers/register.html",
+        {
+            "rows": rows,
+            "page": page,
+            "values": values,
+            "errors": errors,
+            "query": query,
+            "today": today,
+            "kinds": states.KINDS,
+            "states": states.STATES,
+            "departments": _departments(user),
+            "prev_page": page.page - 1 if page.page > 1 else None,
+            "next_page": page.page + 1 if page.page < page.pages else None,
+            "zone_wide": zone_wide,
+            "year": today.year,
+            "zones": Org.objects.filter(kind=Org.Kind.ZONE, path__startswith=user.org.path)
+            .only("code", "name")
+            .order_by("path")
+            if zone_wide and user.org_id
+            else [],
+        },
+        status=422 if errors else 200,
+    )
 
 
 @login_required
@@ -115,8 +136,18 @@ def export(request):
         messages.error(request, exc.message)
         return redirect("registers:register")
     today = clock.today()
-    content = exports.to_bytes(exports.write_register_xlsx, selectors.register(user, f, today).iterator(chunk_size=2000), today)
-    record(user, "register.export", object_type="register", object_id=f.kind or "all", after={"filter": vars(f)})
+    content = exports.to_bytes(
+        exports.write_register_xlsx,
+        selectors.register(user, f, today).iterator(chunk_size=2000),
+        today,
+    )
+    record(
+        user,
+        "register.export",
+        object_type="register",
+        object_id=f.kind or "all",
+        after={"filter": vars(f)},
+    )
     return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
 
 
@@ -133,10 +164,15 @@ def annual_report(request):
         return redirect("registers:register")
     report = selectors.annual_report(zone, year)
     record(user, "register.annual_report", zone, after={"year": year})
-    return _file(f"{zone.name}{year}年度政府信息公开申请情况.xlsx", exports.to_bytes(exports.write_annual_report_xlsx, report), exports.XLSX)
+    return _file(
+        f"{zone.name}{year}年度政府信息公开申请情况.xlsx",
+        exports.to_bytes(exports.write_annual_report_xlsx, report),
+        exports.XLSX,
+    )
 
 
 # ---------------------------------------------------------------- one case
+
 
 def _event_form(kind: str = "", values: dict | None = None, exc: Exception | None = None) -> dict:
     errors, top = {}, ""
@@ -154,27 +190,49 @@ def _case_page(request, case_id, form=None, status=200):
     today = clock.today()
     view = selectors.case_view(user, case_id, get_calendar(), today)
     case = view.case
-    reply_label = exports.reply_label(case) if (case.replied_on or case.state == states.REJECTED) else ""
-    ground_label = catalog.WITHHOLD_GROUNDS.get(case.reply_ground) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
+    reply_label = (
+        exports.reply_label(case) if (case.replied_on or case.state == states.REJECTED) else ""
+    )
+    ground_label = catalog.WITHHOLD_GROUNDS.get(
+        case.reply_ground
+    ) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
     events = [{"e": e, "label": e.label, "detail": _detail(e)} for e in view.events]
     form = form or _event_form()
     # A refusal for a step whose form is not on the page (the state no longer allows it).
     orphan = ""
     if form["kind"] and form["kind"] not in view.allowed_events:
         orphan = form["top"] or "；".join(form["errors"].values())
-    return render(request, "registers/case.html", {
-        "view": view, "case": case, "events": events, "today": today, "reply_label": reply_label, "ground_label": ground_label,
-        "allowed": [(k, states.EVENTS[k]) for k in view.allowed_events],
-        "form": form, "orphan": orphan, "row": selectors.case_row(case, today),
-        "departments": Org.objects.filter(kind=Org.Kind.DEPARTMENT, parent_id=case.zone_id).only("code", "name").order_by("path")
-        if view.allowed_events else [],
-        "reply_types": catalog.REPLY_TYPES, "withhold_grounds": catalog.WITHHOLD_GROUNDS,
-        "not_processed_grounds": catalog.NOT_PROCESSED_GROUNDS, "outcomes": catalog.COMPLAINT_OUTCOMES,
-        "appeal_kinds": catalog.APPEAL_KINDS, "appeal_results": catalog.APPEAL_RESULTS,
-        "channel_label": catalog.CHANNELS.get(case.kind, {}).get(case.channel, case.channel),
-        "delivery_label": catalog.DELIVERY.get(case.delivery, ""),
-        "category_label": catalog.COMPLAINT_CATEGORIES.get(case.category, ""),
-    }, status=status)
+    return render(
+        request,
+        "registers/case.html",
+        {
+            "view": view,
+            "case": case,
+            "events": events,
+            "today": today,
+            "reply_label": reply_label,
+            "ground_label": ground_label,
+            "allowed": [(k, states.EVENTS[k]) for k in view.allowed_events],
+            "form": form,
+            "orphan": orphan,
+            "row": selectors.case_row(case, today),
+            "departments": Org.objects.filter(kind=Org.Kind.DEPARTMENT, parent_id=case.zone_id)
+            .only("code", "name")
+            .order_by("path")
+            if view.allowed_events
+            else [],
+            "reply_types": catalog.REPLY_TYPES,
+            "withhold_grounds": catalog.WITHHOLD_GROUNDS,
+            "not_processed_grounds": catalog.NOT_PROCESSED_GROUNDS,
+            "outcomes": catalog.COMPLAINT_OUTCOMES,
+            "appeal_kinds": catalog.APPEAL_KINDS,
+            "appeal_results": catalog.APPEAL_RESULTS,
+            "channel_label": catalog.CHANNELS.get(case.kind, {}).get(case.channel, case.channel),
+            "delivery_label": catalog.DELIVERY.get(case.delivery, ""),
+            "category_label": catalog.COMPLAINT_CATEGORIES.get(case.category, ""),
+        },
+        status=status,
+    )
 
 
 def _detail(e) -> str:
@@ -182,7 +240,9 @@ def _detail(e) -> str:
     d = e.data or {}
     parts = []
     if d.get("department"):
-        parts.append(("由 " + d["from"] + " 转至 " if d.get("from") else "承办部门 ") + d["department"])
+        parts.append(
+            ("由 " + d["from"] + " 转至 " if d.get("from") else "承办部门 ") + d["department"]
+        )
     if d.get("reason"):
         parts.append(f"理由：{d['reason']}")
     if d.get("text"):
@@ -200,7 +260,9 @@ def _detail(e) -> str:
     if d.get("outcome"):
         parts.append(catalog.COMPLAINT_OUTCOMES.get(d["outcome"], d["outcome"]))
     if d.get("appeal"):
-        parts.append(f"{catalog.APPEAL_KINDS.get(d['appeal'], d['appeal'])}：{catalog.APPEAL_RESULTS.get(d.get('result', ''), '')}")
+        parts.append(
+            f"{catalog.APPEAL_KINDS.get(d['appeal'], d['appeal'])}：{catalog.APPEAL_RESULTS.get(d.get('result', ''), '')}"
+        )
     return "；".join(parts)
 
 
@@ -227,7 +289,12 @@ def case_event(request, case_id: int):
     try:
         ev = services.record_event(user, case_id, data)
     except (RuleError, ConflictError) as exc:
-        return _case_page(request, case_id, _event_form(kind, values, exc), status=409 if isinstance(exc, ConflictError) else 422)
+        return _case_page(
+            request,
+            case_id,
+            _event_form(kind, values, exc),
+            status=409 if isinstance(exc, ConflictError) else 422,
+        )
     messages.success(request, f"已登记：{ev.label}（{ev.on:%Y-%m-%d}）")
     return redirect(reverse("registers:case", args=[case_id]) + "#timeline")
 
@@ -241,6 +308,7 @@ def case_letter(request, case_id: int):
 
 
 # ---------------------------------------------------------------- figures for the self-assessment
+
 
 @login_required
 @require_POST
@@ -260,10 +328,33 @@ def attach_figures(request, assessment_id: int, code: str):
 # Fields the office fills when it registers a case received by hotline, letter, e-mail box,
 # report box or in person (the web form's fields, plus how and when it came in).
 STAFF_FIELDS = {
-    states.DISCLOSURE: ("channel", "received_on", "applicant_kind", "name", "id_number", "phone", "email", "address",
-                        "subject", "content", "delivery", "note"),
-    states.COMPLAINT: ("channel", "received_on", "name", "phone", "email", "address", "category", "subject",
-                       "content", "respondent", "note"),
+    states.DISCLOSURE: (
+        "channel",
+        "received_on",
+        "applicant_kind",
+        "name",
+        "id_number",
+        "phone",
+        "email",
+        "address",
+        "subject",
+        "content",
+        "delivery",
+        "note",
+    ),
+    states.COMPLAINT: (
+        "channel",
+        "received_on",
+        "name",
+        "phone",
+        "email",
+        "address",
+        "category",
+        "subject",
+        "content",
+        "respondent",
+        "note",
+    ),
 }
 
 
@@ -275,8 +366,15 @@ def case_new(request, kind: str):
     if not request.user.has_role(Role.OFFICE):
         raise PermissionDenied("只有创建办可以登记案件")
     today = clock.today()
-    form = {"values": {"received_on": today.isoformat(), "applicant_kind": "person", "category": "complaint"},
-            "errors": {}, "top": ""}
+    form = {
+        "values": {
+            "received_on": today.isoformat(),
+            "applicant_kind": "person",
+            "category": "complaint",
+        },
+        "errors": {},
+        "top": "",
+    }
     status = 200
     if request.method == "POST":
         data = {name: request.POST.get(name, "") for name in STAFF_FIELDS[kind]}
@@ -284,7 +382,9 @@ def case_new(request, kind: str):
             data["anonymous"] = "1" if request.POST.get("anonymous") else ""
         form["values"] = data
         try:
-            case, code = services.register_case(request.user, {**data, "kind": kind}, today, request.FILES.getlist("files"))
+            case, code = services.register_case(
+                request.user, {**data, "kind": kind}, today, request.FILES.getlist("files")
+            )
         except (RuleError, ConflictError) as exc:
             status = 422 if isinstance(exc, RuleError) else 409
             field = getattr(exc, "field", "")
@@ -293,11 +393,24 @@ def case_new(request, kind: str):
             else:
                 form["top"] = exc.message
         else:
-            messages.success(request, f"已登记 {case.tracking_no}。查询码（只显示这一次，请告知当事人）：{code}")
+            messages.success(
+                request, f"已登记 {case.tracking_no}。查询码（只显示这一次，请告知当事人）：{code}"
+            )
             return redirect("registers:case", case_id=case.pk)
-    return render(request, "registers/new.html", {
-        "kind": kind, "form": form, "channels": {k: v for k, v in catalog.CHANNELS[kind].items() if k != "online" and k != "web"},
-        "receipt_dates": catalog.RECEIPT_DATE, "applicant_kinds": catalog.APPLICANT_KINDS,
-        "delivery": catalog.DELIVERY, "categories": catalog.COMPLAINT_CATEGORIES,
-        "title": "登记依申请公开" if kind == states.DISCLOSURE else "登记投诉举报",
-    }, status=status)
+    return render(
+        request,
+        "registers/new.html",
+        {
+            "kind": kind,
+            "form": form,
+            "channels": {
+                k: v for k, v in catalog.CHANNELS[kind].items() if k != "online" and k != "web"
+            },
+            "receipt_dates": catalog.RECEIPT_DATE,
+            "applicant_kinds": catalog.APPLICANT_KINDS,
+            "delivery": catalog.DELIVERY,
+            "categories": catalog.COMPLAINT_CATEGORIES,
+            "title": "登记依申请公开" if kind == states.DISCLOSURE else "登记投诉举报",
+        },
+        status=status,
+    )

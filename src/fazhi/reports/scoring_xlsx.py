@@ -24,10 +24,11 @@ from __future__ import annotations
 import math
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, BinaryIO, Mapping, Union
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
@@ -72,7 +73,7 @@ LINE_PT = 14.25  # height of one line of 11 pt 宋体
 ROW_PAD_PT = 4.0
 PATH_SEP = "／"
 
-_Cell = Union[str, Decimal, None]
+_Cell = str | Decimal | None
 
 
 @dataclass
@@ -94,7 +95,9 @@ class _Row:
 
 
 def _as_input(row: ResultRow) -> ResultInput:
-    return ResultInput(self_score=row.self_score, cases=row.cases, raised=row.raised, points=row.points)
+    return ResultInput(
+        self_score=row.self_score, cases=row.cases, raised=row.raised, points=row.points
+    )
 
 
 def _pts(d: Decimal) -> str:
@@ -155,7 +158,11 @@ def _contribution_text(ind: Indicator, row: ResultRow) -> str:
         return f"{res.cases}{noun}，分值未设定，未计分"
     text = f"{res.cases}{noun}，{verb}{_pts(amount)}分"
     unit, per_case = unit_of(ind, res)
-    if ind.cap is not None and unit is not None and (unit * res.cases if per_case else unit) > ind.cap:
+    if (
+        ind.cap is not None
+        and unit is not None
+        and (unit * res.cases if per_case else unit) > ind.cap
+    ):
         text += "（已达上限）"
     return text
 
@@ -192,7 +199,9 @@ def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str 
     )
 
 
-def _build_blocks(indicators: tuple[Indicator, ...], results: Mapping[str, ResultRow]) -> list[list[_Row]]:
+def _build_blocks(
+    indicators: tuple[Indicator, ...], results: Mapping[str, ResultRow]
+) -> list[list[_Row]]:
     """Item rows grouped by level-1 group, in table order. A top-level item is its own block."""
     empty = ResultRow()
     blocks: list[list[_Row]] = []
@@ -278,7 +287,9 @@ class _Formats:
             "border": 1,
         }
         self._base = base
-        self.title = wb.add_format({**base, "border": 0, "bold": True, "font_size": 16, "align": "center"})
+        self.title = wb.add_format(
+            {**base, "border": 0, "bold": True, "font_size": 16, "align": "center"}
+        )
         self.info = wb.add_format({**base, "border": 0, "align": "left"})
         self.header = wb.add_format({**base, "bold": True, "align": "center"})
         self.center = wb.add_format({**base, "align": "center"})
@@ -286,7 +297,9 @@ class _Formats:
         self.alert = wb.add_format({**base, "align": "left", "font_color": "#C00000"})
         self.label = wb.add_format({**base, "bold": True, "align": "center"})
         self.outcome = wb.add_format({**base, "bold": True, "align": "left"})
-        self.outcome_alert = wb.add_format({**base, "bold": True, "align": "left", "font_color": "#C00000"})
+        self.outcome_alert = wb.add_format(
+            {**base, "bold": True, "align": "left", "font_color": "#C00000"}
+        )
         self._numbers: dict[tuple[int, bool], Any] = {}
 
     def number(self, d: Decimal, bold: bool = False):
@@ -297,12 +310,16 @@ class _Formats:
         fmt = self._numbers.get(key)
         if fmt is None:
             num_format = "0" if places == 0 else "0." + "0" * places
-            fmt = self._wb.add_format({**self._base, "align": "center", "num_format": num_format, "bold": bold})
+            fmt = self._wb.add_format(
+                {**self._base, "align": "center", "num_format": num_format, "bold": bold}
+            )
             self._numbers[key] = fmt
         return fmt
 
 
-def _put(ws, fmts: _Formats, row: int, col: int, value: _Cell, text_fmt, bold: bool = False) -> None:
+def _put(
+    ws, fmts: _Formats, row: int, col: int, value: _Cell, text_fmt, bold: bool = False
+) -> None:
     """Write a number as a number, a text as an (escaped) string, nothing as a bordered blank."""
     if value is None:
         ws.write_blank(row, col, None, text_fmt)
@@ -320,7 +337,9 @@ def _text(ws, row: int, col: int, text: str, fmt) -> None:
         ws.write_blank(row, col, None, fmt)
 
 
-def _merged_text(ws, first_row: int, first_col: int, last_row: int, last_col: int, text: str, fmt) -> None:
+def _merged_text(
+    ws, first_row: int, first_col: int, last_row: int, last_col: int, text: str, fmt
+) -> None:
     if first_row == last_row and first_col == last_col:
         ws.write_string(first_row, first_col, escape_cell_text(text), fmt)
         return
@@ -350,7 +369,12 @@ def write_scoring_xlsx(
     target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     wb = xlsxwriter.Workbook(
         target,
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True},
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "in_memory": True,
+        },
     )
     wb.set_properties(
         {
@@ -416,7 +440,12 @@ def write_scoring_xlsx(
 
     # Totals block.
     total_rows: list[tuple[str, Decimal | None, Decimal, str]] = [
-        ("评分项合计", totals.scored_max, totals.scored, f"已自评{totals.items_done}/{totals.items_total}项"),
+        (
+            "评分项合计",
+            totals.scored_max,
+            totals.scored,
+            f"已自评{totals.items_done}/{totals.items_total}项",
+        ),
         ("加分", None, totals.bonus, ""),
         ("扣分", None, totals.deduction, ""),
         ("最终得分", None, totals.final, "最终得分＝评分项合计＋加分－扣分"),
@@ -432,7 +461,9 @@ def write_scoring_xlsx(
         r += 1
 
     outcome = _outcome_text(totals)
-    _merged_text(ws, r, 0, r, LAST_COL, outcome, fmts.outcome_alert if totals.disqualified else fmts.outcome)
+    _merged_text(
+        ws, r, 0, r, LAST_COL, outcome, fmts.outcome_alert if totals.disqualified else fmts.outcome
+    )
     ws.set_row(r, _height(1))
     r += 1
     if totals.unset:

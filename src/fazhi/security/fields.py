@@ -38,7 +38,14 @@ from .keys import get_keyring
 class EncryptedTextField(models.TextField):
     description = "SM4 加密文本"
 
-    def __init__(self, *args, kind: str = "text", index_field: str | None = None, context: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: str = "text",
+        index_field: str | None = None,
+        context: str | None = None,
+        **kwargs,
+    ):
         self.kind = kind
         self.index_field = index_field
         self.context = context
@@ -65,7 +72,11 @@ class EncryptedTextField(models.TextField):
     def check(self, **kwargs):
         errors = super().check(**kwargs)
         if self.kind not in KINDS:
-            errors.append(checks.Error(f"kind 应为 {'、'.join(KINDS)} 之一", obj=self, id="fazhi_security.E001"))
+            errors.append(
+                checks.Error(
+                    f"kind 应为 {'、'.join(KINDS)} 之一", obj=self, id="fazhi_security.E001"
+                )
+            )
         if self.index_field:
             try:
                 target = self.model._meta.get_field(self.index_field)
@@ -73,10 +84,20 @@ class EncryptedTextField(models.TextField):
                 target = None
             if not isinstance(target, BlindIndexField):
                 errors.append(
-                    checks.Error(f"index_field {self.index_field!r} 应指向本模型的 BlindIndexField", obj=self, id="fazhi_security.E002")
+                    checks.Error(
+                        f"index_field {self.index_field!r} 应指向本模型的 BlindIndexField",
+                        obj=self,
+                        id="fazhi_security.E002",
+                    )
                 )
         if self.unique or self.db_index or self.primary_key:
-            errors.append(checks.Error("加密字段不能建唯一约束或索引（请在 BlindIndexField 上建）", obj=self, id="fazhi_security.E003"))
+            errors.append(
+                checks.Error(
+                    "加密字段不能建唯一约束或索引（请在 BlindIndexField 上建）",
+                    obj=self,
+                    id="fazhi_security.E003",
+                )
+            )
         return errors
 
     # database <-> Python
@@ -89,7 +110,9 @@ class EncryptedTextField(models.TextField):
         try:
             return get_keyring(create=False).decrypt(value, self.aad_context)
         except CryptoError as exc:
-            exc.args = (f"无法解密 {self.label}：{exc}",)  # same type and attributes, message names the field
+            exc.args = (
+                f"无法解密 {self.label}：{exc}",
+            )  # same type and attributes, message names the field
             raise
 
     def to_python(self, value):
@@ -109,7 +132,9 @@ class EncryptedTextField(models.TextField):
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
-        raise FieldError(f"加密字段 {self.name} 不能按 {lookup_name} 查询；请用 fazhi.security.fields.lookup_q 按盲索引精确查找")
+        raise FieldError(
+            f"加密字段 {self.name} 不能按 {lookup_name} 查询；请用 fazhi.security.fields.lookup_q 按盲索引精确查找"
+        )
 
     def get_transform(self, lookup_name):
         raise FieldError(f"加密字段 {self.name} 不支持 {lookup_name}")
@@ -125,7 +150,13 @@ class BlindIndexField(models.CharField):
     Filled on save() from that field's plaintext; "" when the value is empty."""
 
     description = "盲索引"
-    _defaults: ClassVar[dict] = {"max_length": BLIND_INDEX_MAX_LENGTH, "db_index": True, "blank": True, "default": "", "editable": False}
+    _defaults: ClassVar[dict] = {
+        "max_length": BLIND_INDEX_MAX_LENGTH,
+        "db_index": True,
+        "blank": True,
+        "default": "",
+        "editable": False,
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{**self._defaults, **kwargs})
@@ -152,7 +183,11 @@ class BlindIndexField(models.CharField):
     def pre_save(self, model_instance, add):
         src = self.source
         value = getattr(model_instance, src.attname)
-        bidx = "" if value is None or value == "" else get_keyring(create=True).blind_index(str(value), src.kind)
+        bidx = (
+            ""
+            if value is None or value == ""
+            else get_keyring(create=True).blind_index(str(value), src.kind)
+        )
         setattr(model_instance, self.attname, bidx)
         return bidx
 

@@ -93,7 +93,9 @@ def get_keyring(*, create: bool = True) -> Keyring:
     if cached and cached[0] == signature:
         return cached[1]
     if st.st_mode & 0o077:
-        log.warning("密钥文件 %s 的权限为 %o，过宽；应为 600（仅属主可读写）", path, st.st_mode & 0o777)
+        log.warning(
+            "密钥文件 %s 的权限为 %o，过宽；应为 600（仅属主可读写）", path, st.st_mode & 0o777
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -127,7 +129,9 @@ def _generate(path: Path) -> Keyring:
 def save_keyring(ring: Keyring) -> None:
     """Replace the key file atomically (write, fsync, rename); mode 0600."""
     if from_environment():
-        raise KeyringReadOnly(f"密钥由环境变量 {ENV} 提供，不能在此修改；请在密钥的保管处修改后重新部署")
+        raise KeyringReadOnly(
+            f"密钥由环境变量 {ENV} 提供，不能在此修改；请在密钥的保管处修改后重新部署"
+        )
     _write(key_file(), ring, exclusive=False)
 
 
@@ -143,11 +147,17 @@ def _write(path: Path, ring: Keyring, *, exclusive: bool) -> None:
             os.fsync(f.fileno())
         if exclusive:
             try:
-                os.link(tmp, path)  # fails if the file appeared meanwhile; never a half-written file
+                os.link(
+                    tmp, path
+                )  # fails if the file appeared meanwhile; never a half-written file
             except FileExistsError:
                 raise
             except OSError:  # a file system without hard links: exclusive create, then write
-                with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
+                with os.fdopen(
+                    os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                    "w",
+                    encoding="utf-8",
+                ) as f:
                     f.write(ring.to_json())
                     f.flush()
                     os.fsync(f.fileno())
@@ -231,10 +241,16 @@ def usage(ring: Keyring | None = None) -> list[FieldUsage]:
             continue
         qs = _tokens(model, f)
         total = qs.count()
-        by_key = {kid: qs.filter(**{f"{_TOKEN}__startswith": f"{PREFIX}{kid}:"}).count() for kid in ring.keys}
+        by_key = {
+            kid: qs.filter(**{f"{_TOKEN}__startswith": f"{PREFIX}{kid}:"}).count()
+            for kid in ring.keys
+        }
         u = FieldUsage(f.label, f.aad_context, total, by_key, total - sum(by_key.values()))
         if f.index_field:
-            u.by_index_key = {kid: qs.filter(**{f"{f.index_field}__startswith": f"{kid}:"}).count() for kid in ring.index_keys}
+            u.by_index_key = {
+                kid: qs.filter(**{f"{f.index_field}__startswith": f"{kid}:"}).count()
+                for kid in ring.index_keys
+            }
             u.index_stale = total - sum(u.by_index_key.values())
         out.append(u)
     return out
@@ -264,14 +280,22 @@ class RotationResult:
     reencrypted: int = 0
     reindexed: int = 0
     unchanged: int = 0  # already under the current keys
-    changed_meanwhile: int = 0  # rewritten by someone else during the run (so under the current key)
+    changed_meanwhile: int = (
+        0  # rewritten by someone else during the run (so under the current key)
+    )
     failed: list[tuple[str, object, str]] = field(default_factory=list)  # (field, pk, reason)
-    per_field: dict[str, tuple[int, int]] = field(default_factory=dict)  # label → (re-encrypted, re-indexed)
+    per_field: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # label → (re-encrypted, re-indexed)
 
 
 @sensitive_variables()
 def rotate(
-    *, index: bool = False, resume: bool = False, batch_size: int = 500, progress: Callable[[str], None] | None = None
+    *,
+    index: bool = False,
+    resume: bool = False,
+    batch_size: int = 500,
+    progress: Callable[[str], None] | None = None,
 ) -> RotationResult:
     """Add a new current data key (and with index a new index key), write the key file, then
     re-encrypt every value not under the current data key and re-compute every blind index not
@@ -302,7 +326,9 @@ def rotate(
     return result
 
 
-def _rotate_model(ring: Keyring, model, fields, batch_size: int, result: RotationResult, progress) -> None:
+def _rotate_model(
+    ring: Keyring, model, fields, batch_size: int, result: RotationResult, progress
+) -> None:
     """One pass over the rows of model that hold a value not under the current keys; one
     UPDATE per row covering all of its encrypted fields."""
     data_prefix = f"{PREFIX}{ring.current}:"
@@ -348,17 +374,25 @@ def _rotate_model(ring: Keyring, model, fields, batch_size: int, result: Rotatio
                     except CryptoError as exc:
                         result.failed.append((f.label, row["pk"], str(exc)))
                         continue
-                    expected[tok] = token  # compare-and-set: a value edited meanwhile is left to its writer
+                    expected[tok] = (
+                        token  # compare-and-set: a value edited meanwhile is left to its writer
+                    )
                     if need_data:
                         # An expression, so the field's get_prep_value does not encrypt it again.
-                        updates[f.attname] = Value(ring.encrypt(plaintext, f.aad_context), output_field=models.TextField())
+                        updates[f.attname] = Value(
+                            ring.encrypt(plaintext, f.aad_context), output_field=models.TextField()
+                        )
                     if need_index:
                         updates[bidx.attname] = ring.blind_index(plaintext, f.kind)
                     done_here.append((f.label, need_data, need_index))
                 if not updates:
                     result.unchanged += 1
                     continue
-                written = model._base_manager.annotate(**annotations).filter(pk=row["pk"], **expected).update(**updates)
+                written = (
+                    model._base_manager.annotate(**annotations)
+                    .filter(pk=row["pk"], **expected)
+                    .update(**updates)
+                )
                 if not written:
                     result.changed_meanwhile += 1
                     continue
@@ -369,7 +403,9 @@ def _rotate_model(ring: Keyring, model, fields, batch_size: int, result: Rotatio
         if progress:
             reenc = sum(c[0] for c in counts.values())
             reidx = sum(c[1] for c in counts.values())
-            progress(f"{model._meta.label}：已处理至主键 {last}（重新加密 {reenc}，重算索引 {reidx}）")
+            progress(
+                f"{model._meta.label}：已处理至主键 {last}（重新加密 {reenc}，重算索引 {reidx}）"
+            )
     for label, (reenc, reidx) in counts.items():
         result.reencrypted += reenc
         result.reindexed += reidx
@@ -381,14 +417,20 @@ def retire(key_id: str) -> Keyring:
     with _exclusive():
         ring = get_keyring(create=False)
         if from_environment():
-            raise KeyringReadOnly(f"密钥由环境变量 {ENV} 提供：请在确认无数据使用 {key_id} 后从该变量中删除它")
+            raise KeyringReadOnly(
+                f"密钥由环境变量 {ENV} 提供：请在确认无数据使用 {key_id} 后从该变量中删除它"
+            )
         if key_id not in ring.keys and key_id not in ring.index_keys:
-            raise CryptoError(f"密钥环中没有 {key_id}" + ("（已退役）" if key_id in ring.retired else ""))
+            raise CryptoError(
+                f"密钥环中没有 {key_id}" + ("（已退役）" if key_id in ring.retired else "")
+            )
         if key_id in (ring.current, ring.index_current):
             raise CryptoError(f"{key_id} 是当前密钥，不能退役；请先运行 fazhi keys rotate")
         n = key_use_count(key_id)
         if n:
-            raise CryptoError(f"仍有 {n} 个值使用密钥 {key_id}，不能退役；请先运行 fazhi keys rotate --resume 完成重新加密")
+            raise CryptoError(
+                f"仍有 {n} 个值使用密钥 {key_id}，不能退役；请先运行 fazhi keys rotate --resume 完成重新加密"
+            )
         ring = ring.without_key(key_id)
         save_keyring(ring)
         return ring

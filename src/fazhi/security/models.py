@@ -14,11 +14,17 @@ from .fields import BlindIndexField, EncryptedTextField
 class Person(models.Model):
     name = EncryptedTextField("姓名", kind="name", index_field="name_bidx")
     name_bidx = BlindIndexField()
-    id_number = EncryptedTextField("身份证件号码", kind="id_number", index_field="id_number_bidx", blank=True, default="")
+    id_number = EncryptedTextField(
+        "身份证件号码", kind="id_number", index_field="id_number_bidx", blank=True, default=""
+    )
     id_number_bidx = BlindIndexField()
-    phone = EncryptedTextField("联系电话", kind="phone", index_field="phone_bidx", blank=True, default="")
+    phone = EncryptedTextField(
+        "联系电话", kind="phone", index_field="phone_bidx", blank=True, default=""
+    )
     phone_bidx = BlindIndexField()
-    address = EncryptedTextField("联系地址", kind="address", index_field="address_bidx", blank=True, default="")
+    address = EncryptedTextField(
+        "联系地址", kind="address", index_field="address_bidx", blank=True, default=""
+    )
     address_bidx = BlindIndexField()
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)

@@ -17,7 +17,11 @@ NUL_MESSAGE = "提交的内容含有不允许的控制字符（NUL），请删�
 def has_nul(request) -> bool:
     """A NUL in the path, the query, a form field or a JSON body (file contents may hold any byte).
     PostgreSQL cannot store it, and no legitimate text contains it."""
-    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get("QUERY_STRING", ""):
+    if (
+        "\x00" in request.path
+        or "%00" in request.META.get("QUERY_STRING", "")
+        or "\x00" in request.META.get("QUERY_STRING", "")
+    ):
         return True
     content_type = request.META.get("CONTENT_TYPE", "")
     if request.method in ("POST", "PUT", "PATCH"):
@@ -39,7 +43,9 @@ class RejectNulMiddleware:
         if has_nul(request):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_MESSAGE}, status=422)
-            return HttpResponse(NUL_MESSAGE.encode(), status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                NUL_MESSAGE.encode(), status=400, content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 
@@ -51,7 +57,11 @@ class SecurityHeadersMiddleware:
         length = request.META.get("CONTENT_LENGTH") or "0"
         if length.isdigit() and int(length) > settings.FAZHI_MAX_REQUEST_BYTES:
             limit = settings.FAZHI_MAX_REQUEST_BYTES // (1024 * 1024)
-            return HttpResponse(f"请求过大：单次提交不能超过 {limit} MB".encode(), status=413, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                f"请求过大：单次提交不能超过 {limit} MB".encode(),
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("X-Content-Type-Options", "nosniff")
@@ -60,5 +70,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.user.is_authenticated if hasattr(request, "user") else False:
-            response.setdefault("Cache-Control", "no-store")  # pages with personal data stay out of caches
+            response.setdefault(
+                "Cache-Control", "no-store"
+            )  # pages with personal data stay out of caches
         return response

@@ -37,7 +37,9 @@ def _is_htmx(request) -> bool:
 @login_required
 def home(request):
     cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
-    can_create = request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
+    can_create = (
+        request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
+    )
     return render(
         request,
         "web/home.html",
@@ -57,7 +59,11 @@ def assessment_create(request):
         raise PermissionDenied("只有创建办可以新建自评")
     try:
         a = services.create_assessment(
-            request.user, request.user.org.code if request.user.org else "", request.POST.get("framework", ""), None, request.POST.get("year")
+            request.user,
+            request.user.org.code if request.user.org else "",
+            request.POST.get("framework", ""),
+            None,
+            request.POST.get("year"),
         )
     except (RuleError, ConflictError) as exc:
         messages.error(request, exc.message)
@@ -67,17 +73,22 @@ def assessment_create(request):
 
 def _rows(assessment, results):
     """Table rows: (depth, indicator, result) in order; groups have no result."""
-    return [(depth, ind, results.get(ind.code)) for depth, ind in fw.walk(tree(assessment.framework))]
+    return [
+        (depth, ind, results.get(ind.code)) for depth, ind in fw.walk(tree(assessment.framework))
+    ]
 
 
 def _page_context(request, assessment, results=None, totals=None):
-    results = results if results is not None else selectors.results_of(assessment, with_evidence=True)
+    results = (
+        results if results is not None else selectors.results_of(assessment, with_evidence=True)
+    )
     return {
         "a": assessment,
         "rows": _rows(assessment, results),
         "totals": totals or selectors.totals_of(assessment, results),
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
-        "can_review": assessment.status == "submitted" and can_review_assessment(request.user, assessment),
+        "can_review": assessment.status == "submitted"
+        and can_review_assessment(request.user, assessment),
         "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
         # the work-plan tasks that produce evidence for each item (重点任务 ↔ 评分项)
         "linked": tasks_by_indicator(assessment, request.user, timezone.localdate()),
@@ -96,14 +107,27 @@ def _row_response(request, assessment, code, *, error=None, status=200, values=N
     ind = selectors.items_by_code(assessment)[code]
     ctx = _page_context(request, assessment, results)
     group = fw.top_group_of(tree(assessment.framework), code)
-    ctx.update({"ind": ind, "r": results[code], "group": group, "error": error, "values": values or {}, "oob_totals": True})
+    ctx.update(
+        {
+            "ind": ind,
+            "r": results[code],
+            "group": group,
+            "error": error,
+            "values": values or {},
+            "oob_totals": True,
+        }
+    )
     return render(request, "web/_item_row.html", ctx, status=status)
 
 
 @login_required
 @require_POST
 def result_update(request, assessment_id, code):
-    data = {k: v for k, v in request.POST.items() if k in {"self_score", "cases", "points", "reason", "note", "version"}}
+    data = {
+        k: v
+        for k, v in request.POST.items()
+        if k in {"self_score", "cases", "points", "reason", "note", "version"}
+    }
     if "raised" in request.POST or "veto" in request.POST:
         data["raised"] = request.POST.get("raised") == "on"
     try:
@@ -133,7 +157,9 @@ def evidence_upload(request, assessment_id, code):
     try:
         services.add_evidence(request.user, assessment_id, code, request.FILES.get("file"))
     except (RuleError, ConflictError) as exc:
-        return _fail(request, assessment_id, code, exc, 422 if isinstance(exc, RuleError) else 409, {})
+        return _fail(
+            request, assessment_id, code, exc, 422 if isinstance(exc, RuleError) else 409, {}
+        )
     assessment = selectors.get_assessment(request.user, assessment_id)
     if _is_htmx(request):
         return _row_response(request, assessment, code)
@@ -144,7 +170,11 @@ def evidence_upload(request, assessment_id, code):
 @login_required
 @require_POST
 def evidence_remove(request, assessment_id, evidence_id):
-    item = Evidence.objects.filter(pk=evidence_id, result__assessment_id=assessment_id).select_related("result__indicator").first()
+    item = (
+        Evidence.objects.filter(pk=evidence_id, result__assessment_id=assessment_id)
+        .select_related("result__indicator")
+        .first()
+    )
     code = item.result.indicator.code if item else None
     try:
         services.remove_evidence(request.user, assessment_id, evidence_id)
@@ -160,11 +190,17 @@ def evidence_remove(request, assessment_id, evidence_id):
 @login_required
 def evidence_download(request, assessment_id, evidence_id):
     assessment = selectors.get_assessment(request.user, assessment_id)
-    item = Evidence.objects.filter(pk=evidence_id, result__assessment=assessment).select_related("blob").first()
+    item = (
+        Evidence.objects.filter(pk=evidence_id, result__assessment=assessment)
+        .select_related("blob")
+        .first()
+    )
     if item is None:
         raise Http404("佐证材料不存在")
     record(request.user, "evidence.download", item, after={"name": item.name, "sm3": item.blob_id})
-    response = FileResponse(evidence_store.open_blob(item.blob), content_type="application/octet-stream")
+    response = FileResponse(
+        evidence_store.open_blob(item.blob), content_type="application/octet-stream"
+    )
     response["Content-Disposition"] = content_disposition_header(True, safe_display_name(item.name))
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -186,7 +222,10 @@ def assessment_transition(request, assessment_id, transition):
     except (RuleError, ConflictError) as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, {"submit": "自评已提交", "accept": "自评已通过", "return": "自评已退回"}[transition])
+        messages.success(
+            request,
+            {"submit": "自评已提交", "accept": "自评已通过", "return": "自评已退回"}[transition],
+        )
     return redirect("web:assessment", assessment_id=assessment_id)
 
 
@@ -204,7 +243,11 @@ def bad_request(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    text = str(exception) if isinstance(exception, PermissionDenied) and str(exception) else "你没有执行该操作的权限。"
+    text = (
+        str(exception)
+        if isinstance(exception, PermissionDenied) and str(exception)
+        else "你没有执行该操作的权限。"
+    )
     return _error(request, 403, "无权访问", text)
 
 

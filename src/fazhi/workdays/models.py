@@ -32,7 +32,9 @@ class Holiday(models.Model):
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     name = models.CharField("节日", max_length=50, blank=True)
-    year = models.ForeignKey(CalendarYear, on_delete=models.PROTECT, related_name="days", verbose_name="年度")
+    year = models.ForeignKey(
+        CalendarYear, on_delete=models.PROTECT, related_name="days", verbose_name="年度"
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

@@ -93,4 +93,6 @@ def get_year(year: int) -> CalendarYear | None:
 def days_of(year: int) -> tuple[list[Holiday], list[Holiday]]:
     """(rest days, make-up workdays) of a year, in date order."""
     rows = list(Holiday.objects.filter(year__year=year).order_by("date"))
-    return [h for h in rows if h.kind == Holiday.Kind.REST], [h for h in rows if h.kind == Holiday.Kind.WORKDAY]
+    return [h for h in rows if h.kind == Holiday.Kind.REST], [
+        h for h in rows if h.kind == Holiday.Kind.WORKDAY
+    ]

@@ -96,12 +96,21 @@ def import_years(years=None, actor=None) -> list[int]:
     missing = [y for y in wanted if y not in data]
     if missing:
         covered = f"{min(data)}–{max(data)}" if data else "无"
-        raise RuleError("year", f"{PACKAGE} {version} 不含 {missing[0]} 年的节假日安排（它包含 {covered} 年）")
+        raise RuleError(
+            "year", f"{PACKAGE} {version} 不含 {missing[0]} 年的节假日安排（它包含 {covered} 年）"
+        )
     have = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     todo = [y for y in wanted if y not in have]
     for year in todo:
-        cy = CalendarYear.objects.create(year=year, source_notice=source_notice_for(year, version), loaded_from=f"{PACKAGE} {version}")
-        days = [Holiday(date=d, kind=kind, name=name, year=cy) for d, (kind, name) in sorted(data[year].items())]
+        cy = CalendarYear.objects.create(
+            year=year,
+            source_notice=source_notice_for(year, version),
+            loaded_from=f"{PACKAGE} {version}",
+        )
+        days = [
+            Holiday(date=d, kind=kind, name=name, year=cy)
+            for d, (kind, name) in sorted(data[year].items())
+        ]
         Holiday.objects.bulk_create(days)
         record(
             actor,
@@ -130,7 +139,9 @@ def add_year(year, source_notice: str, actor) -> CalendarYear:
     value = _year_value(year)
     source = (source_notice or "").strip()
     if not source:
-        raise RuleError("source_notice", "请填写依据的通知，例如“国务院办公厅关于2027年部分节假日安排的通知”")
+        raise RuleError(
+            "source_notice", "请填写依据的通知，例如“国务院办公厅关于2027年部分节假日安排的通知”"
+        )
     if len(source) > 500:
         raise RuleError("source_notice", "依据的通知最长 500 字")
     if CalendarYear.objects.filter(year=value).exists():
@@ -151,7 +162,9 @@ def set_day(date, kind: str, name: str, actor) -> Holiday:
     _require_admin(actor)
     d = _day_value(date)
     if kind not in KIND_LABELS:
-        raise RuleError("kind", f"类型须为 rest（法定节假日）或 workday（调休上班日），而不是“{kind}”")
+        raise RuleError(
+            "kind", f"类型须为 rest（法定节假日）或 workday（调休上班日），而不是“{kind}”"
+        )
     name = (name or "").strip()
     if len(name) > 50:
         raise RuleError("name", "节日名称最长 50 字")
@@ -183,5 +196,12 @@ def remove_day(date, actor) -> None:
     before = _snapshot(h)
     pk = h.pk
     h.delete()
-    record(actor, "calendar.day.remove", None, before=before, object_type=Holiday._meta.label_lower, object_id=str(pk))
+    record(
+        actor,
+        "calendar.day.remove",
+        None,
+        before=before,
+        object_type=Holiday._meta.label_lower,
+        object_id=str(pk),
+    )
     _bump()

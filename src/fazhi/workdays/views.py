@@ -54,7 +54,10 @@ def calendar(request):
             "years": years,
             "year": year,
             "current": next((y for y in years if y.year == year), None),
-            "rows": [(title, [(h, WEEKDAYS[h.date.weekday()]) for h in days]) for title, days in (("法定节假日", rest), ("调休上班日", work))],
+            "rows": [
+                (title, [(h, WEEKDAYS[h.date.weekday()]) for h in days])
+                for title, days in (("法定节假日", rest), ("调休上班日", work))
+            ],
             "kinds": Holiday.Kind.choices,
             "next_year": (years[-1].year + 1) if years else date.today().year,
         },
@@ -67,7 +70,9 @@ def day_set(request):
     _admin_only(request)
     raw = request.POST.get("date", "")
     try:
-        h = services.set_day(raw, request.POST.get("kind", ""), request.POST.get("name", ""), request.user)
+        h = services.set_day(
+            raw, request.POST.get("kind", ""), request.POST.get("name", ""), request.user
+        )
     except RuleError as exc:
         messages.error(request, f"未保存：{exc.message}")
         return redirect(_back(raw[:4] if raw[:4].isdigit() else request.POST.get("year")))

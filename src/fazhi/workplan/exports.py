@@ -24,22 +24,57 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def schedule_rows(plan: Plan, today: date) -> list:
     """Task units (leaves) ordered by the due date in force; undated ones last."""
     rows = [r for r in task_rows(plan, today) if r.leaf]
-    return sorted(rows, key=lambda r: (r.task.due_in_force or r.task.due_date or date.max, r.task.position))
+    return sorted(
+        rows, key=lambda r: (r.task.due_in_force or r.task.due_date or date.max, r.task.position)
+    )
 
 
 def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     ws = wb.add_worksheet("任务倒排表")
     title = wb.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "宋体"})
-    head = wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#E8EEF7", "font_name": "宋体"})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "bg_color": "#E8EEF7",
+            "font_name": "宋体",
+        }
+    )
     cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_name": "宋体"})
-    day = wb.add_format({"border": 1, "num_format": "yyyy-mm-dd", "valign": "vcenter", "align": "center"})
+    day = wb.add_format(
+        {"border": 1, "num_format": "yyyy-mm-dd", "valign": "vcenter", "align": "center"}
+    )
     pct = wb.add_format({"border": 1, "num_format": "0%", "valign": "vcenter", "align": "center"})
-    colour = {c: wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_color": fg, "font_name": "宋体"})
-              for c, fg in ((lights.RED, "#B42318"), (lights.YELLOW, "#9A6700"), (lights.GREEN, "#217A3C"))}
+    colour = {
+        c: wb.add_format(
+            {
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "font_color": fg,
+                "font_name": "宋体",
+            }
+        )
+        for c, fg in (
+            (lights.RED, "#B42318"),
+            (lights.YELLOW, "#9A6700"),
+            (lights.GREEN, "#217A3C"),
+        )
+    }
     ws.merge_range(0, 0, 0, len(HEADERS) - 1, escape_cell_text(f"{plan.title} 任务倒排表"), title)
-    ws.merge_range(1, 0, 1, len(HEADERS) - 1, escape_cell_text(f"{plan.zone.name}　截至 {today.isoformat()}　按完成时限排序"))
-    for col, (name, width) in enumerate(zip(HEADERS, WIDTHS)):
+    ws.merge_range(
+        1,
+        0,
+        1,
+        len(HEADERS) - 1,
+        escape_cell_text(f"{plan.zone.name}　截至 {today.isoformat()}　按完成时限排序"),
+    )
+    for col, (name, width) in enumerate(zip(HEADERS, WIDTHS, strict=False)):
         ws.write_string(2, col, name, head)
         ws.set_column(col, col, width)
     for i, row in enumerate(schedule_rows(plan, today), start=1):
@@ -47,15 +82,25 @@ def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
         due = t.due_in_force or t.due_date
         ws.write_number(r, 0, i, cell)
         ws.write_string(r, 1, escape_cell_text(f"{t.number} {t.title}"), cell)
-        ws.write_string(r, 2, escape_cell_text(t.lead_org.name if t.lead_org_id else "未分配"), cell)
-        ws.write_string(r, 3, escape_cell_text("、".join(o.name for o in t.support_orgs.all())), cell)
+        ws.write_string(
+            r, 2, escape_cell_text(t.lead_org.name if t.lead_org_id else "未分配"), cell
+        )
+        ws.write_string(
+            r, 3, escape_cell_text("、".join(o.name for o in t.support_orgs.all())), cell
+        )
         ws.write_string(r, 4, escape_cell_text(t.responsible), cell)
-        ws.write_datetime(r, 5, t.start_date, day) if t.start_date else ws.write_blank(r, 5, None, day)
+        ws.write_datetime(r, 5, t.start_date, day) if t.start_date else ws.write_blank(
+            r, 5, None, day
+        )
         ws.write_datetime(r, 6, due, day) if due else ws.write_blank(r, 6, None, day)
         ws.write_number(r, 7, t.progress / 100, pct)
         light = row.light
-        status = f"{lights.LABELS.get(light.color, '—')}：{light.reason}" if light else "未设完成时限"
-        ws.write_string(r, 8, escape_cell_text(status), colour.get(light.color, cell) if light else cell)
+        status = (
+            f"{lights.LABELS.get(light.color, '—')}：{light.reason}" if light else "未设完成时限"
+        )
+        ws.write_string(
+            r, 8, escape_cell_text(status), colour.get(light.color, cell) if light else cell
+        )
     ws.freeze_panes(3, 0)
     ws.repeat_rows(2)
     ws.set_landscape()
@@ -69,5 +114,7 @@ def schedule_response(user, plan: Plan, today: date) -> HttpResponse:
     write_schedule_xlsx(buffer, plan, today)
     record(user, "plan.export", plan, after={"format": "xlsx", "as_of": today})
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{plan.zone.name}任务倒排表（{today.isoformat()}）.xlsx")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{plan.zone.name}任务倒排表（{today.isoformat()}）.xlsx"
+    )
     return response

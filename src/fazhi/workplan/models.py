@@ -22,7 +22,9 @@ class PlanTemplate(models.Model):
 
     class Meta:
         verbose_name = "工作方案模板"
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="plantemplate_code_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="plantemplate_code_version")
+        ]
         ordering = ["code", "-version"]
 
     def __str__(self) -> str:
@@ -30,16 +32,24 @@ class PlanTemplate(models.Model):
 
 
 class Plan(models.Model):
-    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="plans", verbose_name="园区")
-    template = models.ForeignKey(PlanTemplate, null=True, on_delete=models.PROTECT, related_name="plans")
-    framework = models.ForeignKey("frameworks.Framework", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="plans", verbose_name="园区"
+    )
+    template = models.ForeignKey(
+        PlanTemplate, null=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    framework = models.ForeignKey(
+        "frameworks.Framework", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField("名称", max_length=200)
     year = models.PositiveSmallIntegerField("年度")
     yellow_days = models.PositiveSmallIntegerField("黄灯：到期前工作日数", default=5)
     lag_points = models.PositiveSmallIntegerField("黄灯：落后序时进度百分点", default=20)
     report_day = models.PositiveSmallIntegerField("每月填报截止日", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,14 +67,25 @@ class Task(models.Model):
         SAFEGUARD = "safeguard", "保障措施"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     number = models.CharField("编号", max_length=40)  # path, e.g. 一.1.2
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.TASK)
     title = models.CharField("任务", max_length=200)
     text = models.TextField("任务内容", blank=True)
     position = models.PositiveIntegerField(default=0)
-    lead_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name="牵头单位")
-    support_orgs = models.ManyToManyField(Org, blank=True, related_name="supported_tasks", verbose_name="配合单位")
+    lead_org = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name="牵头单位",
+    )
+    support_orgs = models.ManyToManyField(
+        Org, blank=True, related_name="supported_tasks", verbose_name="配合单位"
+    )
     responsible = models.CharField("责任人", max_length=50, blank=True)
     start_date = models.DateField("开始时间", null=True, blank=True)
     due_date = models.DateField("完成时限", null=True, blank=True)
@@ -72,8 +93,12 @@ class Task(models.Model):
     due_in_force = models.DateField("现行完成时限", null=True, blank=True)
     progress = models.PositiveSmallIntegerField("进度", default=0)
     done_at = models.DateField("办结日期", null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    indicators = models.ManyToManyField(Indicator, blank=True, related_name="tasks", verbose_name="对应评分项")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="tasks", verbose_name="对应评分项"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -102,7 +127,9 @@ class ProgressReport(models.Model):
     percent = models.PositiveSmallIntegerField("完成进度")
     text = models.TextField("进展情况")
     reason = models.TextField("进度回退原因", blank=True)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -127,9 +154,13 @@ class Extension(models.Model):
     old_due = models.DateField("原完成时限")
     new_due = models.DateField("申请延期至")
     reason = models.TextField("延期理由")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_on = models.DateField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
@@ -147,31 +178,45 @@ class Notice(models.Model):
         CLOSED = "closed", "已办结"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="notices")
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
     number = models.CharField("编号", max_length=40)
-    to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name="督办对象")
+    to_org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name="督办对象"
+    )
     text = models.TextField("督办事项")
     issued_on = models.DateField("督办日期")
     reply_due = models.DateField("要求回复日期")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reply_text = models.TextField("回复内容", blank=True)
     replied_on = models.DateField(null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_on = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.ISSUED)
 
     class Meta:
         verbose_name = "督办单"
         ordering = ["-issued_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="notice_plan_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="notice_plan_number")
+        ]
 
 
 class Notification(models.Model):
     """In-app reminder (催办). `event` makes each reminder fire once per event."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     event = models.CharField(max_length=120)
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -180,4 +225,6 @@ class Notification(models.Model):
     class Meta:
         verbose_name = "提醒"
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notification_user_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_user_event")
+        ]

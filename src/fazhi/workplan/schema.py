@@ -91,7 +91,9 @@ def parse_plan(
     if doc is None:
         return ctx.result({}, ())
     top, keys = doc
-    head = ctx.head(keys, top, code=lambda n: _text(n, numeric_ok=True), version=_to_int, optional=("source",))
+    head = ctx.head(
+        keys, top, code=lambda n: _text(n, numeric_ok=True), version=_to_int, optional=("source",)
+    )
 
     areas: list[TemplateTask] = []
     if "tasks" in keys:
@@ -125,7 +127,9 @@ def parse_plan_file(
     return parse_plan(text, str(path), known_orgs, known_indicators)
 
 
-def walk_tasks(areas: tuple[TemplateTask, ...] | list[TemplateTask]) -> Iterator[tuple[str, int, TemplateTask]]:
+def walk_tasks(
+    areas: tuple[TemplateTask, ...] | list[TemplateTask],
+) -> Iterator[tuple[str, int, TemplateTask]]:
     """Yield (path number, depth, task) in file order, parents before their children.
 
     The path joins the numbers with "."; safeguards are prefixed so they never clash
@@ -168,7 +172,9 @@ def task_from_dict(data: dict) -> TemplateTask:
 # --- helpers ----------------------------------------------------------------------
 
 
-def _walk(task: TemplateTask, prefix: tuple[str, ...], depth: int) -> Iterator[tuple[str, int, TemplateTask]]:
+def _walk(
+    task: TemplateTask, prefix: tuple[str, ...], depth: int
+) -> Iterator[tuple[str, int, TemplateTask]]:
     here = (*prefix, task.number)
     yield ".".join(here), depth, task
     for child in task.children:
@@ -178,27 +184,38 @@ def _walk(task: TemplateTask, prefix: tuple[str, ...], depth: int) -> Iterator[t
 def _text(node: Node, *, numeric_ok: bool = False) -> str | None:
     """A string scalar, stripped. With numeric_ok, an int such as `number: 1` gives "1",
     the digits as written."""
-    if numeric_ok and isinstance(node, ScalarNode) and node.tag == INT and re.fullmatch(r"[0-9]+", node.value):
+    if (
+        numeric_ok
+        and isinstance(node, ScalarNode)
+        and node.tag == INT
+        and re.fullmatch(r"[0-9]+", node.value)
+    ):
         return node.value
     return string(node)
 
 
 def _to_int(node: Node) -> int | None:
     """A plain decimal integer scalar (not a string, bool, float or `0x…`), else None."""
-    if isinstance(node, ScalarNode) and node.tag == INT and re.fullmatch(r"[-+]?[0-9]+", node.value):
+    if (
+        isinstance(node, ScalarNode)
+        and node.tag == INT
+        and re.fullmatch(r"[-+]?[0-9]+", node.value)
+    ):
         return int(node.value)
     return None
 
 
 def _digest(fields: dict) -> str:
     """SM3 over the canonical content: same content, same digest, whatever the layout or comments."""
-    return sm3_json({
-        "code": fields["code"],
-        "title": fields["title"],
-        "source": fields["source"],
-        "version": fields["version"],
-        "areas": [task_to_dict(a) for a in fields["areas"]],  # `line` is layout, not content
-    })
+    return sm3_json(
+        {
+            "code": fields["code"],
+            "title": fields["title"],
+            "source": fields["source"],
+            "version": fields["version"],
+            "areas": [task_to_dict(a) for a in fields["areas"]],  # `line` is layout, not content
+        }
+    )
 
 
 class _Ctx(Doc):
@@ -222,7 +239,9 @@ class _Ctx(Doc):
             "areas": areas,
         }
         digest = "" if errors else _digest(fields)
-        return ParsedPlan(**fields, errors=errors, warnings=self.lines(self.warnings), digest=digest)
+        return ParsedPlan(
+            **fields, errors=errors, warnings=self.lines(self.warnings), digest=digest
+        )
 
     def siblings(
         self, nodes: list[Node], kind: str, parent: tuple[str, ...], where: str, depth: int
@@ -283,7 +302,10 @@ class _Ctx(Doc):
 
         title = self.title(keys, who, at)
         if len(title) > TITLE_MAX:
-            self.error(line(keys["title"][0]), f"{who}的 title 不能超过 {TITLE_MAX} 个字符（当前 {len(title)} 个）")
+            self.error(
+                line(keys["title"][0]),
+                f"{who}的 title 不能超过 {TITLE_MAX} 个字符（当前 {len(title)} 个）",
+            )
 
         text = self.field(keys, "text", optional_string, f"{who}的 text 必须是字符串") or ""
 
@@ -298,11 +320,19 @@ class _Ctx(Doc):
                 elif self.known_orgs is not None and lead not in self.known_orgs:
                     self.error(line(k), f"{who}的牵头单位 {lead} 不存在")
 
-        support = self.codes(keys, "support", who, "配合单位", self.known_orgs, numeric_ok=False, quote=False)
+        support = self.codes(
+            keys, "support", who, "配合单位", self.known_orgs, numeric_ok=False, quote=False
+        )
         if lead is not None and lead in support:
             self.error(line(keys["support"][0]), f"{who}的牵头单位 {lead} 不能同时是配合单位")
         indicators = self.codes(
-            keys, "indicators", who, "评分表指标", self.known_indicators, numeric_ok=True, quote=True
+            keys,
+            "indicators",
+            who,
+            "评分表指标",
+            self.known_indicators,
+            numeric_ok=True,
+            quote=True,
         )
 
         children: tuple[TemplateTask, ...] = ()
@@ -316,7 +346,9 @@ class _Ctx(Doc):
                 unnamed = (*parent, "?")
                 self.siblings(v.value, child_kind, unnamed, f'"{".".join(unnamed)}"', depth + 1)
             else:
-                children = tuple(self.siblings(v.value, child_kind, path, f'"{".".join(path)}"', depth + 1))
+                children = tuple(
+                    self.siblings(v.value, child_kind, path, f'"{".".join(path)}"', depth + 1)
+                )
         elif not text and depth == 1:
             self.warn(at, f"{who}既没有 children（下属任务）也没有 text（任务内容）")
 
@@ -334,7 +366,15 @@ class _Ctx(Doc):
         return task, number_line
 
     def codes(
-        self, keys: dict, key: str, who: str, noun: str, known: set[str] | None, *, numeric_ok: bool, quote: bool
+        self,
+        keys: dict,
+        key: str,
+        who: str,
+        noun: str,
+        known: set[str] | None,
+        *,
+        numeric_ok: bool,
+        quote: bool,
     ) -> tuple[str, ...]:
         """A list of codes (org codes, or indicator codes which may be written as ints):
         non-empty strings, no repeats, and known when a set to check against is given."""

@@ -40,7 +40,11 @@ def tasks_for(user) -> QuerySet[Task]:
 def get_task(user, task_id, *, for_update: bool = False) -> Task:
     qs = tasks_for(user).select_related("plan", "plan__zone", "lead_org")
     if for_update:
-        qs = Task.objects.filter(pk__in=qs.values("pk")).select_related("plan", "plan__zone", "lead_org").select_for_update(of=("self",))
+        qs = (
+            Task.objects.filter(pk__in=qs.values("pk"))
+            .select_related("plan", "plan__zone", "lead_org")
+            .select_for_update(of=("self",))
+        )
     try:
         return qs.get(pk=int(task_id))
     except (Task.DoesNotExist, ValueError, TypeError):
@@ -48,7 +52,9 @@ def get_task(user, task_id, *, for_update: bool = False) -> Task:
 
 
 def notices_for(user) -> QuerySet[Notice]:
-    return Notice.objects.filter(zone_data_q(user, "plan__zone", ("to_org",))).select_related("to_org", "task", "plan")
+    return Notice.objects.filter(zone_data_q(user, "plan__zone", ("to_org",))).select_related(
+        "to_org", "task", "plan"
+    )
 
 
 @dataclass
@@ -66,7 +72,12 @@ def light_of(task: Task, plan: Plan, today: date, cal: WorkCalendar) -> lights.L
         return lights.Light(lights.DONE, "已办结销号") if task.done_at else None
     try:
         return lights.status_light(
-            start=task.start_date, due=due, progress=task.progress, done=task.done_at is not None, today=today, cal=cal,
+            start=task.start_date,
+            due=due,
+            progress=task.progress,
+            done=task.done_at is not None,
+            today=today,
+            cal=cal,
             thresholds=lights.Thresholds(plan.yellow_days, plan.lag_points),
         )
     except CalendarGap as exc:
@@ -96,7 +107,9 @@ def task_rows(plan: Plan, today: date, tasks: list[Task] | None = None) -> list[
             worst = None
             for c in children[t.pk]:
                 got = visit(c, depth + 1)
-                if got and (worst is None or SEVERITY.get(got.color, 0) > SEVERITY.get(worst.color, 0)):
+                if got and (
+                    worst is None or SEVERITY.get(got.color, 0) > SEVERITY.get(worst.color, 0)
+                ):
                     worst = got
             row.light = worst
         return row.light

@@ -39,5 +39,7 @@ def tasks_by_indicator(assessment, user, today: date) -> dict[str, list[tuple[Ta
         if cal is None:
             cal = get_calendar()
         task = link.task
-        result.setdefault(link.indicator.code, []).append((task, light_of(task, task.plan, today, cal)))
+        result.setdefault(link.indicator.code, []).append(
+            (task, light_of(task, task.plan, today, cal))
+        )
     return result

@@ -46,6 +46,7 @@ class TemplateRefused(FileRefused):
 
 # ---------------------------------------------------------------- small validators
 
+
 def version_of(data: dict) -> int:
     # Looser than fazhi.core.validate.version (which the self-assessment uses): a missing,
     # null or unreadable version is all "missing" here, and a bool passes as 0/1.
@@ -61,10 +62,15 @@ def _today(today: date | None) -> date:
 
 # ---------------------------------------------------------------- templates and plans
 
+
 def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
     known_orgs = set(Org.objects.values_list("code", flat=True))
-    known_indicators = set(IndicatorRow.objects.exclude(kind="group").values_list("code", flat=True))
-    parsed: ParsedPlan = parse_plan_file(path, known_orgs=known_orgs, known_indicators=known_indicators or None)
+    known_indicators = set(
+        IndicatorRow.objects.exclude(kind="group").values_list("code", flat=True)
+    )
+    parsed: ParsedPlan = parse_plan_file(
+        path, known_orgs=known_orgs, known_indicators=known_indicators or None
+    )
     if parsed.errors:
         raise TemplateRefused(parsed.errors)
     with transaction.atomic():
@@ -72,13 +78,26 @@ def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
         if existing:
             if existing.digest == parsed.digest:
                 return existing, False
-            raise TemplateRefused([f"工作方案模板 {parsed.code} 第 {parsed.version} 版已存在且内容不同：请把 version 改为新的版本号"])
+            raise TemplateRefused(
+                [
+                    f"工作方案模板 {parsed.code} 第 {parsed.version} 版已存在且内容不同：请把 version 改为新的版本号"
+                ]
+            )
         template = PlanTemplate.objects.create(
-            code=parsed.code, version=parsed.version, title=parsed.title, source=parsed.source or "",
-            digest=parsed.digest, content=[task_to_dict(a) for a in parsed.areas],
+            code=parsed.code,
+            version=parsed.version,
+            title=parsed.title,
+            source=parsed.source or "",
+            digest=parsed.digest,
+            content=[task_to_dict(a) for a in parsed.areas],
             source_text=Path(path).read_text(encoding="utf-8"),
         )
-        record(actor, "plan_template.load", template, after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest})
+        record(
+            actor,
+            "plan_template.load",
+            template,
+            after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest},
+        )
     return template, True
 
 
@@ -91,38 +110,77 @@ def _require_office(user, zone: Org) -> None:
 
 
 @transaction.atomic
-def create_plan(user, zone_code: str, template_code: str, year, *, template_version: int | None = None,
-                framework_code: str | None = None, title: str | None = None, report_day=None) -> Plan:
+def create_plan(
+    user,
+    zone_code: str,
+    template_code: str,
+    year,
+    *,
+    template_version: int | None = None,
+    framework_code: str | None = None,
+    title: str | None = None,
+    report_day=None,
+) -> Plan:
     zone = Org.objects.filter(code=zone_code, kind=Org.Kind.ZONE).first()
     if zone is None or not in_scope(user, zone):
         raise Http404("园区不存在或无权访问")
     _require_office(user, zone)
     year = int_in(year, "year", "年度", 2000, 2100)
     qs = PlanTemplate.objects.filter(code=template_code)
-    template = (qs.filter(version=template_version) if template_version else qs.order_by("-version")).first()
+    template = (
+        qs.filter(version=template_version) if template_version else qs.order_by("-version")
+    ).first()
     if template is None:
         raise RuleError("template", f"工作方案模板 {template_code} 不存在")
     if Plan.objects.filter(zone=zone, year=year, template__code=template.code).exists():
         raise ConflictError(f"{zone.name} {year} 年度已有按该模板的工作方案，不能重复创建")
-    framework = find_framework(framework_code) if framework_code else Framework.objects.order_by("code", "-version").first()
+    framework = (
+        find_framework(framework_code)
+        if framework_code
+        else Framework.objects.order_by("code", "-version").first()
+    )
     if framework_code and framework is None:
         raise RuleError("framework", f"评分表 {framework_code} 不存在")
     plan = Plan.objects.create(
-        zone=zone, template=template, framework=framework, year=year, created_by=user,
+        zone=zone,
+        template=template,
+        framework=framework,
+        year=year,
+        created_by=user,
         title=text(title, "title", "名称", limit=200) or f"{zone.name}{template.title}（{year}年）",
-        report_day=int_in(report_day, "report_day", "每月填报截止日", 1, 28) if report_day not in (None, "") else None,
+        report_day=int_in(report_day, "report_day", "每月填报截止日", 1, 28)
+        if report_day not in (None, "")
+        else None,
     )
     orgs = {o.code: o for o in Org.objects.filter(path__startswith=zone.path)}
-    indicators = {i.code: i for i in IndicatorRow.objects.filter(framework=framework)} if framework else {}
+    indicators = (
+        {i.code: i for i in IndicatorRow.objects.filter(framework=framework)} if framework else {}
+    )
     links, supports, count = [], [], 0
 
     def add(t: TemplateTask, parent: Task | None, number: str) -> None:
         nonlocal count
-        task = Task.objects.create(plan=plan, parent=parent, number=number, kind=t.kind, title=t.title, text=t.text,
-                                   position=count, lead_org=orgs.get(t.lead) if t.lead else None)
+        task = Task.objects.create(
+            plan=plan,
+            parent=parent,
+            number=number,
+            kind=t.kind,
+            title=t.title,
+            text=t.text,
+            position=count,
+            lead_org=orgs.get(t.lead) if t.lead else None,
+        )
         count += 1
-        supports.extend(Task.support_orgs.through(task_id=task.pk, org_id=orgs[c].pk) for c in t.support if c in orgs)
-        links.extend(Task.indicators.through(task_id=task.pk, indicator_id=indicators[c].pk) for c in t.indicators if c in indicators)
+        supports.extend(
+            Task.support_orgs.through(task_id=task.pk, org_id=orgs[c].pk)
+            for c in t.support
+            if c in orgs
+        )
+        links.extend(
+            Task.indicators.through(task_id=task.pk, indicator_id=indicators[c].pk)
+            for c in t.indicators
+            if c in indicators
+        )
         for child in t.children:
             add(child, task, f"{number}.{child.number}")
 
@@ -130,7 +188,18 @@ def create_plan(user, zone_code: str, template_code: str, year, *, template_vers
         add(area, None, f"保障.{area.number}" if area.kind == "safeguard" else area.number)
     Task.support_orgs.through.objects.bulk_create(supports)
     Task.indicators.through.objects.bulk_create(links)
-    record(user, "plan.create", plan, after={"zone": zone.code, "template": template.code, "version": template.version, "year": year, "tasks": count})
+    record(
+        user,
+        "plan.create",
+        plan,
+        after={
+            "zone": zone.code,
+            "template": template.code,
+            "version": template.version,
+            "year": year,
+            "tasks": count,
+        },
+    )
     return plan
 
 
@@ -141,13 +210,23 @@ def update_plan_settings(user, plan_id, data: dict) -> Plan:
     version = version_of(data)
     changes = {}
     if "yellow_days" in data:
-        changes["yellow_days"] = int_in(data["yellow_days"], "yellow_days", "黄灯提前工作日数", 0, 60)
+        changes["yellow_days"] = int_in(
+            data["yellow_days"], "yellow_days", "黄灯提前工作日数", 0, 60
+        )
     if "lag_points" in data:
-        changes["lag_points"] = int_in(data["lag_points"], "lag_points", "落后序时进度百分点", 0, 100)
+        changes["lag_points"] = int_in(
+            data["lag_points"], "lag_points", "落后序时进度百分点", 0, 100
+        )
     if "report_day" in data:
-        changes["report_day"] = None if data["report_day"] in (None, "") else int_in(data["report_day"], "report_day", "每月填报截止日", 1, 28)
+        changes["report_day"] = (
+            None
+            if data["report_day"] in (None, "")
+            else int_in(data["report_day"], "report_day", "每月填报截止日", 1, 28)
+        )
     before = {k: getattr(plan, k) for k in changes}
-    if not Plan.objects.filter(pk=plan.pk, version=version).update(**changes, version=F("version") + 1):
+    if not Plan.objects.filter(pk=plan.pk, version=version).update(
+        **changes, version=F("version") + 1
+    ):
         raise ConflictError("工作方案已被他人修改，请刷新后重试")
     plan.refresh_from_db()
     record(user, "plan.settings", plan, before=before, after=changes)
@@ -155,6 +234,7 @@ def update_plan_settings(user, plan_id, data: dict) -> Plan:
 
 
 # ---------------------------------------------------------------- tasks
+
 
 def _zone_org(plan: Plan, code, field: str, label: str) -> Org:
     org = Org.objects.filter(code=code, path__startswith=plan.zone.path).first() if code else None
@@ -167,13 +247,26 @@ def _snapshot(task: Task) -> dict:
     return {
         "lead_org": task.lead_org.code if task.lead_org_id else None,
         "support_orgs": sorted(task.support_orgs.values_list("code", flat=True)),
-        "responsible": task.responsible, "start_date": task.start_date, "due_date": task.due_date,
-        "due_in_force": task.due_in_force, "indicators": sorted(task.indicators.values_list("code", flat=True)),
+        "responsible": task.responsible,
+        "start_date": task.start_date,
+        "due_date": task.due_date,
+        "due_in_force": task.due_in_force,
+        "indicators": sorted(task.indicators.values_list("code", flat=True)),
         "version": task.version,
     }
 
 
-TASK_FIELDS = {"version", "lead_org", "support_orgs", "responsible", "start_date", "due_date", "indicators", "title", "text"}
+TASK_FIELDS = {
+    "version",
+    "lead_org",
+    "support_orgs",
+    "responsible",
+    "start_date",
+    "due_date",
+    "indicators",
+    "title",
+    "text",
+}
 
 
 @transaction.atomic
@@ -195,11 +288,23 @@ def update_task(user, task_id, data: dict) -> Task:
     if "text" in data:
         task.text = text(data["text"], "text", "任务内容", limit=MAX_TEXT)
     if "lead_org" in data:
-        task.lead_org = _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位") if data["lead_org"] else None
+        task.lead_org = (
+            _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位")
+            if data["lead_org"]
+            else None
+        )
     if "responsible" in data:
         task.responsible = text(data["responsible"], "responsible", "责任人", limit=50)
-    start = parse_date(data["start_date"], "start_date", "开始时间", required=False) if "start_date" in data else task.start_date
-    due = parse_date(data["due_date"], "due_date", "完成时限", required=False) if "due_date" in data else task.due_date
+    start = (
+        parse_date(data["start_date"], "start_date", "开始时间", required=False)
+        if "start_date" in data
+        else task.start_date
+    )
+    due = (
+        parse_date(data["due_date"], "due_date", "完成时限", required=False)
+        if "due_date" in data
+        else task.due_date
+    )
     if start and due and due < start:
         raise RuleError("due_date", f"完成时限 {due} 不能早于开始时间 {start}")
     if due != task.due_date:
@@ -220,7 +325,12 @@ def update_task(user, task_id, data: dict) -> Task:
         codes = data["indicators"] or []
         if not isinstance(codes, list):
             raise RuleError("indicators", "对应评分项必须是指标编号的列表")
-        found = {i.code: i for i in IndicatorRow.objects.filter(framework=task.plan.framework, code__in=[str(c) for c in codes]).exclude(kind="group")}
+        found = {
+            i.code: i
+            for i in IndicatorRow.objects.filter(
+                framework=task.plan.framework, code__in=[str(c) for c in codes]
+            ).exclude(kind="group")
+        }
         missing = [str(c) for c in codes if str(c) not in found]
         if missing:
             raise RuleError("indicators", f"评分表中没有指标 {'、'.join(missing)}")
@@ -243,13 +353,25 @@ def add_subtask(user, parent_id, data: dict) -> Task:
         n += 1
     last = Task.objects.filter(plan=parent.plan).aggregate(m=Max("position"))["m"] or 0
     child = Task.objects.create(
-        plan=parent.plan, parent=parent, number=f"{parent.number}.{n}", kind=Task.Kind.TASK, title=title,
-        position=last + 1, lead_org=parent.lead_org, start_date=parent.start_date, due_date=parent.due_date,
+        plan=parent.plan,
+        parent=parent,
+        number=f"{parent.number}.{n}",
+        kind=Task.Kind.TASK,
+        title=title,
+        position=last + 1,
+        lead_org=parent.lead_org,
+        start_date=parent.start_date,
+        due_date=parent.due_date,
         due_in_force=parent.due_in_force,
     )
     # Positions follow table order: re-number so the child sits after its parent's subtree.
     _renumber_positions(parent.plan)
-    record(user, "task.split", child, after={"parent": parent.number, "number": child.number, "title": title})
+    record(
+        user,
+        "task.split",
+        child,
+        after={"parent": parent.number, "number": child.number, "title": title},
+    )
     rest = {k: v for k, v in data.items() if k != "title"}
     if rest:
         return update_task(user, child.pk, {**rest, "version": child.version})
@@ -290,13 +412,22 @@ def add_milestone(user, task_id, data: dict) -> Milestone:
     if in_force and due > in_force:
         raise RuleError("due_date", f"节点时间 {due} 不能晚于任务完成时限 {in_force}")
     milestone = Milestone.objects.create(task=task, title=title, due_date=due)
-    record(user, "task.milestone.add", milestone, after={"task": task.number, "title": title, "due_date": due})
+    record(
+        user,
+        "task.milestone.add",
+        milestone,
+        after={"task": task.number, "title": title, "due_date": due},
+    )
     return milestone
 
 
 @transaction.atomic
 def complete_milestone(user, milestone_id, today: date | None = None) -> Milestone:
-    milestone = Milestone.objects.filter(pk=milestone_id, task__in=tasks_for(user)).select_related("task__plan__zone").first()
+    milestone = (
+        Milestone.objects.filter(pk=milestone_id, task__in=tasks_for(user))
+        .select_related("task__plan__zone")
+        .first()
+    )
     if milestone is None:
         raise Http404("节点不存在或无权查看")
     if not _may_report(user, milestone.task):
@@ -305,7 +436,16 @@ def complete_milestone(user, milestone_id, today: date | None = None) -> Milesto
         raise ConflictError(f"该节点已于 {milestone.done_on} 完成")
     milestone.done_on = _today(today)
     milestone.save(update_fields=["done_on"])
-    record(user, "task.milestone.done", milestone, after={"task": milestone.task.number, "title": milestone.title, "done_on": milestone.done_on})
+    record(
+        user,
+        "task.milestone.done",
+        milestone,
+        after={
+            "task": milestone.task.number,
+            "title": milestone.title,
+            "done_on": milestone.done_on,
+        },
+    )
     return milestone
 
 
@@ -316,7 +456,9 @@ def _may_report(user, task: Task) -> bool:
 
 
 @transaction.atomic
-def report_progress(user, task_id, data: dict, files=(), today: date | None = None) -> ProgressReport:
+def report_progress(
+    user, task_id, data: dict, files=(), today: date | None = None
+) -> ProgressReport:
     task = get_task(user, task_id, for_update=True)
     if not _may_report(user, task):
         raise PermissionDenied("只有牵头单位或创建办可以填报进度")
@@ -327,13 +469,28 @@ def report_progress(user, task_id, data: dict, files=(), today: date | None = No
     reason = text(data.get("reason"), "reason", "进度回退原因", limit=MAX_TEXT)
     if percent < task.progress and not reason:
         raise RuleError("reason", f"完成进度从 {task.progress}% 回退到 {percent}%，请说明原因")
-    report = ProgressReport.objects.create(task=task, reported_on=_today(today), percent=percent, text=body, reason=reason, reporter=user)
+    report = ProgressReport.objects.create(
+        task=task,
+        reported_on=_today(today),
+        percent=percent,
+        text=body,
+        reason=reason,
+        reporter=user,
+    )
     for f in files:
         blob = evidence_store.store(f)
-        ReportEvidence.objects.create(report=report, blob=blob, name=safe_display_name(f.name or ""))
+        ReportEvidence.objects.create(
+            report=report, blob=blob, name=safe_display_name(f.name or "")
+        )
     before = task.progress
     Task.objects.filter(pk=task.pk).update(progress=percent, version=F("version") + 1)
-    record(user, "task.progress", report, before={"progress": before}, after={"task": task.number, "progress": percent, "files": len(files)})
+    record(
+        user,
+        "task.progress",
+        report,
+        before={"progress": before},
+        after={"task": task.number, "progress": percent, "files": len(files)},
+    )
     return report
 
 
@@ -356,14 +513,32 @@ def request_extension(user, task_id, data: dict, today: date | None = None) -> E
     reason = text(data.get("reason"), "reason", "延期理由", required=True, limit=MAX_TEXT)
     if task.extensions.filter(state=Extension.State.PENDING).exists():
         raise ConflictError("该任务已有待审批的延期申请")
-    ext = Extension.objects.create(task=task, requested_on=today, old_due=due, new_due=new_due, reason=reason, requested_by=user)
-    record(user, "task.extension.request", ext, after={"task": task.number, "old_due": due, "new_due": new_due, "reason": reason})
+    ext = Extension.objects.create(
+        task=task,
+        requested_on=today,
+        old_due=due,
+        new_due=new_due,
+        reason=reason,
+        requested_by=user,
+    )
+    record(
+        user,
+        "task.extension.request",
+        ext,
+        after={"task": task.number, "old_due": due, "new_due": new_due, "reason": reason},
+    )
     return ext
 
 
 @transaction.atomic
-def decide_extension(user, extension_id, approve: bool, note: str = "", today: date | None = None) -> Extension:
-    ext = Extension.objects.select_related("task__plan__zone").filter(pk=extension_id, task__in=tasks_for(user)).first()
+def decide_extension(
+    user, extension_id, approve: bool, note: str = "", today: date | None = None
+) -> Extension:
+    ext = (
+        Extension.objects.select_related("task__plan__zone")
+        .filter(pk=extension_id, task__in=tasks_for(user))
+        .first()
+    )
     if ext is None:
         raise Http404("延期申请不存在或无权查看")
     _require_office(user, ext.task.plan.zone)
@@ -374,8 +549,15 @@ def decide_extension(user, extension_id, approve: bool, note: str = "", today: d
     ext.decision_note = text(note, "note", "审批意见", limit=MAX_TEXT)
     ext.save()
     if approve:
-        Task.objects.filter(pk=ext.task_id).update(due_in_force=ext.new_due, version=F("version") + 1)
-    record(user, f"task.extension.{ext.state}", ext, after={"task": ext.task.number, "new_due": ext.new_due, "note": ext.decision_note})
+        Task.objects.filter(pk=ext.task_id).update(
+            due_in_force=ext.new_due, version=F("version") + 1
+        )
+    record(
+        user,
+        f"task.extension.{ext.state}",
+        ext,
+        after={"task": ext.task.number, "new_due": ext.new_due, "note": ext.decision_note},
+    )
     return ext
 
 
@@ -397,6 +579,7 @@ def close_task(user, task_id, today: date | None = None) -> Task:
 
 # ---------------------------------------------------------------- supervision notices (督办单)
 
+
 @transaction.atomic
 def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice:
     plan = get_plan(user, plan_id)
@@ -413,10 +596,33 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
         raise RuleError("reply_due", f"要求回复日期不能早于今天 {today}")
     body = text(data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
     number = f"督〔{today.year}〕{Notice.objects.filter(plan=plan, issued_on__year=today.year).count() + 1}号"
-    notice = Notice.objects.create(plan=plan, task=task, number=number, to_org=to_org, text=body, issued_on=today,
-                                   reply_due=reply_due, issued_by=user)
-    record(user, "notice.issue", notice, after={"number": number, "to_org": to_org.code, "task": task.number if task else None, "reply_due": reply_due})
-    notify_org(to_org, f"notice:{notice.pk}", f"收到督办单 {number}：{body[:60]}，请于 {reply_due} 前回复", task)
+    notice = Notice.objects.create(
+        plan=plan,
+        task=task,
+        number=number,
+        to_org=to_org,
+        text=body,
+        issued_on=today,
+        reply_due=reply_due,
+        issued_by=user,
+    )
+    record(
+        user,
+        "notice.issue",
+        notice,
+        after={
+            "number": number,
+            "to_org": to_org.code,
+            "task": task.number if task else None,
+            "reply_due": reply_due,
+        },
+    )
+    notify_org(
+        to_org,
+        f"notice:{notice.pk}",
+        f"收到督办单 {number}：{body[:60]}，请于 {reply_due} 前回复",
+        task,
+    )
     return notice
 
 
@@ -437,7 +643,9 @@ def reply_notice(user, notice_id, reply: str, today: date | None = None) -> Noti
     notice.reply_text = text(reply, "reply", "回复内容", required=True, limit=MAX_TEXT)
     notice.replied_on, notice.replied_by, notice.state = _today(today), user, Notice.State.REPLIED
     notice.save()
-    record(user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text})
+    record(
+        user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text}
+    )
     return notice
 
 
@@ -446,7 +654,9 @@ def close_notice(user, notice_id, today: date | None = None) -> Notice:
     notice = _get_notice(user, notice_id)
     _require_office(user, notice.plan.zone)
     if notice.state != Notice.State.REPLIED:
-        raise ConflictError("督办单尚未回复，不能办结" if notice.state == Notice.State.ISSUED else "督办单已办结")
+        raise ConflictError(
+            "督办单尚未回复，不能办结" if notice.state == Notice.State.ISSUED else "督办单已办结"
+        )
     notice.closed_on, notice.state = _today(today), Notice.State.CLOSED
     notice.save()
     record(user, "notice.close", notice, after={"number": notice.number})

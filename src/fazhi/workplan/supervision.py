@@ -32,17 +32,25 @@ def recipients(org: Org) -> list[User]:
     return users
 
 
-def notify(users: list[User], event: str, message: str, task: Task | None = None) -> list[Notification]:
+def notify(
+    users: list[User], event: str, message: str, task: Task | None = None
+) -> list[Notification]:
     """Create the reminder for each user who has not had this event yet; e-mail the new ones."""
     if not users:
         return []
-    had = set(Notification.objects.filter(event=event, user__in=users).values_list("user_id", "event"))
+    had = set(
+        Notification.objects.filter(event=event, user__in=users).values_list("user_id", "event")
+    )
     return _send(_new(users, event, message, task, had))
 
 
 def _new(users, event, message, task, had: set) -> list[Notification]:
     """The reminders of an event not yet sent to these users (`had`: (user id, event) pairs sent)."""
-    return [Notification(user=u, event=event, task=task, text=message) for u in users if (u.pk, event) not in had]
+    return [
+        Notification(user=u, event=event, task=task, text=message)
+        for u in users
+        if (u.pk, event) not in had
+    ]
 
 
 def _send(new: list[Notification]) -> list[Notification]:
@@ -65,18 +73,28 @@ def _email(notes: list[Notification], message: str) -> None:
     if not to:
         return
     try:
-        send_mail("【法治示范区创建】催办提醒", message, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+        send_mail(
+            "【法治示范区创建】催办提醒",
+            message,
+            settings.DEFAULT_FROM_EMAIL,
+            to,
+            fail_silently=False,
+        )
     except OSError as exc:  # the in-app reminder stands; mail is best effort
         log.warning("reminder e-mail failed: %s", exc)
         return
-    Notification.objects.filter(pk__in=[n.pk for n in notes if n.pk]).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk__in=[n.pk for n in notes if n.pk]).update(
+        emailed_at=timezone.now()
+    )
 
 
 @dataclass
 class TickResult:
     plans: int = 0
     tasks: int = 0
-    lights: dict = field(default_factory=lambda: {lights.GREEN: 0, lights.YELLOW: 0, lights.RED: 0, lights.DONE: 0})
+    lights: dict = field(
+        default_factory=lambda: {lights.GREEN: 0, lights.YELLOW: 0, lights.RED: 0, lights.DONE: 0}
+    )
     reminders: int = 0
 
 
@@ -106,7 +124,9 @@ def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
     rows = task_rows(plan, today, tasks)
     reports: dict[int, list[date]] = {}
     if plan.report_day:
-        for task_id, day in ProgressReport.objects.filter(task__plan=plan).values_list("task_id", "reported_on"):
+        for task_id, day in ProgressReport.objects.filter(task__plan=plan).values_list(
+            "task_id", "reported_on"
+        ):
             reports.setdefault(task_id, []).append(day)
     who: dict[int, list[User]] = {}
     # One query for what was already sent, one insert for what is new: ticks stay cheap.
@@ -128,7 +148,13 @@ def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
             due = task.due_in_force or task.due_date
             label = "红灯（逾期）" if light.color == lights.RED else "黄灯"
             event = f"light:{task.pk}:{light.color}:{due.isoformat()}"
-            new += _new(users, event, f"任务 {task.number} {task.title} 为{label}：{light.reason}（完成时限 {due}）", task, had)
+            new += _new(
+                users,
+                event,
+                f"任务 {task.number} {task.title} 为{label}：{light.reason}（完成时限 {due}）",
+                task,
+                had,
+            )
         missing = missing_period(today, plan.report_day, task.start_date, reports.get(task.pk, []))
         if missing:
             event = f"report:{task.pk}:{missing.isoformat()}"

@@ -22,10 +22,22 @@ urlpatterns = [
     path("tasks/<int:task_id>/assign/", views.task_assign, name="task-assign"),
     path("tasks/<int:task_id>/split/", views.task_split, name="task-split"),
     path("tasks/<int:task_id>/milestones/", views.task_milestone, name="task-milestone"),
-    path("tasks/<int:task_id>/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone-done"),
+    path(
+        "tasks/<int:task_id>/milestones/<int:milestone_id>/done/",
+        views.milestone_done,
+        name="milestone-done",
+    ),
     path("tasks/<int:task_id>/close/", views.task_close, name="task-close"),
-    path("tasks/<int:task_id>/evidence/<int:evidence_id>/", views.report_evidence, name="report-evidence"),
-    path("extensions/<int:extension_id>/<str:decision>/", views.extension_decide, name="extension-decide"),
+    path(
+        "tasks/<int:task_id>/evidence/<int:evidence_id>/",
+        views.report_evidence,
+        name="report-evidence",
+    ),
+    path(
+        "extensions/<int:extension_id>/<str:decision>/",
+        views.extension_decide,
+        name="extension-decide",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

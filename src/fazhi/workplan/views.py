@@ -65,12 +65,22 @@ def _require_supervisor(user, what: str) -> None:
 
 
 def _zone_departments(plan):
-    return Org.objects.filter(parent_id=plan.zone_id, kind=Org.Kind.DEPARTMENT).only("id", "code", "name").order_by("path")
+    return (
+        Org.objects.filter(parent_id=plan.zone_id, kind=Org.Kind.DEPARTMENT)
+        .only("id", "code", "name")
+        .order_by("path")
+    )
 
 
 # Severity for sorting; a light that cannot be computed (calendar gap) needs attention.
 SEVERITY = {lights.RED: 4, lights.YELLOW: 3, "unknown": 2, lights.GREEN: 1, lights.DONE: 0}
-LIGHT_FILTERS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已办结", "none": "未定时限"}
+LIGHT_FILTERS = {
+    "red": "红灯",
+    "yellow": "黄灯",
+    "green": "绿灯",
+    "done": "已办结",
+    "none": "未定时限",
+}
 
 
 def _color(light) -> str:
@@ -124,6 +134,7 @@ REFUSED = (RuleError, ConflictError, PermissionDenied)
 
 # ---------------------------------------------------------------- plans
 
+
 @login_required
 def plan_list(request):
     _require_business(request.user)
@@ -134,13 +145,18 @@ def _plan_list(request, create=None, status=200):
     user = request.user
     can_create = _has(user, Role.OFFICE) and user.org is not None and user.org.kind == Org.Kind.ZONE
     plans = list(selectors.plans_for(user).select_related("template"))
-    return render(request, "workplan/plans.html", {
-        "plans": plans,
-        "can_create": can_create,
-        "templates": PlanTemplate.objects.all() if can_create else [],
-        "create": create or _form("create", {"year": today().year}),
-        "is_department": not _has(user, *SUPERVISORS),
-    }, status=status)
+    return render(
+        request,
+        "workplan/plans.html",
+        {
+            "plans": plans,
+            "can_create": can_create,
+            "templates": PlanTemplate.objects.all() if can_create else [],
+            "create": create or _form("create", {"year": today().year}),
+            "is_department": not _has(user, *SUPERVISORS),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -152,14 +168,27 @@ def plan_create(request):
         raise PermissionDenied("只有园区创建办可以创建工作方案")
     values = {k: request.POST.get(k, "").strip() for k in ("template", "year", "report_day")}
     try:
-        template = PlanTemplate.objects.filter(pk=values["template"]).first() if values["template"].isdigit() else None
+        template = (
+            PlanTemplate.objects.filter(pk=values["template"]).first()
+            if values["template"].isdigit()
+            else None
+        )
         if template is None:
             raise RuleError("template", "请选择工作方案模板")
-        plan = services.create_plan(request.user, zone.code, template.code, values["year"],
-                                    template_version=template.version, report_day=values["report_day"] or None)
+        plan = services.create_plan(
+            request.user,
+            zone.code,
+            template.code,
+            values["year"],
+            template_version=template.version,
+            report_day=values["report_day"] or None,
+        )
     except REFUSED as exc:
         return _plan_list(request, _form("create", values, exc), _status(exc))
-    messages.success(request, f"已创建“{plan.title}”，共 {plan.tasks.count()} 项任务。下一步：逐项指定牵头单位和完成时限。")
+    messages.success(
+        request,
+        f"已创建“{plan.title}”，共 {plan.tasks.count()} 项任务。下一步：逐项指定牵头单位和完成时限。",
+    )
     return redirect("workplan:plan", plan_id=plan.pk)
 
 
@@ -206,8 +235,12 @@ def _plan_context(request, plan, settings_form=None) -> dict:
         while p is not None and p not in keep and p not in context_ids:
             context_ids.add(p)
             p = parent_of.get(p)
-    shown = [ShownRow(r, r.task.pk not in keep) for r in rows if r.task.pk in keep or r.task.pk in context_ids]
-    counts = {k: 0 for k in LIGHT_FILTERS}
+    shown = [
+        ShownRow(r, r.task.pk not in keep)
+        for r in rows
+        if r.task.pk in keep or r.task.pk in context_ids
+    ]
+    counts = dict.fromkeys(LIGHT_FILTERS, 0)
     for r in rows:
         if r.leaf and r.task.pk in visible:
             counts[_color(r.light)] += 1
@@ -224,9 +257,15 @@ def _plan_context(request, plan, settings_form=None) -> dict:
         "departments": list(_zone_departments(plan)),
         "is_office": is_office,
         "is_supervisor": _has(user, *SUPERVISORS),
-        "settings": settings_form or _form("settings", {
-            "yellow_days": plan.yellow_days, "lag_points": plan.lag_points, "report_day": plan.report_day or "",
-        }),
+        "settings": settings_form
+        or _form(
+            "settings",
+            {
+                "yellow_days": plan.yellow_days,
+                "lag_points": plan.lag_points,
+                "report_day": plan.report_day or "",
+            },
+        ),
     }
 
 
@@ -242,7 +281,10 @@ def plan_detail(request, plan_id):
 def plan_settings(request, plan_id):
     _require_business(request.user)
     plan = selectors.get_plan(request.user, plan_id)
-    values = {k: request.POST.get(k, "").strip() for k in ("yellow_days", "lag_points", "report_day", "version")}
+    values = {
+        k: request.POST.get(k, "").strip()
+        for k in ("yellow_days", "lag_points", "report_day", "version")
+    }
     try:
         services.update_plan_settings(request.user, plan.pk, values)
     except REFUSED as exc:
@@ -270,10 +312,12 @@ def plan_overview(request, plan_id):
     keys = ("red", "yellow", "green", "done", "none")
     by_org: dict[int | None, dict] = {}
     for org in _zone_departments(plan):
-        by_org[org.pk] = {"org": org, **{k: 0 for k in keys}, "total": 0}
+        by_org[org.pk] = {"org": org, **dict.fromkeys(keys, 0), "total": 0}
     for r in leaves:
         org = r.task.lead_org
-        entry = by_org.setdefault(org.pk if org else None, {"org": org, **{k: 0 for k in keys}, "total": 0})
+        entry = by_org.setdefault(
+            org.pk if org else None, {"org": org, **dict.fromkeys(keys, 0), "total": 0}
+        )
         entry[_color(r.light)] += 1
         entry["total"] += 1
     unassigned = by_org.pop(None, None)
@@ -285,9 +329,19 @@ def plan_overview(request, plan_id):
             due = _due(r.task)
             overdue.append({"row": r, "due": due, "days": (day - due).days})
     overdue.sort(key=lambda o: (o["due"], o["row"].task.position))
-    return render(request, "workplan/overview.html", {
-        "plan": plan, "today": day, "is_supervisor": True, "table": table, "unassigned": unassigned, "totals": totals, "overdue": overdue,
-    })
+    return render(
+        request,
+        "workplan/overview.html",
+        {
+            "plan": plan,
+            "today": day,
+            "is_supervisor": True,
+            "table": table,
+            "unassigned": unassigned,
+            "totals": totals,
+            "overdue": overdue,
+        },
+    )
 
 
 # ---------------------------------------------------------------- timeline (甘特图)
@@ -330,8 +384,12 @@ def timeline_geometry(rows, day: date) -> dict:
         m = _next_month(m)
     step = 1 if len(months) <= 14 else 2 if len(months) <= 28 else 3
     ticks = [
-        {"x": x(m), "label": f"{m.year}年{m.month}月" if (i == 0 or m.month == 1) else f"{m.month}月"}
-        for i, m in enumerate(months) if i % step == 0
+        {
+            "x": x(m),
+            "label": f"{m.year}年{m.month}月" if (i == 0 or m.month == 1) else f"{m.month}月",
+        }
+        for i, m in enumerate(months)
+        if i % step == 0
     ]
     bars = []
     for i, r in enumerate(dated):
@@ -340,23 +398,47 @@ def timeline_geometry(rows, day: date) -> dict:
         left = x(start) if start else x(due) - 3
         right = x(due + timedelta(days=1)) if start else x(due) + 3
         top = TL_HEAD + i * TL_ROW
-        label = {lights.RED: "红灯", lights.YELLOW: "黄灯", lights.GREEN: "绿灯", lights.DONE: "已办结"}.get(
-            r.light.color if r.light else "", "无法计算" if r.light else "未定时限")
+        label = {
+            lights.RED: "红灯",
+            lights.YELLOW: "黄灯",
+            lights.GREEN: "绿灯",
+            lights.DONE: "已办结",
+        }.get(r.light.color if r.light else "", "无法计算" if r.light else "未定时限")
         lead = t.lead_org.name if t.lead_org_id else "未分配牵头单位"
         span_text = f"{start} 至 {due}" if start else f"完成时限 {due}（未设开始时间）"
-        bars.append({
-            "task": t, "light": r.light, "color": _color(r.light) if r.light and r.light.color != "unknown" else "unknown",
-            "x": left, "width": round(max(right - left, 6), 1), "y": top + 8, "height": TL_ROW - 16,
-            "row_y": top, "text_y": top + 15, "sub_y": top + 29, "mid_y": top + TL_ROW / 2,
-            "name": _short(f"{t.number} {t.title}", 24),
-            "sub": _short(f"{label}：{r.light.reason if r.light else ''} · {lead}", 34),
-            "title": f"{t.number} {t.title}：{span_text}，{label}（{r.light.reason if r.light else '未定时限'}），牵头单位 {lead}，进度 {t.progress}%",
-            "status": label, "span_text": span_text, "lead": lead,
-        })
+        bars.append(
+            {
+                "task": t,
+                "light": r.light,
+                "color": _color(r.light) if r.light and r.light.color != "unknown" else "unknown",
+                "x": left,
+                "width": round(max(right - left, 6), 1),
+                "y": top + 8,
+                "height": TL_ROW - 16,
+                "row_y": top,
+                "text_y": top + 15,
+                "sub_y": top + 29,
+                "mid_y": top + TL_ROW / 2,
+                "name": _short(f"{t.number} {t.title}", 24),
+                "sub": _short(f"{label}：{r.light.reason if r.light else ''} · {lead}", 34),
+                "title": f"{t.number} {t.title}：{span_text}，{label}（{r.light.reason if r.light else '未定时限'}），牵头单位 {lead}，进度 {t.progress}%",
+                "status": label,
+                "span_text": span_text,
+                "lead": lead,
+            }
+        )
     height = TL_HEAD + len(dated) * TL_ROW + 10
     today_x = x(day) if lo <= day < hi else None
-    return {"bars": bars, "ticks": ticks, "today_x": today_x, "width": TL_WIDTH, "height": height,
-            "x0": x0, "x1": x1, "grid_bottom": height - 4}
+    return {
+        "bars": bars,
+        "ticks": ticks,
+        "today_x": today_x,
+        "width": TL_WIDTH,
+        "height": height,
+        "x0": x0,
+        "x1": x1,
+        "grid_bottom": height - 4,
+    }
 
 
 @login_required
@@ -366,13 +448,21 @@ def plan_timeline(request, plan_id):
     day = today()
     visible = _visible_ids(request.user, plan)
     rows = [r for r in selectors.task_rows(plan, day) if r.task.pk in visible]
-    return render(request, "workplan/timeline.html", {
-        "plan": plan, "today": day, "chart": timeline_geometry(rows, day),
-        "is_office": _has(request.user, Role.OFFICE), "is_supervisor": _has(request.user, *SUPERVISORS),
-    })
+    return render(
+        request,
+        "workplan/timeline.html",
+        {
+            "plan": plan,
+            "today": day,
+            "chart": timeline_geometry(rows, day),
+            "is_office": _has(request.user, Role.OFFICE),
+            "is_supervisor": _has(request.user, *SUPERVISORS),
+        },
+    )
 
 
 # ---------------------------------------------------------------- my tasks
+
 
 @login_required
 def my_tasks(request):
@@ -382,26 +472,43 @@ def my_tasks(request):
         raise PermissionDenied("“我的任务”供创建办和部门使用；请在工作方案中查看任务")
     day = today()
     is_department = not _has(user, Role.OFFICE, Role.LEADER)
-    qs = selectors.tasks_for(user).annotate(
-        has_children=Exists(Task.objects.filter(parent_id=OuterRef("pk")))
-    ).filter(has_children=False)
+    qs = (
+        selectors.tasks_for(user)
+        .annotate(has_children=Exists(Task.objects.filter(parent_id=OuterRef("pk"))))
+        .filter(has_children=False)
+    )
     if not is_department:
         qs = qs.filter(lead_org__isnull=False)
     qs = qs.select_related("plan", "lead_org").prefetch_related(
-        Prefetch("support_orgs", queryset=Org.objects.only("id", "name")))
+        Prefetch("support_orgs", queryset=Org.objects.only("id", "name"))
+    )
     cal = get_calendar()
     items = []
     for t in qs:
         light = selectors.light_of(t, t.plan, day, cal)
         items.append({"task": t, "light": light, "lead": t.lead_org_id == user.org_id})
-    items.sort(key=lambda i: (-SEVERITY.get(i["light"].color if i["light"] else "", -1), _due(i["task"]) or date.max,
-                              i["task"].plan_id, i["task"].position))
-    counts = {k: 0 for k in LIGHT_FILTERS}
+    items.sort(
+        key=lambda i: (
+            -SEVERITY.get(i["light"].color if i["light"] else "", -1),
+            _due(i["task"]) or date.max,
+            i["task"].plan_id,
+            i["task"].position,
+        )
+    )
+    counts = dict.fromkeys(LIGHT_FILTERS, 0)
     for i in items:
         counts[_color(i["light"])] += 1
-    return render(request, "workplan/my_tasks.html", {
-        "items": items, "today": day, "is_department": is_department, "counts": counts, "filters": LIGHT_FILTERS,
-    })
+    return render(
+        request,
+        "workplan/my_tasks.html",
+        {
+            "items": items,
+            "today": day,
+            "is_department": is_department,
+            "counts": counts,
+            "filters": LIGHT_FILTERS,
+        },
+    )
 
 
 # ---------------------------------------------------------------- one task
@@ -414,8 +521,14 @@ TASK_SECTIONS = {
     "split": "workplan/_task_split.html",
     "milestone": "workplan/_task_milestones.html",
 }
-ANCHORS = {"report": "report", "extension": "extensions", "decide": "extensions", "assign": "assign", "split": "split",
-           "milestone": "milestones"}
+ANCHORS = {
+    "report": "report",
+    "extension": "extensions",
+    "decide": "extensions",
+    "assign": "assign",
+    "split": "split",
+    "milestone": "milestones",
+}
 
 
 def _expected(task, light, day, cal) -> int | None:
@@ -473,7 +586,9 @@ def _task_context(request, task: Task, forms: dict | None = None, **extra) -> di
         "leaf": row.leaf,
         "today": day,
         "expected": expected,
-        "lag": expected - task.progress if expected is not None and not done and expected > task.progress else 0,
+        "lag": expected - task.progress
+        if expected is not None and not done and expected > task.progress
+        else 0,
         "due": _due(task),
         "extended": task.due_in_force and task.due_date and task.due_in_force != task.due_date,
         "ancestors": ancestors,
@@ -499,9 +614,15 @@ def _task_context(request, task: Task, forms: dict | None = None, **extra) -> di
     }
     if ctx["can_assign"]:
         ctx["departments"] = list(_zone_departments(plan))
-        ctx["framework_items"] = list(
-            Indicator.objects.filter(framework_id=plan.framework_id).exclude(kind="group").only("id", "code", "title", "kind")
-        ) if plan.framework_id else []
+        ctx["framework_items"] = (
+            list(
+                Indicator.objects.filter(framework_id=plan.framework_id)
+                .exclude(kind="group")
+                .only("id", "code", "title", "kind")
+            )
+            if plan.framework_id
+            else []
+        )
     ctx.update(extra)
     return ctx
 
@@ -513,7 +634,15 @@ def task_detail(request, task_id):
     return render(request, "workplan/task.html", _task_context(request, task))
 
 
-def _task_action(request, task_id, name: str, values: dict, run, done_message: str, extra_forms: dict | None = None):
+def _task_action(
+    request,
+    task_id,
+    name: str,
+    values: dict,
+    run,
+    done_message: str,
+    extra_forms: dict | None = None,
+):
     """Run one change from the task page and answer: the section (HTMX) or the page."""
     _require_business(request.user)
     task = selectors.get_task(request.user, task_id)  # 404 outside the user's scope
@@ -553,7 +682,9 @@ def task_report(request, task_id):
         services.report_progress(request.user, task_id, values, files, today=today())
 
     n = f"，附佐证材料 {len(files)} 份" if files else ""
-    return _task_action(request, task_id, "report", values, run, f"已填报进度 {values['percent'].strip()}%{n}")
+    return _task_action(
+        request, task_id, "report", values, run, f"已填报进度 {values['percent'].strip()}%{n}"
+    )
 
 
 @login_required
@@ -564,7 +695,14 @@ def task_extension(request, task_id):
     def run():
         services.request_extension(request.user, task_id, values, today=today())
 
-    return _task_action(request, task_id, "extension", values, run, f"延期申请已提交，待创建办审批（申请延期至 {values['new_due']}）")
+    return _task_action(
+        request,
+        task_id,
+        "extension",
+        values,
+        run,
+        f"延期申请已提交，待创建办审批（申请延期至 {values['new_due']}）",
+    )
 
 
 @login_required
@@ -573,15 +711,25 @@ def extension_decide(request, extension_id, decision):
     if decision not in ("approve", "reject"):
         raise Http404()
     _require_business(request.user)
-    ext = Extension.objects.filter(pk=extension_id, task__in=selectors.tasks_for(request.user)).only("id", "task_id").first()
+    ext = (
+        Extension.objects.filter(pk=extension_id, task__in=selectors.tasks_for(request.user))
+        .only("id", "task_id")
+        .first()
+    )
     if ext is None:
         raise Http404("延期申请不存在或无权查看")
     values = {"note": request.POST.get("note", "")}
 
     def run():
-        services.decide_extension(request.user, ext.pk, decision == "approve", values["note"], today=today())
+        services.decide_extension(
+            request.user, ext.pk, decision == "approve", values["note"], today=today()
+        )
 
-    message = "已批准延期申请，完成时限已更新" if decision == "approve" else "已驳回延期申请，完成时限不变"
+    message = (
+        "已批准延期申请，完成时限已更新"
+        if decision == "approve"
+        else "已驳回延期申请，完成时限不变"
+    )
     return _task_action(request, ext.task_id, "decide", values, run, message, {"decide_id": ext.pk})
 
 
@@ -599,10 +747,21 @@ def task_assign(request, task_id):
     }
 
     def run():
-        services.update_task(request.user, task_id, {**values, "support_orgs": list(values["support_orgs"]),
-                                                     "indicators": list(values["indicators"])})
+        services.update_task(
+            request.user,
+            task_id,
+            {
+                **values,
+                "support_orgs": list(values["support_orgs"]),
+                "indicators": list(values["indicators"]),
+            },
+        )
 
-    shown = {**values, "support_orgs": set(values["support_orgs"]), "indicators": set(values["indicators"])}
+    shown = {
+        **values,
+        "support_orgs": set(values["support_orgs"]),
+        "indicators": set(values["indicators"]),
+    }
     return _task_action(request, task_id, "assign", shown, run, "任务分解已保存")
 
 
@@ -610,15 +769,27 @@ def task_assign(request, task_id):
 @require_POST
 def task_milestone(request, task_id):
     values = {k: request.POST.get(k, "") for k in ("title", "due_date")}
-    return _task_action(request, task_id, "milestone", values,
-                        lambda: services.add_milestone(request.user, task_id, values), "已增加节点")
+    return _task_action(
+        request,
+        task_id,
+        "milestone",
+        values,
+        lambda: services.add_milestone(request.user, task_id, values),
+        "已增加节点",
+    )
 
 
 @login_required
 @require_POST
 def milestone_done(request, task_id, milestone_id):
-    return _task_action(request, task_id, "milestone", {},
-                        lambda: services.complete_milestone(request.user, milestone_id, today()), "已确认节点完成")
+    return _task_action(
+        request,
+        task_id,
+        "milestone",
+        {},
+        lambda: services.complete_milestone(request.user, milestone_id, today()),
+        "已确认节点完成",
+    )
 
 
 @login_required
@@ -656,11 +827,22 @@ def task_close(request, task_id):
 def report_evidence(request, task_id, evidence_id):
     _require_business(request.user)
     task = selectors.get_task(request.user, task_id)
-    item = ReportEvidence.objects.filter(pk=evidence_id, report__task=task).select_related("blob").first()
+    item = (
+        ReportEvidence.objects.filter(pk=evidence_id, report__task=task)
+        .select_related("blob")
+        .first()
+    )
     if item is None:
         raise Http404("佐证材料不存在")
-    record(request.user, "report_evidence.download", item, after={"task": task.number, "name": item.name, "sm3": item.blob_id})
-    response = FileResponse(evidence_store.open_blob(item.blob), content_type="application/octet-stream")
+    record(
+        request.user,
+        "report_evidence.download",
+        item,
+        after={"task": task.number, "name": item.name, "sm3": item.blob_id},
+    )
+    response = FileResponse(
+        evidence_store.open_blob(item.blob), content_type="application/octet-stream"
+    )
     response["Content-Disposition"] = content_disposition_header(True, safe_display_name(item.name))
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -668,9 +850,12 @@ def report_evidence(request, task_id, evidence_id):
 
 # ---------------------------------------------------------------- supervision notices (督办单)
 
+
 def _notices_context(request, plan, issue=None, reply=None, reply_id=None) -> dict:
     user = request.user
-    notices = list(selectors.notices_for(user).filter(plan=plan).select_related("issued_by", "replied_by"))
+    notices = list(
+        selectors.notices_for(user).filter(plan=plan).select_related("issued_by", "replied_by")
+    )
     is_office = _has(user, Role.OFFICE)
     return {
         "plan": plan,
@@ -680,7 +865,9 @@ def _notices_context(request, plan, issue=None, reply=None, reply_id=None) -> di
         "is_supervisor": _has(user, *SUPERVISORS),
         "user_org_id": user.org_id if _has(user, Role.DEPARTMENT) else None,
         "departments": list(_zone_departments(plan)) if is_office else [],
-        "tasks": list(plan.tasks.only("id", "plan_id", "number", "title").order_by("position")) if is_office else [],
+        "tasks": list(plan.tasks.only("id", "plan_id", "number", "title").order_by("position"))
+        if is_office
+        else [],
         "issue": issue or _form("issue"),
         "reply": reply or _form("reply"),
         "reply_id": reply_id,
@@ -725,7 +912,9 @@ def notice_reply(request, notice_id):
     try:
         services.reply_notice(request.user, notice.pk, values["reply"], today=today())
     except REFUSED as exc:
-        ctx = _notices_context(request, notice.plan, reply=_form("reply", values, exc), reply_id=notice.pk)
+        ctx = _notices_context(
+            request, notice.plan, reply=_form("reply", values, exc), reply_id=notice.pk
+        )
         return render(request, "workplan/notices.html", ctx, status=_status(exc))
     messages.success(request, f"督办单 {notice.number} 已回复")
     return redirect(reverse("workplan:notices", args=[notice.plan_id]) + f"#notice-{notice.pk}")
@@ -749,18 +938,25 @@ def notice_close(request, notice_id):
 
 # ---------------------------------------------------------------- reminders (提醒)
 
+
 @login_required
 def notifications(request):
     items = list(Notification.objects.filter(user=request.user).select_related("task")[:200])
-    return render(request, "workplan/notifications.html", {
-        "items": items, "unread": sum(1 for n in items if n.read_at is None),
-    })
+    return render(
+        request,
+        "workplan/notifications.html",
+        {
+            "items": items,
+            "unread": sum(1 for n in items if n.read_at is None),
+        },
+    )
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    n = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     messages.success(request, f"已将 {n} 条提醒标为已读" if n else "没有未读提醒")
     return redirect("workplan:notifications")
-

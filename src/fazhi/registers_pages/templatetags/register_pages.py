@@ -48,13 +48,27 @@ def item_figures(context, assessment, indicator, can_edit=False):
         from fazhi.workdays.selectors import get_calendar
 
         try:
-            cache[key] = (selectors.register_figures(assessment.zone, assessment.year, get_calendar(), clock.today()), "")
+            cache[key] = (
+                selectors.register_figures(
+                    assessment.zone, assessment.year, get_calendar(), clock.today()
+                ),
+                "",
+            )
         except RuleError as exc:
             cache[key] = (None, exc.message)
     figures, error = cache[key]
     labels = {"disclosure": "依申请公开", "complaint": "投诉举报"}
     blocks = [{"kind": k, "label": labels[k], "f": figures[k]} for k in kinds] if figures else []
     request = context.get("request")
-    return {"show": True, "assessment": assessment, "code": code, "blocks": blocks, "error": error,
-            "year": assessment.year, "as_of": figures["as_of"] if figures else None, "can_edit": can_edit,
-            "csrf_token": context.get("csrf_token"), "request": request}
+    return {
+        "show": True,
+        "assessment": assessment,
+        "code": code,
+        "blocks": blocks,
+        "error": error,
+        "year": assessment.year,
+        "as_of": figures["as_of"] if figures else None,
+        "can_edit": can_edit,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }

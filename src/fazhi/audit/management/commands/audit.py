@@ -13,6 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         checked, broken, reason = verify()
         if broken is not None:
-            self.stderr.write(f"审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）")
+            self.stderr.write(
+                f"审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"
+            )
             raise SystemExit(1)
         self.stdout.write(f"审计链完好：已校验 {checked} 条记录")

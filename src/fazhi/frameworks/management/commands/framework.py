@@ -29,7 +29,9 @@ class Command(BaseCommand):
         print_warnings(self, parsed.warnings)
         if parsed.errors:
             fail(self, parsed.errors)
-        self.stdout.write(f"{path}: 有效（{parsed.code} 第 {parsed.version} 版，{len(parsed.warnings)} 条警告）")
+        self.stdout.write(
+            f"{path}: 有效（{parsed.code} 第 {parsed.version} 版，{len(parsed.warnings)} 条警告）"
+        )
 
     def do_load(self, path, **_):
         try:
@@ -56,7 +58,9 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{f.title}（{f.code} 第 {f.version} 版）标注总分 {data['declared_total']}，计算总分 {data['computed_total']}")
+        self.stdout.write(
+            f"{f.title}（{f.code} 第 {f.version} 版）标注总分 {data['declared_total']}，计算总分 {data['computed_total']}"
+        )
         for w in f.warnings:
             self.stdout.write(f"  警告 {w}")
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="由 fazhi backup 生成的备份目录")
-        parser.add_argument("--yes", action="store_true", help="不再询问，直接覆盖当前数据（非交互方式运行时必需）")
+        parser.add_argument(
+            "--yes", action="store_true", help="不再询问，直接覆盖当前数据（非交互方式运行时必需）"
+        )
 
     def handle(self, *args, path, yes, **opts):
         started = time.monotonic()
@@ -42,13 +44,19 @@ class Command(BaseCommand):
             f"备份已校验：{backup.path}（创建于 {m['created_at']}，平台版本 {m['app_version']}，"
             f"{vendor_label(backup.vendor)}，{len(m['files'])} 个文件全部完好）"
         )
-        self.stdout.write(f"  佐证材料 {len(backup.evidence)} 个（{human_size(evidence_bytes)}），审计链 {audit['count']} 条记录")
+        self.stdout.write(
+            f"  佐证材料 {len(backup.evidence)} 个（{human_size(evidence_bytes)}），审计链 {audit['count']} 条记录"
+        )
         checked_in = time.monotonic() - started
         target = settings.DATABASES["default"]["NAME"]
         if not yes:
             if not sys.stdin.isatty():
-                raise CommandError("恢复会覆盖当前数据库和佐证材料。非交互方式运行时请加 --yes 确认；未作任何改动")
-            answer = input(f"将用该备份覆盖当前数据库 {target} 和佐证材料，此操作不可撤销。输入 yes 继续：")
+                raise CommandError(
+                    "恢复会覆盖当前数据库和佐证材料。非交互方式运行时请加 --yes 确认；未作任何改动"
+                )
+            answer = input(
+                f"将用该备份覆盖当前数据库 {target} 和佐证材料，此操作不可撤销。输入 yes 继续："
+            )
             if answer.strip().lower() not in {"yes", "y"}:
                 raise CommandError("已取消，未作任何改动")
         started = time.monotonic() - checked_in  # the wait for an answer is not counted
@@ -57,14 +65,27 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"已恢复数据库：{target}")
-        self.stdout.write(f"已恢复佐证材料：写入 {result.evidence_written} 个，已存在且完好 {result.evidence_present} 个")
+        self.stdout.write(
+            f"已恢复佐证材料：写入 {result.evidence_written} 个，已存在且完好 {result.evidence_present} 个"
+        )
         if m["app_version"] != _app_version():
-            self.stdout.write(f"提示：备份来自平台版本 {m['app_version']}，当前为 {_app_version()}，请运行 fazhi init 升级数据库")
+            self.stdout.write(
+                f"提示：备份来自平台版本 {m['app_version']}，当前为 {_app_version()}，请运行 fazhi init 升级数据库"
+            )
         self._verify(audit)
-        record("cli", "ops.restore", object_type="backup", object_id=backup.path.name, after={
-            "path": str(backup.path), "created_at": m["created_at"], "manifest_sm3": backup.manifest_digest,
-            "audit_count": audit["count"], "audit_last_hash": audit["last_hash"],
-        })
+        record(
+            "cli",
+            "ops.restore",
+            object_type="backup",
+            object_id=backup.path.name,
+            after={
+                "path": str(backup.path),
+                "created_at": m["created_at"],
+                "manifest_sm3": backup.manifest_digest,
+                "audit_count": audit["count"],
+                "audit_last_hash": audit["last_hash"],
+            },
+        )
         self.stdout.write("已在审计日志中记录本次恢复")
         self.stdout.write(
             f"恢复完成，用时 {time.monotonic() - started:.2f} 秒（校验备份 {checked_in:.2f} 秒，写入 {result.seconds:.2f} 秒）"
@@ -76,7 +97,9 @@ class Command(BaseCommand):
 
         checked, broken, reason = verify()
         if broken is not None:
-            raise CommandError(f"恢复已完成，但审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）")
+            raise CommandError(
+                f"恢复已完成，但审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"
+            )
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
         if checked != audit["count"] or last != audit["last_hash"]:
             raise CommandError(

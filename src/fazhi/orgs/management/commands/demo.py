@@ -46,7 +46,9 @@ class Command(BaseCommand):
                 if not User.objects.filter(username=username).exists():
                     password = random_password()
                     add_user(username, password, role, org, name)
-                    self.stdout.write(f"演示用户 {username}（{role.label}），密码（只显示这一次）：{password}")
+                    self.stdout.write(
+                        f"演示用户 {username}（{role.label}），密码（只显示这一次）：{password}"
+                    )
             office = User.objects.select_related("org").get(username="office")
             year = date.today().year
             if not office.org.assessments.filter(year=year).exists():
@@ -54,6 +56,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"已为资阳高新区创建 {year} 年度自评")
             if not office.org.plans.filter(year=year).exists():
                 create_plan(office, "zy-gxq", "zy-gxq-sti-law-2020", year, report_day=25)
-                self.stdout.write(f"已为资阳高新区创建 {year} 年度工作方案（任务待创建办分解、分配）")
+                self.stdout.write(
+                    f"已为资阳高新区创建 {year} 年度工作方案（任务待创建办分解、分配）"
+                )
         if not no_serve:
             call_command("serve", host=host, port=port, stdout=self.stdout)

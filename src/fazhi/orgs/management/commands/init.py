@@ -29,10 +29,14 @@ class Command(BaseCommand):
         try:
             for path in sorted(settings.FAZHI_PLANS_DIR.glob("*.yaml")):
                 template, created = load_template(path)
-                self.stdout.write(f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '已是最新'}")
+                self.stdout.write(
+                    f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '已是最新'}"
+                )
         except TemplateRefused as exc:
             raise CommandError("\n".join(exc.errors)) from None
-        call_command("rules", "load", stdout=self.stdout, stderr=self.stderr)  # deadline rules (rules/*.yaml)
+        call_command(
+            "rules", "load", stdout=self.stdout, stderr=self.stderr
+        )  # deadline rules (rules/*.yaml)
         if not get_user_model().objects.filter(role=Role.ADMIN).exists():
             password = random_password()
             # The password is shown once: if it cannot be shown, the account is not kept.

@@ -18,13 +18,23 @@ class Command(BaseCommand):
         add.add_argument("--org")
         add.add_argument("--role", required=True, choices=Role.values)
         add.add_argument("--name", default="", help="姓名")
-        add.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码")
-        add.add_argument("--extra-role", action="append", default=[], choices=Role.values, help="其他角色（可重复）")
+        add.add_argument(
+            "--password-stdin", action="store_true", required=True, help="从标准输入读取密码"
+        )
+        add.add_argument(
+            "--extra-role",
+            action="append",
+            default=[],
+            choices=Role.values,
+            help="其他角色（可重复）",
+        )
         roles = sub.add_parser("roles", help="设定角色（安全管理员职责）")
         roles.add_argument("username")
         roles.add_argument("roles", nargs="+", choices=Role.values)
         sub.add_parser("unlock", help="解除登录锁定").add_argument("username")
-        sub.add_parser("reset-password", help="重置密码（显示一次临时密码，下次登录须修改）").add_argument("username")
+        sub.add_parser(
+            "reset-password", help="重置密码（显示一次临时密码，下次登录须修改）"
+        ).add_argument("username")
 
     def handle(self, *args, action, **opts):
         try:
@@ -43,7 +53,9 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("标准输入中没有密码")
         user = add_user(username, password, role, org, name, extra_roles=list(extra_role))
-        self.stdout.write(f"已添加用户 {user.username}（{user.get_role_display()}），首次登录须修改密码")
+        self.stdout.write(
+            f"已添加用户 {user.username}（{user.get_role_display()}），首次登录须修改密码"
+        )
 
     def do_roles(self, username, roles, **_):
         set_roles("cli", self._user(username), roles)

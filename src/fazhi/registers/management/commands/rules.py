@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("load", help="载入期限规则文件（可重复执行）").add_argument("paths", nargs="*")
+        sub.add_parser("load", help="载入期限规则文件（可重复执行）").add_argument(
+            "paths", nargs="*"
+        )
         sub.add_parser("validate", help="检查期限规则文件，不载入").add_argument("path")
         show = sub.add_parser("show", help="显示某类案件的期限规则")
         show.add_argument("kind", help="disclosure（依申请公开）或 complaint（投诉举报）")
@@ -29,22 +31,32 @@ class Command(BaseCommand):
                 row, created = load_rules(path)
             except RulesRefused as exc:
                 fail(self, exc.errors)
-            self.stdout.write(f"期限规则 {row.kind} 第 {row.version} 版（{row.title}）：{'已载入' if created else '内容相同，未作改动'}")
+            self.stdout.write(
+                f"期限规则 {row.kind} 第 {row.version} 版（{row.title}）：{'已载入' if created else '内容相同，未作改动'}"
+            )
 
     def do_validate(self, path, **_):
         ruleset, errors = parse(path)
         if errors or ruleset is None:
             fail(self, errors)
-        self.stdout.write(f"{path}: 有效（{ruleset.kind} 第 {ruleset.version} 版，{len(ruleset.periods)} 个期限）")
+        self.stdout.write(
+            f"{path}: 有效（{ruleset.kind} 第 {ruleset.version} 版，{len(ruleset.periods)} 个期限）"
+        )
 
     def do_show(self, kind, rules_version=None, **_):
         qs = RuleSetVersion.objects.filter(kind=kind)
-        row = (qs.filter(version=rules_version) if rules_version else qs.order_by("-version")).first()
+        row = (
+            qs.filter(version=rules_version) if rules_version else qs.order_by("-version")
+        ).first()
         if row is None:
-            raise CommandError(f"没有已载入的期限规则 {kind}{f' 第 {rules_version} 版' if rules_version else ''}")
+            raise CommandError(
+                f"没有已载入的期限规则 {kind}{f' 第 {rules_version} 版' if rules_version else ''}"
+            )
         for line in describe(row):
             self.stdout.write(line)
 
     def do_list(self, **_):
         for row in RuleSetVersion.objects.all():
-            self.stdout.write(f"{row.kind}\t第 {row.version} 版\t{row.title}\t{row.loaded_at:%Y-%m-%d %H:%M}\t{row.cases.count()} 件")
+            self.stdout.write(
+                f"{row.kind}\t第 {row.version} 版\t{row.title}\t{row.loaded_at:%Y-%m-%d %H:%M}\t{row.cases.count()} 件"
+            )

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         p = sub.add_parser("add", help="DATE 之后第 N 个工作日（当日不计）")
         p.add_argument("date")
         p.add_argument("n")
-        p = sub.add_parser("days", help="DATE 之后 N 个自然日；届满日为节假日的顺延至其后第一个工作日")
+        p = sub.add_parser(
+            "days", help="DATE 之后 N 个自然日；届满日为节假日的顺延至其后第一个工作日"
+        )
         p.add_argument("date")
         p.add_argument("n")
         p = sub.add_parser("between", help="(START, END] 之间的工作日数")
@@ -46,7 +48,11 @@ class Command(BaseCommand):
         year = sub.add_parser("year", help="年度").add_subparsers(dest="year_action", required=True)
         p = year.add_parser("add", help="录入一个年度（国务院发布通知后）")
         p.add_argument("year")
-        p.add_argument("--source", required=True, help="依据的通知，例如“国务院办公厅关于2027年部分节假日安排的通知”")
+        p.add_argument(
+            "--source",
+            required=True,
+            help="依据的通知，例如“国务院办公厅关于2027年部分节假日安排的通知”",
+        )
 
     def run_from_argv(self, argv):
         # Usage errors (argparse exits 2) exit 1 like every other error of this command.
@@ -69,7 +75,9 @@ class Command(BaseCommand):
 
     def do_days(self, date, n, **_):
         start, count = parse_day(date), _count(n)
-        self.stdout.write(add_calendar_days(start, count, calendar=selectors.get_calendar()).isoformat())
+        self.stdout.write(
+            add_calendar_days(start, count, calendar=selectors.get_calendar()).isoformat()
+        )
 
     def do_between(self, start, end, **_):
         a, b = parse_day(start, "start"), parse_day(end, "end")
@@ -80,18 +88,26 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("尚未录入任何年度的节假日安排（运行 fazhi workdays import）")
         for y in rows:
-            self.stdout.write(f"{y.year}\t法定节假日 {y.rest} 天\t调休上班日 {y.workday} 天\t{y.source_notice}")
+            self.stdout.write(
+                f"{y.year}\t法定节假日 {y.rest} 天\t调休上班日 {y.workday} 天\t{y.source_notice}"
+            )
 
     def do_import(self, years=(), **_):
         done = services.import_years(years or None)
         if done:
-            self.stdout.write(f"已导入 {len(done)} 个年度的节假日安排：{done[0]}–{done[-1]}" if len(done) > 1 else f"已导入 {done[0]} 年的节假日安排")
+            self.stdout.write(
+                f"已导入 {len(done)} 个年度的节假日安排：{done[0]}–{done[-1]}"
+                if len(done) > 1
+                else f"已导入 {done[0]} 年的节假日安排"
+            )
         else:
             self.stdout.write("没有需要导入的年度（已全部录入）")
 
     def do_set(self, date, kind, name="", **_):
         h = services.set_day(parse_day(date), kind, name, None)
-        self.stdout.write(f"已设定 {h.date.isoformat()} 为{h.get_kind_display()}{f'（{h.name}）' if h.name else ''}")
+        self.stdout.write(
+            f"已设定 {h.date.isoformat()} 为{h.get_kind_display()}{f'（{h.name}）' if h.name else ''}"
+        )
 
     def do_unset(self, date, **_):
         d = parse_day(date)
@@ -100,5 +116,6 @@ class Command(BaseCommand):
 
     def do_year(self, year_action, year, source, **_):
         cy = services.add_year(year, source, None)
-        self.stdout.write(f"已录入 {cy.year} 年，依据：{cy.source_notice}。请用 fazhi workdays set 录入该年的节假日和调休上班日。")
-
+        self.stdout.write(
+            f"已录入 {cy.year} 年，依据：{cy.source_notice}。请用 fazhi workdays set 录入该年的节假日和调休上班日。"
+        )

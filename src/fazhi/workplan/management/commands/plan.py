@@ -40,7 +40,9 @@ class Command(BaseCommand):
             template, created = load_template(path)
         except TemplateRefused as exc:
             fail(self, exc.errors)
-        self.stdout.write(f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '内容相同，未作改动'}")
+        self.stdout.write(
+            f"工作方案模板 {template.code} 第 {template.version} 版：{'已载入' if created else '内容相同，未作改动'}"
+        )
 
     def do_list(self, **_):
         for t in PlanTemplate.objects.all():
