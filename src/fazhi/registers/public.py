@@ -5,6 +5,7 @@
     submit(kind, data, *, address, today=None, files=()) -> Receipt
     track(tracking_no, code, *, address) -> dict           raises NotFound (one answer for every miss)
     public_zones(kind=None) -> list[dict]
+    public_agencies() -> list[dict]                        {zone, agency, phone, address}
 
 Rate limits are counted per client address in the database (RateCounter: one row per
 bucket, address and fixed window), so they hold across processes. Limits (settings or the
@@ -345,6 +346,15 @@ def _public_step(e: CaseEvent, units: dict[str, str]) -> dict:
     elif e.kind == "extended":
         step["detail"] = f"经批准，期限延长 {e.days} {units.get(e.period, '日')}"
     return step
+
+
+def public_agencies() -> list[dict]:
+    """The answering agency of every zone that takes submissions, with the phone and the
+    address printed at the foot of the public pages: {zone, agency, phone, address}."""
+    return [
+        {"zone": z["name"], "agency": z["agency"], "phone": z["phone"], "address": z["address"]}
+        for z in intake_zones()
+    ]
 
 
 def public_zones(kind: str | None = None) -> list[dict]:

@@ -101,9 +101,7 @@ def assessment_detail(request, assessment_id):
     return render(request, "web/assessment.html", _page_context(request, assessment))
 
 
-def _row_response(
-    request, assessment, code, *, error=None, status=200, values=None, saved=""
-):
+def _row_response(request, assessment, code, *, error=None, status=200, values=None, saved=""):
     """The item's row (and, out of band, the totals) after a change or a refusal; `saved`
     says what was done, inside the item (and repeated in the page's status region)."""
     results = selectors.results_of(assessment, with_evidence=True)
