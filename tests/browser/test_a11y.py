@@ -18,10 +18,12 @@ from django.test import Client
 
 from fazhi.orgs.models import User
 from fazhi.registers.rules import load_shipped
+from tests import test_authz_matrix as matrix
 from tests.conftest import login_with_totp
-from tests.test_authz_matrix import MATRIX, PUBLIC, fill, world  # noqa: F401 (world: fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+MATRIX, PUBLIC, fill = matrix.MATRIX, matrix.PUBLIC, matrix.fill
+world = matrix.world  # the matrix's fixture: one of everything for the routes to point at
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
