@@ -217,3 +217,20 @@ def test_focus_ring_contrast(page, live_server, assessment, who):
         if ratio < 3:
             weak.append(f"{ratio:.2f}:1 {what}")
     assert not weak, "\n".join(weak)
+
+
+def test_task_page_save_keeps_focus_and_is_announced(page, live_server, pages_world):
+    """The same on the task page, whose sections are swapped by htmx too: Enter in a field of
+    the assignment saves it, focus stays in the field, "任务分解已保存" is said."""
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    page.context.add_cookies(session_cookie("office", base))
+    page.goto(f"{base}/tasks/{pages_world['task_id']}/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.fill("#assign-responsible", "李四")
+    page.keyboard.press("Enter")
+    expect(page.locator("#live-status")).to_have_text("任务分解已保存")
+    assert focused(page) == "assign-responsible"
+    expect(page.locator("#assign-responsible")).to_have_value("李四")
+    assert not page.js_errors and not page.server_errors
