@@ -154,6 +154,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("public/disclosure/new/", "POST"): PUBLIC,
     ("public/track/", "GET"): PUBLIC,
     ("public/track/", "POST"): PUBLIC,
+    ("public/challenge/audio/", "GET"): PUBLIC,
     ("registers/", "GET"): BUSINESS,
     ("registers/export.xlsx", "GET"): BUSINESS,
     ("registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},

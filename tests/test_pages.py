@@ -330,3 +330,6 @@ def test_linked_tasks_shown_beside_scoring_items(login, plan, users, framework):
         and "二.2 加强科技创新项目管理" in item10
         and "科技经济局" in item10
     )
+    # the light's reason is printed beside it, not only in a tooltip (keyboard and touch users)
+    reason = re.search(r'<span class="light-reason">([^<]+)</span>', item10)
+    assert reason and reason.group(1).strip()

@@ -2,7 +2,7 @@
 
 Public (auth=None), under /api/v1/public:
     GET  /zones                      zones that take public submissions
-    GET  /challenge                  {token, question, svg, expires_in}
+    GET  /challenge                  {token, question, svg, audio_url, expires_in}
     POST /disclosure-requests        201 {tracking_no, query_code, received_on, due_on}
     POST /complaints                 201 {tracking_no, query_code, received_on, due_on}
     GET  /track/{tracking_no}?code=  state, dates, steps, the reply once published
@@ -26,6 +26,7 @@ from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
+from fazhi.registers_pages.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
 router = Router(tags=["registers"])
@@ -78,12 +79,13 @@ def public_zones(request):
 
 @public_router.get("/challenge", auth=None)
 def challenge(request):
-    """A challenge to answer with a submission: {token, question, svg, expires_in, required}."""
+    """A challenge to answer with a submission: {token, question, svg, audio_url, expires_in,
+    required}; audio_url reads the same sum aloud (WAV), "" when the server has no speech engine."""
     try:
         data = public.issue_challenge(address_of(request))
     except public.RateLimited as exc:
         return _limited(exc)
-    return {**data, "required": public.challenge_on()}
+    return {**data, "audio_url": audio_url(data["token"]), "required": public.challenge_on()}
 
 
 def _submit(request, kind: str, payload: dict):

@@ -57,6 +57,9 @@ class IntakeSettings(models.Model):
     complaint_open = models.BooleanField("受理投诉举报", default=True)
     agency_name = models.CharField("答复机关名称", max_length=100, blank=True)
     contact = models.CharField("联系方式（告知书落款）", max_length=200, blank=True)
+    # Printed at the foot of every public page: the way in for those who cannot use the forms.
+    phone = models.CharField("受理电话", max_length=30, blank=True)
+    address = models.CharField("来访地址", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "公开受理设置"

@@ -1,9 +1,11 @@
 """The public side of the registers, without sign-in: intake, tracking, the challenge, rate limits.
 
     issue_challenge(address) -> dict                       {token, question, svg, expires_in}
+    challenge_audio(token, address) -> bytes               the same question spoken (WAV)
     submit(kind, data, *, address, today=None, files=()) -> Receipt
     track(tracking_no, code, *, address) -> dict           raises NotFound (one answer for every miss)
     public_zones(kind=None) -> list[dict]
+    public_agencies() -> list[dict]                        {zone, agency, phone, address}
 
 Rate limits are counted per client address in the database (RateCounter: one row per
 bucket, address and fixed window), so they hold across processes. Limits (settings or the
@@ -34,7 +36,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from fazhi.core import deadlines as dl
 from fazhi.core.errors import RuleError
 
-from . import catalog, clock, codes, states
+from . import catalog, clock, codes, speech, states
 from .captcha import render_svg
 from .models import Case, CaseEvent, RateCounter, UsedChallenge
 from .rules import ruleset_of
@@ -128,37 +130,56 @@ def _answer_mac(nonce: str, answer: str) -> str:
     return salted_hmac(_SALT, f"{nonce}:{answer}").hexdigest()
 
 
+def _question(nonce: str) -> tuple[int, str, int]:
+    """The sum a challenge asks (a, "+" or "-", b), derived from its nonce with the secret key:
+    the drawing and the spoken question agree, and nothing but the server can tell it."""
+    digest = salted_hmac(_SALT + ".question", nonce).digest()
+    return 10 + digest[0] % 40, "+" if digest[1] % 2 == 0 else "-", 1 + digest[2] % 9
+
+
 def issue_challenge(address: str) -> dict:
     """A small sum drawn as distorted strokes (no text in the SVG), with a signed token carrying
     a keyed MAC of the answer; the answer itself is kept nowhere."""
     hit(CHALLENGE, address)
-    a, b = secrets.randbelow(40) + 10, secrets.randbelow(9) + 1
-    plus = secrets.randbelow(2) == 0
-    answer = str(a + b if plus else a - b)
     nonce = secrets.token_urlsafe(16)
+    a, op, b = _question(nonce)
+    answer = str(a + b if op == "+" else a - b)
     token = signing.dumps({"n": nonce, "m": _answer_mac(nonce, answer)}, salt=_SALT, compress=True)
     ttl = conf("FAZHI_PUBLIC_CHALLENGE_TTL_SECONDS", 600)
     return {
         "token": token,
         "question": "请计算图中算式的结果，填写数字",
-        "svg": render_svg(f"{a}{'+' if plus else '-'}{b}="),
+        "svg": render_svg(f"{a}{op}{b}="),
         "expires_in": ttl,
     }
 
 
-def verify_challenge(token, answer) -> None:
-    """Once per token: the token is spent whether the answer is right or wrong."""
+def _open_token(token) -> tuple[str, str]:
+    """(nonce, answer MAC) of a token this server signed and that has not expired."""
     if not isinstance(token, str) or not token:
         raise RuleError("challenge_token", "请先完成验证（获取验证题）")
     try:
         payload = signing.loads(
             token, salt=_SALT, max_age=conf("FAZHI_PUBLIC_CHALLENGE_TTL_SECONDS", 600)
         )
-        nonce, mac = str(payload["n"])[:40], str(payload["m"])
+        return str(payload["n"])[:40], str(payload["m"])
     except signing.SignatureExpired:
         raise RuleError("challenge_token", "验证题已过期，请重新获取") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise RuleError("challenge_token", "验证信息无效，请重新获取验证题") from None
+
+
+def challenge_audio(token, address: str) -> bytes:
+    """The challenge's sum spoken in Mandarin, as a WAV file (speech.SpeechUnavailable when the
+    engine is missing). Counted like fetching a challenge; listening does not spend the token."""
+    hit(CHALLENGE, address)
+    nonce, _ = _open_token(token)
+    return speech.challenge_wav(*_question(nonce))
+
+
+def verify_challenge(token, answer) -> None:
+    """Once per token: the token is spent whether the answer is right or wrong."""
+    nonce, mac = _open_token(token)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -325,6 +346,15 @@ def _public_step(e: CaseEvent, units: dict[str, str]) -> dict:
     elif e.kind == "extended":
         step["detail"] = f"经批准，期限延长 {e.days} {units.get(e.period, '日')}"
     return step
+
+
+def public_agencies() -> list[dict]:
+    """The answering agency of every zone that takes submissions, with the phone and the
+    address printed at the foot of the public pages: {zone, agency, phone, address}."""
+    return [
+        {"zone": z["name"], "agency": z["agency"], "phone": z["phone"], "address": z["address"]}
+        for z in intake_zones()
+    ]
 
 
 def public_zones(kind: str | None = None) -> list[dict]:

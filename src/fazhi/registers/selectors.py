@@ -342,6 +342,8 @@ def intake_zones(kind: str | None = None) -> list[dict]:
                 "disclosure": disclosure,
                 "complaint": complaint,
                 "agency": (s.agency_name if s and s.agency_name else z.name),
+                "phone": s.phone if s else "",
+                "address": s.address if s else "",
             }
         )
     return out

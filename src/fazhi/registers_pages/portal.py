@@ -7,13 +7,16 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fazhi.audit.middleware import address_of
 from fazhi.core.errors import RuleError
-from fazhi.registers import catalog, public, states
+from fazhi.registers import catalog, public, speech, states
 
 # The form fields each kind sends to public.submit (besides the challenge).
 FIELDS = {
@@ -67,11 +70,36 @@ def landing(request):
     return render(request, "portal/landing.html", {"zones": zones})
 
 
+def audio_url(token: str) -> str:
+    """Where the challenge is read aloud ("" when no speech engine is installed)."""
+    if not speech.available():
+        return ""
+    return reverse("portal:challenge-audio") + "?" + urlencode({"token": token})
+
+
 def _challenge(request):
     """A fresh challenge when it is on (None when off); RateLimited passes through."""
     if not public.challenge_on():
         return None
-    return public.issue_challenge(address_of(request))
+    challenge = public.issue_challenge(address_of(request))
+    return {**challenge, "audio_url": audio_url(challenge["token"])}
+
+
+@require_GET
+def challenge_audio(request):
+    """The challenge's sum spoken in Mandarin (WAV), for people who cannot see the drawing."""
+    try:
+        audio = public.challenge_audio(request.GET.get("token", ""), address_of(request))
+    except public.RateLimited as exc:
+        return _limited(request, exc)
+    except RuleError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    except speech.SpeechUnavailable as exc:
+        return HttpResponse(exc.message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(audio, content_type="audio/wav")
+    response["Content-Disposition"] = 'inline; filename="challenge.wav"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _intake(request, kind: str):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("complaints/new/", portal.complaint_new, name="complaint-new"),
     path("disclosure/new/", portal.disclosure_new, name="disclosure-new"),
     path("track/", portal.track, name="track"),
+    path("challenge/audio/", portal.challenge_audio, name="challenge-audio"),
 ]

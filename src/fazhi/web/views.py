@@ -101,8 +101,9 @@ def assessment_detail(request, assessment_id):
     return render(request, "web/assessment.html", _page_context(request, assessment))
 
 
-def _row_response(request, assessment, code, *, error=None, status=200, values=None):
-    """The item's row (and, out of band, the totals) after a change or a refusal."""
+def _row_response(request, assessment, code, *, error=None, status=200, values=None, saved=""):
+    """The item's row (and, out of band, the totals) after a change or a refusal; `saved`
+    says what was done, inside the item (and repeated in the page's status region)."""
     results = selectors.results_of(assessment, with_evidence=True)
     ind = selectors.items_by_code(assessment)[code]
     ctx = _page_context(request, assessment, results)
@@ -115,6 +116,7 @@ def _row_response(request, assessment, code, *, error=None, status=200, values=N
             "error": error,
             "values": values or {},
             "oob_totals": True,
+            "saved": saved,
         }
     )
     return render(request, "web/_item_row.html", ctx, status=status)
@@ -138,7 +140,7 @@ def result_update(request, assessment_id, code):
         return _fail(request, assessment_id, code, exc, 409, data)
     assessment = selectors.get_assessment(request.user, assessment_id)
     if _is_htmx(request):
-        return _row_response(request, assessment, code)
+        return _row_response(request, assessment, code, saved="已保存")
     messages.success(request, f"第 {code} 项已保存")
     return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
 
@@ -162,7 +164,7 @@ def evidence_upload(request, assessment_id, code):
         )
     assessment = selectors.get_assessment(request.user, assessment_id)
     if _is_htmx(request):
-        return _row_response(request, assessment, code)
+        return _row_response(request, assessment, code, saved="佐证材料已上传")
     messages.success(request, f"第 {code} 项佐证材料已上传")
     return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
 
@@ -182,7 +184,7 @@ def evidence_remove(request, assessment_id, evidence_id):
         return _fail(request, assessment_id, code, exc, 409, {})
     assessment = selectors.get_assessment(request.user, assessment_id)
     if _is_htmx(request):
-        return _row_response(request, assessment, code)
+        return _row_response(request, assessment, code, saved="佐证材料已删除")
     messages.success(request, "佐证材料已删除")
     return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
 

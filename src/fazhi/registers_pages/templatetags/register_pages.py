@@ -72,3 +72,12 @@ def item_figures(context, assessment, indicator, can_edit=False):
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.inclusion_tag("portal/_footer.html")
+def portal_footer():
+    """The foot of every public page: each zone's answering agency with its phone and address,
+    the way in for anyone who cannot use the forms or the challenge."""
+    from fazhi.registers import public
+
+    return {"agencies": public.public_agencies()}
