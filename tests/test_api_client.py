@@ -114,9 +114,7 @@ def test_generated_client_scores_an_item_and_reads_the_totals(server, generated)
     totals_of = generated("api.assessments.get_totals")
 
     anonymous = client_mod.Client(base_url=server, raise_on_unexpected_status=True)
-    refused = auth.sync(
-        client=anonymous, body=models.TokenIn(username="office", password="wrong")
-    )
+    refused = auth.sync(client=anonymous, body=models.TokenIn(username="office", password="wrong"))
     assert isinstance(refused, models.ErrorOut) and refused.detail == "用户名或密码错误"
     issued = auth.sync(client=anonymous, body=models.TokenIn(username="office", password=PASSWORD))
     assert isinstance(issued, models.TokenOut)
@@ -152,7 +150,10 @@ def test_generated_client_scores_an_item_and_reads_the_totals(server, generated)
 
     # The declared errors come back typed: a stale version, then a score over the maximum.
     stale = update.sync_detailed(
-        assessment.id, "1", client=client, body=models.ResultIn(version=item.version, self_score="3")
+        assessment.id,
+        "1",
+        client=client,
+        body=models.ResultIn(version=item.version, self_score="3"),
     )
     assert stale.status_code == 409 and "已被他人修改" in stale.parsed.detail
     too_high = update.sync_detailed(

@@ -92,7 +92,9 @@ def operation_problems(doc: dict) -> list[str]:
                         problems.append(f"{name}: request body {media} without schema")
                     else:
                         problems += [f"{name}: {p}" for p in untyped(doc, spec["schema"], "body")]
-            answers = {code: r for code, r in op.get("responses", {}).items() if str(code)[0] == "2"}
+            answers = {
+                code: r for code, r in op.get("responses", {}).items() if str(code)[0] == "2"
+            }
             if not answers:
                 problems.append(f"{name}: no 2xx answer declared")
             for code, answer in answers.items():
@@ -162,7 +164,9 @@ def test_the_check_names_what_is_untyped():
                     "responses": {
                         "200": {
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Loose"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Loose"}
+                                }
                             }
                         }
                     }

@@ -6,6 +6,7 @@ from .registers import router as registers_router
 from .routers import assessments_router, auth_router, frameworks_router
 from .workplan import router as workplan_router
 
+
 class FazhiAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # The handler's own name ("create_assessment"): what a generated client calls it.

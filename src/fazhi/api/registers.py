@@ -91,13 +91,15 @@ def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
 # ---------------------------------------------------------------- public
 
 
-@public_router.get("/zones", auth=None, response={200: list[ZoneOut]})
+@public_router.get("/zones", auth=None, response={200: list[ZoneOut]}, summary="受理园区")
 def public_zones(request):
     """Zones that take public submissions: [{code, name, disclosure, complaint}]."""
     return public.public_zones()
 
 
-@public_router.get("/challenge", auth=None, response={200: ChallengeOut, **errors(429)})
+@public_router.get(
+    "/challenge", auth=None, response={200: ChallengeOut, **errors(429)}, summary="获取验证题"
+)
 def challenge(request):
     """A challenge to answer with a submission: {token, question, svg, expires_in, required}."""
     try:
@@ -118,20 +120,25 @@ def _submit(request, kind: str, payload: DisclosureIn | ComplaintIn):
 PUBLIC_WRITE = {201: ReceiptOut, **errors(422, 429)}
 
 
-@public_router.post("/disclosure-requests", auth=None, response=PUBLIC_WRITE)
+@public_router.post(
+    "/disclosure-requests", auth=None, response=PUBLIC_WRITE, summary="提交政府信息公开申请"
+)
 def submit_disclosure_request(request, payload: DisclosureIn):
     """依申请公开."""
     return _submit(request, states.DISCLOSURE, payload)
 
 
-@public_router.post("/complaints", auth=None, response=PUBLIC_WRITE)
+@public_router.post("/complaints", auth=None, response=PUBLIC_WRITE, summary="提交投诉举报")
 def submit_complaint(request, payload: ComplaintIn):
     """投诉举报."""
     return _submit(request, states.COMPLAINT, payload)
 
 
 @public_router.get(
-    "/track/{tracking_no}", auth=None, response={200: TrackOut, **errors(404, 422, 429)}
+    "/track/{tracking_no}",
+    auth=None,
+    response={200: TrackOut, **errors(404, 422, 429)},
+    summary="查询办理进度",
 )
 def track(request, tracking_no: str, code: str = ""):
     try:
@@ -188,13 +195,15 @@ def case_dict(user, view: selectors.CaseView, today: date) -> dict:
     return data
 
 
-@staff_router.get("/states", response={200: StatesOut, **READ}, by_alias=True)
+@staff_router.get(
+    "/states", response={200: StatesOut, **READ}, by_alias=True, summary="案件状态与办理事项"
+)
 def state_machine(request):
     """The state machine: states, events and the allowed transitions per kind."""
     return {"states": states.STATES, "events": states.EVENTS, "transitions": states.table()}
 
 
-@staff_router.get("/cases", response={200: CasePage, **READ})
+@staff_router.get("/cases", response={200: CasePage, **READ}, summary="台账")
 def list_cases(request):
     """The register. Query: kind, state (or open), department, zone, overdue (1|0), due_within (days),
     q (tracking number, subject or phone), year, order (received|due), page, per_page, today."""
@@ -218,7 +227,9 @@ def list_cases(request):
     }
 
 
-@staff_router.post("/cases", response={201: RegisteredOut, **WRITE}, by_alias=True)
+@staff_router.post(
+    "/cases", response={201: RegisteredOut, **WRITE}, by_alias=True, summary="登记案件"
+)
 def register_case(request, payload: RegisterCaseIn):
     """The office registers a case received by post, in person, by hotline, e-mail or report box:
     kind, zone, channel, received_on, the person's fields and the case's (as the public forms).
@@ -233,6 +244,7 @@ def register_case(request, payload: RegisterCaseIn):
     "/cases/export.xlsx",
     response=READ,
     openapi_extra=file_answer(exports.XLSX, "台账（.xlsx，不含个人信息）"),
+    summary="导出台账",
 )
 def export_cases(request):
     """The register (same filters as the list) as .xlsx, without personal data."""
@@ -257,7 +269,9 @@ def export_cases(request):
     return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
 
 
-@staff_router.get("/cases/{int:case_id}", response={200: CaseOut, **READ}, by_alias=True)
+@staff_router.get(
+    "/cases/{int:case_id}", response={200: CaseOut, **READ}, by_alias=True, summary="案件详情"
+)
 def get_case(request, case_id: int):
     """A case with its events, computed deadlines (as of today or ?today=) and the steps the user may take."""
     today = _today(request)
@@ -267,7 +281,10 @@ def get_case(request, case_id: int):
 
 
 @staff_router.post(
-    "/cases/{int:case_id}/events", response={201: EventAnswer, **WRITE}, by_alias=True
+    "/cases/{int:case_id}/events",
+    response={201: EventAnswer, **WRITE},
+    by_alias=True,
+    summary="记录办理事项",
 )
 def post_event(request, case_id: int, payload: EventIn):
     """Record a step: {kind, on, ...} (see registers.services.record_event for the fields per kind)."""
@@ -283,6 +300,7 @@ def post_event(request, case_id: int, payload: EventIn):
     "/cases/{int:case_id}/letter.docx",
     response=READ,
     openapi_extra=file_answer(services.DOCX, "答复书（.docx）"),
+    summary="答复书",
 )
 def letter(request, case_id: int):
     """The reply letter (.docx); the handling staff only (it names the applicant)."""
@@ -298,6 +316,7 @@ def _year(request) -> int:
     "/annual-report.xlsx",
     response=READ,
     openapi_extra=file_answer(exports.XLSX, "政府信息公开工作年度报告的申请情况表（.xlsx）"),
+    summary="年度报告申请情况表",
 )
 def annual_report(request):
     """政府信息公开工作年度报告 figures for ?year= (and ?zone=, default the user's zone) as .xlsx."""
@@ -312,7 +331,7 @@ def annual_report(request):
     )
 
 
-@staff_router.get("/figures", response={200: FiguresOut, **READ})
+@staff_router.get("/figures", response={200: FiguresOut, **READ}, summary="台账统计")
 def figures(request):
     """register_figures for ?year= and ?zone= (as of today or ?today=)."""
     zone = selectors.zone_for(request.user, request.GET.get("zone"))
@@ -322,6 +341,7 @@ def figures(request):
 @staff_router.post(
     "/assessments/{int:assessment_id}/items/{code}/figures",
     response={201: FiguresEvidenceOut, **WRITE},
+    summary="台账统计附为评分项佐证",
 )
 def attach_figures(request, assessment_id: int, code: str):
     """Attach a dated summary of the register figures to an item of the self-assessment."""

@@ -53,6 +53,7 @@ class TokenOut(Schema):
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     auth=None,
     exclude_unset=True,  # an error without a field carries no "field" key
+    summary="获取访问令牌",
 )
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -93,12 +94,12 @@ READ = errors(401, 403, 404, 422)
 WRITE = errors(401, 403, 404, 409, 422)
 
 
-@frameworks_router.get("", response={200: list[FrameworkSummary], **READ})
+@frameworks_router.get("", response={200: list[FrameworkSummary], **READ}, summary="评分表列表")
 def list_frameworks(request):
     return [framework_summary(f) for f in Framework.objects.all()]
 
 
-@frameworks_router.get("/{code}", response={200: FrameworkOut, **READ})
+@frameworks_router.get("/{code}", response={200: FrameworkOut, **READ}, summary="评分表及其指标树")
 def framework_detail(request, code: str, version: int | None = None):
     """A scoring table with its indicator tree (the newest version unless ?version=)."""
     f = find(code, version)
@@ -113,7 +114,7 @@ def _detail(a) -> dict:
     return assessment_dict(a, selectors.totals_of(a, results), items, results)
 
 
-@assessments_router.get("", response={200: list[AssessmentRow], **READ})
+@assessments_router.get("", response={200: list[AssessmentRow], **READ}, summary="自评列表")
 def list_assessments(request):
     return [
         {
@@ -128,7 +129,7 @@ def list_assessments(request):
     ]
 
 
-@assessments_router.post("", response={201: AssessmentOut, **WRITE})
+@assessments_router.post("", response={201: AssessmentOut, **WRITE}, summary="创建自评")
 def create_assessment(request, payload: AssessmentIn):
     a = services.create_assessment(
         request.user, payload.zone, payload.framework, payload.version, payload.year
@@ -136,19 +137,25 @@ def create_assessment(request, payload: AssessmentIn):
     return Status(201, _detail(a))
 
 
-@assessments_router.get("/{int:assessment_id}", response={200: AssessmentOut, **READ})
+@assessments_router.get(
+    "/{int:assessment_id}", response={200: AssessmentOut, **READ}, summary="自评详情"
+)
 def get_assessment(request, assessment_id: int):
     return _detail(selectors.get_assessment(request.user, assessment_id))
 
 
-@assessments_router.get("/{int:assessment_id}/totals", response={200: TotalsOut, **READ})
+@assessments_router.get(
+    "/{int:assessment_id}/totals", response={200: TotalsOut, **READ}, summary="自评总分"
+)
 def get_totals(request, assessment_id: int):
     """Just the totals: per group, scored, bonus, deduction, final, disqualified."""
     return totals_dict(selectors.totals_of(selectors.get_assessment(request.user, assessment_id)))
 
 
 @assessments_router.put(
-    "/{int:assessment_id}/results/{code}", response={200: ResultUpdateOut, **WRITE}
+    "/{int:assessment_id}/results/{code}",
+    response={200: ResultUpdateOut, **WRITE},
+    summary="填写或修改一项自评",
 )
 def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     result, totals = services.update_result(request.user, assessment_id, code, payload.data())
@@ -164,6 +171,7 @@ def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     "/{int:assessment_id}/export.xlsx",
     response=READ,
     openapi_extra=file_answer(XLSX, "自查评分表（.xlsx，按原表格式）"),
+    summary="导出自查评分表",
 )
 def export_xlsx(request, assessment_id: int):
     """The 自查评分表 in the paper layout."""
@@ -171,16 +179,22 @@ def export_xlsx(request, assessment_id: int):
     return xlsx_response(request.user, a)
 
 
-@assessments_router.post("/{int:assessment_id}/submit", response={200: AssessmentOut, **WRITE})
+@assessments_router.post(
+    "/{int:assessment_id}/submit", response={200: AssessmentOut, **WRITE}, summary="提交自评"
+)
 def submit(request, assessment_id: int):
     return _detail(services.submit(request.user, assessment_id))
 
 
-@assessments_router.post("/{int:assessment_id}/return", response={200: AssessmentOut, **WRITE})
+@assessments_router.post(
+    "/{int:assessment_id}/return", response={200: AssessmentOut, **WRITE}, summary="退回自评"
+)
 def return_assessment(request, assessment_id: int, payload: ReasonIn):
     return _detail(services.return_assessment(request.user, assessment_id, payload.reason))
 
 
-@assessments_router.post("/{int:assessment_id}/accept", response={200: AssessmentOut, **WRITE})
+@assessments_router.post(
+    "/{int:assessment_id}/accept", response={200: AssessmentOut, **WRITE}, summary="通过自评"
+)
 def accept(request, assessment_id: int):
     return _detail(services.accept(request.user, assessment_id))

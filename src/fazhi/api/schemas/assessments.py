@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from .common import Flag, In, Int, Out, Text, field
+from .common import Flag, In, Int, Out, Text, TextOrNull, field
 
 Points = str | None  # decimals as text ("4.5"), so that no client rounds them through a float
 
@@ -58,13 +58,11 @@ class ResultIn(In):
     required = ("version",)
     version: Int = field("该项当前版本号（乐观锁：读取时的 version，已被他人修改则 409）")
     note: Text = field("自评说明")
-    self_score: Text = field('自评分（评分项），不超过分值的数字，如 "4.5"；也可用数字')
+    self_score: TextOrNull = field('自评分（评分项），数字文本如 "4.5"，0 至分值之间；null 为清除')
     cases: Int = field("起数（加分项、扣分项）")
-    points: Text = field("创建办设定的分值（表上为“——”的加分项、扣分项），数字文本")
+    points: TextOrNull = field("创建办设定的分值（表上为“——”的加分项、扣分项），数字文本")
     raised: Flag = field("是否触发（一票否决项）")
     reason: Text = field("情形说明（一票否决项触发时必填）")
-
-    model_config = ConfigDict(extra="ignore")  # other fields are ignored, as they always were
 
 
 class ReasonIn(Schema):

@@ -132,11 +132,6 @@ class EventData(Out):
 
     model_config = ConfigDict(extra="ignore")
 
-    @model_serializer(mode="wrap")
-    def _recorded_only(self, handler):
-        fields = type(self).model_fields
-        recorded = {fields[n].alias or n for n in self.model_fields_set}
-        return {k: v for k, v in handler(self).items() if k in recorded}
     channel: str | None = Field(None, description="收到渠道（收到）")
     receipt_date: str | None = Field(None, description="收到日期的认定方式（收到）")
     text: str | None = Field(None, description="补正内容或答复内容")
@@ -155,6 +150,12 @@ class EventData(Out):
     outcome: str | None = Field(None, description="处理结果")
     appeal: str | None = Field(None, description="行政复议或诉讼")
     result: str | None = Field(None, description="复议或诉讼结果")
+
+    @model_serializer(mode="wrap")
+    def _recorded_only(self, handler):
+        fields = type(self).model_fields
+        recorded = {fields[n].alias or n for n in self.model_fields_set}
+        return {k: v for k, v in handler(self).items() if k in recorded}
 
 
 class EventOut(Out):
