@@ -27,7 +27,7 @@ from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
 from fazhi.workdays.selectors import get_calendar
 
-from .schemas.common import errors, file_answer
+from .schemas.common import READ, WRITE, errors, file_answer
 from .schemas.public import (
     ChallengeOut,
     ComplaintIn,
@@ -53,9 +53,6 @@ public_router = Router(tags=["public"])
 staff_router = Router(tags=["registers"])
 router.add_router("/public", public_router)
 router.add_router("/registers", staff_router)
-
-READ = errors(401, 403, 404, 422)
-WRITE = errors(401, 403, 404, 409, 422)
 
 
 def _json(status: int, body: dict, headers: dict | None = None) -> JsonResponse:

@@ -31,7 +31,7 @@ from .schemas.assessments import (
     ResultUpdateOut,
     TotalsOut,
 )
-from .schemas.common import ErrorOut, errors, file_answer
+from .schemas.common import READ, WRITE, ErrorOut, file_answer
 
 auth_router = Router(tags=["auth"])
 frameworks_router = Router(tags=["frameworks"])
@@ -88,10 +88,6 @@ def framework_summary(f: Framework) -> dict:
         "computed_total": str(f.computed_total.normalize()),
         "warnings": f.warnings,
     }
-
-
-READ = errors(401, 403, 404, 422)
-WRITE = errors(401, 403, 404, 409, 422)
 
 
 @frameworks_router.get("", response={200: list[FrameworkSummary], **READ}, summary="评分表列表")

@@ -12,7 +12,7 @@ from fazhi.core.errors import RuleError
 from fazhi.workplan import selectors, services
 from fazhi.workplan.models import Notice, Notification
 
-from .schemas.common import errors
+from .schemas.common import READ, WRITE
 from .schemas.workplan import (
     ApprovedOut,
     DecisionIn,
@@ -38,8 +38,6 @@ from .schemas.workplan import (
 )
 
 router = Router(tags=["workplan"])
-READ = errors(401, 403, 404, 422)
-WRITE = errors(401, 403, 404, 409, 422)
 
 
 def _today(request) -> date:

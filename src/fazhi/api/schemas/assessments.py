@@ -53,7 +53,8 @@ class AssessmentIn(Schema):
 
 
 class ResultIn(In):
-    """Fields by item kind: self_score (scored); cases, points (bonus/deduction); raised, reason (veto)."""
+    """按指标类别填写：评分项填 self_score；加分项、扣分项填 cases（表上分值为“——”的由创建办填 points）；
+    一票否决项填 raised（触发时并填 reason）。其他字段会被拒绝。"""
 
     required = ("version",)
     version: Int = field("该项当前版本号（乐观锁：读取时的 version，已被他人修改则 409）")

@@ -28,6 +28,12 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(codes, ErrorOut)
 
 
+# What a signed-in read and write can answer besides success: not signed in, not allowed,
+# not found (or out of scope), a stale version or locked object (writes), bad input.
+READ = errors(401, 403, 404, 422)
+WRITE = errors(401, 403, 404, 409, 422)
+
+
 class Out(Schema):
     """Base of response schemas."""
 

@@ -11,7 +11,7 @@ from .common import Flag, In, Out, Text, TextOrNull, field
 
 
 class PartyIn(In):
-    """The applicant or complainant."""
+    """申请人或投诉人。"""
 
     applicant_kind: Text = field("申请人类型：person 自然人（默认），organisation 法人或其他组织")
     name: Text = field("姓名或名称（自然人不超过 50 字，组织不超过 100 字）")

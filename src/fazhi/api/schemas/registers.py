@@ -127,9 +127,9 @@ class CaseReplyOut(Out):
 
 
 class EventData(Out):
-    """The details an event keeps, by kind: only the keys the event recorded are in the answer.
-    Stored as JSON with the event: a key not declared here is left out rather than failing it."""
+    """办理事项的详情：只含该事项所记录的项。"""
 
+    # Stored as JSON with the event: a key not declared here is left out, not an error.
     model_config = ConfigDict(extra="ignore")
 
     channel: str | None = Field(None, description="收到渠道（收到）")

@@ -29,7 +29,7 @@ class PlanSettingsIn(In):
 
 
 class TaskFieldsIn(In):
-    """What the office sets on a task; every field optional."""
+    """创建办对任务可设置的字段，均可不填；只修改所带的字段。"""
 
     title: Text = field("任务名称（不超过 200 字）")
     text: Text = field("任务内容")
