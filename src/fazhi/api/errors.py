@@ -19,6 +19,7 @@ PYDANTIC_MESSAGES = {
     "json_invalid": "请求体不是有效的 JSON",
     "model_attributes_type": "请求体格式不正确",
     "dict_type": "请求体必须是 JSON 对象",
+    "model_type": "请求体必须是 JSON 对象",
 }
 
 

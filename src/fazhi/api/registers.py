@@ -15,11 +15,10 @@ with its events and deadlines, events, the reply letter, the annual report, the 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
-from ninja import Body, Router, Status
+from ninja import Router, Status
 
 from fazhi.audit.middleware import address_of
 from fazhi.audit.services import record
@@ -29,13 +28,32 @@ from fazhi.registers import catalog, clock, exports, public, selectors, services
 from fazhi.registers_pages.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
+from .schemas.common import READ, WRITE, errors, file_answer
+from .schemas.public import (
+    ChallengeOut,
+    ComplaintIn,
+    DisclosureIn,
+    ReceiptOut,
+    TrackOut,
+    ZoneOut,
+)
+from .schemas.registers import (
+    CaseOut,
+    CasePage,
+    EventAnswer,
+    EventIn,
+    FiguresEvidenceOut,
+    FiguresOut,
+    RegisterCaseIn,
+    RegisteredOut,
+    StatesOut,
+)
+
 router = Router(tags=["registers"])
 public_router = Router(tags=["public"])
 staff_router = Router(tags=["registers"])
 router.add_router("/public", public_router)
 router.add_router("/registers", staff_router)
-
-Body_ = Body(..., description="JSON object; fields as documented on each operation")
 
 
 def _json(status: int, body: dict, headers: dict | None = None) -> JsonResponse:
@@ -71,13 +89,15 @@ def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
 # ---------------------------------------------------------------- public
 
 
-@public_router.get("/zones", auth=None)
+@public_router.get("/zones", auth=None, response={200: list[ZoneOut]}, summary="受理园区")
 def public_zones(request):
     """Zones that take public submissions: [{code, name, disclosure, complaint}]."""
     return public.public_zones()
 
 
-@public_router.get("/challenge", auth=None)
+@public_router.get(
+    "/challenge", auth=None, response={200: ChallengeOut, **errors(429)}, summary="获取验证题"
+)
 def challenge(request):
     """A challenge to answer with a submission: {token, question, svg, audio_url, expires_in,
     required}; audio_url reads the same sum aloud (WAV), "" when the server has no speech engine."""
@@ -88,29 +108,37 @@ def challenge(request):
     return {**data, "audio_url": audio_url(data["token"]), "required": public.challenge_on()}
 
 
-def _submit(request, kind: str, payload: dict):
+def _submit(request, kind: str, payload: DisclosureIn | ComplaintIn):
     try:
-        receipt = public.submit(kind, payload, address=address_of(request))
+        receipt = public.submit(kind, payload.data(), address=address_of(request))
     except public.RateLimited as exc:
         return _limited(exc)
     return Status(201, receipt.as_dict())
 
 
-@public_router.post("/disclosure-requests", auth=None, response={201: dict})
-def submit_disclosure_request(request, payload: dict[str, Any] = Body_):
-    """依申请公开. Fields: zone, applicant_kind (person|organisation), name, id_number, phone, email,
-    address, subject, content, delivery, challenge_token, challenge_answer."""
+PUBLIC_WRITE = {201: ReceiptOut, **errors(422, 429)}
+
+
+@public_router.post(
+    "/disclosure-requests", auth=None, response=PUBLIC_WRITE, summary="提交政府信息公开申请"
+)
+def submit_disclosure_request(request, payload: DisclosureIn):
+    """依申请公开."""
     return _submit(request, states.DISCLOSURE, payload)
 
 
-@public_router.post("/complaints", auth=None, response={201: dict})
-def submit_complaint(request, payload: dict[str, Any] = Body_):
-    """投诉举报. Fields: zone, anonymous, name, phone, email, address, category (complaint|report),
-    subject, content, respondent, challenge_token, challenge_answer."""
+@public_router.post("/complaints", auth=None, response=PUBLIC_WRITE, summary="提交投诉举报")
+def submit_complaint(request, payload: ComplaintIn):
+    """投诉举报."""
     return _submit(request, states.COMPLAINT, payload)
 
 
-@public_router.get("/track/{tracking_no}", auth=None)
+@public_router.get(
+    "/track/{tracking_no}",
+    auth=None,
+    response={200: TrackOut, **errors(404, 422, 429)},
+    summary="查询办理进度",
+)
 def track(request, tracking_no: str, code: str = ""):
     try:
         return public.track(tracking_no, code, address=address_of(request))
@@ -166,13 +194,15 @@ def case_dict(user, view: selectors.CaseView, today: date) -> dict:
     return data
 
 
-@staff_router.get("/states")
+@staff_router.get(
+    "/states", response={200: StatesOut, **READ}, by_alias=True, summary="案件状态与办理事项"
+)
 def state_machine(request):
     """The state machine: states, events and the allowed transitions per kind."""
     return {"states": states.STATES, "events": states.EVENTS, "transitions": states.table()}
 
 
-@staff_router.get("/cases")
+@staff_router.get("/cases", response={200: CasePage, **READ}, summary="台账")
 def list_cases(request):
     """The register. Query: kind, state (or open), department, zone, overdue (1|0), due_within (days),
     q (tracking number, subject or phone), year, order (received|due), page, per_page, today."""
@@ -196,18 +226,25 @@ def list_cases(request):
     }
 
 
-@staff_router.post("/cases", response={201: dict})
-def register_case(request, payload: dict[str, Any] = Body_):
+@staff_router.post(
+    "/cases", response={201: RegisteredOut, **WRITE}, by_alias=True, summary="登记案件"
+)
+def register_case(request, payload: RegisterCaseIn):
     """The office registers a case received by post, in person, by hotline, e-mail or report box:
     kind, zone, channel, received_on, the person's fields and the case's (as the public forms).
     The answer carries the query code once."""
-    case, code = services.register_case(request.user, payload)
+    case, code = services.register_case(request.user, payload.data())
     today = clock.today()
     view = selectors.case_view(request.user, case.pk, get_calendar(), max(today, case.received_on))
     return Status(201, {**case_dict(request.user, view, today), "query_code": code})
 
 
-@staff_router.get("/cases/export.xlsx")
+@staff_router.get(
+    "/cases/export.xlsx",
+    response=READ,
+    openapi_extra=file_answer(exports.XLSX, "台账（.xlsx，不含个人信息）"),
+    summary="导出台账",
+)
 def export_cases(request):
     """The register (same filters as the list) as .xlsx, without personal data."""
     if selectors.scope_of(request.user) == selectors.SCOPE_NONE:
@@ -231,7 +268,9 @@ def export_cases(request):
     return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
 
 
-@staff_router.get("/cases/{int:case_id}")
+@staff_router.get(
+    "/cases/{int:case_id}", response={200: CaseOut, **READ}, by_alias=True, summary="案件详情"
+)
 def get_case(request, case_id: int):
     """A case with its events, computed deadlines (as of today or ?today=) and the steps the user may take."""
     today = _today(request)
@@ -240,10 +279,15 @@ def get_case(request, case_id: int):
     )
 
 
-@staff_router.post("/cases/{int:case_id}/events", response={201: dict})
-def post_event(request, case_id: int, payload: dict[str, Any] = Body_):
+@staff_router.post(
+    "/cases/{int:case_id}/events",
+    response={201: EventAnswer, **WRITE},
+    by_alias=True,
+    summary="记录办理事项",
+)
+def post_event(request, case_id: int, payload: EventIn):
     """Record a step: {kind, on, ...} (see registers.services.record_event for the fields per kind)."""
-    ev = services.record_event(request.user, case_id, payload)
+    ev = services.record_event(request.user, case_id, payload.data())
     today = clock.today()
     view = selectors.case_view(request.user, case_id, get_calendar(), today)
     return Status(
@@ -251,7 +295,12 @@ def post_event(request, case_id: int, payload: dict[str, Any] = Body_):
     )
 
 
-@staff_router.get("/cases/{int:case_id}/letter.docx")
+@staff_router.get(
+    "/cases/{int:case_id}/letter.docx",
+    response=READ,
+    openapi_extra=file_answer(services.DOCX, "答复书（.docx）"),
+    summary="答复书",
+)
 def letter(request, case_id: int):
     """The reply letter (.docx); the handling staff only (it names the applicant)."""
     name, content = services.letter_of(request.user, case_id)
@@ -262,7 +311,12 @@ def _year(request) -> int:
     return int_in(request.GET.get("year") or clock.today().year, "year", "年度", 2000, 2100)
 
 
-@staff_router.get("/annual-report.xlsx")
+@staff_router.get(
+    "/annual-report.xlsx",
+    response=READ,
+    openapi_extra=file_answer(exports.XLSX, "政府信息公开工作年度报告的申请情况表（.xlsx）"),
+    summary="年度报告申请情况表",
+)
 def annual_report(request):
     """政府信息公开工作年度报告 figures for ?year= (and ?zone=, default the user's zone) as .xlsx."""
     zone = selectors.zone_for(request.user, request.GET.get("zone"))
@@ -276,14 +330,18 @@ def annual_report(request):
     )
 
 
-@staff_router.get("/figures")
+@staff_router.get("/figures", response={200: FiguresOut, **READ}, summary="台账统计")
 def figures(request):
     """register_figures for ?year= and ?zone= (as of today or ?today=)."""
     zone = selectors.zone_for(request.user, request.GET.get("zone"))
     return selectors.register_figures(zone, _year(request), get_calendar(), _today(request))
 
 
-@staff_router.post("/assessments/{int:assessment_id}/items/{code}/figures", response={201: dict})
+@staff_router.post(
+    "/assessments/{int:assessment_id}/items/{code}/figures",
+    response={201: FiguresEvidenceOut, **WRITE},
+    summary="台账统计附为评分项佐证",
+)
 def attach_figures(request, assessment_id: int, code: str):
     """Attach a dated summary of the register figures to an item of the self-assessment."""
     item = services.attach_figures_as_evidence(request.user, assessment_id, code, _today(request))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import Field
 
 from fazhi.assessments import selectors, services
-from fazhi.assessments.exports import xlsx_response
+from fazhi.assessments.exports import XLSX, xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
 from fazhi.audit.middleware import client_address
 from fazhi.audit.services import record
@@ -22,22 +20,41 @@ from fazhi.orgs.middleware import password_expired
 from fazhi.orgs.models import ApiToken
 from fazhi.orgs.security import check_second_factor, note_attempt
 
+from .schemas.assessments import (
+    AssessmentIn,
+    AssessmentOut,
+    AssessmentRow,
+    FrameworkOut,
+    FrameworkSummary,
+    ReasonIn,
+    ResultIn,
+    ResultUpdateOut,
+    TotalsOut,
+)
+from .schemas.common import READ, WRITE, ErrorOut, file_answer
+
 auth_router = Router(tags=["auth"])
 frameworks_router = Router(tags=["frameworks"])
 assessments_router = Router(tags=["assessments"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    otp: str = ""
+    username: str = Field(description="用户名")
+    password: str = Field(description="密码")
+    otp: str = Field("", description="双因素验证码；已启用双因素认证的账号必填")
 
 
 class TokenOut(Schema):
-    token: str
+    token: str = Field(description="访问令牌，用于请求头 Authorization: Bearer <令牌>")
 
 
-@auth_router.post("/token", response={200: TokenOut, 401: dict, 403: dict}, auth=None)
+@auth_router.post(
+    "/token",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    auth=None,
+    exclude_unset=True,  # an error without a field carries no "field" key
+    summary="获取访问令牌",
+)
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
@@ -73,42 +90,18 @@ def framework_summary(f: Framework) -> dict:
     }
 
 
-@frameworks_router.get("")
+@frameworks_router.get("", response={200: list[FrameworkSummary], **READ}, summary="评分表列表")
 def list_frameworks(request):
     return [framework_summary(f) for f in Framework.objects.all()]
 
 
-@frameworks_router.get("/{code}")
+@frameworks_router.get("/{code}", response={200: FrameworkOut, **READ}, summary="评分表及其指标树")
 def framework_detail(request, code: str, version: int | None = None):
+    """A scoring table with its indicator tree (the newest version unless ?version=)."""
     f = find(code, version)
     if f is None:
         raise Http404("评分表不存在")
     return {**framework_summary(f), "indicators": [indicator_to_dict(i) for i in tree(f)]}
-
-
-class AssessmentIn(Schema):
-    zone: str
-    framework: str
-    version: int | None = None
-    year: int
-
-
-class ResultIn(Schema):
-    """Fields by item kind: self_score (scored); cases, points (bonus/deduction); raised, reason (veto).
-    Loosely typed on purpose: the rules give the Chinese message naming the field and limit."""
-
-    model_config = ConfigDict(extra="allow")
-    version: Any = None
-    note: Any = None
-    self_score: Any = None
-    cases: Any = None
-    points: Any = None
-    raised: Any = None
-    reason: Any = None
-
-
-class ReasonIn(Schema):
-    reason: str = ""
 
 
 def _detail(a) -> dict:
@@ -117,7 +110,7 @@ def _detail(a) -> dict:
     return assessment_dict(a, selectors.totals_of(a, results), items, results)
 
 
-@assessments_router.get("")
+@assessments_router.get("", response={200: list[AssessmentRow], **READ}, summary="自评列表")
 def list_assessments(request):
     return [
         {
@@ -132,7 +125,7 @@ def list_assessments(request):
     ]
 
 
-@assessments_router.post("", response={201: dict})
+@assessments_router.post("", response={201: AssessmentOut, **WRITE}, summary="创建自评")
 def create_assessment(request, payload: AssessmentIn):
     a = services.create_assessment(
         request.user, payload.zone, payload.framework, payload.version, payload.year
@@ -140,22 +133,28 @@ def create_assessment(request, payload: AssessmentIn):
     return Status(201, _detail(a))
 
 
-@assessments_router.get("/{int:assessment_id}")
+@assessments_router.get(
+    "/{int:assessment_id}", response={200: AssessmentOut, **READ}, summary="自评详情"
+)
 def get_assessment(request, assessment_id: int):
     return _detail(selectors.get_assessment(request.user, assessment_id))
 
 
-@assessments_router.get("/{int:assessment_id}/totals")
+@assessments_router.get(
+    "/{int:assessment_id}/totals", response={200: TotalsOut, **READ}, summary="自评总分"
+)
 def get_totals(request, assessment_id: int):
     """Just the totals: per group, scored, bonus, deduction, final, disqualified."""
     return totals_dict(selectors.totals_of(selectors.get_assessment(request.user, assessment_id)))
 
 
-@assessments_router.put("/{int:assessment_id}/results/{code}")
+@assessments_router.put(
+    "/{int:assessment_id}/results/{code}",
+    response={200: ResultUpdateOut, **WRITE},
+    summary="填写或修改一项自评",
+)
 def update_result(request, assessment_id: int, code: str, payload: ResultIn):
-    result, totals = services.update_result(
-        request.user, assessment_id, code, payload.model_dump(exclude_unset=True)
-    )
+    result, totals = services.update_result(request.user, assessment_id, code, payload.data())
     ind = selectors.items_by_code(result.assessment)[code]
     return {
         "result": result_dict(result.assessment, ind, result),
@@ -164,23 +163,34 @@ def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     }
 
 
-@assessments_router.get("/{int:assessment_id}/export.xlsx")
+@assessments_router.get(
+    "/{int:assessment_id}/export.xlsx",
+    response=READ,
+    openapi_extra=file_answer(XLSX, "自查评分表（.xlsx，按原表格式）"),
+    summary="导出自查评分表",
+)
 def export_xlsx(request, assessment_id: int):
     """The 自查评分表 in the paper layout."""
     a = selectors.get_assessment(request.user, assessment_id)
     return xlsx_response(request.user, a)
 
 
-@assessments_router.post("/{int:assessment_id}/submit")
+@assessments_router.post(
+    "/{int:assessment_id}/submit", response={200: AssessmentOut, **WRITE}, summary="提交自评"
+)
 def submit(request, assessment_id: int):
     return _detail(services.submit(request.user, assessment_id))
 
 
-@assessments_router.post("/{int:assessment_id}/return")
+@assessments_router.post(
+    "/{int:assessment_id}/return", response={200: AssessmentOut, **WRITE}, summary="退回自评"
+)
 def return_assessment(request, assessment_id: int, payload: ReasonIn):
     return _detail(services.return_assessment(request.user, assessment_id, payload.reason))
 
 
-@assessments_router.post("/{int:assessment_id}/accept")
+@assessments_router.post(
+    "/{int:assessment_id}/accept", response={200: AssessmentOut, **WRITE}, summary="通过自评"
+)
 def accept(request, assessment_id: int):
     return _detail(services.accept(request.user, assessment_id))

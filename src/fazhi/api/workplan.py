@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
-from ninja import Body, Router, Schema, Status
+from ninja import Router, Status
 
 from fazhi.core import lights
 from fazhi.core.errors import RuleError
 from fazhi.workplan import selectors, services
 from fazhi.workplan.models import Notice, Notification
 
+from .schemas.common import READ, WRITE
+from .schemas.workplan import (
+    ApprovedOut,
+    DecisionIn,
+    ExtensionIn,
+    ExtensionOut,
+    MilestoneIn,
+    MilestoneOut,
+    NoticeIn,
+    NoticeOut,
+    NoticeReplyIn,
+    NotificationOut,
+    PlanDetailOut,
+    PlanIn,
+    PlanOut,
+    PlanSettingsIn,
+    RejectedOut,
+    ReportIn,
+    ReportOut,
+    SubtaskIn,
+    TaskDetailOut,
+    TaskIn,
+    TaskOut,
+)
+
 router = Router(tags=["workplan"])
-
-
-# Bodies are plain JSON objects on purpose: the services validate each field and give
-# the Chinese message naming it and its limit.
-Body_ = Body(..., description="JSON object; fields as documented on each operation")
-
-
-class PlanIn(Schema):
-    zone: Any = None
-    template: Any = None
-    year: Any = None
-    report_day: Any = None
-    title: Any = None
 
 
 def _today(request) -> date:
@@ -84,12 +95,12 @@ def plan_dict(plan, rows=None) -> dict:
     return data
 
 
-@router.get("/plans")
+@router.get("/plans", response={200: list[PlanOut], **READ}, summary="工作方案列表")
 def list_plans(request):
     return [plan_dict(p) for p in selectors.plans_for(request.user).select_related("template")]
 
 
-@router.post("/plans", response={201: dict})
+@router.post("/plans", response={201: PlanOut, **WRITE}, summary="按模板创建工作方案")
 def create_plan(request, payload: PlanIn):
     plan = services.create_plan(
         request.user,
@@ -102,7 +113,11 @@ def create_plan(request, payload: PlanIn):
     return Status(201, plan_dict(plan))
 
 
-@router.get("/plans/{int:plan_id}")
+@router.get(
+    "/plans/{int:plan_id}",
+    response={200: PlanDetailOut, **READ},
+    summary="工作方案及任务（含红黄绿灯）",
+)
 def get_plan(request, plan_id: int):
     """The plan with its task tree; each task's light as of today (or ?today=YYYY-MM-DD)."""
     plan = selectors.get_plan(request.user, plan_id)
@@ -111,10 +126,10 @@ def get_plan(request, plan_id: int):
     return plan_dict(plan, [r for r in rows if r.task.pk in visible])
 
 
-@router.patch("/plans/{int:plan_id}")
-def update_plan(request, plan_id: int, payload: dict[str, Any] = Body_):
+@router.patch("/plans/{int:plan_id}", response={200: PlanOut, **WRITE}, summary="修改工作方案设置")
+def update_plan(request, plan_id: int, payload: PlanSettingsIn):
     """Thresholds: yellow_days, lag_points, report_day (with version)."""
-    return plan_dict(services.update_plan_settings(request.user, plan_id, payload))
+    return plan_dict(services.update_plan_settings(request.user, plan_id, payload.data()))
 
 
 def _row(user, task_id, today) -> selectors.TaskRow:
@@ -123,7 +138,7 @@ def _row(user, task_id, today) -> selectors.TaskRow:
     return rows[task.pk]
 
 
-@router.get("/tasks/{int:task_id}")
+@router.get("/tasks/{int:task_id}", response={200: TaskDetailOut, **READ}, summary="任务详情")
 def get_task(request, task_id: int):
     row = _row(request.user, task_id, _today(request))
     data = task_dict(row)
@@ -151,21 +166,23 @@ def get_task(request, task_id: int):
     return data
 
 
-@router.put("/tasks/{int:task_id}")
-def update_task(request, task_id: int, payload: dict[str, Any] = Body_):
-    services.update_task(request.user, task_id, payload)
+@router.put("/tasks/{int:task_id}", response={200: TaskOut, **WRITE}, summary="分配任务")
+def update_task(request, task_id: int, payload: TaskIn):
+    services.update_task(request.user, task_id, payload.data())
     return task_dict(_row(request.user, task_id, timezone.localdate()))
 
 
-@router.post("/tasks/{int:task_id}/subtasks", response={201: dict})
-def add_subtask(request, task_id: int, payload: dict[str, Any] = Body_):
-    child = services.add_subtask(request.user, task_id, payload)
+@router.post("/tasks/{int:task_id}/subtasks", response={201: TaskOut, **WRITE}, summary="分解任务")
+def add_subtask(request, task_id: int, payload: SubtaskIn):
+    child = services.add_subtask(request.user, task_id, payload.data())
     return Status(201, task_dict(_row(request.user, child.pk, timezone.localdate())))
 
 
-@router.post("/tasks/{int:task_id}/reports", response={201: dict})
-def report(request, task_id: int, payload: dict[str, Any] = Body_):
-    r = services.report_progress(request.user, task_id, payload)
+@router.post(
+    "/tasks/{int:task_id}/reports", response={201: ReportOut, **WRITE}, summary="填报任务进展"
+)
+def report(request, task_id: int, payload: ReportIn):
+    r = services.report_progress(request.user, task_id, payload.data())
     return Status(
         201,
         {
@@ -177,38 +194,54 @@ def report(request, task_id: int, payload: dict[str, Any] = Body_):
     )
 
 
-@router.post("/tasks/{int:task_id}/extensions", response={201: dict})
-def request_extension(request, task_id: int, payload: dict[str, Any] = Body_):
-    e = services.request_extension(request.user, task_id, payload)
+@router.post(
+    "/tasks/{int:task_id}/extensions", response={201: ExtensionOut, **WRITE}, summary="申请延期"
+)
+def request_extension(request, task_id: int, payload: ExtensionIn):
+    e = services.request_extension(request.user, task_id, payload.data())
     return Status(201, {"id": e.pk, "state": e.state, "old_due": e.old_due, "new_due": e.new_due})
 
 
-@router.post("/extensions/{int:extension_id}/approve")
-def approve_extension(request, extension_id: int, payload: dict[str, Any] = Body_):
-    e = services.decide_extension(request.user, extension_id, True, payload.get("note", ""))
+@router.post(
+    "/extensions/{int:extension_id}/approve",
+    response={200: ApprovedOut, **WRITE},
+    summary="批准延期",
+)
+def approve_extension(request, extension_id: int, payload: DecisionIn):
+    e = services.decide_extension(request.user, extension_id, True, payload.note)
     return {"id": e.pk, "state": e.state, "new_due": e.new_due}
 
 
-@router.post("/extensions/{int:extension_id}/reject")
-def reject_extension(request, extension_id: int, payload: dict[str, Any] = Body_):
-    e = services.decide_extension(request.user, extension_id, False, payload.get("note", ""))
+@router.post(
+    "/extensions/{int:extension_id}/reject",
+    response={200: RejectedOut, **WRITE},
+    summary="不批准延期",
+)
+def reject_extension(request, extension_id: int, payload: DecisionIn):
+    e = services.decide_extension(request.user, extension_id, False, payload.note)
     return {"id": e.pk, "state": e.state}
 
 
-@router.post("/tasks/{int:task_id}/milestones", response={201: dict})
-def add_milestone(request, task_id: int, payload: dict[str, Any] = Body_):
-    """A dated step of the task: {title, due_date}."""
-    m = services.add_milestone(request.user, task_id, payload)
+@router.post(
+    "/tasks/{int:task_id}/milestones", response={201: MilestoneOut, **WRITE}, summary="设置时间节点"
+)
+def add_milestone(request, task_id: int, payload: MilestoneIn):
+    """A dated step of the task."""
+    m = services.add_milestone(request.user, task_id, payload.data())
     return Status(201, {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on})
 
 
-@router.post("/milestones/{int:milestone_id}/done")
+@router.post(
+    "/milestones/{int:milestone_id}/done",
+    response={200: MilestoneOut, **WRITE},
+    summary="确认节点完成",
+)
 def complete_milestone(request, milestone_id: int):
     m = services.complete_milestone(request.user, milestone_id)
     return {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_on": m.done_on}
 
 
-@router.post("/tasks/{int:task_id}/close")
+@router.post("/tasks/{int:task_id}/close", response={200: TaskOut, **WRITE}, summary="办结销号")
 def close_task(request, task_id: int):
     services.close_task(request.user, task_id)
     return task_dict(_row(request.user, task_id, timezone.localdate()))
@@ -230,28 +263,36 @@ def notice_dict(n: Notice) -> dict:
     }
 
 
-@router.get("/plans/{int:plan_id}/notices")
+@router.get(
+    "/plans/{int:plan_id}/notices", response={200: list[NoticeOut], **READ}, summary="督办单列表"
+)
 def list_notices(request, plan_id: int):
     plan = selectors.get_plan(request.user, plan_id)
     return [notice_dict(n) for n in selectors.notices_for(request.user).filter(plan=plan)]
 
 
-@router.post("/plans/{int:plan_id}/notices", response={201: dict})
-def issue_notice(request, plan_id: int, payload: dict[str, Any] = Body_):
-    return Status(201, notice_dict(services.issue_notice(request.user, plan_id, payload)))
+@router.post(
+    "/plans/{int:plan_id}/notices", response={201: NoticeOut, **WRITE}, summary="下发督办单"
+)
+def issue_notice(request, plan_id: int, payload: NoticeIn):
+    return Status(201, notice_dict(services.issue_notice(request.user, plan_id, payload.data())))
 
 
-@router.post("/notices/{int:notice_id}/reply")
-def reply_notice(request, notice_id: int, payload: dict[str, Any] = Body_):
-    return notice_dict(services.reply_notice(request.user, notice_id, payload.get("reply")))
+@router.post(
+    "/notices/{int:notice_id}/reply", response={200: NoticeOut, **WRITE}, summary="回复督办单"
+)
+def reply_notice(request, notice_id: int, payload: NoticeReplyIn):
+    return notice_dict(services.reply_notice(request.user, notice_id, payload.reply))
 
 
-@router.post("/notices/{int:notice_id}/close")
+@router.post(
+    "/notices/{int:notice_id}/close", response={200: NoticeOut, **WRITE}, summary="督办单办结"
+)
 def close_notice(request, notice_id: int):
     return notice_dict(services.close_notice(request.user, notice_id))
 
 
-@router.get("/notifications")
+@router.get("/notifications", response={200: list[NotificationOut], **READ}, summary="我的提醒")
 def notifications(request):
     return [
         {
