@@ -63,6 +63,7 @@ class ChallengeOut(Out):
     token: str = Field(description="验证题令牌，提交时作为 challenge_token 带回；只能用一次")
     question: str = Field(description="题目说明")
     svg: str = Field(description="算式图片（SVG）")
+    audio_url: str = Field(description="同一算式的语音（WAV）地址；服务器未装语音引擎时为空字符串")
     expires_in: int = Field(description="有效期（秒）")
     required: bool = Field(description="提交时是否必须答题")
 
