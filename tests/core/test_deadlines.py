@@ -309,15 +309,69 @@ def test_nothing_started_before_receipt():
     assert all(s.started_on is None and s.due_on is None for s in result.periods.values())
 
 
-def test_calendar_gap_for_2027_propagates():
+def test_a_period_into_2027_gets_its_earliest_date_marked_tentative():
+    # Issue 9 item 2 / issue 16 item 1; CAL has no 2027 (as chinesecalendar 1.11).
     assert reply([ev("received", D(2026, 12, 1))]).due_on == D(2026, 12, 29)
+    # Received Thu 2026-12-10: Dec 11, 14-18, 21-25, 28-31 are 15 working days; 2027 counted
+    # with weekends only: Fri 01-01 is the 16th, Mon 01-04..Thu 01-07 the 17th-20th.
+    s = reply([ev("received", D(2026, 12, 10))])
+    assert s.due_on == D(2027, 1, 7)
+    assert s.due_note.startswith("暂定：2027 年节假日安排尚未录入")
+    # A calendar-day period whose last day is in 2027: 12-25 + 15 = Sat 2027-01-09, rolled
+    # to Mon 01-11 by weekends only.
+    c = compute(COMPLAINT, [ev("received", D(2026, 12, 25))], CAL)
+    assert (c.periods["accept"].due_on, c.next_due) == (D(2027, 1, 11), D(2027, 1, 11))
+    assert "2027" in c.next_due_note
+    # Accepted 2026-11-30: + 60 days = Fri 2027-01-29, a working day when only weekends rest.
+    c = compute(COMPLAINT, [ev("received", D(2026, 11, 30)), ev("accepted", D(2026, 11, 30))], CAL)
+    assert (c.periods["handle"].due_on, bool(c.periods["handle"].due_note)) == (
+        D(2027, 1, 29),
+        True,
+    )
+
+
+def test_overdue_in_january_stays_overdue_with_its_exact_due_date():
+    # Issue 16 item 1: received Fri 2026-11-20, 20 working days: 11-23..27 (5), 11-30..12-04
+    # (10), 12-07..11 (15), 12-14..18 (20) -> due Fri 2026-12-18, needing 2026 only.
+    events = [ev("received", D(2026, 11, 20))]
+    r = compute(DISCLOSURE, events, CAL, today=D(2026, 12, 31))
+    assert (r.periods["reply"].due_on, r.overdue, r.periods["reply"].overdue_days) == (
+        D(2026, 12, 18),
+        True,
+        9,  # 12-21..25 and 12-28..31, exact
+    )
+    assert r.periods["reply"].overdue_note == ""
+    # On Mon 2027-01-04 (today frozen in the unpublished year): the due date stays exact and
+    # the case stays overdue; the count adds Fri 01-01 and Mon 01-04 by weekends only: 11, 暂定.
+    r = compute(DISCLOSURE, events, CAL, today=D(2027, 1, 4))
+    s = r.periods["reply"]
+    assert (s.due_on, s.due_note, r.next_due, r.next_due_note) == (D(2026, 12, 18), "", D(2026, 12, 18), "")
+    assert (r.overdue, s.overdue_days) == (True, 11)
+    assert s.overdue_note.startswith("暂定：2027 年")
+
+
+def test_a_window_ending_in_a_published_year_is_not_blanked_by_another_period():
+    # Received Tue 2026-12-22: 补正 window 7 working days = 12-23, 24, 25, 28, 29, 30, 31 ->
+    # 2026-12-31, exact; the reply period (20 working days) runs into 2027 and is 暂定.
+    r = compute(DISCLOSURE, [ev("received", D(2026, 12, 22))], CAL, today=D(2026, 12, 22))
+    assert (r.periods["correction"].due_on, r.periods["correction"].due_note) == (
+        D(2026, 12, 31),
+        "",
+    )
+    assert r.periods["reply"].due_note and r.periods["reply"].due_on.year == 2027
+
+
+def test_check_event_refuses_only_what_it_can_decide_without_the_missing_year():
+    # Received 2026-12-28: 补正 window 7 working days = 12-29, 30, 31 and (weekends only)
+    # 01-01, 04, 05, 06 -> 2027-01-06 at the earliest. A request on 01-05 is surely in time.
+    events = [ev("received", D(2026, 12, 28))]
+    check_event(DISCLOSURE, events, ev("correction_requested", D(2027, 1, 5)), D(2027, 1, 5), CAL)
+    # On 01-07 it may or may not be late (a holiday would move the end): the year is asked for.
     with pytest.raises(CalendarGap) as info:
-        compute(DISCLOSURE, [ev("received", D(2026, 12, 10))], CAL)
+        check_event(
+            DISCLOSURE, events, ev("correction_requested", D(2027, 1, 7)), D(2027, 1, 7), CAL
+        )
     assert info.value.year == 2027
-    with pytest.raises(CalendarGap):  # overdue counted into 2027
-        compute(DISCLOSURE, [ev("received", D(2026, 12, 1))], CAL, today=D(2027, 1, 5))
-    with pytest.raises(CalendarGap):  # a calendar-day period whose last day is in 2027
-        compute(COMPLAINT, [ev("received", D(2026, 12, 25))], CAL)
 
 
 # -- 投诉举报: calendar days, rolled forward to a working day ------------------------------------

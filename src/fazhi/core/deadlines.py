@@ -25,8 +25,13 @@ may only name these, and `check_event` refuses any other:
   consultation_ended    征求意见结束    (resumes it)
   extended              延长期限        (`Event.period` names the period, `Event.days` the length)
   replied               答复
+  reply_delivered       答复送达        (收到书面答复之日: the 复查 window counts from it)
   review_requested      申请复查
   review_replied        复查答复
+  review_delivered      复查意见送达    (the 复核 window counts from it)
+  recheck_requested     申请复核
+  recheck_replied       复核答复
+  consultation_delivered 第三方收到征求意见书 (its 15 working days count from it)
   withdrawn             撤回
   closed                办结/终止
 
@@ -50,8 +55,14 @@ same date keep the order given)
   exactly N working days. A pause after the period's (nominal) last day has no effect -
   the period has run out and a consultation started then does not revive it. A second
   pause while paused is ignored, and so is a resume while not paused.
+* A pause of a period with `pause_cap` (the code of another period, e.g. the third
+  party's 15 working days) ends at the latest on that period's due date: when the third
+  party does not answer in time the office decides alone (第三十二条), so the clock runs
+  again from the day after it even if the resuming event is recorded later (or not yet,
+  once `today` is past it).
 * An `extended` event whose `period` is this period adds `days` (in the period's unit) to
-  what is left, as given (`check_event` is where extensions are refused). Non-positive
+  what is left, as given (`check_event` is where extensions are refused: `extension_max`
+  caps their total, `extensions_allowed` their number, 0 = any number). Non-positive
   days are ignored.
 * An `ends_on` event (after the start) marks the period met on its date; a met period is
   final, later events do not change it. Met while paused: `due_on` stays None.
@@ -64,7 +75,12 @@ same date keep the order given)
 * `next_due` is the earliest due date of the running (started, not paused, not met) duty
   periods, `overdue` whether one of them is past due as of `today`.
 
-A year the calendar does not cover raises `CalendarGap` (never a guess); it propagates.
+A year the calendar does not cover is never guessed: `compute` counts it with weekends as
+the only rest days (`WorkCalendar.tentative`), which gives the earliest date a period can
+end, and marks each value that needed it (`due_note`, `overdue_note`: 暂定 and why). A
+value that needs only covered years stays exact, whatever another period of the case does.
+`check_event` refuses only what it can decide; it raises `CalendarGap` when the answer
+depends on a missing year.
 
 Speed: no day-by-day loops; each period costs one `WorkCalendar.add_workdays` (memoised
 per calendar, receipt day and length, as many cases share them) and, for pauses and
@@ -83,7 +99,7 @@ from pathlib import Path
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .errors import RuleError
-from .workdays import WorkCalendar
+from .workdays import CalendarGap, WorkCalendar, tentative_note
 from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
 
 __all__ = [
@@ -122,11 +138,16 @@ EVENT_KINDS: dict[str, str] = {
     "correction_requested": "告知补正",
     "corrected": "收到补正",
     "consultation_started": "征求意见",
+    "consultation_delivered": "第三方收到征求意见书",
     "consultation_ended": "征求意见结束",
     EXTENDED: "延长期限",
     "replied": "答复",
+    "reply_delivered": "答复送达",
     "review_requested": "申请复查",
     "review_replied": "复查答复",
+    "review_delivered": "复查意见送达",
+    "recheck_requested": "申请复核",
+    "recheck_replied": "复核答复",
     "withdrawn": "撤回",
     "closed": "办结",
 }
@@ -154,10 +175,11 @@ class Period:
     pauses_on: tuple[str, ...] = ()  # e.g. ("consultation_started",)
     resumes_on: tuple[str, ...] = ()  # e.g. ("consultation_ended",)
     ends_on: tuple[str, ...] = ()  # events that satisfy it, e.g. ("replied",)
-    extension_max: int = 0  # same unit; 0 = no extension allowed
-    extensions_allowed: int = 0  # how many extensions (1 for disclosure)
+    extension_max: int = 0  # same unit, all extensions together; 0 = no extension allowed
+    extensions_allowed: int = 0  # how many extensions at most; 0 = any number within the total
     basis: str = ""  # legal basis, e.g. "《政府信息公开条例》第三十三条"
     duty: bool = True  # False: a window for an optional act (lapses, never overdue)
+    pause_cap: str = ""  # code of the period whose due date ends a pause at the latest
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,8 @@ class RuleSet:
     title: str
     version: int
     periods: tuple[Period, ...]
+    # The source of the roll-over of a calendar-day period ending on a rest day.
+    roll_over_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +211,9 @@ class PeriodState:
     met_on: date | None = None  # the date an ending event satisfied it
     extended_by: int = 0
     overdue_days: int = 0  # as of the `today` given to compute(), in the period's unit
+    due_note: str = ""  # why due_on is 暂定 (the earliest it can be); "" when exact
+    overdue_note: str = ""  # why overdue_days is 暂定; "" when exact
+    pause_capped_on: date | None = None  # the pause ended here by `pause_cap`
 
 
 @dataclass(frozen=True)
@@ -194,6 +221,7 @@ class CaseDeadlines:
     periods: dict[str, PeriodState] = field(default_factory=dict)
     next_due: date | None = None  # the earliest due date of periods running and not met
     overdue: bool = False
+    next_due_note: str = ""  # why next_due is 暂定; "" when exact
 
 
 # --- computing ----------------------------------------------------------------------
@@ -202,7 +230,17 @@ class CaseDeadlines:
 class _Run:
     """The mutable state of one period while the events are replayed."""
 
-    __slots__ = ("anchor", "extended_by", "extended_on", "left", "met_on", "paused", "started")
+    __slots__ = (
+        "anchor",
+        "capped_on",
+        "extended_by",
+        "extended_on",
+        "gap",
+        "left",
+        "met_on",
+        "paused",
+        "started",
+    )
 
     def __init__(self):
         self.started: date | None = None
@@ -214,6 +252,8 @@ class _Run:
         self.met_on: date | None = None
         self.extended_by = 0
         self.extended_on: list[date] = []  # extensions of the current run
+        self.gap: int | None = None  # a year not covered that the counts so far needed
+        self.capped_on: date | None = None
 
 
 def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
@@ -223,15 +263,18 @@ def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
     return (b - a).days
 
 
-def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> date:
-    if (
-        left <= 0
-    ):  # nothing left (a pause on the last day): due on the resume day, or the next working day
-        return _add_workdays(cal, anchor - _ONE_DAY, 1)
-    if p.unit == WORKDAYS:
-        return _add_workdays(cal, anchor, left)
-    # Calendar days: a last day that is not a working day rolls forward (add_calendar_days's rule).
-    return _add_workdays(cal, anchor + timedelta(days=left - 1), 1)
+def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> tuple[date, int | None]:
+    """The due date, and the first year not covered that counting it needed (or None)."""
+    if left <= 0:
+        # Nothing left (a pause on the last day): due on the resume day, or the next working day.
+        base, n = anchor - _ONE_DAY, 1
+    elif p.unit == WORKDAYS:
+        base, n = anchor, left
+    else:
+        # Calendar days: a last day that is not a working day rolls forward (add_calendar_days's rule).
+        base, n = anchor + timedelta(days=left - 1), 1
+    due = _add_workdays(cal, base, n)
+    return due, cal.first_gap(base, due)
 
 
 _ONE_DAY = timedelta(days=1)
@@ -245,12 +288,37 @@ def _add_workdays(cal: WorkCalendar, start: date, n: int) -> date:
     return cal.add_workdays(start, n)
 
 
-def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[_Run]:
-    """The state of every period (in `rules.periods` order) after the events."""
+def _cap(periods: Sequence[Period], runs: list[_Run], cal: WorkCalendar, before: date) -> None:
+    """End the capped pauses whose cap day is before `before` (see `pause_cap`)."""
+    for p, r in zip(periods, runs, strict=True):
+        if not (p.pause_cap and r.paused and r.met_on is None):
+            continue
+        i = next((i for i, q in enumerate(periods) if q.code == p.pause_cap), None)
+        q = periods[i] if i is not None else None
+        c = runs[i] if i is not None else None
+        if q is None or c.started is None or c.paused or c.started < r.anchor:
+            continue
+        cap, gap = _due(q, cal, c.anchor, c.left)
+        if c.met_on is not None and c.met_on <= cap:
+            continue  # answered in time: its own resuming event ends the pause
+        if cap < before:
+            r.anchor = r.capped_on = cap
+            r.paused = False
+            r.gap = r.gap or c.gap or gap
+
+
+def _replay(
+    rules: RuleSet, events: Sequence[Event], cal: WorkCalendar, today: date | None = None
+) -> list[_Run]:
+    """The state of every period (in `rules.periods` order) after the events, as of `today`
+    (only a capped pause needs it)."""
     periods = rules.periods
     runs = [_Run() for _ in periods]
+    capped = any(p.pause_cap for p in periods)
     for e in sorted(events, key=lambda ev: ev.on):  # stable: same-day events keep their order
         kind, on = e.kind, e.on
+        if capped:
+            _cap(periods, runs, cal, on)
         for p, r in zip(periods, runs, strict=False):
             if r.met_on is not None:
                 continue
@@ -270,12 +338,16 @@ def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[
                 r.paused = False
                 r.extended_by = 0
                 r.extended_on = []
+                r.gap = None
+                r.capped_on = None
             elif r.started is None:
                 continue
             elif kind in p.pauses_on:
                 if not r.paused:
                     used = _elapsed(p, cal, r.anchor, on)
                     if used <= r.left:
+                        if p.unit == WORKDAYS:
+                            r.gap = r.gap or cal.first_gap(r.anchor, on)
                         r.left -= used
                         r.anchor = on
                         r.paused = True
@@ -285,6 +357,8 @@ def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[
                     r.paused = False
             elif kind in p.ends_on:
                 r.met_on = on
+    if capped and today is not None:
+        _cap(periods, runs, cal, today)
     return runs
 
 
@@ -292,22 +366,31 @@ def compute(
     rules: RuleSet, events: Sequence[Event], cal: WorkCalendar, today: date | None = None
 ) -> CaseDeadlines:
     """The deadlines of a case from its events (any order; see the module docstring for
-    the counting rules). Pure. Without `today` nothing is overdue. Raises `CalendarGap`
-    when a period reaches into a year the calendar does not cover."""
+    the counting rules). Pure. Without `today` nothing is overdue. A value that needs a
+    year the calendar does not cover is counted with weekends as the only rest days and
+    carries its note (暂定), never refused and never guessed silently."""
+    cal = cal.tentative()
     states: dict[str, PeriodState] = {}
     next_due: date | None = None
+    next_note = ""
     overdue = False
-    for p, r in zip(rules.periods, _replay(rules, events, cal), strict=False):
+    for p, r in zip(rules.periods, _replay(rules, events, cal, today), strict=False):
         due = None
         late = 0
+        due_note = late_note = ""
         if r.started is not None and not r.paused:
-            due = _due(p, cal, r.anchor, r.left)
+            due, gap = _due(p, cal, r.anchor, r.left)
+            gap = r.gap or gap
+            due_note = tentative_note(gap) if gap is not None else ""
             if r.met_on is None and p.duty:
                 if next_due is None or due < next_due:
-                    next_due = due
+                    next_due, next_note = due, due_note
                 if today is not None and today > due:
                     overdue = True
                     late = max(1, _elapsed(p, cal, due, today))
+                    if p.unit == WORKDAYS and gap is None:
+                        gap = cal.first_gap(due, today)
+                    late_note = tentative_note(gap) if gap is not None else ""
         states[p.code] = PeriodState(
             code=p.code,
             name=p.name,
@@ -317,8 +400,13 @@ def compute(
             met_on=r.met_on,
             extended_by=r.extended_by,
             overdue_days=late,
+            due_note=due_note,
+            overdue_note=late_note,
+            pause_capped_on=r.capped_on,
         )
-    return CaseDeadlines(periods=states, next_due=next_due, overdue=overdue)
+    return CaseDeadlines(
+        periods=states, next_due=next_due, overdue=overdue, next_due_note=next_note
+    )
 
 
 # --- refusing events ----------------------------------------------------------------
@@ -380,7 +468,20 @@ def _state_before(
 ) -> list[_Run]:
     """The periods as they stand when `new` happens: the events up to its date (same-day
     events before it, as it is recorded after them)."""
-    return _replay(rules, [e for e in events if e.on <= new.on], cal)
+    return _replay(rules, [e for e in events if e.on <= new.on], cal, new.on)
+
+
+def _past_due(p: Period, cal: WorkCalendar, run: _Run, on: date) -> date | None:
+    """The due date of a running period when `on` is after it, else None. A due date that
+    needs a missing year is the earliest it can be: only when `on` is before it is the
+    answer sure, otherwise the missing year is asked for (CalendarGap)."""
+    due, gap = _due(p, cal, run.anchor, run.left)
+    gap = run.gap or gap
+    if on <= due:
+        return None
+    if gap is not None:
+        raise CalendarGap(gap)
+    return due
 
 
 def _check_extension(
@@ -402,17 +503,27 @@ def _check_extension(
             "days",
             f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}",
         )
+    cal = cal.tentative()
     run = _state_before(rules, events, new, cal)[index]
     if run.started is None:
         raise RuleError("period", f"{p.name}尚未开始计算，不能延长")
     if run.met_on is not None:
         raise RuleError("period", f"{p.name}已于 {run.met_on.isoformat()} 结束，不能再延长")
-    if len(run.extended_on) >= p.extensions_allowed:
-        done = "、".join(d.isoformat() for d in run.extended_on)
+    done = "、".join(d.isoformat() for d in run.extended_on)
+    if p.extensions_allowed and len(run.extended_on) >= p.extensions_allowed:
         raise RuleError("period", f"{p.name}只能延长 {p.extensions_allowed} 次，已于 {done} 延长过")
+    left = p.extension_max - run.extended_by
+    if new.days > left:
+        # 第三十三条 caps the extensions' total length, not their number.
+        raise RuleError(
+            "days",
+            f"{p.name}延长的期限合计不得超过 {_amount(p.extension_max, p.unit)}：已于 {done} "
+            f"延长 {_amount(run.extended_by, p.unit)}，"
+            + (f"最多还可延长 {_amount(left, p.unit)}" if left > 0 else "不能再延长"),
+        )
     if not run.paused:
-        due = _due(p, cal, run.anchor, run.left)
-        if new.on > due:
+        due = _past_due(p, cal, run, new.on)
+        if due is not None:
             raise RuleError(
                 "on",
                 f"延长须在{p.name}届满前决定：期限已于 {due.isoformat()} 届满，{new.on.isoformat()} 不能再延长",
@@ -425,6 +536,7 @@ def _check_timely(
     indexes = [i for i, p in enumerate(rules.periods) if new.kind in p.ends_on]
     if not indexes:
         return
+    cal = cal.tentative()
     runs = _state_before(rules, events, new, cal)
     for i in indexes:
         p, run = rules.periods[i], runs[i]
@@ -437,8 +549,8 @@ def _check_timely(
             )
         if run.paused:
             continue
-        due = _due(p, cal, run.anchor, run.left)
-        if new.on > due:
+        due = _past_due(p, cal, run, new.on)
+        if due is not None:
             raise RuleError(
                 "on",
                 f"{label}须在{p.name}（{_amount(p.length, p.unit)}，至 {due.isoformat()}）内作出，"

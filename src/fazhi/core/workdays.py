@@ -7,7 +7,10 @@ period) and the make-up workdays (调休上班日, weekend days worked in exchan
 A working day is a Monday–Friday that is not a rest day, or a make-up workday.
 Periods are counted from the day after the start (the day of receipt is not counted).
 Asking about a day in a year the calendar does not cover raises `CalendarGap`: a
-deadline is never guessed.
+deadline is never guessed. `tentative()` gives the same calendar counting such years with
+weekends as the only rest days: it answers the earliest day a period can end (a real
+holiday can only move it later), which callers show as 暂定 with `tentative_note`;
+`first_gap` says whether a count touched such a year.
 
 Counting is O(log k) in the number k of exceptional days: Monday–Friday are counted
 by arithmetic on ordinals and corrected by bisecting two sorted tuples (rest days that
@@ -17,8 +20,9 @@ fall on a weekday, make-up days that fall on a weekend).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .errors import RuleError
 
@@ -27,6 +31,7 @@ __all__ = [
     "WorkCalendar",
     "add_calendar_days",
     "parse_day",
+    "tentative_note",
 ]
 
 
@@ -39,6 +44,14 @@ class CalendarGap(RuleError):
             f"{year} 年的节假日安排尚未录入（国务院尚未发布或未导入），无法按工作日计算期限",
         )
         self.year = year
+
+
+def tentative_note(year: int) -> str:
+    """Why a date or count is 暂定 (tentative): the reason shown beside it."""
+    return (
+        f"暂定：{year} 年节假日安排尚未录入，按仅周末休息推算（实际节假日只会使期限推后），"
+        "录入后自动重新计算"
+    )
 
 
 def _weekdays_upto(ordinal: int) -> int:
@@ -67,6 +80,8 @@ class WorkCalendar:
     years: frozenset[int]
     rest_days: frozenset[date]
     make_up_workdays: frozenset[date]
+    # True: a year not covered counts Monday–Friday as working days instead of raising.
+    assume_weekends: bool = False
     # Derived, small: ordinals of the days that change the Monday–Friday count.
     _off: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _extra: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -100,10 +115,26 @@ class WorkCalendar:
         return year in self.years
 
     def _require(self, first: int, last: int) -> None:
-        """Every year from first to last (inclusive) must be covered."""
-        for year in range(first, last + 1):
-            if year not in self.years:
-                raise CalendarGap(year)
+        """Every year from first to last (inclusive) must be covered (unless tentative)."""
+        if not self.assume_weekends and (gap := self._gap(first, last)) is not None:
+            raise CalendarGap(gap)
+
+    def _gap(self, first: int, last: int) -> int | None:
+        return next((y for y in range(first, last + 1) if y not in self.years), None)
+
+    def first_gap(self, start: date, end: date) -> int | None:
+        """The first year not covered among the days in (start, end], or None: a count over
+        them by the tentative calendar is then exact."""
+        start, end = _as_day(start, "start"), _as_day(end, "end")
+        if end <= start:
+            return None
+        return self._gap((start + timedelta(days=1)).year, end.year)
+
+    def tentative(self) -> WorkCalendar:
+        """This calendar, counting years not covered with weekends as the only rest days."""
+        if self.assume_weekends:
+            return self
+        return _tentative(self)
 
     # -- counting ---------------------------------------------------------------------
 
@@ -119,8 +150,7 @@ class WorkCalendar:
 
     def is_workday(self, d: date) -> bool:
         d = _as_day(d, "date")
-        if d.year not in self.years:
-            raise CalendarGap(d.year)
+        self._require(d.year, d.year)
         if d in self.make_up_workdays:
             return True
         return d.weekday() < 5 and d not in self.rest_days
@@ -163,6 +193,11 @@ class WorkCalendar:
         """d itself when it is a working day, else the first working day after it."""
         d = _as_day(d, "date")
         return self.add_workdays(d - timedelta(days=1), 1)
+
+
+@lru_cache(maxsize=8)
+def _tentative(cal: WorkCalendar) -> WorkCalendar:
+    return replace(cal, assume_weekends=True)
 
 
 def add_calendar_days(start: date, n: int, *, calendar: WorkCalendar | None = None) -> date:
