@@ -694,8 +694,27 @@ def test_calendar_gap_is_recorded_not_guessed(reg):
         "content": "c",
     }
     case = register_case(reg["office"], data, today=D(2026, 12, 21))[0]
+    # Received Sun 2026-12-20: 12-21..25, 12-28..31 are 9 working days; 2027 by weekends
+    # only: Fri 01-01 (10), 01-04..08 (15), 01-11..15 (20) -> 2027-01-15 at the earliest, 暂定.
     c = fresh(case)
-    assert c.next_due is None and c.reply_due is None and "2027" in c.deadline_error
+    assert (c.next_due, c.reply_due, c.deadline_error) == (D(2027, 1, 15), D(2027, 1, 15), "")
+    assert c.deadline_note.startswith("暂定：2027 年节假日安排尚未录入")
+    assert Case.objects.filter(pk=case.pk, next_due__lt=D(2027, 1, 18)).exists()  # filters use it
+
+
+def test_entering_the_year_recomputes_the_tentative_dates(reg, django_capture_on_commit_callbacks):
+    from fazhi.workdays.services import add_year, set_day
+
+    case = disclosure(reg, received="2026-12-20", today=D(2026, 12, 21))
+    assert fresh(case).reply_due == D(2027, 1, 15) and fresh(case).deadline_note
+    with django_capture_on_commit_callbacks(execute=True):
+        add_year(2027, "国务院办公厅关于2027年部分节假日安排的通知", None)
+    assert fresh(case).deadline_note == "" and fresh(case).reply_due == D(2027, 1, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_day("2027-01-01", "rest", "元旦", None)
+    # 01-01 now rests: 9 in 2026, then 01-04..08 (14), 01-11..15 (19), Mon 01-18 (20).
+    c = fresh(case)
+    assert (c.reply_due, c.next_due, c.deadline_note) == (D(2027, 1, 18), D(2027, 1, 18), "")
 
 
 # ---------------------------------------------------------------- figures and reports

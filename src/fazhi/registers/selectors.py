@@ -214,6 +214,7 @@ def case_row(case: Case, today: date) -> dict:
         "reply_type": case.reply_type,
         "replied_on": case.replied_on,
         "deadline_error": case.deadline_error,
+        "deadline_note": case.deadline_note,
     }
 
 
@@ -278,6 +279,7 @@ def deadlines_dict(d: dl.CaseDeadlines | None) -> dict | None:
         return None
     return {
         "next_due": d.next_due,
+        "next_due_note": d.next_due_note,
         "overdue": d.overdue,
         "periods": [
             {
@@ -289,6 +291,9 @@ def deadlines_dict(d: dl.CaseDeadlines | None) -> dict | None:
                 "met_on": p.met_on,
                 "extended_by": p.extended_by,
                 "overdue_days": p.overdue_days,
+                "due_note": p.due_note,
+                "overdue_note": p.overdue_note,
+                "pause_capped_on": p.pause_capped_on,
             }
             for p in d.periods.values()
         ],

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -766,10 +767,20 @@ def _write_cache(rows: list[tuple[int, dict]]) -> None:
         cur.executemany(sql, params)
 
 
-def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
+def refresh_after_calendar_change(sender=None, year: int | None = None, **kwargs) -> None:
+    """The holiday table changed from `year` on: recompute the cases whose cached dates may
+    depend on it (暂定 ones, and those due on or after its first day)."""
+    if year is not None:
+        refresh(since=date(year, 1, 1))
+
+
+def refresh(
+    today: date | None = None, batch: int = 2000, since: date | None = None
+) -> RefreshResult:
     """Recompute the cached deadlines of every case as of `today` (idempotent; for cron, like
     `fazhi tick`). One transaction per batch of cases; only rows whose values changed are
-    written. Reads plain tuples, not model instances: the deadline engine is the cost."""
+    written. Reads plain tuples, not model instances: the deadline engine is the cost.
+    With `since`, only the cases a change of the calendar from that day on can move."""
     from .models import RateCounter, UsedChallenge
     from .public import conf
 
@@ -778,11 +789,16 @@ def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
     cal = get_calendar()
     result = RefreshResult()
     compared = [c for c in CACHE_COLUMNS if c != "deadlines_as_of"]
+    cases = Case.objects.all()
+    if since is not None:
+        cases = cases.filter(
+            Q(deadline_note__gt="") | Q(next_due__gte=since) | Q(reply_due__gte=since)
+        )
     last = 0
     while True:
         with transaction.atomic():
             chunk = list(
-                Case.objects.filter(pk__gt=last)
+                cases.filter(pk__gt=last)
                 .order_by("pk")
                 .values_list("pk", "rules_id", *compared)[:batch]
             )
