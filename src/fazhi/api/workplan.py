@@ -63,6 +63,7 @@ def task_dict(row: selectors.TaskRow) -> dict:
             "label": lights.LABELS.get(light.color, ""),
             "reason": light.reason,
             "expected": light.expected,
+            "tentative": light.tentative,
         },
     }
 
