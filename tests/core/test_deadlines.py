@@ -345,7 +345,12 @@ def test_overdue_in_january_stays_overdue_with_its_exact_due_date():
     # the case stays overdue; the count adds Fri 01-01 and Mon 01-04 by weekends only: 11, 暂定.
     r = compute(DISCLOSURE, events, CAL, today=D(2027, 1, 4))
     s = r.periods["reply"]
-    assert (s.due_on, s.due_note, r.next_due, r.next_due_note) == (D(2026, 12, 18), "", D(2026, 12, 18), "")
+    assert (s.due_on, s.due_note, r.next_due, r.next_due_note) == (
+        D(2026, 12, 18),
+        "",
+        D(2026, 12, 18),
+        "",
+    )
     assert (r.overdue, s.overdue_days) == (True, 11)
     assert s.overdue_note.startswith("暂定：2027 年")
 

@@ -30,6 +30,8 @@ __all__ = [
     "CalendarGap",
     "WorkCalendar",
     "add_calendar_days",
+    "missing_notice_text",
+    "missing_notice_year",
     "parse_day",
     "tentative_note",
 ]
@@ -193,6 +195,29 @@ class WorkCalendar:
         """d itself when it is a working day, else the first working day after it."""
         d = _as_day(d, "date")
         return self.add_workdays(d - timedelta(days=1), 1)
+
+
+# From this month on, next year's missing notice is warned about (the State Council
+# usually publishes it in October–December).
+WARN_FROM_MONTH = 11
+
+
+def missing_notice_year(cal: WorkCalendar, today: date) -> int | None:
+    """The year whose holiday notice the administrator should enter now: this year when it
+    is missing, next year from 1 November on; None when nothing is due."""
+    today = _as_day(today, "today")
+    if not cal.covers(today.year):
+        return today.year
+    if today.month >= WARN_FROM_MONTH and not cal.covers(today.year + 1):
+        return today.year + 1
+    return None
+
+
+def missing_notice_text(year: int) -> str:
+    return (
+        f"{year} 年的节假日安排尚未录入：跨入该年的期限暂按仅周末休息推算并标注“暂定”。"
+        f"国务院办公厅发布通知后，请系统管理员在“节假日安排”中录入 {year} 年，系统将自动重新计算。"
+    )
 
 
 @lru_cache(maxsize=8)
