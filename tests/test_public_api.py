@@ -130,13 +130,22 @@ def test_disclosure_request_from_form_to_published_reply(open_intake, api, setti
         {"kind": "extended", "on": "2025-03-20", "days": 10, "reason": "需要汇总多个部门的材料"},
     )
     assert r.status_code == 201 and r.json()["case"]["reply_due"] == "2025-04-15"
+    # A second extension within the 20 working days in all (第三十三条): 04-15 + 5 working
+    # days = 04-16, 17, 18, 21, 22 -> 2025-04-22; a third of 6 exceeds what is left (5).
     r = office.post(url, {"kind": "extended", "on": "2025-03-21", "days": 5, "reason": "再次延期"})
-    assert r.status_code == 422 and (
-        "不能再次延期" in r.json()["detail"] or "只能延长" in r.json()["detail"]
-    )
+    assert r.status_code == 201 and r.json()["case"]["reply_due"] == "2025-04-22"
+    r = office.post(url, {"kind": "extended", "on": "2025-03-21", "days": 6, "reason": "第三次"})
+    assert r.status_code == 422 and r.json()["field"] == "days"
+    assert r.json()["detail"].endswith("最多还可延长 5 个工作日")
     detail = api("kjj").get(f"/registers/cases/{case.pk}").json()
-    assert [e["kind"] for e in detail["events"]] == ["received", "accepted", "assigned", "extended"]
-    assert detail["deadlines"]["periods"][0]["extended_by"] == 10
+    assert [e["kind"] for e in detail["events"]] == [
+        "received",
+        "accepted",
+        "assigned",
+        "extended",
+        "extended",
+    ]
+    assert detail["deadlines"]["periods"][0]["extended_by"] == 15
     assert {"kind": "replied", "label": "答复"} in detail["allowed_events"]
     r = api("kjj").post(
         url,
@@ -164,6 +173,7 @@ def test_disclosure_request_from_form_to_published_reply(open_intake, api, setti
     assert [s["label"] for s in seen["steps"]] == [
         "收到",
         "受理",
+        "延期",
         "延期",
         "答复",
         "办结",

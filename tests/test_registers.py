@@ -92,8 +92,8 @@ def refused(fn, *args, **kwargs) -> RuleError:
 
 def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert set(RuleSetVersion.objects.values_list("kind", "version")) == {
-        ("disclosure", 1),
-        ("complaint", 1),
+        ("disclosure", 2),
+        ("complaint", 2),
     }
     again = load_shipped(ROOT / "rules")
     assert [created for _, created in again] == [False, False]
@@ -109,10 +109,10 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert "已载入且内容不同" in exc.value.errors[0]
     bumped = tmp_path / "disclosure2.yaml"
     bumped.write_text(
-        changed.read_text(encoding="utf-8").replace("version: 1", "version: 2"), encoding="utf-8"
+        changed.read_text(encoding="utf-8").replace("version: 2", "version: 3"), encoding="utf-8"
     )
     row, created = load_rules(bumped)
-    assert created and row.version == 2 and row.content["periods"][0]["length"] == 15
+    assert created and row.version == 3 and row.content["periods"][0]["length"] == 15
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "kind: disclosure\ntitle: x\nversion: 1\nperiods:\n  - code: reply\n    unit: weeks\n",
@@ -121,9 +121,12 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     with pytest.raises(RulesRefused) as exc:
         load_rules(bad)
     assert all(str(bad) in e for e in exc.value.errors)
-    call_command("rules", "show", "disclosure", "--version", "1")
+    call_command("rules", "show", "disclosure", "--version", "2")
     out = capsys.readouterr().out
     assert "答复期限：20个工作日" in out and "第三十三条" in out
+    assert "可延长，合计不超过 20个工作日" in out
+    call_command("rules", "show", "complaint")
+    assert "依据 《中华人民共和国民法典》第二百零一条、第二百零三条" in capsys.readouterr().out
     call_command("rules", "load")  # no path: the shipped rules/*.yaml, unchanged
     assert "内容相同" in capsys.readouterr().out
     call_command("rules", "validate", str(ROOT / "rules" / "complaint.yaml"))
@@ -137,13 +140,13 @@ def test_a_case_keeps_the_rules_it_was_received_under(reg, tmp_path):
     text = (ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8")
     newer = tmp_path / "d.yaml"
     newer.write_text(
-        text.replace("version: 1", "version: 2").replace("length: 20", "length: 10", 1),
+        text.replace("version: 2", "version: 3").replace("length: 20", "length: 10", 1),
         encoding="utf-8",
     )
     load_rules(newer)
     new = disclosure(reg)
-    assert fresh(old).reply_due == D(2025, 3, 31) and fresh(old).rules.version == 1
-    assert fresh(new).reply_due == D(2025, 3, 17) and fresh(new).rules.version == 2
+    assert fresh(old).reply_due == D(2025, 3, 31) and fresh(old).rules.version == 2
+    assert fresh(new).reply_due == D(2025, 3, 17) and fresh(new).rules.version == 3
 
 
 # ---------------------------------------------------------------- the state machine
@@ -236,7 +239,7 @@ def test_disclosure_deadlines_follow_the_events(reg):
     assert c.reply_due == D(2025, 5, 19)
     assert c.attachments.filter(name__contains="延期答复告知书").exists()
     err = refused(act, office, case, "extended", "2025-04-11", days=5, reason="再延")
-    assert "不能再次延期" in err.message or "只能延长 1 次" in err.message
+    assert err.message.startswith("答复期限延长的期限合计不得超过 20 个工作日")
     act(
         office,
         case,
@@ -483,8 +486,17 @@ def test_complaint_lifecycle_with_transfer_and_review(reg):
     )
     assert fresh(case).attachments.filter(name__contains="延期办理告知书").exists()
     act(kjj, case, "review_replied", "2025-06-28", outcome="partly", text="维持原处理意见")
+    # 复核 (issue 16 item 2): the 复查意见 received 06-29; requested 06-30, due 06-30 + 30 =
+    # Wed 07-30 (the register's today is 2025-06-30).
+    act(office, case, "review_delivered", "2025-06-29")
+    act(office, case, "recheck_requested", "2025-06-30", reason="对复查意见不服")
+    assert (fresh(case).state, fresh(case).next_due) == ("recheck_requested", D(2025, 7, 30))
+    act(kjj, case, "recheck_replied", "2025-06-30", outcome="partly", text="维持复查意见")
+    assert fresh(case).next_due is None
     act(office, case, "closed", "2025-06-30")
     assert fresh(case).state == "closed"
+    again = refused(act, office, case, "review_requested", "2025-06-30", reason="再次反映")
+    assert again.message == "复核意见已作出：以同一事实和理由再次提出的不再受理"
 
 
 def test_complaint_refusals(reg):
@@ -501,7 +513,16 @@ def test_complaint_refusals(reg):
     late = complaint(reg)
     act(office, late, "accepted", "2025-03-04")
     act(office, late, "replied", "2025-03-10", outcome="unfounded", text="经核查不属实")
-    assert "已超过期限" in refused(act, office, late, "review_requested", "2025-04-15").message
+    # The window runs from the complainant's receipt (03-12), not the reply: 03-12 + 30 = Fri 04-11.
+    act(office, late, "reply_delivered", "2025-03-12")
+    assert (
+        refused(act, office, late, "review_requested", "2025-04-14").message
+        == "申请复查须在申请复查期限（30 日，至 2025-04-11）内作出，2025-04-14 已超过期限"
+    )
+    assert (
+        refused(act, office, late, "recheck_requested", "2025-04-01").message
+        == "尚未复查，不能申请复核：请先申请复查"
+    )
     with pytest.raises(RuleError):  # complaints have no consultation step
         act(office, late, "consultation_started", "2025-03-11", third_party="x")
 

@@ -89,18 +89,13 @@ overdue days, `workdays_between`, both O(log k). About 10 µs per disclosure cas
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
-
-from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .errors import RuleError
 from .workdays import CalendarGap, WorkCalendar, tentative_note
-from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
 
 __all__ = [
     "DAYS",
@@ -152,9 +147,10 @@ EVENT_KINDS: dict[str, str] = {
     "closed": "办结",
 }
 
-# Event kinds that the office may only record within a period they end, and only once:
-# a correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条).
-TIMELY_KINDS = frozenset({"correction_requested"})
+# Event kinds that may only be recorded within a period they end, and only once: a
+# correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条); a
+# request for 复查 or 复核 within its window (refused as late only against that window).
+TIMELY_KINDS = frozenset({"correction_requested", "review_requested", "recheck_requested"})
 
 # Case kinds a rule file may describe: kind -> Chinese name.
 RULE_KINDS: dict[str, str] = {"disclosure": "依申请公开", "complaint": "投诉举报"}
@@ -494,7 +490,7 @@ def _check_extension(
     if index is None:
         raise RuleError("period", f"本类案件没有“{new.period}”期限（可选：{choices}）")
     p = rules.periods[index]
-    if p.extensions_allowed <= 0 or p.extension_max <= 0:
+    if p.extension_max <= 0:
         raise RuleError("period", f"{p.name}依规定不得延长")
     if isinstance(new.days, bool) or not isinstance(new.days, int) or new.days <= 0:
         raise RuleError("days", "延长天数须为正整数")
@@ -558,248 +554,5 @@ def _check_timely(
             )
 
 
-# --- the rule files -----------------------------------------------------------------
-
-TOP_KEYS = ("kind", "title", "version", "periods")
-PERIOD_KEYS = (
-    "code",
-    "name",
-    "length",
-    "unit",
-    "starts_on",
-    "restarts_on",
-    "pauses_on",
-    "resumes_on",
-    "ends_on",
-    "extension_max",
-    "extensions_allowed",
-    "duty",
-    "basis",
-)
-EVENT_LISTS = ("restarts_on", "pauses_on", "resumes_on", "ends_on")
-PERIOD_CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
-BOOL = "tag:yaml.org,2002:bool"
-
-
-def _int(node: Node) -> int | None:
-    """A plain decimal integer scalar (not a string, bool, float or `0x…`), else None."""
-    if (
-        isinstance(node, ScalarNode)
-        and node.tag == INT
-        and re.fullmatch(r"[-+]?[0-9]+", node.value)
-    ):
-        return int(node.value)
-    return None
-
-
-class _Rules(Doc):
-    doc_name = "期限规则"
-    max_depth = 1
-
-    def count(
-        self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None
-    ) -> int | None:
-        if name not in keys:
-            if required_at is not None:
-                self.error(required_at, f"{who}缺少必填键 {name}")
-            return None
-        k, v = keys[name]
-        value = _int(v)
-        if value is None:
-            self.error(line(k), f"{who}的 {name} 必须是整数")
-        elif value < 0:
-            self.error(line(k), f"{who}的 {name} 不能为负数")
-        elif value < minimum:
-            self.error(line(k), f"{who}的 {name} 必须大于 0")
-        else:
-            return value
-        return None
-
-    def event_kind(self, node: Node, name: str, who: str) -> str | None:
-        kind = string(node)
-        if not kind:
-            self.error(line(node), f"{who}的 {name} 必须是事件类型（字符串）")
-            return None
-        if kind not in EVENT_KINDS:
-            usable = "、".join(k for k in EVENT_KINDS if k != EXTENDED)
-            self.error(line(node), f'{who}的 {name} 含未知的事件类型 "{kind}"（可用：{usable}）')
-            return None
-        if kind == EXTENDED:
-            self.error(
-                line(node), f"{who}的 {name} 不能是 {EXTENDED}（延长期限只按 extension_max 计算）"
-            )
-            return None
-        return kind
-
-    def event_list(self, keys: Keys, name: str, who: str) -> tuple[str, ...]:
-        """A list of event kinds, or a single one; () when absent or empty."""
-        if name not in keys:
-            return ()
-        v = keys[name][1]
-        if is_null(v):
-            return ()
-        items = v.value if isinstance(v, SequenceNode) else [v]
-        out: list[str] = []
-        for item in items:
-            kind = self.event_kind(item, name, who)
-            if kind is None:
-                continue
-            if kind in out:
-                self.error(line(item), f'{who}的 {name} 中事件类型 "{kind}" 重复')
-                continue
-            out.append(kind)
-        return tuple(out)
-
-    def period(self, node: Node, codes: dict[str, int]) -> Period | None:
-        at = line(node)
-        keys = self.entry(node, "期限", 1)
-        if keys is None:
-            return None
-        errors = len(self.errors)
-        code = None
-        if "code" not in keys:
-            self.error(at, "期限缺少必填键 code")
-        else:
-            k, v = keys["code"]
-            code = string(v)
-            if not code or not PERIOD_CODE_RE.fullmatch(code):
-                self.error(line(k), "期限的 code 只能由小写字母、数字和下划线组成，且以字母开头")
-                code = None
-            elif code in codes:
-                self.error(line(k), f'期限 code "{code}" 重复（首次出现在第 {codes[code]} 行）')
-            else:
-                codes[code] = line(k)
-        who = f'期限 "{code}" ' if code else "期限"
-        self.unknown_keys(keys, PERIOD_KEYS, who)
-
-        name = self.field(
-            keys,
-            "name",
-            lambda n: string(n) or None,
-            f"{who}的 name 必须是非空字符串",
-            required_at=at,
-        )
-        length = self.count(keys, "length", who, minimum=1, required_at=at)
-        unit = self.field(
-            keys,
-            "unit",
-            lambda n: string(n) if string(n) in UNITS else None,
-            f"{who}的 unit 只能是 {WORKDAYS}（工作日）或 {DAYS}（自然日）",
-            required_at=at,
-        )
-        starts_on = None
-        if "starts_on" not in keys:
-            self.error(at, f"{who}缺少必填键 starts_on")
-        else:
-            starts_on = self.event_kind(keys["starts_on"][1], "starts_on", who)
-        lists = {name_: self.event_list(keys, name_, who) for name_ in EVENT_LISTS}
-        if "ends_on" not in keys:
-            self.error(at, f"{who}缺少必填键 ends_on（期限因哪些事件而满足）")
-        elif is_null(v := keys["ends_on"][1]) or isinstance(v, SequenceNode) and not v.value:
-            self.error(
-                line(keys["ends_on"][0]), f"{who}的 ends_on 不能为空（期限因哪些事件而满足）"
-            )
-        if bool(lists["pauses_on"]) != bool(lists["resumes_on"]):
-            self.error(at, f"{who}的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）")
-        # One role per event kind: an event must not both start and end a period, etc.
-        roles: dict[str, str] = {}
-        if starts_on:
-            roles[starts_on] = "starts_on"
-        for name_, kinds in lists.items():
-            for kind in kinds:
-                if kind in roles:
-                    self.error(
-                        line(keys[name_][0]),
-                        f'{who}中事件类型 "{kind}" 同时出现在 {roles[kind]} 与 {name_} 中',
-                    )
-                else:
-                    roles[kind] = name_
-        ext_max = self.count(keys, "extension_max", who, minimum=0)
-        ext_allowed = self.count(keys, "extensions_allowed", who, minimum=0)
-        valid = all(
-            name_ not in keys or value is not None
-            for name_, value in (("extension_max", ext_max), ("extensions_allowed", ext_allowed))
-        )
-        if valid and ((ext_max or 0) > 0) != ((ext_allowed or 0) > 0):
-            self.error(
-                at,
-                f"{who}的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0",
-            )
-        duty = True
-        if "duty" in keys:
-            k, v = keys["duty"]
-            if isinstance(v, ScalarNode) and v.tag == BOOL:
-                duty = v.value.lower() in ("true", "yes", "on", "y")
-            else:
-                self.error(line(k), f"{who}的 duty 必须是 true 或 false")
-        basis = self.field(keys, "basis", optional_string, f"{who}的 basis 必须是字符串") or ""
-        if len(self.errors) != errors:
-            return None
-        return Period(
-            code=code,
-            name=name,
-            length=length,
-            unit=unit,
-            starts_on=starts_on,
-            restarts_on=lists["restarts_on"],
-            pauses_on=lists["pauses_on"],
-            resumes_on=lists["resumes_on"],
-            ends_on=lists["ends_on"],
-            extension_max=ext_max or 0,
-            extensions_allowed=ext_allowed or 0,
-            basis=basis,
-            duty=duty,
-        )
-
-
-def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
-    """Parse and validate one rule file. Never raises on bad input: the RuleSet is None
-    and the errors (`PATH:LINE: message`, in line order) say why."""
-    doc = _Rules(path)
-    parsed = doc.document(text, TOP_KEYS)
-    if parsed is None:
-        return None, doc.lines(doc.errors)
-    top, keys = parsed
-    kind = doc.field(
-        keys,
-        "kind",
-        lambda n: string(n) if string(n) in RULE_KINDS else None,
-        f"kind 只能是 {'、'.join(f'{k}（{v}）' for k, v in RULE_KINDS.items())}",
-        required_at=top,
-    )
-    title = doc.field(
-        keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top
-    )
-    version = doc.field(
-        keys,
-        "version",
-        lambda n: v if (v := _int(n)) is not None and v >= 1 else None,
-        "version 必须是正整数",
-        required_at=top,
-    )
-    periods: list[Period] = []
-    if "periods" not in keys:
-        doc.error(top, "缺少必填键 periods（期限列表）")
-    else:
-        k, v = keys["periods"]
-        if not isinstance(v, SequenceNode) or not v.value:
-            doc.error(line(k), "periods（期限列表）必须是非空列表")
-        else:
-            codes: dict[str, int] = {}
-            for node in v.value:
-                p = doc.period(node, codes)
-                if p is not None:
-                    periods.append(p)
-    errors = doc.lines(doc.errors)
-    if errors:
-        return None, errors
-    return RuleSet(kind=kind, title=title, version=version, periods=tuple(periods)), []
-
-
-def load_rules_file(path: str | Path) -> tuple[RuleSet | None, list[str]]:
-    """Read a rule file (UTF-8) and load it; the path as given names it in messages."""
-    doc = _Rules(str(path))
-    text = doc.read(path)
-    if text is None:
-        return None, doc.lines(doc.errors)
-    return load_rules(text.removeprefix("\ufeff"), str(path))
+# The rule-file loader lives beside this module; imported last, as it needs the types above.
+from .deadline_rules import load_rules, load_rules_file  # noqa: E402

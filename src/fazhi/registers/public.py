@@ -262,8 +262,12 @@ PUBLIC_EVENTS = {
     "consultation_ended",
     "extended",
     "replied",
+    "reply_delivered",
     "review_requested",
     "review_replied",
+    "review_delivered",
+    "recheck_requested",
+    "recheck_replied",
     "closed",
 }
 

@@ -50,6 +50,7 @@ def from_content(content: dict) -> dl.RuleSet:
         title=content.get("title", ""),
         version=int(content["version"]),
         periods=tuple(periods),
+        roll_over_basis=content.get("roll_over_basis", ""),
     )
 
 
@@ -143,12 +144,24 @@ def describe(row: RuleSetVersion) -> list[str]:
         if p.ends_on:
             parts.append(f"遇“{'、'.join(p.ends_on)}”即告完成")
         if p.extension_max:
-            parts.append(
-                f"可延长 {p.extensions_allowed} 次、至多 {p.extension_max}{unit.get(p.unit, p.unit)}"
-            )
+            parts.append(extension_text(p))
+        if p.pause_cap:
+            parts.append(f"中止至多到“{p.pause_cap}”期限届满")
         if not getattr(p, "duty", True):
             parts.append("可选行为的时限：届满未作出不算逾期")
         if p.basis:
             parts.append(f"依据 {p.basis}")
         lines.append("；".join(parts))
+    if ruleset.roll_over_basis:
+        lines.append(
+            f"期限最后一日不是工作日的顺延至其后第一个工作日，依据 {ruleset.roll_over_basis}"
+        )
     return lines
+
+
+def extension_text(p: dl.Period) -> str:
+    """How a period may be extended, in words (the total is the legal limit, 第三十三条)."""
+    amount = f"{p.extension_max}{dl.UNITS.get(p.unit, p.unit)}"
+    if p.extensions_allowed:
+        return f"可延长 {p.extensions_allowed} 次，合计不超过 {amount}"
+    return f"可延长，合计不超过 {amount}"
