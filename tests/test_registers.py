@@ -124,7 +124,7 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     call_command("rules", "show", "disclosure", "--version", "2")
     out = capsys.readouterr().out
     assert "答复期限：20个工作日" in out and "第三十三条" in out
-    assert "可延长，合计不超过 20个工作日" in out
+    assert "可延长，合计不超过 20 个工作日" in out
     call_command("rules", "show", "complaint")
     assert "依据 《中华人民共和国民法典》第二百零一条、第二百零三条" in capsys.readouterr().out
     call_command("rules", "load")  # no path: the shipped rules/*.yaml, unchanged

@@ -159,9 +159,40 @@ def describe(row: RuleSetVersion) -> list[str]:
     return lines
 
 
+def page(kind: str) -> dict | None:
+    """The current rule set of a kind for the rules page: periods in words with their basis."""
+    row = RuleSetVersion.objects.filter(kind=kind).order_by("-version").first()
+    if row is None:
+        return None
+    ruleset = ruleset_of(row)
+    label = dl.EVENT_KINDS
+    names = {p.code: p.name for p in ruleset.periods}
+    return {
+        "row": row,
+        "roll_over_basis": ruleset.roll_over_basis,
+        "has_days": any(p.unit == dl.DAYS for p in ruleset.periods),
+        "periods": [
+            {
+                "name": p.name,
+                "length": f"{p.length} {dl.UNITS.get(p.unit, p.unit)}",
+                "starts_on": label.get(p.starts_on, p.starts_on),
+                "restarts_on": "、".join(label.get(k, k) for k in p.restarts_on),
+                "pauses_on": "、".join(label.get(k, k) for k in p.pauses_on),
+                "resumes_on": "、".join(label.get(k, k) for k in p.resumes_on),
+                "pause_cap": names.get(p.pause_cap, ""),
+                "ends_on": "、".join(label.get(k, k) for k in p.ends_on),
+                "extension": extension_text(p) if p.extension_max else "不得延长",
+                "duty": p.duty,
+                "basis": p.basis,
+            }
+            for p in ruleset.periods
+        ],
+    }
+
+
 def extension_text(p: dl.Period) -> str:
     """How a period may be extended, in words (the total is the legal limit, 第三十三条)."""
-    amount = f"{p.extension_max}{dl.UNITS.get(p.unit, p.unit)}"
+    amount = f"{p.extension_max} {dl.UNITS.get(p.unit, p.unit)}"
     if p.extensions_allowed:
         return f"可延长 {p.extensions_allowed} 次，合计不超过 {amount}"
     return f"可延长，合计不超过 {amount}"
