@@ -430,3 +430,19 @@ def test_challenge_off_never_switches_the_rate_limit_off(open_intake, settings):
     web = Public("192.0.2.12")
     assert web.post("/complaints", complaint_body()).status_code == 201
     assert web.post("/complaints", complaint_body()).status_code == 429
+
+
+def test_a_tentative_due_date_is_marked_for_the_applicant(open_intake, settings):
+    # Filed online Mon 2026-11-30 (issue 9's day; 2027 has no notice here): 12-01..04 (4),
+    # 12-07..11 (9), 12-14..18 (14), 12-21..25 (19), 12-28 (20) -> 2026-12-28, exact. Filed
+    # Fri 2026-12-11: 12-14..18 (5), 21..25 (10), 28..31 (14), then by weekends only Fri
+    # 2027-01-01 (15), 01-04..08 (20) -> 2027-01-08, 暂定.
+    settings.FAZHI_TODAY = "2026-11-30"
+    receipt = Public().post("/disclosure-requests", disclosure_body()).json()
+    assert (receipt["due_on"], receipt["due_note"]) == ("2026-12-28", "")
+    settings.FAZHI_TODAY = "2026-12-11"
+    web = Public(address="203.0.113.8")
+    receipt = web.post("/disclosure-requests", disclosure_body()).json()
+    assert receipt["due_on"] == "2027-01-08" and receipt["due_note"].startswith("暂定：2027 年")
+    seen = web.get(f"/track/{receipt['tracking_no']}?code={receipt['query_code']}").json()
+    assert seen["due_on"] == "2027-01-08" and seen["due_note"] == receipt["due_note"]

@@ -405,6 +405,8 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
                     workdays.append(cal.workdays_between(c.received_on, reply.on))
                 if st is None or st.due_on is None:
                     unknown += 1
+                elif reply.on > st.due_on and st.due_note:
+                    unknown += 1  # after the earliest date it could end: not surely late
                 elif reply.on > st.due_on:
                     late += 1
                 else:
