@@ -286,14 +286,14 @@ def _add_workdays(cal: WorkCalendar, start: date, n: int) -> date:
 
 def _cap(periods: Sequence[Period], runs: list[_Run], cal: WorkCalendar, before: date) -> None:
     """End the capped pauses whose cap day is before `before` (see `pause_cap`)."""
+    index = {q.code: i for i, q in enumerate(periods)}
     for p, r in zip(periods, runs, strict=True):
-        if not (p.pause_cap and r.paused and r.met_on is None):
+        i = index.get(p.pause_cap)
+        if i is None or not r.paused or r.met_on is not None:
             continue
-        i = next((i for i, q in enumerate(periods) if q.code == p.pause_cap), None)
-        q = periods[i] if i is not None else None
-        c = runs[i] if i is not None else None
-        if q is None or c.started is None or c.paused or c.started < r.anchor:
-            continue
+        q, c = periods[i], runs[i]  # the capping period (the third party's) and its run
+        if c.started is None or c.paused or c.started < r.anchor:
+            continue  # not running, or from before this pause
         cap, gap = _due(q, cal, c.anchor, c.left)
         if c.met_on is not None and c.met_on <= cap:
             continue  # answered in time: its own resuming event ends the pause
