@@ -284,17 +284,22 @@ def _add_workdays(cal: WorkCalendar, start: date, n: int) -> date:
     return cal.add_workdays(start, n)
 
 
-def _cap(periods: Sequence[Period], runs: list[_Run], cal: WorkCalendar, before: date) -> None:
-    """End the capped pauses whose cap day is before `before` (see `pause_cap`)."""
-    index = {q.code: i for i, q in enumerate(periods)}
-    for p, r in zip(periods, runs, strict=True):
-        i = index.get(p.pause_cap)
-        if i is None or not r.paused or r.met_on is not None:
+def _cap(
+    periods: Sequence[Period],
+    runs: list[_Run],
+    capping: list[tuple[int, int]],
+    cal: WorkCalendar,
+    before: date,
+) -> None:
+    """End the capped pauses whose cap day is before `before` (see `pause_cap`); `capping`
+    pairs the index of each period with a cap with the index of its capping period."""
+    for i, j in capping:
+        r, c = runs[i], runs[j]  # the paused run and the capping (third party's) run
+        if not r.paused or r.met_on is not None:
             continue
-        q, c = periods[i], runs[i]  # the capping period (the third party's) and its run
         if c.started is None or c.paused or c.started < r.anchor:
             continue  # not running, or from before this pause
-        cap, gap = _due(q, cal, c.anchor, c.left)
+        cap, gap = _due(periods[j], cal, c.anchor, c.left)
         if c.met_on is not None and c.met_on <= cap:
             continue  # answered in time: its own resuming event ends the pause
         if cap < before:
@@ -310,11 +315,12 @@ def _replay(
     (only a capped pause needs it)."""
     periods = rules.periods
     runs = [_Run() for _ in periods]
-    capped = any(p.pause_cap for p in periods)
+    index = {p.code: i for i, p in enumerate(periods)}
+    capping = [(i, index[p.pause_cap]) for i, p in enumerate(periods) if p.pause_cap in index]
     for e in sorted(events, key=lambda ev: ev.on):  # stable: same-day events keep their order
         kind, on = e.kind, e.on
-        if capped:
-            _cap(periods, runs, cal, on)
+        if capping:
+            _cap(periods, runs, capping, cal, on)
         for p, r in zip(periods, runs, strict=False):
             if r.met_on is not None:
                 continue
@@ -353,8 +359,8 @@ def _replay(
                     r.paused = False
             elif kind in p.ends_on:
                 r.met_on = on
-    if capped and today is not None:
-        _cap(periods, runs, cal, today)
+    if capping and today is not None:
+        _cap(periods, runs, capping, cal, today)
     return runs
 
 

@@ -87,6 +87,7 @@ class WorkCalendar:
     # Derived, small: ordinals of the days that change the Monday–Friday count.
     _off: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _extra: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         years = frozenset(int(y) for y in self.years)
@@ -110,6 +111,11 @@ class WorkCalendar:
         object.__setattr__(
             self, "_extra", tuple(sorted(d.toordinal() for d in work if d.weekday() >= 5))
         )
+        # Calendars key memo tables (deadlines): hash the days once, not on every lookup.
+        object.__setattr__(self, "_hash", hash((years, rest, work, self.assume_weekends)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     # -- coverage ---------------------------------------------------------------------
 
@@ -122,15 +128,17 @@ class WorkCalendar:
             raise CalendarGap(gap)
 
     def _gap(self, first: int, last: int) -> int | None:
+        if first == last:  # the usual case, kept cheap: deadlines ask for every due date
+            return None if first in self.years else first
         return next((y for y in range(first, last + 1) if y not in self.years), None)
 
     def first_gap(self, start: date, end: date) -> int | None:
-        """The first year not covered among the days in (start, end], or None: a count over
-        them by the tentative calendar is then exact."""
-        start, end = _as_day(start, "start"), _as_day(end, "end")
+        """The first year not covered among the days in (start, end] (dates), or None: a
+        count over them by the tentative calendar is then exact."""
         if end <= start:
             return None
-        return self._gap((start + timedelta(days=1)).year, end.year)
+        first = start.year + 1 if (start.month, start.day) == (12, 31) else start.year
+        return self._gap(first, end.year)
 
     def tentative(self) -> WorkCalendar:
         """This calendar, counting years not covered with weekends as the only rest days."""
