@@ -51,8 +51,8 @@ class CalendarGap(RuleError):
 def tentative_note(year: int) -> str:
     """Why a date or count is 暂定 (tentative): the reason shown beside it."""
     return (
-        f"暂定：{year} 年节假日安排尚未录入，按仅周末休息推算（实际节假日只会使期限推后），"
-        "录入后自动重新计算"
+        f"暂定：{year} 年节假日安排尚未录入，该年暂按仅周末休息计算（届满日为最早可能的日期，"
+        "实际节假日只会使其推后），录入后自动重新计算"
     )
 
 
