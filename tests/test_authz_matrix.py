@@ -157,6 +157,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("public/challenge/audio/", "GET"): PUBLIC,
     ("registers/", "GET"): BUSINESS,
     ("registers/export.xlsx", "GET"): BUSINESS,
+    ("registers/rules/", "GET"): BUSINESS,
     ("registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},
     ("registers/cases/<int:case_id>/", "GET"): PLAN_READERS,
     ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},

@@ -130,13 +130,22 @@ def test_disclosure_request_from_form_to_published_reply(open_intake, api, setti
         {"kind": "extended", "on": "2025-03-20", "days": 10, "reason": "需要汇总多个部门的材料"},
     )
     assert r.status_code == 201 and r.json()["case"]["reply_due"] == "2025-04-15"
+    # A second extension within the 20 working days in all (第三十三条): 04-15 + 5 working
+    # days = 04-16, 17, 18, 21, 22 -> 2025-04-22; a third of 6 exceeds what is left (5).
     r = office.post(url, {"kind": "extended", "on": "2025-03-21", "days": 5, "reason": "再次延期"})
-    assert r.status_code == 422 and (
-        "不能再次延期" in r.json()["detail"] or "只能延长" in r.json()["detail"]
-    )
+    assert r.status_code == 201 and r.json()["case"]["reply_due"] == "2025-04-22"
+    r = office.post(url, {"kind": "extended", "on": "2025-03-21", "days": 6, "reason": "第三次"})
+    assert r.status_code == 422 and r.json()["field"] == "days"
+    assert r.json()["detail"].endswith("最多还可延长 5 个工作日")
     detail = api("kjj").get(f"/registers/cases/{case.pk}").json()
-    assert [e["kind"] for e in detail["events"]] == ["received", "accepted", "assigned", "extended"]
-    assert detail["deadlines"]["periods"][0]["extended_by"] == 10
+    assert [e["kind"] for e in detail["events"]] == [
+        "received",
+        "accepted",
+        "assigned",
+        "extended",
+        "extended",
+    ]
+    assert detail["deadlines"]["periods"][0]["extended_by"] == 15
     assert {"kind": "replied", "label": "答复"} in detail["allowed_events"]
     r = api("kjj").post(
         url,
@@ -164,6 +173,7 @@ def test_disclosure_request_from_form_to_published_reply(open_intake, api, setti
     assert [s["label"] for s in seen["steps"]] == [
         "收到",
         "受理",
+        "延期",
         "延期",
         "答复",
         "办结",
@@ -420,3 +430,19 @@ def test_challenge_off_never_switches_the_rate_limit_off(open_intake, settings):
     web = Public("192.0.2.12")
     assert web.post("/complaints", complaint_body()).status_code == 201
     assert web.post("/complaints", complaint_body()).status_code == 429
+
+
+def test_a_tentative_due_date_is_marked_for_the_applicant(open_intake, settings):
+    # Filed online Mon 2026-11-30 (issue 9's day; 2027 has no notice here): 12-01..04 (4),
+    # 12-07..11 (9), 12-14..18 (14), 12-21..25 (19), 12-28 (20) -> 2026-12-28, exact. Filed
+    # Fri 2026-12-11: 12-14..18 (5), 21..25 (10), 28..31 (14), then by weekends only Fri
+    # 2027-01-01 (15), 01-04..08 (20) -> 2027-01-08, 暂定.
+    settings.FAZHI_TODAY = "2026-11-30"
+    receipt = Public().post("/disclosure-requests", disclosure_body()).json()
+    assert (receipt["due_on"], receipt["due_note"]) == ("2026-12-28", "")
+    settings.FAZHI_TODAY = "2026-12-11"
+    web = Public(address="203.0.113.8")
+    receipt = web.post("/disclosure-requests", disclosure_body()).json()
+    assert receipt["due_on"] == "2027-01-08" and receipt["due_note"].startswith("暂定：2027 年")
+    seen = web.get(f"/track/{receipt['tracking_no']}?code={receipt['query_code']}").json()
+    assert seen["due_on"] == "2027-01-08" and seen["due_note"] == receipt["due_note"]

@@ -323,3 +323,59 @@ def test_office_registers_a_hotline_complaint(reg, login):
     assert r.status_code == 200 and "已登记 TS-" in html and "查询码" in html
     assert login("leader").get("/registers/new/complaint/").status_code == 403
     assert office.get("/registers/new/other/").status_code == 404
+
+
+def test_rules_page_cites_every_period_and_the_roll_over(reg, login):
+    page = login("office").get("/registers/rules/").content.decode()
+    assert "《政府信息公开条例》第三十三条" in page and "《信访工作条例》第三十六条" in page
+    assert "申请复核期限" in page and "中止至多到“第三方答复期限”届满" in page
+    assert "《中华人民共和国民法典》第二百零一条、第二百零三条（类推适用" in page
+    assert "可延长，合计不超过 20 个工作日" in page
+    assert 'href="/registers/rules/"' in login("office").get("/registers/").content.decode()
+
+
+def test_case_page_says_the_pause_was_capped(reg, login, settings):
+    # Received Mon 2025-03-03 (reply due 03-31); consultation sent 03-05, received by the third
+    # party 03-06: its 15 working days end 03-27 (03-07, 03-10..14, 17..21, 24..27). No answer
+    # by 04-10: the pause ends at 03-27. Paused (03-05, 03-27] = 16 working days: 03-31 + 16 =
+    # 04-01..03, (04-04 清明 rest) 04-07..11, 14..18, 21..23 -> 2025-04-23.
+    settings.FAZHI_TODAY = date(2025, 4, 10)
+    case = new_case(reg)
+    office = reg["office"]
+    today = date(2025, 4, 10)
+    record_event(office, case.pk, {"kind": "accepted", "on": "2025-03-04"}, today)
+    record_event(
+        office,
+        case.pk,
+        {"kind": "consultation_started", "on": "2025-03-05", "third_party": "某公司"},
+        today,
+    )
+    record_event(office, case.pk, {"kind": "consultation_delivered", "on": "2025-03-06"}, today)
+    page = login("office").get(f"/registers/cases/{case.pk}/").content.decode()
+    assert "中止计算至 2025-03-27 止" in page and "第三十二条" in page
+    assert "2025-04-23" in page
+
+
+def test_tentative_dates_are_marked_in_the_register_and_on_the_case_page(reg, login, settings):
+    # Received Sun 2026-12-20: 2027 has no notice here; due 2027-01-15 at the earliest (see
+    # test_registers), shown 暂定 with the reason.
+    settings.FAZHI_TODAY = date(2026, 12, 21)
+    case = register_case(
+        reg["office"],
+        {
+            "kind": "disclosure",
+            "zone": "zy-gxq",
+            "channel": "post",
+            "received_on": "2026-12-20",
+            "name": "张三丰",
+            "phone": "13800138000",
+            "subject": "s",
+            "content": "c",
+        },
+        today=date(2026, 12, 21),
+    )[0]
+    office = login("office")
+    listed = office.get("/registers/").content.decode()
+    assert "2027-01-15" in listed and "暂定" in listed and "期限无法计算" not in listed
+    page = office.get(f"/registers/cases/{case.pk}/").content.decode()
+    assert "2027-01-15" in page and "暂定：2027 年节假日安排尚未录入" in page

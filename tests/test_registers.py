@@ -92,8 +92,8 @@ def refused(fn, *args, **kwargs) -> RuleError:
 
 def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert set(RuleSetVersion.objects.values_list("kind", "version")) == {
-        ("disclosure", 1),
-        ("complaint", 1),
+        ("disclosure", 2),
+        ("complaint", 2),
     }
     again = load_shipped(ROOT / "rules")
     assert [created for _, created in again] == [False, False]
@@ -109,10 +109,10 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert "已载入且内容不同" in exc.value.errors[0]
     bumped = tmp_path / "disclosure2.yaml"
     bumped.write_text(
-        changed.read_text(encoding="utf-8").replace("version: 1", "version: 2"), encoding="utf-8"
+        changed.read_text(encoding="utf-8").replace("version: 2", "version: 3"), encoding="utf-8"
     )
     row, created = load_rules(bumped)
-    assert created and row.version == 2 and row.content["periods"][0]["length"] == 15
+    assert created and row.version == 3 and row.content["periods"][0]["length"] == 15
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "kind: disclosure\ntitle: x\nversion: 1\nperiods:\n  - code: reply\n    unit: weeks\n",
@@ -121,9 +121,12 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     with pytest.raises(RulesRefused) as exc:
         load_rules(bad)
     assert all(str(bad) in e for e in exc.value.errors)
-    call_command("rules", "show", "disclosure", "--version", "1")
+    call_command("rules", "show", "disclosure", "--version", "2")
     out = capsys.readouterr().out
     assert "答复期限：20个工作日" in out and "第三十三条" in out
+    assert "可延长，合计不超过 20 个工作日" in out
+    call_command("rules", "show", "complaint")
+    assert "依据 《中华人民共和国民法典》第二百零一条、第二百零三条" in capsys.readouterr().out
     call_command("rules", "load")  # no path: the shipped rules/*.yaml, unchanged
     assert "内容相同" in capsys.readouterr().out
     call_command("rules", "validate", str(ROOT / "rules" / "complaint.yaml"))
@@ -137,13 +140,13 @@ def test_a_case_keeps_the_rules_it_was_received_under(reg, tmp_path):
     text = (ROOT / "rules" / "disclosure.yaml").read_text(encoding="utf-8")
     newer = tmp_path / "d.yaml"
     newer.write_text(
-        text.replace("version: 1", "version: 2").replace("length: 20", "length: 10", 1),
+        text.replace("version: 2", "version: 3").replace("length: 20", "length: 10", 1),
         encoding="utf-8",
     )
     load_rules(newer)
     new = disclosure(reg)
-    assert fresh(old).reply_due == D(2025, 3, 31) and fresh(old).rules.version == 1
-    assert fresh(new).reply_due == D(2025, 3, 17) and fresh(new).rules.version == 2
+    assert fresh(old).reply_due == D(2025, 3, 31) and fresh(old).rules.version == 2
+    assert fresh(new).reply_due == D(2025, 3, 17) and fresh(new).rules.version == 3
 
 
 # ---------------------------------------------------------------- the state machine
@@ -236,7 +239,7 @@ def test_disclosure_deadlines_follow_the_events(reg):
     assert c.reply_due == D(2025, 5, 19)
     assert c.attachments.filter(name__contains="延期答复告知书").exists()
     err = refused(act, office, case, "extended", "2025-04-11", days=5, reason="再延")
-    assert "不能再次延期" in err.message or "只能延长 1 次" in err.message
+    assert err.message.startswith("答复期限延长的期限合计不得超过 20 个工作日")
     act(
         office,
         case,
@@ -483,8 +486,17 @@ def test_complaint_lifecycle_with_transfer_and_review(reg):
     )
     assert fresh(case).attachments.filter(name__contains="延期办理告知书").exists()
     act(kjj, case, "review_replied", "2025-06-28", outcome="partly", text="维持原处理意见")
+    # 复核 (issue 16 item 2): the 复查意见 received 06-29; requested 06-30, due 06-30 + 30 =
+    # Wed 07-30 (the register's today is 2025-06-30).
+    act(office, case, "review_delivered", "2025-06-29")
+    act(office, case, "recheck_requested", "2025-06-30", reason="对复查意见不服")
+    assert (fresh(case).state, fresh(case).next_due) == ("recheck_requested", D(2025, 7, 30))
+    act(kjj, case, "recheck_replied", "2025-06-30", outcome="partly", text="维持复查意见")
+    assert fresh(case).next_due is None
     act(office, case, "closed", "2025-06-30")
     assert fresh(case).state == "closed"
+    again = refused(act, office, case, "review_requested", "2025-06-30", reason="再次反映")
+    assert again.message == "复核意见已作出：以同一事实和理由再次提出的不再受理"
 
 
 def test_complaint_refusals(reg):
@@ -501,7 +513,16 @@ def test_complaint_refusals(reg):
     late = complaint(reg)
     act(office, late, "accepted", "2025-03-04")
     act(office, late, "replied", "2025-03-10", outcome="unfounded", text="经核查不属实")
-    assert "已超过期限" in refused(act, office, late, "review_requested", "2025-04-15").message
+    # The window runs from the complainant's receipt (03-12), not the reply: 03-12 + 30 = Fri 04-11.
+    act(office, late, "reply_delivered", "2025-03-12")
+    assert (
+        refused(act, office, late, "review_requested", "2025-04-14").message
+        == "申请复查须在申请复查期限（30 日，至 2025-04-11）内作出，2025-04-14 已超过期限"
+    )
+    assert (
+        refused(act, office, late, "recheck_requested", "2025-04-01").message
+        == "尚未复查，不能申请复核：请先申请复查"
+    )
     with pytest.raises(RuleError):  # complaints have no consultation step
         act(office, late, "consultation_started", "2025-03-11", third_party="x")
 
@@ -694,8 +715,27 @@ def test_calendar_gap_is_recorded_not_guessed(reg):
         "content": "c",
     }
     case = register_case(reg["office"], data, today=D(2026, 12, 21))[0]
+    # Received Sun 2026-12-20: 12-21..25, 12-28..31 are 9 working days; 2027 by weekends
+    # only: Fri 01-01 (10), 01-04..08 (15), 01-11..15 (20) -> 2027-01-15 at the earliest, 暂定.
     c = fresh(case)
-    assert c.next_due is None and c.reply_due is None and "2027" in c.deadline_error
+    assert (c.next_due, c.reply_due, c.deadline_error) == (D(2027, 1, 15), D(2027, 1, 15), "")
+    assert c.deadline_note.startswith("暂定：2027 年节假日安排尚未录入")
+    assert Case.objects.filter(pk=case.pk, next_due__lt=D(2027, 1, 18)).exists()  # filters use it
+
+
+def test_entering_the_year_recomputes_the_tentative_dates(reg, django_capture_on_commit_callbacks):
+    from fazhi.workdays.services import add_year, set_day
+
+    case = disclosure(reg, received="2026-12-20", today=D(2026, 12, 21))
+    assert fresh(case).reply_due == D(2027, 1, 15) and fresh(case).deadline_note
+    with django_capture_on_commit_callbacks(execute=True):
+        add_year(2027, "国务院办公厅关于2027年部分节假日安排的通知", None)
+    assert fresh(case).deadline_note == "" and fresh(case).reply_due == D(2027, 1, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_day("2027-01-01", "rest", "元旦", None)
+    # 01-01 now rests: 9 in 2026, then 01-04..08 (14), 01-11..15 (19), Mon 01-18 (20).
+    c = fresh(case)
+    assert (c.reply_due, c.next_due, c.deadline_note) == (D(2027, 1, 18), D(2027, 1, 18), "")
 
 
 # ---------------------------------------------------------------- figures and reports

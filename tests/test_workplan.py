@@ -366,10 +366,18 @@ def test_plan_cli(framework, capsys, tmp_path):
         call_command("plan", "export", "999", "--xlsx", str(tmp_path / "x.xlsx"))
 
 
-def test_calendar_gap_is_shown_not_guessed(plan, users, api):
+def test_a_task_due_in_a_year_without_its_notice_has_a_tentative_light(plan, users, api):
+    # Issue 9 item 2. Today 2026-11-30, start Mon 2026-11-02, due 2027-03-31; 2027 counted
+    # with weekends only. Elapsed (11-02, 11-30]: 20 working days; total: 20 + Dec 23 +
+    # Jan 21 + Feb 20 + Mar 23 = 107; 序时进度 20*100//107 = 18%, progress 0 lags by 18 <= 20,
+    # 87 working days left -> green, 暂定.
     t = assign(plan, users, "一.1", start="2026-11-02", due="2027-03-31")
-    got = light(api("office"), t, "2026-11-27")
-    assert got["color"] == "unknown" and "2027 年的节假日安排尚未录入" in got["reason"]
+    got = light(api("office"), t, "2026-11-30")
+    assert (got["color"], got["reason"], got["expected"]) == ("green", "进度正常", 18)
+    assert got["tentative"].startswith("暂定：2027 年节假日安排尚未录入")
+    tasks = api("office").get(f"/plans/{plan.pk}?today=2026-11-30").json()["tasks"]
+    parent = next(x for x in tasks if x["number"] == "一")  # its parent carries the mark too
+    assert parent["light"]["color"] == "green" and parent["light"]["tentative"]
 
 
 def test_milestones(plan, users, api):

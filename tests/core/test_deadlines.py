@@ -8,6 +8,8 @@ are counted by hand on those calendars.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -65,7 +67,14 @@ def reply(events, today=None) -> object:
 def test_rule_files_load_without_errors():
     assert DISCLOSURE.kind == "disclosure" and COMPLAINT.kind == "complaint"
     assert [p.code for p in DISCLOSURE.periods] == ["reply", "correction", "consultation"]
-    assert [p.code for p in COMPLAINT.periods] == ["accept", "handle", "review_request", "review"]
+    assert [p.code for p in COMPLAINT.periods] == [
+        "accept",
+        "handle",
+        "review_request",
+        "review",
+        "recheck_request",
+        "recheck",
+    ]
     r = {p.code: p for p in DISCLOSURE.periods}
     assert (
         r["reply"].length,
@@ -76,8 +85,9 @@ def test_rule_files_load_without_errors():
         20,
         "workdays",
         20,
-        1,
+        0,  # any number of extensions within 20 working days in all (第三十三条)
     )
+    assert r["reply"].pause_cap == "consultation"
     assert (
         r["reply"].restarts_on == ("corrected",) and "consultation_started" in r["reply"].pauses_on
     )
@@ -86,7 +96,7 @@ def test_rule_files_load_without_errors():
         ("correction_requested",),
         False,
     )
-    assert (r["consultation"].length, r["consultation"].starts_on) == (15, "consultation_started")
+    assert (r["consultation"].length, r["consultation"].starts_on) == (15, "consultation_delivered")
     c = {p.code: p for p in COMPLAINT.periods}
     assert (c["accept"].length, c["accept"].unit, c["accept"].ends_on) == (
         15,
@@ -96,16 +106,30 @@ def test_rule_files_load_without_errors():
     assert (c["handle"].length, c["handle"].extension_max, c["handle"].extensions_allowed) == (
         60,
         30,
-        1,
+        0,
     )
-    assert (c["review_request"].starts_on, c["review_request"].duty) == ("replied", False)
+    # Issue 16 item 3: the windows count from the complainant's receipt of the written reply.
+    assert (c["review_request"].starts_on, c["review_request"].duty) == ("reply_delivered", False)
+    assert (c["recheck_request"].starts_on, c["recheck_request"].duty) == (
+        "review_delivered",
+        False,
+    )
+    assert (c["recheck"].length, c["recheck"].starts_on, c["recheck"].ends_on) == (
+        30,
+        "recheck_requested",
+        ("recheck_replied",),
+    )
     assert (c["review"].length, c["review"].starts_on, c["review"].ends_on) == (
         30,
         "review_requested",
         ("review_replied",),
     )
+    # Issue 16 item 5: every period names its article; the roll-over names its source.
+    assert (
+        "《中华人民共和国民法典》第二百零一条、第二百零三条（类推适用" in COMPLAINT.roll_over_basis
+    )
     for p in (*DISCLOSURE.periods, *COMPLAINT.periods):
-        assert p.basis, p.code
+        assert re.search(r"第[一二三四五六七八九十百零]+条", p.basis), p.code
         for kind in (p.starts_on, *p.restarts_on, *p.pauses_on, *p.resumes_on, *p.ends_on):
             assert kind in EVENT_KINDS
 
@@ -154,13 +178,14 @@ def test_a_consultation_pause_moves_the_due_date_by_exactly_its_working_days():
         D(2025, 10, 13),
         D(2025, 10, 20),
     )  # (10-13, 10-20]: 14, 15, 16, 17, 20 = 5 working days
-    during = compute(DISCLOSURE, [received, ev("consultation_started", start)], CAL)
+    sent = [received, ev("consultation_started", start), ev("consultation_delivered", start)]
+    during = compute(DISCLOSURE, sent, CAL)
     assert during.periods["reply"].paused and during.periods["reply"].due_on is None
     assert during.periods["consultation"].due_on == CAL.add_workdays(start, 15) == D(2025, 11, 3)
     assert during.next_due == D(2025, 11, 3)  # the third party's reply is the next thing due
     after = compute(
         DISCLOSURE,
-        [received, ev("consultation_started", start), ev("consultation_ended", end)],
+        [*sent, ev("consultation_ended", end)],
         CAL,
     )
     assert CAL.workdays_between(start, end) == 5
@@ -309,15 +334,74 @@ def test_nothing_started_before_receipt():
     assert all(s.started_on is None and s.due_on is None for s in result.periods.values())
 
 
-def test_calendar_gap_for_2027_propagates():
+def test_a_period_into_2027_gets_its_earliest_date_marked_tentative():
+    # Issue 9 item 2 / issue 16 item 1; CAL has no 2027 (as chinesecalendar 1.11).
     assert reply([ev("received", D(2026, 12, 1))]).due_on == D(2026, 12, 29)
+    # Received Thu 2026-12-10: Dec 11, 14-18, 21-25, 28-31 are 15 working days; 2027 counted
+    # with weekends only: Fri 01-01 is the 16th, Mon 01-04..Thu 01-07 the 17th-20th.
+    s = reply([ev("received", D(2026, 12, 10))])
+    assert s.due_on == D(2027, 1, 7)
+    assert s.due_note.startswith("暂定：2027 年节假日安排尚未录入")
+    # A calendar-day period whose last day is in 2027: 12-25 + 15 = Sat 2027-01-09, rolled
+    # to Mon 01-11 by weekends only.
+    c = compute(COMPLAINT, [ev("received", D(2026, 12, 25))], CAL)
+    assert (c.periods["accept"].due_on, c.next_due) == (D(2027, 1, 11), D(2027, 1, 11))
+    assert "2027" in c.next_due_note
+    # Accepted 2026-11-30: + 60 days = Fri 2027-01-29, a working day when only weekends rest.
+    c = compute(COMPLAINT, [ev("received", D(2026, 11, 30)), ev("accepted", D(2026, 11, 30))], CAL)
+    assert (c.periods["handle"].due_on, bool(c.periods["handle"].due_note)) == (
+        D(2027, 1, 29),
+        True,
+    )
+
+
+def test_overdue_in_january_stays_overdue_with_its_exact_due_date():
+    # Issue 16 item 1: received Fri 2026-11-20, 20 working days: 11-23..27 (5), 11-30..12-04
+    # (10), 12-07..11 (15), 12-14..18 (20) -> due Fri 2026-12-18, needing 2026 only.
+    events = [ev("received", D(2026, 11, 20))]
+    r = compute(DISCLOSURE, events, CAL, today=D(2026, 12, 31))
+    assert (r.periods["reply"].due_on, r.overdue, r.periods["reply"].overdue_days) == (
+        D(2026, 12, 18),
+        True,
+        9,  # 12-21..25 and 12-28..31, exact
+    )
+    assert r.periods["reply"].overdue_note == ""
+    # On Mon 2027-01-04 (today frozen in the unpublished year): the due date stays exact and
+    # the case stays overdue; the count adds Fri 01-01 and Mon 01-04 by weekends only: 11, 暂定.
+    r = compute(DISCLOSURE, events, CAL, today=D(2027, 1, 4))
+    s = r.periods["reply"]
+    assert (s.due_on, s.due_note, r.next_due, r.next_due_note) == (
+        D(2026, 12, 18),
+        "",
+        D(2026, 12, 18),
+        "",
+    )
+    assert (r.overdue, s.overdue_days) == (True, 11)
+    assert s.overdue_note.startswith("暂定：2027 年")
+
+
+def test_a_window_ending_in_a_published_year_is_not_blanked_by_another_period():
+    # Received Tue 2026-12-22: 补正 window 7 working days = 12-23, 24, 25, 28, 29, 30, 31 ->
+    # 2026-12-31, exact; the reply period (20 working days) runs into 2027 and is 暂定.
+    r = compute(DISCLOSURE, [ev("received", D(2026, 12, 22))], CAL, today=D(2026, 12, 22))
+    assert (r.periods["correction"].due_on, r.periods["correction"].due_note) == (
+        D(2026, 12, 31),
+        "",
+    )
+    assert r.periods["reply"].due_note and r.periods["reply"].due_on.year == 2027
+
+
+def test_check_event_refuses_only_what_it_can_decide_without_the_missing_year():
+    # Received 2026-12-28: 补正 window 7 working days = 12-29, 30, 31 and (weekends only)
+    # 01-01, 04, 05, 06 -> 2027-01-06 at the earliest. A request on 01-05 is surely in time.
+    events = [ev("received", D(2026, 12, 28))]
+    check_event(DISCLOSURE, events, ev("correction_requested", D(2027, 1, 5)), D(2027, 1, 5), CAL)
+    # On 01-07 it may or may not be late (a holiday would move the end): the year is asked for.
     with pytest.raises(CalendarGap) as info:
-        compute(DISCLOSURE, [ev("received", D(2026, 12, 10))], CAL)
+        check_event(
+            DISCLOSURE, events, ev("correction_requested", D(2027, 1, 7)), D(2027, 1, 7), CAL
+        )
     assert info.value.year == 2027
-    with pytest.raises(CalendarGap):  # overdue counted into 2027
-        compute(DISCLOSURE, [ev("received", D(2026, 12, 1))], CAL, today=D(2027, 1, 5))
-    with pytest.raises(CalendarGap):  # a calendar-day period whose last day is in 2027
-        compute(COMPLAINT, [ev("received", D(2026, 12, 25))], CAL)
 
 
 # -- 投诉举报: calendar days, rolled forward to a working day ------------------------------------
@@ -351,7 +435,12 @@ def test_complaint_full_course():
     # 3-10 + 60 = 5-09 (Fri), + 30 = 6-08 (Sun) -> Mon 6-09.
     assert (h.started_on, h.due_on, h.extended_by) == (D(2025, 3, 10), D(2025, 6, 9), 30)
     assert result.next_due == D(2025, 6, 9) and not result.overdue
-    replied = compute(COMPLAINT, [*events, ev("replied", D(2025, 6, 3))], CAL, today=D(2025, 8, 1))
+    replied = compute(
+        COMPLAINT,
+        [*events, ev("replied", D(2025, 6, 3)), ev("reply_delivered", D(2025, 6, 3))],
+        CAL,
+        today=D(2025, 8, 1),
+    )
     window = replied.periods["review_request"]
     # The requester's 30 days ran out (7-03) without a review request: lapsed, the office is not overdue.
     assert (window.due_on, window.overdue_days, window.met_on) == (D(2025, 7, 3), 0, None)
@@ -410,9 +499,42 @@ def test_refuses_an_extension_where_the_period_allows_none():
     assert e.message == "受理告知期限依规定不得延长"
 
 
-def test_refuses_a_second_extension():
+def test_a_second_extension_within_the_twenty_working_days_in_all():
+    # Issue 16 item 6 (第三十三条 caps the total, not the number). Received Fri 2025-09-26:
+    # 9-28 (make-up Sun), 9-29, 9-30, 10-09, 10-10, 10-11 (make-up Sat), 10-13..17, 10-20..24,
+    # 10-27..30 -> due 10-30. Extended on 10-20 by 5: 10-31, 11-03..06 -> 11-06; on 10-27 by
+    # 15 more: 11-07, 11-10..14, 11-17..21, 11-24..27 -> due 2025-11-27, 20 working days in all.
     first = ev("extended", D(2025, 10, 20), days=5, period="reply")
-    e = refused(ev("extended", D(2025, 10, 27), days=5, period="reply"), events=[RECEIVED, first])
+    second = ev("extended", D(2025, 10, 27), days=15, period="reply")
+    check_event(DISCLOSURE, [RECEIVED, first], second, TODAY, CAL)
+    s = compute(DISCLOSURE, [RECEIVED, first, second], CAL).periods["reply"]
+    assert (s.due_on, s.extended_by) == (D(2025, 11, 27), 20)
+    e = refused(ev("extended", D(2025, 10, 27), days=16, period="reply"), events=[RECEIVED, first])
+    assert (e.field, e.message) == (
+        "days",
+        "答复期限延长的期限合计不得超过 20 个工作日：已于 2025-10-20 延长 5 个工作日，最多还可延长 15 个工作日",
+    )
+    e = refused(
+        ev("extended", D(2025, 11, 3), days=1, period="reply"), events=[RECEIVED, first, second]
+    )
+    assert e.message == (
+        "答复期限延长的期限合计不得超过 20 个工作日：已于 2025-10-20、2025-10-27 延长 20 个工作日，不能再延长"
+    )
+
+
+def test_a_rule_limiting_the_number_of_extensions_is_kept():
+    once = RuleSet(
+        "disclosure",
+        "t",
+        1,
+        (dataclasses.replace(DISCLOSURE.periods[0], extensions_allowed=1),),
+    )
+    first = ev("extended", D(2025, 10, 20), days=5, period="reply")
+    e = refused(
+        ev("extended", D(2025, 10, 27), days=5, period="reply"),
+        events=[RECEIVED, first],
+        rules=once,
+    )
     assert (e.field, e.message) == ("period", "答复期限只能延长 1 次，已于 2025-10-20 延长过")
 
 
@@ -519,7 +641,7 @@ def test_a_broken_rule_file_gives_path_line_errors():
     rules, errors = load_rules(BROKEN, "rules/broken.yaml")
     assert rules is None
     assert errors == [
-        'rules/broken.yaml:4: 未知的顶层键 "colour"（可用：kind、title、version、periods）',
+        'rules/broken.yaml:4: 未知的顶层键 "colour"（可用：kind、title、version、roll_over_basis、periods）',
         'rules/broken.yaml:8: 期限 "reply" 的 length 不能为负数',
         'rules/broken.yaml:9: 期限 "reply" 的 unit 只能是 workdays（工作日）或 days（自然日）',
         'rules/broken.yaml:11: 期限 "reply" 的 ends_on 含未知的事件类型 "answered"（可用：'
@@ -529,7 +651,7 @@ def test_a_broken_rule_file_gives_path_line_errors():
         'rules/broken.yaml:12: 期限 "reply" 的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）',
         (
             'rules/broken.yaml:19: 期限 "reply" 含未知的键 "deadline"（可用：code、name、length、unit、starts_on、'
-            "restarts_on、pauses_on、resumes_on、ends_on、extension_max、extensions_allowed、duty、basis）"
+            "restarts_on、pauses_on、resumes_on、ends_on、extension_max、extensions_allowed、duty、basis、pause_cap）"
         ),
     ]
 
@@ -577,9 +699,27 @@ def one_period(*lines: str) -> str:
                 "unit: days",
                 "starts_on: received",
                 "ends_on: replied",
-                "extension_max: 5",
+                "extensions_allowed: 1",
             ),
-            'x.yaml:5: 期限 "a" 的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0',
+            'x.yaml:5: 期限 "a" 设置了 extensions_allowed（延长次数），须同时设置 extension_max',
+        ),
+        (
+            one_period(
+                "length: 5",
+                "unit: days",
+                "starts_on: received",
+                "ends_on: replied",
+                "pauses_on: consultation_started",
+                "resumes_on: consultation_ended",
+                "pause_cap: nowhere",
+            ),
+            'x.yaml:13: 期限 "a" 的 pause_cap "nowhere" 必须是本文件中另一个期限的 code',
+        ),
+        (
+            one_period(
+                "length: 5", "unit: days", "starts_on: received", "ends_on: replied", "pause_cap: a"
+            ),
+            'x.yaml:11: 期限 "a" 设置了 pause_cap，但没有 pauses_on',
         ),
         (
             one_period(
@@ -688,3 +828,78 @@ def test_compute_is_fast_enough_for_a_hundred_thousand_cases():
         compute(DISCLOSURE, events, CAL, D(2025, 12, 31))
     per_case = (time.perf_counter() - start) / len(cases)
     assert per_case < 500e-6, f"compute took {per_case * 1e6:.1f} µs per case"
+
+
+# -- issue 16: the third party's receipt, the capped pause, 复查/复核 from delivery --------------
+
+
+def test_the_consultation_pause_ends_when_the_third_partys_fifteen_days_run_out():
+    # Received Fri 2025-09-26 (reply due 10-30, see above). Consultation letter sent Mon
+    # 10-13, received by the third party Tue 10-14: its 15 working days (第三十二条) run from
+    # the receipt: 10-15..17, 10-20..24, 10-27..31, 11-03, 11-04 -> 2025-11-04 (from the
+    # sending it would be 11-03). It answers only on 11-20: the pause ends at 11-04 anyway.
+    # Paused (10-13, 11-04] = 16 working days: 10-30 + 16 = 10-31, 11-03..07, 11-10..14,
+    # 11-17..21 -> due 2025-11-21 (uncapped it would be 13 working days after 11-20).
+    events = [
+        RECEIVED,
+        ev("consultation_started", D(2025, 10, 13)),
+        ev("consultation_delivered", D(2025, 10, 14)),
+    ]
+    during = compute(DISCLOSURE, events, CAL, today=D(2025, 11, 4))
+    assert during.periods["consultation"].due_on == D(2025, 11, 4)
+    assert during.periods["reply"].paused  # the third party's last day: still waiting
+    late = compute(DISCLOSURE, events, CAL, today=D(2025, 11, 10))  # nothing recorded yet
+    s = late.periods["reply"]
+    assert (s.paused, s.due_on, s.pause_capped_on) == (False, D(2025, 11, 21), D(2025, 11, 4))
+    answered = [*events, ev("consultation_ended", D(2025, 11, 20))]
+    s = compute(DISCLOSURE, answered, CAL, today=D(2025, 11, 20)).periods["reply"]
+    assert (s.due_on, s.pause_capped_on) == (D(2025, 11, 21), D(2025, 11, 4))
+    # Answered in time (10-20): the pause ends there, uncapped: (10-13, 10-20] = 5 -> 11-06.
+    s = compute(DISCLOSURE, [*events, ev("consultation_ended", D(2025, 10, 20))], CAL).periods[
+        "reply"
+    ]
+    assert (s.due_on, s.pause_capped_on) == (D(2025, 11, 6), None)
+
+
+def test_the_review_window_runs_from_the_delivery_of_the_reply():
+    # Replied Tue 2025-06-03, received by the complainant Tue 06-10: 30 days from 06-10 is
+    # Thu 07-10 (from the reply it would have been 07-03). A request on 07-08 is in time.
+    events = [
+        ev("received", D(2025, 3, 3)),
+        ev("accepted", D(2025, 3, 10)),
+        ev("replied", D(2025, 6, 3)),
+    ]
+    waiting = compute(COMPLAINT, events, CAL).periods["review_request"]
+    assert waiting.started_on is None  # not counted from the sending
+    events.append(ev("reply_delivered", D(2025, 6, 10)))
+    assert compute(COMPLAINT, events, CAL).periods["review_request"].due_on == D(2025, 7, 10)
+    check_event(COMPLAINT, events, ev("review_requested", D(2025, 7, 8)), TODAY, CAL)
+    e = refused(ev("review_requested", D(2025, 7, 11)), events=events, rules=COMPLAINT)
+    assert (e.field, e.message) == (
+        "on",
+        "申请复查须在申请复查期限（30 日，至 2025-07-10）内作出，2025-07-11 已超过期限",
+    )
+
+
+def test_recheck_follows_review():
+    # 复查意见 replied 07-20, received Fri 07-25: the 复核 window is 07-25 + 30 = Sun 08-24
+    # -> Mon 08-25. Requested 08-20: the answer is due 08-20 + 30 = Fri 09-19 (第三十六条).
+    events = [
+        ev("received", D(2025, 3, 3)),
+        ev("accepted", D(2025, 3, 10)),
+        ev("replied", D(2025, 6, 3)),
+        ev("reply_delivered", D(2025, 6, 10)),
+        ev("review_requested", D(2025, 6, 20)),
+        ev("review_replied", D(2025, 7, 20)),
+        ev("review_delivered", D(2025, 7, 25)),
+    ]
+    r = compute(COMPLAINT, events, CAL, today=D(2025, 8, 1))
+    assert r.periods["recheck_request"].due_on == D(2025, 8, 25) and not r.overdue
+    r = compute(COMPLAINT, [*events, ev("recheck_requested", D(2025, 8, 20))], CAL, D(2025, 9, 22))
+    s = r.periods["recheck"]
+    assert (s.due_on, r.next_due, r.overdue, s.overdue_days) == (
+        D(2025, 9, 19),
+        D(2025, 9, 19),
+        True,
+        3,  # calendar days 09-20, 09-21, 09-22
+    )

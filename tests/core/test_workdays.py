@@ -307,3 +307,20 @@ def test_matches_a_day_by_day_count_on_any_calendar(spec, start, n):
         assert cal.workdays_between(start, end) == sum(
             is_work(d) for d in days(start + timedelta(days=1), end)
         )
+
+
+def test_the_tentative_calendar_counts_a_missing_year_with_weekends_only():
+    # CAL covers 2024–2026. 2027-01-01 is a Friday: New Year's Day in every notice so far,
+    # but without 2027's notice the tentative calendar counts it as a working day (the
+    # earliest end); Sat 01-02 and Sun 01-03 rest.
+    t = CAL.tentative()
+    assert t.tentative() is t and t.covers(2026) and not t.covers(2027)
+    assert t.add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 1)
+    assert t.add_workdays(date(2026, 12, 31), 2) == date(2027, 1, 4)
+    assert t.workdays_between(date(2026, 12, 18), date(2027, 1, 4)) == 11
+    assert t.first_gap(date(2026, 12, 18), date(2027, 1, 4)) == 2027
+    assert t.first_gap(date(2026, 12, 18), date(2026, 12, 31)) is None
+    # Covered years are counted exactly as by the calendar itself (2026 National Day).
+    assert t.add_workdays(date(2026, 9, 30), 1) == CAL.add_workdays(date(2026, 9, 30), 1)
+    with pytest.raises(CalendarGap):  # the calendar itself still never guesses
+        CAL.add_workdays(date(2026, 12, 31), 1)

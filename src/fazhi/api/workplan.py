@@ -74,6 +74,7 @@ def task_dict(row: selectors.TaskRow) -> dict:
             "label": lights.LABELS.get(light.color, ""),
             "reason": light.reason,
             "expected": light.expected,
+            "tentative": light.tentative,
         },
     }
 

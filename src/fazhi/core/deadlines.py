@@ -25,8 +25,13 @@ may only name these, and `check_event` refuses any other:
   consultation_ended    征求意见结束    (resumes it)
   extended              延长期限        (`Event.period` names the period, `Event.days` the length)
   replied               答复
+  reply_delivered       答复送达        (收到书面答复之日: the 复查 window counts from it)
   review_requested      申请复查
   review_replied        复查答复
+  review_delivered      复查意见送达    (the 复核 window counts from it)
+  recheck_requested     申请复核
+  recheck_replied       复核答复
+  consultation_delivered 第三方收到征求意见书 (its 15 working days count from it)
   withdrawn             撤回
   closed                办结/终止
 
@@ -50,8 +55,14 @@ same date keep the order given)
   exactly N working days. A pause after the period's (nominal) last day has no effect -
   the period has run out and a consultation started then does not revive it. A second
   pause while paused is ignored, and so is a resume while not paused.
+* A pause of a period with `pause_cap` (the code of another period, e.g. the third
+  party's 15 working days) ends at the latest on that period's due date: when the third
+  party does not answer in time the office decides alone (第三十二条), so the clock runs
+  again from the day after it even if the resuming event is recorded later (or not yet,
+  once `today` is past it).
 * An `extended` event whose `period` is this period adds `days` (in the period's unit) to
-  what is left, as given (`check_event` is where extensions are refused). Non-positive
+  what is left, as given (`check_event` is where extensions are refused: `extension_max`
+  caps their total, `extensions_allowed` their number, 0 = any number). Non-positive
   days are ignored.
 * An `ends_on` event (after the start) marks the period met on its date; a met period is
   final, later events do not change it. Met while paused: `due_on` stays None.
@@ -64,7 +75,12 @@ same date keep the order given)
 * `next_due` is the earliest due date of the running (started, not paused, not met) duty
   periods, `overdue` whether one of them is past due as of `today`.
 
-A year the calendar does not cover raises `CalendarGap` (never a guess); it propagates.
+A year the calendar does not cover is never guessed: `compute` counts it with weekends as
+the only rest days (`WorkCalendar.tentative`), which gives the earliest date a period can
+end, and marks each value that needed it (`due_note`, `overdue_note`: 暂定 and why). A
+value that needs only covered years stays exact, whatever another period of the case does.
+`check_event` refuses only what it can decide; it raises `CalendarGap` when the answer
+depends on a missing year.
 
 Speed: no day-by-day loops; each period costs one `WorkCalendar.add_workdays` (memoised
 per calendar, receipt day and length, as many cases share them) and, for pauses and
@@ -73,18 +89,13 @@ overdue days, `workdays_between`, both O(log k). About 10 µs per disclosure cas
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
-
-from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .errors import RuleError
-from .workdays import WorkCalendar
-from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
+from .workdays import CalendarGap, WorkCalendar, tentative_note
 
 __all__ = [
     "DAYS",
@@ -122,18 +133,24 @@ EVENT_KINDS: dict[str, str] = {
     "correction_requested": "告知补正",
     "corrected": "收到补正",
     "consultation_started": "征求意见",
+    "consultation_delivered": "第三方收到征求意见书",
     "consultation_ended": "征求意见结束",
     EXTENDED: "延长期限",
     "replied": "答复",
+    "reply_delivered": "答复送达",
     "review_requested": "申请复查",
     "review_replied": "复查答复",
+    "review_delivered": "复查意见送达",
+    "recheck_requested": "申请复核",
+    "recheck_replied": "复核答复",
     "withdrawn": "撤回",
     "closed": "办结",
 }
 
-# Event kinds that the office may only record within a period they end, and only once:
-# a correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条).
-TIMELY_KINDS = frozenset({"correction_requested"})
+# Event kinds that may only be recorded within a period they end, and only once: a
+# correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条); a
+# request for 复查 or 复核 within its window (refused as late only against that window).
+TIMELY_KINDS = frozenset({"correction_requested", "review_requested", "recheck_requested"})
 
 # Case kinds a rule file may describe: kind -> Chinese name.
 RULE_KINDS: dict[str, str] = {"disclosure": "依申请公开", "complaint": "投诉举报"}
@@ -154,10 +171,11 @@ class Period:
     pauses_on: tuple[str, ...] = ()  # e.g. ("consultation_started",)
     resumes_on: tuple[str, ...] = ()  # e.g. ("consultation_ended",)
     ends_on: tuple[str, ...] = ()  # events that satisfy it, e.g. ("replied",)
-    extension_max: int = 0  # same unit; 0 = no extension allowed
-    extensions_allowed: int = 0  # how many extensions (1 for disclosure)
+    extension_max: int = 0  # same unit, all extensions together; 0 = no extension allowed
+    extensions_allowed: int = 0  # how many extensions at most; 0 = any number within the total
     basis: str = ""  # legal basis, e.g. "《政府信息公开条例》第三十三条"
     duty: bool = True  # False: a window for an optional act (lapses, never overdue)
+    pause_cap: str = ""  # code of the period whose due date ends a pause at the latest
 
 
 @dataclass(frozen=True)
@@ -166,6 +184,8 @@ class RuleSet:
     title: str
     version: int
     periods: tuple[Period, ...]
+    # The source of the roll-over of a calendar-day period ending on a rest day.
+    roll_over_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +207,9 @@ class PeriodState:
     met_on: date | None = None  # the date an ending event satisfied it
     extended_by: int = 0
     overdue_days: int = 0  # as of the `today` given to compute(), in the period's unit
+    due_note: str = ""  # why due_on is 暂定 (the earliest it can be); "" when exact
+    overdue_note: str = ""  # why overdue_days is 暂定; "" when exact
+    pause_capped_on: date | None = None  # the pause ended here by `pause_cap`
 
 
 @dataclass(frozen=True)
@@ -194,6 +217,7 @@ class CaseDeadlines:
     periods: dict[str, PeriodState] = field(default_factory=dict)
     next_due: date | None = None  # the earliest due date of periods running and not met
     overdue: bool = False
+    next_due_note: str = ""  # why next_due is 暂定; "" when exact
 
 
 # --- computing ----------------------------------------------------------------------
@@ -202,7 +226,17 @@ class CaseDeadlines:
 class _Run:
     """The mutable state of one period while the events are replayed."""
 
-    __slots__ = ("anchor", "extended_by", "extended_on", "left", "met_on", "paused", "started")
+    __slots__ = (
+        "anchor",
+        "capped_on",
+        "extended_by",
+        "extended_on",
+        "gap",
+        "left",
+        "met_on",
+        "paused",
+        "started",
+    )
 
     def __init__(self):
         self.started: date | None = None
@@ -214,6 +248,8 @@ class _Run:
         self.met_on: date | None = None
         self.extended_by = 0
         self.extended_on: list[date] = []  # extensions of the current run
+        self.gap: int | None = None  # a year not covered that the counts so far needed
+        self.capped_on: date | None = None
 
 
 def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
@@ -223,15 +259,18 @@ def _elapsed(p: Period, cal: WorkCalendar, a: date, b: date) -> int:
     return (b - a).days
 
 
-def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> date:
-    if (
-        left <= 0
-    ):  # nothing left (a pause on the last day): due on the resume day, or the next working day
-        return _add_workdays(cal, anchor - _ONE_DAY, 1)
-    if p.unit == WORKDAYS:
-        return _add_workdays(cal, anchor, left)
-    # Calendar days: a last day that is not a working day rolls forward (add_calendar_days's rule).
-    return _add_workdays(cal, anchor + timedelta(days=left - 1), 1)
+def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> tuple[date, int | None]:
+    """The due date, and the first year not covered that counting it needed (or None)."""
+    if left <= 0:
+        # Nothing left (a pause on the last day): due on the resume day, or the next working day.
+        base, n = anchor - _ONE_DAY, 1
+    elif p.unit == WORKDAYS:
+        base, n = anchor, left
+    else:
+        # Calendar days: a last day that is not a working day rolls forward (add_calendar_days's rule).
+        base, n = anchor + timedelta(days=left - 1), 1
+    due = _add_workdays(cal, base, n)
+    return due, cal.first_gap(base, due)
 
 
 _ONE_DAY = timedelta(days=1)
@@ -245,12 +284,43 @@ def _add_workdays(cal: WorkCalendar, start: date, n: int) -> date:
     return cal.add_workdays(start, n)
 
 
-def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[_Run]:
-    """The state of every period (in `rules.periods` order) after the events."""
+def _cap(
+    periods: Sequence[Period],
+    runs: list[_Run],
+    capping: list[tuple[int, int]],
+    cal: WorkCalendar,
+    before: date,
+) -> None:
+    """End the capped pauses whose cap day is before `before` (see `pause_cap`); `capping`
+    pairs the index of each period with a cap with the index of its capping period."""
+    for i, j in capping:
+        r, c = runs[i], runs[j]  # the paused run and the capping (third party's) run
+        if not r.paused or r.met_on is not None:
+            continue
+        if c.started is None or c.paused or c.started < r.anchor:
+            continue  # not running, or from before this pause
+        cap, gap = _due(periods[j], cal, c.anchor, c.left)
+        if c.met_on is not None and c.met_on <= cap:
+            continue  # answered in time: its own resuming event ends the pause
+        if cap < before:
+            r.anchor = r.capped_on = cap
+            r.paused = False
+            r.gap = r.gap or c.gap or gap
+
+
+def _replay(
+    rules: RuleSet, events: Sequence[Event], cal: WorkCalendar, today: date | None = None
+) -> list[_Run]:
+    """The state of every period (in `rules.periods` order) after the events, as of `today`
+    (only a capped pause needs it)."""
     periods = rules.periods
     runs = [_Run() for _ in periods]
+    index = {p.code: i for i, p in enumerate(periods)}
+    capping = [(i, index[p.pause_cap]) for i, p in enumerate(periods) if p.pause_cap in index]
     for e in sorted(events, key=lambda ev: ev.on):  # stable: same-day events keep their order
         kind, on = e.kind, e.on
+        if capping:
+            _cap(periods, runs, capping, cal, on)
         for p, r in zip(periods, runs, strict=False):
             if r.met_on is not None:
                 continue
@@ -270,12 +340,16 @@ def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[
                 r.paused = False
                 r.extended_by = 0
                 r.extended_on = []
+                r.gap = None
+                r.capped_on = None
             elif r.started is None:
                 continue
             elif kind in p.pauses_on:
                 if not r.paused:
                     used = _elapsed(p, cal, r.anchor, on)
                     if used <= r.left:
+                        if p.unit == WORKDAYS:
+                            r.gap = r.gap or cal.first_gap(r.anchor, on)
                         r.left -= used
                         r.anchor = on
                         r.paused = True
@@ -285,6 +359,8 @@ def _replay(rules: RuleSet, events: Sequence[Event], cal: WorkCalendar) -> list[
                     r.paused = False
             elif kind in p.ends_on:
                 r.met_on = on
+    if capping and today is not None:
+        _cap(periods, runs, capping, cal, today)
     return runs
 
 
@@ -292,22 +368,31 @@ def compute(
     rules: RuleSet, events: Sequence[Event], cal: WorkCalendar, today: date | None = None
 ) -> CaseDeadlines:
     """The deadlines of a case from its events (any order; see the module docstring for
-    the counting rules). Pure. Without `today` nothing is overdue. Raises `CalendarGap`
-    when a period reaches into a year the calendar does not cover."""
+    the counting rules). Pure. Without `today` nothing is overdue. A value that needs a
+    year the calendar does not cover is counted with weekends as the only rest days and
+    carries its note (暂定), never refused and never guessed silently."""
+    cal = cal.tentative()
     states: dict[str, PeriodState] = {}
     next_due: date | None = None
+    next_note = ""
     overdue = False
-    for p, r in zip(rules.periods, _replay(rules, events, cal), strict=False):
+    for p, r in zip(rules.periods, _replay(rules, events, cal, today), strict=False):
         due = None
         late = 0
+        due_note = late_note = ""
         if r.started is not None and not r.paused:
-            due = _due(p, cal, r.anchor, r.left)
+            due, gap = _due(p, cal, r.anchor, r.left)
+            gap = r.gap or gap
+            due_note = tentative_note(gap) if gap is not None else ""
             if r.met_on is None and p.duty:
                 if next_due is None or due < next_due:
-                    next_due = due
+                    next_due, next_note = due, due_note
                 if today is not None and today > due:
                     overdue = True
                     late = max(1, _elapsed(p, cal, due, today))
+                    if p.unit == WORKDAYS and gap is None:
+                        gap = cal.first_gap(due, today)
+                    late_note = tentative_note(gap) if gap is not None else ""
         states[p.code] = PeriodState(
             code=p.code,
             name=p.name,
@@ -317,8 +402,13 @@ def compute(
             met_on=r.met_on,
             extended_by=r.extended_by,
             overdue_days=late,
+            due_note=due_note,
+            overdue_note=late_note,
+            pause_capped_on=r.capped_on,
         )
-    return CaseDeadlines(periods=states, next_due=next_due, overdue=overdue)
+    return CaseDeadlines(
+        periods=states, next_due=next_due, overdue=overdue, next_due_note=next_note
+    )
 
 
 # --- refusing events ----------------------------------------------------------------
@@ -380,7 +470,20 @@ def _state_before(
 ) -> list[_Run]:
     """The periods as they stand when `new` happens: the events up to its date (same-day
     events before it, as it is recorded after them)."""
-    return _replay(rules, [e for e in events if e.on <= new.on], cal)
+    return _replay(rules, [e for e in events if e.on <= new.on], cal, new.on)
+
+
+def _past_due(p: Period, cal: WorkCalendar, run: _Run, on: date) -> date | None:
+    """The due date of a running period when `on` is after it, else None. A due date that
+    needs a missing year is the earliest it can be: only when `on` is before it is the
+    answer sure, otherwise the missing year is asked for (CalendarGap)."""
+    due, gap = _due(p, cal, run.anchor, run.left)
+    gap = run.gap or gap
+    if on <= due:
+        return None
+    if gap is not None:
+        raise CalendarGap(gap)
+    return due
 
 
 def _check_extension(
@@ -393,7 +496,7 @@ def _check_extension(
     if index is None:
         raise RuleError("period", f"本类案件没有“{new.period}”期限（可选：{choices}）")
     p = rules.periods[index]
-    if p.extensions_allowed <= 0 or p.extension_max <= 0:
+    if p.extension_max <= 0:
         raise RuleError("period", f"{p.name}依规定不得延长")
     if isinstance(new.days, bool) or not isinstance(new.days, int) or new.days <= 0:
         raise RuleError("days", "延长天数须为正整数")
@@ -402,17 +505,27 @@ def _check_extension(
             "days",
             f"{p.name}最多延长 {_amount(p.extension_max, p.unit)}，不能延长 {_amount(new.days, p.unit)}",
         )
+    cal = cal.tentative()
     run = _state_before(rules, events, new, cal)[index]
     if run.started is None:
         raise RuleError("period", f"{p.name}尚未开始计算，不能延长")
     if run.met_on is not None:
         raise RuleError("period", f"{p.name}已于 {run.met_on.isoformat()} 结束，不能再延长")
-    if len(run.extended_on) >= p.extensions_allowed:
-        done = "、".join(d.isoformat() for d in run.extended_on)
+    done = "、".join(d.isoformat() for d in run.extended_on)
+    if p.extensions_allowed and len(run.extended_on) >= p.extensions_allowed:
         raise RuleError("period", f"{p.name}只能延长 {p.extensions_allowed} 次，已于 {done} 延长过")
+    left = p.extension_max - run.extended_by
+    if new.days > left:
+        # 第三十三条 caps the extensions' total length, not their number.
+        raise RuleError(
+            "days",
+            f"{p.name}延长的期限合计不得超过 {_amount(p.extension_max, p.unit)}：已于 {done} "
+            f"延长 {_amount(run.extended_by, p.unit)}，"
+            + (f"最多还可延长 {_amount(left, p.unit)}" if left > 0 else "不能再延长"),
+        )
     if not run.paused:
-        due = _due(p, cal, run.anchor, run.left)
-        if new.on > due:
+        due = _past_due(p, cal, run, new.on)
+        if due is not None:
             raise RuleError(
                 "on",
                 f"延长须在{p.name}届满前决定：期限已于 {due.isoformat()} 届满，{new.on.isoformat()} 不能再延长",
@@ -425,6 +538,7 @@ def _check_timely(
     indexes = [i for i, p in enumerate(rules.periods) if new.kind in p.ends_on]
     if not indexes:
         return
+    cal = cal.tentative()
     runs = _state_before(rules, events, new, cal)
     for i in indexes:
         p, run = rules.periods[i], runs[i]
@@ -437,8 +551,8 @@ def _check_timely(
             )
         if run.paused:
             continue
-        due = _due(p, cal, run.anchor, run.left)
-        if new.on > due:
+        due = _past_due(p, cal, run, new.on)
+        if due is not None:
             raise RuleError(
                 "on",
                 f"{label}须在{p.name}（{_amount(p.length, p.unit)}，至 {due.isoformat()}）内作出，"
@@ -446,248 +560,5 @@ def _check_timely(
             )
 
 
-# --- the rule files -----------------------------------------------------------------
-
-TOP_KEYS = ("kind", "title", "version", "periods")
-PERIOD_KEYS = (
-    "code",
-    "name",
-    "length",
-    "unit",
-    "starts_on",
-    "restarts_on",
-    "pauses_on",
-    "resumes_on",
-    "ends_on",
-    "extension_max",
-    "extensions_allowed",
-    "duty",
-    "basis",
-)
-EVENT_LISTS = ("restarts_on", "pauses_on", "resumes_on", "ends_on")
-PERIOD_CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
-BOOL = "tag:yaml.org,2002:bool"
-
-
-def _int(node: Node) -> int | None:
-    """A plain decimal integer scalar (not a string, bool, float or `0x…`), else None."""
-    if (
-        isinstance(node, ScalarNode)
-        and node.tag == INT
-        and re.fullmatch(r"[-+]?[0-9]+", node.value)
-    ):
-        return int(node.value)
-    return None
-
-
-class _Rules(Doc):
-    doc_name = "期限规则"
-    max_depth = 1
-
-    def count(
-        self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None
-    ) -> int | None:
-        if name not in keys:
-            if required_at is not None:
-                self.error(required_at, f"{who}缺少必填键 {name}")
-            return None
-        k, v = keys[name]
-        value = _int(v)
-        if value is None:
-            self.error(line(k), f"{who}的 {name} 必须是整数")
-        elif value < 0:
-            self.error(line(k), f"{who}的 {name} 不能为负数")
-        elif value < minimum:
-            self.error(line(k), f"{who}的 {name} 必须大于 0")
-        else:
-            return value
-        return None
-
-    def event_kind(self, node: Node, name: str, who: str) -> str | None:
-        kind = string(node)
-        if not kind:
-            self.error(line(node), f"{who}的 {name} 必须是事件类型（字符串）")
-            return None
-        if kind not in EVENT_KINDS:
-            usable = "、".join(k for k in EVENT_KINDS if k != EXTENDED)
-            self.error(line(node), f'{who}的 {name} 含未知的事件类型 "{kind}"（可用：{usable}）')
-            return None
-        if kind == EXTENDED:
-            self.error(
-                line(node), f"{who}的 {name} 不能是 {EXTENDED}（延长期限只按 extension_max 计算）"
-            )
-            return None
-        return kind
-
-    def event_list(self, keys: Keys, name: str, who: str) -> tuple[str, ...]:
-        """A list of event kinds, or a single one; () when absent or empty."""
-        if name not in keys:
-            return ()
-        v = keys[name][1]
-        if is_null(v):
-            return ()
-        items = v.value if isinstance(v, SequenceNode) else [v]
-        out: list[str] = []
-        for item in items:
-            kind = self.event_kind(item, name, who)
-            if kind is None:
-                continue
-            if kind in out:
-                self.error(line(item), f'{who}的 {name} 中事件类型 "{kind}" 重复')
-                continue
-            out.append(kind)
-        return tuple(out)
-
-    def period(self, node: Node, codes: dict[str, int]) -> Period | None:
-        at = line(node)
-        keys = self.entry(node, "期限", 1)
-        if keys is None:
-            return None
-        errors = len(self.errors)
-        code = None
-        if "code" not in keys:
-            self.error(at, "期限缺少必填键 code")
-        else:
-            k, v = keys["code"]
-            code = string(v)
-            if not code or not PERIOD_CODE_RE.fullmatch(code):
-                self.error(line(k), "期限的 code 只能由小写字母、数字和下划线组成，且以字母开头")
-                code = None
-            elif code in codes:
-                self.error(line(k), f'期限 code "{code}" 重复（首次出现在第 {codes[code]} 行）')
-            else:
-                codes[code] = line(k)
-        who = f'期限 "{code}" ' if code else "期限"
-        self.unknown_keys(keys, PERIOD_KEYS, who)
-
-        name = self.field(
-            keys,
-            "name",
-            lambda n: string(n) or None,
-            f"{who}的 name 必须是非空字符串",
-            required_at=at,
-        )
-        length = self.count(keys, "length", who, minimum=1, required_at=at)
-        unit = self.field(
-            keys,
-            "unit",
-            lambda n: string(n) if string(n) in UNITS else None,
-            f"{who}的 unit 只能是 {WORKDAYS}（工作日）或 {DAYS}（自然日）",
-            required_at=at,
-        )
-        starts_on = None
-        if "starts_on" not in keys:
-            self.error(at, f"{who}缺少必填键 starts_on")
-        else:
-            starts_on = self.event_kind(keys["starts_on"][1], "starts_on", who)
-        lists = {name_: self.event_list(keys, name_, who) for name_ in EVENT_LISTS}
-        if "ends_on" not in keys:
-            self.error(at, f"{who}缺少必填键 ends_on（期限因哪些事件而满足）")
-        elif is_null(v := keys["ends_on"][1]) or isinstance(v, SequenceNode) and not v.value:
-            self.error(
-                line(keys["ends_on"][0]), f"{who}的 ends_on 不能为空（期限因哪些事件而满足）"
-            )
-        if bool(lists["pauses_on"]) != bool(lists["resumes_on"]):
-            self.error(at, f"{who}的 pauses_on 与 resumes_on 须同时设置（暂停的期限须能恢复）")
-        # One role per event kind: an event must not both start and end a period, etc.
-        roles: dict[str, str] = {}
-        if starts_on:
-            roles[starts_on] = "starts_on"
-        for name_, kinds in lists.items():
-            for kind in kinds:
-                if kind in roles:
-                    self.error(
-                        line(keys[name_][0]),
-                        f'{who}中事件类型 "{kind}" 同时出现在 {roles[kind]} 与 {name_} 中',
-                    )
-                else:
-                    roles[kind] = name_
-        ext_max = self.count(keys, "extension_max", who, minimum=0)
-        ext_allowed = self.count(keys, "extensions_allowed", who, minimum=0)
-        valid = all(
-            name_ not in keys or value is not None
-            for name_, value in (("extension_max", ext_max), ("extensions_allowed", ext_allowed))
-        )
-        if valid and ((ext_max or 0) > 0) != ((ext_allowed or 0) > 0):
-            self.error(
-                at,
-                f"{who}的 extension_max 与 extensions_allowed 须同时为 0（不得延长）或同时大于 0",
-            )
-        duty = True
-        if "duty" in keys:
-            k, v = keys["duty"]
-            if isinstance(v, ScalarNode) and v.tag == BOOL:
-                duty = v.value.lower() in ("true", "yes", "on", "y")
-            else:
-                self.error(line(k), f"{who}的 duty 必须是 true 或 false")
-        basis = self.field(keys, "basis", optional_string, f"{who}的 basis 必须是字符串") or ""
-        if len(self.errors) != errors:
-            return None
-        return Period(
-            code=code,
-            name=name,
-            length=length,
-            unit=unit,
-            starts_on=starts_on,
-            restarts_on=lists["restarts_on"],
-            pauses_on=lists["pauses_on"],
-            resumes_on=lists["resumes_on"],
-            ends_on=lists["ends_on"],
-            extension_max=ext_max or 0,
-            extensions_allowed=ext_allowed or 0,
-            basis=basis,
-            duty=duty,
-        )
-
-
-def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
-    """Parse and validate one rule file. Never raises on bad input: the RuleSet is None
-    and the errors (`PATH:LINE: message`, in line order) say why."""
-    doc = _Rules(path)
-    parsed = doc.document(text, TOP_KEYS)
-    if parsed is None:
-        return None, doc.lines(doc.errors)
-    top, keys = parsed
-    kind = doc.field(
-        keys,
-        "kind",
-        lambda n: string(n) if string(n) in RULE_KINDS else None,
-        f"kind 只能是 {'、'.join(f'{k}（{v}）' for k, v in RULE_KINDS.items())}",
-        required_at=top,
-    )
-    title = doc.field(
-        keys, "title", lambda n: string(n) or None, "title 必须是非空字符串", required_at=top
-    )
-    version = doc.field(
-        keys,
-        "version",
-        lambda n: v if (v := _int(n)) is not None and v >= 1 else None,
-        "version 必须是正整数",
-        required_at=top,
-    )
-    periods: list[Period] = []
-    if "periods" not in keys:
-        doc.error(top, "缺少必填键 periods（期限列表）")
-    else:
-        k, v = keys["periods"]
-        if not isinstance(v, SequenceNode) or not v.value:
-            doc.error(line(k), "periods（期限列表）必须是非空列表")
-        else:
-            codes: dict[str, int] = {}
-            for node in v.value:
-                p = doc.period(node, codes)
-                if p is not None:
-                    periods.append(p)
-    errors = doc.lines(doc.errors)
-    if errors:
-        return None, errors
-    return RuleSet(kind=kind, title=title, version=version, periods=tuple(periods)), []
-
-
-def load_rules_file(path: str | Path) -> tuple[RuleSet | None, list[str]]:
-    """Read a rule file (UTF-8) and load it; the path as given names it in messages."""
-    doc = _Rules(str(path))
-    text = doc.read(path)
-    if text is None:
-        return None, doc.lines(doc.errors)
-    return load_rules(text.removeprefix("\ufeff"), str(path))
+# The rule-file loader lives beside this module; imported last, as it needs the types above.
+from .deadline_rules import load_rules, load_rules_file  # noqa: E402

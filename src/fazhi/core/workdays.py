@@ -7,7 +7,10 @@ period) and the make-up workdays (调休上班日, weekend days worked in exchan
 A working day is a Monday–Friday that is not a rest day, or a make-up workday.
 Periods are counted from the day after the start (the day of receipt is not counted).
 Asking about a day in a year the calendar does not cover raises `CalendarGap`: a
-deadline is never guessed.
+deadline is never guessed. `tentative()` gives the same calendar counting such years with
+weekends as the only rest days: it answers the earliest day a period can end (a real
+holiday can only move it later), which callers show as 暂定 with `tentative_note`;
+`first_gap` says whether a count touched such a year.
 
 Counting is O(log k) in the number k of exceptional days: Monday–Friday are counted
 by arithmetic on ordinals and corrected by bisecting two sorted tuples (rest days that
@@ -17,8 +20,9 @@ fall on a weekday, make-up days that fall on a weekend).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .errors import RuleError
 
@@ -26,7 +30,10 @@ __all__ = [
     "CalendarGap",
     "WorkCalendar",
     "add_calendar_days",
+    "missing_notice_text",
+    "missing_notice_year",
     "parse_day",
+    "tentative_note",
 ]
 
 
@@ -39,6 +46,14 @@ class CalendarGap(RuleError):
             f"{year} 年的节假日安排尚未录入（国务院尚未发布或未导入），无法按工作日计算期限",
         )
         self.year = year
+
+
+def tentative_note(year: int) -> str:
+    """Why a date or count is 暂定 (tentative): the reason shown beside it."""
+    return (
+        f"暂定：{year} 年节假日安排尚未录入，该年暂按仅周末休息计算（届满日为最早可能的日期，"
+        "实际节假日只会使其推后），录入后自动重新计算"
+    )
 
 
 def _weekdays_upto(ordinal: int) -> int:
@@ -67,9 +82,12 @@ class WorkCalendar:
     years: frozenset[int]
     rest_days: frozenset[date]
     make_up_workdays: frozenset[date]
+    # True: a year not covered counts Monday–Friday as working days instead of raising.
+    assume_weekends: bool = False
     # Derived, small: ordinals of the days that change the Monday–Friday count.
     _off: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _extra: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         years = frozenset(int(y) for y in self.years)
@@ -93,6 +111,11 @@ class WorkCalendar:
         object.__setattr__(
             self, "_extra", tuple(sorted(d.toordinal() for d in work if d.weekday() >= 5))
         )
+        # Calendars key memo tables (deadlines): hash the days once, not on every lookup.
+        object.__setattr__(self, "_hash", hash((years, rest, work, self.assume_weekends)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     # -- coverage ---------------------------------------------------------------------
 
@@ -100,10 +123,28 @@ class WorkCalendar:
         return year in self.years
 
     def _require(self, first: int, last: int) -> None:
-        """Every year from first to last (inclusive) must be covered."""
-        for year in range(first, last + 1):
-            if year not in self.years:
-                raise CalendarGap(year)
+        """Every year from first to last (inclusive) must be covered (unless tentative)."""
+        if not self.assume_weekends and (gap := self._gap(first, last)) is not None:
+            raise CalendarGap(gap)
+
+    def _gap(self, first: int, last: int) -> int | None:
+        if first == last:  # the usual case, kept cheap: deadlines ask for every due date
+            return None if first in self.years else first
+        return next((y for y in range(first, last + 1) if y not in self.years), None)
+
+    def first_gap(self, start: date, end: date) -> int | None:
+        """The first year not covered among the days in (start, end] (dates), or None: a
+        count over them by the tentative calendar is then exact."""
+        if end <= start:
+            return None
+        first = start.year + 1 if (start.month, start.day) == (12, 31) else start.year
+        return self._gap(first, end.year)
+
+    def tentative(self) -> WorkCalendar:
+        """This calendar, counting years not covered with weekends as the only rest days."""
+        if self.assume_weekends:
+            return self
+        return _tentative(self)
 
     # -- counting ---------------------------------------------------------------------
 
@@ -119,8 +160,7 @@ class WorkCalendar:
 
     def is_workday(self, d: date) -> bool:
         d = _as_day(d, "date")
-        if d.year not in self.years:
-            raise CalendarGap(d.year)
+        self._require(d.year, d.year)
         if d in self.make_up_workdays:
             return True
         return d.weekday() < 5 and d not in self.rest_days
@@ -163,6 +203,34 @@ class WorkCalendar:
         """d itself when it is a working day, else the first working day after it."""
         d = _as_day(d, "date")
         return self.add_workdays(d - timedelta(days=1), 1)
+
+
+# From this month on, next year's missing notice is warned about (the State Council
+# usually publishes it in October–December).
+WARN_FROM_MONTH = 11
+
+
+def missing_notice_year(cal: WorkCalendar, today: date) -> int | None:
+    """The year whose holiday notice the administrator should enter now: this year when it
+    is missing, next year from 1 November on; None when nothing is due."""
+    today = _as_day(today, "today")
+    if not cal.covers(today.year):
+        return today.year
+    if today.month >= WARN_FROM_MONTH and not cal.covers(today.year + 1):
+        return today.year + 1
+    return None
+
+
+def missing_notice_text(year: int) -> str:
+    return (
+        f"{year} 年的节假日安排尚未录入：跨入该年的期限暂按仅周末休息推算并标注“暂定”。"
+        f"国务院办公厅发布通知后，请系统管理员在“节假日安排”中录入 {year} 年，系统将自动重新计算。"
+    )
+
+
+@lru_cache(maxsize=8)
+def _tentative(cal: WorkCalendar) -> WorkCalendar:
+    return replace(cal, assume_weekends=True)
 
 
 def add_calendar_days(start: date, n: int, *, calendar: WorkCalendar | None = None) -> date:

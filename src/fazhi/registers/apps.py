@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RegistersConfig(AppConfig):
     name = "fazhi.registers"
     verbose_name = "台账（依申请公开、投诉举报）"
+
+    def ready(self):
+        from fazhi.workdays.services import calendar_changed
+
+        from .services import refresh_after_calendar_change
+
+        calendar_changed.connect(refresh_after_calendar_change, dispatch_uid="registers.refresh")

@@ -72,8 +72,8 @@ def extendable_period(ruleset: dl.RuleSet, deadlines: dl.CaseDeadlines) -> dl.Pe
 def cache_fields(
     case: Case, cal: WorkCalendar, today: date, rows: list[CaseEvent] | None = None
 ) -> dict:
-    """The cached deadline columns of a case as of `today`. A calendar gap is recorded as the
-    reason, with no dates, never guessed."""
+    """The cached deadline columns of a case as of `today`. A date that needs a year whose
+    holiday notice is missing is its earliest possible value, with the reason (暂定)."""
     return cache_values(case.rules_id, events_of(case, rows), cal, today)
 
 
@@ -90,10 +90,17 @@ def cache_values(rules_id: int, events: list[dl.Event], cal: WorkCalendar, today
             "replied_late": False,
             "deadlines_as_of": today,
             "deadline_error": exc.message[:200],
+            "deadline_note": "",
         }
     period = answer_period(ruleset)
     state = result.periods.get(period.code) if period else None
-    late = bool(state and state.met_on and state.due_on and state.met_on > state.due_on)
+    late = bool(
+        state
+        and state.met_on
+        and state.due_on
+        and state.met_on > state.due_on
+        and not state.due_note  # a reply after an earliest-possible date is not surely late
+    )
     return {
         "next_due": result.next_due,
         "reply_due": state.due_on if state else None,
@@ -101,6 +108,7 @@ def cache_values(rules_id: int, events: list[dl.Event], cal: WorkCalendar, today
         "replied_late": late,
         "deadlines_as_of": today,
         "deadline_error": "",
+        "deadline_note": (result.next_due_note or (state.due_note if state else ""))[:200],
     }
 
 
@@ -111,4 +119,5 @@ CACHE_COLUMNS = (
     "replied_late",
     "deadlines_as_of",
     "deadline_error",
+    "deadline_note",
 )

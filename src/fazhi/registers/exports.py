@@ -29,8 +29,9 @@ REGISTER_HEADERS = (
     "是否逾期",
     "答复类型/处理结果",
     "答复日期",
+    "期限说明（暂定的原因）",
 )
-REGISTER_WIDTHS = (22, 12, 14, 12, 40, 14, 16, 12, 12, 10, 20, 12)
+REGISTER_WIDTHS = (22, 12, 14, 12, 40, 14, 16, 12, 12, 10, 20, 12, 40)
 
 
 def _workbook(out):
@@ -117,6 +118,7 @@ def write_register_xlsx(out, cases, today: date, title: str = "台账") -> int:
         _text(ws, r, 9, "是" if c.next_due and c.next_due < today else "", fmt["cell"])
         _text(ws, r, 10, reply_label(c), fmt["cell"])
         _day(ws, r, 11, c.replied_on, fmt)
+        _text(ws, r, 12, c.deadline_note, fmt["cell"])
     ws.freeze_panes(2, 0)
     wb.close()
     return n

@@ -141,6 +141,8 @@ class Case(models.Model):
     replied_late = models.BooleanField("逾期答复", default=False)
     deadlines_as_of = models.DateField("期限计算日期", null=True, blank=True)
     deadline_error = models.CharField("期限无法计算的原因", max_length=200, blank=True)
+    # Why next_due is 暂定: it needed a year whose holiday notice is missing (the earliest date).
+    deadline_note = models.CharField("期限暂定的原因", max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -206,12 +206,18 @@ class Receipt:
     received_on: date
     due_on: date | None
 
+    @property
+    def due_note(self) -> str:
+        """Why due_on is 暂定 ("" when exact)."""
+        return self.case.deadline_note
+
     def as_dict(self) -> dict:
         return {
             "tracking_no": self.tracking_no,
             "query_code": self.query_code,
             "received_on": self.received_on,
             "due_on": self.due_on,
+            "due_note": self.due_note,
             "kind": self.case.kind,
             "notice": "请妥善保存受理编号和查询码：查询码只显示这一次，凭二者可查询办理进度。",
         }
@@ -283,8 +289,12 @@ PUBLIC_EVENTS = {
     "consultation_ended",
     "extended",
     "replied",
+    "reply_delivered",
     "review_requested",
     "review_replied",
+    "review_delivered",
+    "recheck_requested",
+    "recheck_replied",
     "closed",
 }
 
@@ -311,6 +321,7 @@ def track(tracking_no, code, *, address: str) -> dict:
         "received_on": case.received_on,
         "due_on": case.reply_due,
         "next_due": case.next_due,
+        "due_note": case.deadline_note,
         "subject": case.subject,
         "steps": [_public_step(e, units) for e in events],
         "reply": None,

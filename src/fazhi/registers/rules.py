@@ -50,6 +50,7 @@ def from_content(content: dict) -> dl.RuleSet:
         title=content.get("title", ""),
         version=int(content["version"]),
         periods=tuple(periods),
+        roll_over_basis=content.get("roll_over_basis", ""),
     )
 
 
@@ -143,12 +144,55 @@ def describe(row: RuleSetVersion) -> list[str]:
         if p.ends_on:
             parts.append(f"遇“{'、'.join(p.ends_on)}”即告完成")
         if p.extension_max:
-            parts.append(
-                f"可延长 {p.extensions_allowed} 次、至多 {p.extension_max}{unit.get(p.unit, p.unit)}"
-            )
+            parts.append(extension_text(p))
+        if p.pause_cap:
+            parts.append(f"中止至多到“{p.pause_cap}”期限届满")
         if not getattr(p, "duty", True):
             parts.append("可选行为的时限：届满未作出不算逾期")
         if p.basis:
             parts.append(f"依据 {p.basis}")
         lines.append("；".join(parts))
+    if ruleset.roll_over_basis:
+        lines.append(
+            f"期限最后一日不是工作日的顺延至其后第一个工作日，依据 {ruleset.roll_over_basis}"
+        )
     return lines
+
+
+def page(kind: str) -> dict | None:
+    """The current rule set of a kind for the rules page: periods in words with their basis."""
+    row = RuleSetVersion.objects.filter(kind=kind).order_by("-version").first()
+    if row is None:
+        return None
+    ruleset = ruleset_of(row)
+    label = dl.EVENT_KINDS
+    names = {p.code: p.name for p in ruleset.periods}
+    return {
+        "row": row,
+        "roll_over_basis": ruleset.roll_over_basis,
+        "has_days": any(p.unit == dl.DAYS for p in ruleset.periods),
+        "periods": [
+            {
+                "name": p.name,
+                "length": f"{p.length} {dl.UNITS.get(p.unit, p.unit)}",
+                "starts_on": label.get(p.starts_on, p.starts_on),
+                "restarts_on": "、".join(label.get(k, k) for k in p.restarts_on),
+                "pauses_on": "、".join(label.get(k, k) for k in p.pauses_on),
+                "resumes_on": "、".join(label.get(k, k) for k in p.resumes_on),
+                "pause_cap": names.get(p.pause_cap, ""),
+                "ends_on": "、".join(label.get(k, k) for k in p.ends_on),
+                "extension": extension_text(p) if p.extension_max else "不得延长",
+                "duty": p.duty,
+                "basis": p.basis,
+            }
+            for p in ruleset.periods
+        ],
+    }
+
+
+def extension_text(p: dl.Period) -> str:
+    """How a period may be extended, in words (the total is the legal limit, 第三十三条)."""
+    amount = f"{p.extension_max} {dl.UNITS.get(p.unit, p.unit)}"
+    if p.extensions_allowed:
+        return f"可延长 {p.extensions_allowed} 次，合计不超过 {amount}"
+    return f"可延长，合计不超过 {amount}"

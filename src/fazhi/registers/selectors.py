@@ -214,6 +214,7 @@ def case_row(case: Case, today: date) -> dict:
         "reply_type": case.reply_type,
         "replied_on": case.replied_on,
         "deadline_error": case.deadline_error,
+        "deadline_note": case.deadline_note,
     }
 
 
@@ -278,6 +279,7 @@ def deadlines_dict(d: dl.CaseDeadlines | None) -> dict | None:
         return None
     return {
         "next_due": d.next_due,
+        "next_due_note": d.next_due_note,
         "overdue": d.overdue,
         "periods": [
             {
@@ -289,6 +291,9 @@ def deadlines_dict(d: dl.CaseDeadlines | None) -> dict | None:
                 "met_on": p.met_on,
                 "extended_by": p.extended_by,
                 "overdue_days": p.overdue_days,
+                "due_note": p.due_note,
+                "overdue_note": p.overdue_note,
+                "pause_capped_on": p.pause_capped_on,
             }
             for p in d.periods.values()
         ],
@@ -402,6 +407,8 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
                     workdays.append(cal.workdays_between(c.received_on, reply.on))
                 if st is None or st.due_on is None:
                     unknown += 1
+                elif reply.on > st.due_on and st.due_note:
+                    unknown += 1  # after the earliest date it could end: not surely late
                 elif reply.on > st.due_on:
                     late += 1
                 else:

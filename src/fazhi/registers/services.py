@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -381,7 +382,9 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
       consultation_started: third_party; extended: days, reason, notified_on (default `on`)
       replied: disclosure: reply_type, text, ground (不予公开: required), agency (非本机关负责: optional),
                publish (show the reply text to the public tracker); complaint: outcome, text, publish
-      rejected: reason; review_requested: reason; review_replied: outcome, text
+      rejected: reason; review_requested, recheck_requested: reason;
+      review_replied, recheck_replied: outcome, text
+      reply_delivered, review_delivered, consultation_delivered: `on` is the day of receipt
       appealed: appeal (reconsideration | litigation), result (upheld | corrected | other | pending)
       any: note, version (optimistic lock: refused when the case changed meanwhile)
     """
@@ -487,16 +490,10 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
         period = extendable_period(ruleset, now)
         if period is None:
             raise RuleError("kind", "期限规则不允许延期")
-        used = sum(1 for r in rows if r.kind == "extended" and r.period == period.code)
-        if used >= max(period.extensions_allowed, 1):
-            raise RuleError(
-                "kind", f"{period.name}已延期{'一' if used == 1 else used}次，不能再次延期"
-            )
-        due = _period_due(now, period.code)
-        if due is None:
+        # How many and how long in all, and before the due date: the deadline engine decides
+        # (check_event below), against the extensions already recorded.
+        if _period_due(now, period.code) is None:
             raise RuleError("kind", f"{period.name}尚未起算或正在中止，不能延期")
-        if on > due:
-            raise RuleError("on", f"{period.name}已于 {due} 届满，不能在期限届满后延期")
         days = int_in(data.get("days"), "days", "延长期限", 1, period.extension_max)
         notified_on = parse_date(data.get("notified_on") or on, "notified_on", "告知申请人日期")
         if notified_on < on or notified_on > today:
@@ -526,21 +523,30 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
         )
         ev.data = {"reason": reason}
         changes["reply_text"] = reason
-    elif kind == "review_requested":
-        ev.data = {"reason": text(data.get("reason"), "reason", "复查理由", limit=LIMITS["reason"])}
-        for p in ruleset.periods:  # the complainant's own window, when the rules define one
-            if p.starts_on == "replied" and "review_requested" in p.ends_on:
-                due = _period_due(current(), p.code)
-                if due and on > due:
-                    raise RuleError("on", f"复查申请须在{p.name}内提出（至 {due}），已超过期限")
-    elif kind == "review_replied":
+    elif kind in ("review_requested", "recheck_requested"):
+        # 复查 then 复核, each once; after 复核 the same matter is not accepted again. A late
+        # request is refused by the deadline engine, against the delivery date of the reply.
+        step = "复查" if kind == "review_requested" else "复核"
+        if _last(rows, "recheck_replied"):
+            raise RuleError("kind", "复核意见已作出：以同一事实和理由再次提出的不再受理")
+        if kind == "recheck_requested" and not _last(rows, "review_replied"):
+            raise RuleError("kind", "尚未复查，不能申请复核：请先申请复查")
+        ev.data = {
+            "reason": text(data.get("reason"), "reason", f"{step}理由", limit=LIMITS["reason"])
+        }
+    elif kind in ("review_replied", "recheck_replied"):
+        step = "复查" if kind == "review_replied" else "复核"
         outcome = inputs.choice(
-            data.get("outcome"), "outcome", "复查结果", catalog.COMPLAINT_OUTCOMES
+            data.get("outcome"), "outcome", f"{step}结果", catalog.COMPLAINT_OUTCOMES
         )
         ev.data = {
             "outcome": outcome,
             "text": text(
-                data.get("text"), "text", "复查答复内容", limit=LIMITS["reply_text"], required=True
+                data.get("text"),
+                "text",
+                f"{step}答复内容",
+                limit=LIMITS["reply_text"],
+                required=True,
             ),
         }
     elif kind == "appealed":
@@ -772,10 +778,20 @@ def _write_cache(rows: list[tuple[int, dict]]) -> None:
         cur.executemany(sql, params)
 
 
-def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
+def refresh_after_calendar_change(sender=None, year: int | None = None, **kwargs) -> None:
+    """The holiday table changed from `year` on: recompute the cases whose cached dates may
+    depend on it (暂定 ones, and those due on or after its first day)."""
+    if year is not None:
+        refresh(since=date(year, 1, 1))
+
+
+def refresh(
+    today: date | None = None, batch: int = 2000, since: date | None = None
+) -> RefreshResult:
     """Recompute the cached deadlines of every case as of `today` (idempotent; for cron, like
     `fazhi tick`). One transaction per batch of cases; only rows whose values changed are
-    written. Reads plain tuples, not model instances: the deadline engine is the cost."""
+    written. Reads plain tuples, not model instances: the deadline engine is the cost.
+    With `since`, only the cases a change of the calendar from that day on can move."""
     from .models import RateCounter, UsedChallenge
     from .public import conf
 
@@ -784,11 +800,16 @@ def refresh(today: date | None = None, batch: int = 2000) -> RefreshResult:
     cal = get_calendar()
     result = RefreshResult()
     compared = [c for c in CACHE_COLUMNS if c != "deadlines_as_of"]
+    cases = Case.objects.all()
+    if since is not None:
+        cases = cases.filter(
+            Q(deadline_note__gt="") | Q(next_due__gte=since) | Q(reply_due__gte=since)
+        )
     last = 0
     while True:
         with transaction.atomic():
             chunk = list(
-                Case.objects.filter(pk__gt=last)
+                cases.filter(pk__gt=last)
                 .order_by("pk")
                 .values_list("pk", "rules_id", *compared)[:batch]
             )

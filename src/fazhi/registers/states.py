@@ -9,9 +9,11 @@ in Chinese (REFUSALS gives the specific ones, e.g. a reply before acceptance).
                  correction_requested → abandoned → closed    (no correction in time, art. 30)
     complaint:   received → accepted | rejected;  accepted → replied → closed
                  replied → review_requested → reviewed → closed   (复查)
+                 reviewed → recheck_requested → rechecked → closed   (复核, the last step)
 
-Events that change nothing in the state (assigned, transferred, extended, appealed) are
-listed with `None` as their target.
+Events that change nothing in the state (assigned, transferred, extended, appealed, and the
+delivery dates: reply_delivered, review_delivered, consultation_delivered) are listed with
+`None` as their target.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ REJECTED = "rejected"
 REPLIED = "replied"
 REVIEW_REQUESTED = "review_requested"
 REVIEWED = "reviewed"
+RECHECK_REQUESTED = "recheck_requested"
+RECHECKED = "rechecked"
 ABANDONED = "abandoned"
 CLOSED = "closed"
 
@@ -45,13 +49,23 @@ STATES = {
     REPLIED: "已答复",
     REVIEW_REQUESTED: "复查中",
     REVIEWED: "已复查答复",
+    RECHECK_REQUESTED: "复核中",
+    RECHECKED: "已复核答复",
     ABANDONED: "视为放弃申请",
     CLOSED: "已办结",
 }
 
 # States in which the office still owes the applicant or complainant an answer.
 OPEN_STATES = frozenset(
-    {RECEIVED, CORRECTION_REQUESTED, CORRECTED, ACCEPTED, CONSULTING, REVIEW_REQUESTED}
+    {
+        RECEIVED,
+        CORRECTION_REQUESTED,
+        CORRECTED,
+        ACCEPTED,
+        CONSULTING,
+        REVIEW_REQUESTED,
+        RECHECK_REQUESTED,
+    }
 )
 
 # ---------------------------------------------------------------- events
@@ -66,11 +80,16 @@ EVENTS = {
     "assigned": "交办",
     "transferred": "转办",
     "consultation_started": "征求第三方意见",
+    "consultation_delivered": "第三方收到征求意见书",
     "consultation_ended": "第三方意见已回复",
     "extended": "延期",
     "replied": "答复",
+    "reply_delivered": "答复送达",
     "review_requested": "申请复查",
     "review_replied": "复查答复",
+    "review_delivered": "复查意见送达",
+    "recheck_requested": "申请复核",
+    "recheck_replied": "复核答复",
     "appealed": "行政复议或诉讼",
     "closed": "办结",
 }
@@ -86,6 +105,7 @@ OFFICE_ONLY = frozenset(
         "extended",
         "abandoned",
         "review_requested",
+        "recheck_requested",
         "appealed",
         "closed",
     }
@@ -103,6 +123,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {
     (DISCLOSURE, "assigned"): (_HANDLING, None),
     (DISCLOSURE, "transferred"): (_HANDLING, None),
     (DISCLOSURE, "consultation_started"): (frozenset({ACCEPTED}), CONSULTING),
+    (DISCLOSURE, "consultation_delivered"): (frozenset({CONSULTING}), None),
     (DISCLOSURE, "consultation_ended"): (frozenset({CONSULTING}), ACCEPTED),
     (DISCLOSURE, "extended"): (frozenset({ACCEPTED}), None),
     (DISCLOSURE, "replied"): (frozenset({ACCEPTED}), REPLIED),
@@ -114,9 +135,13 @@ TRANSITIONS: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {
     (COMPLAINT, "transferred"): (frozenset({RECEIVED, ACCEPTED}), None),
     (COMPLAINT, "extended"): (frozenset({ACCEPTED}), None),
     (COMPLAINT, "replied"): (frozenset({ACCEPTED}), REPLIED),
+    (COMPLAINT, "reply_delivered"): (frozenset({REPLIED, CLOSED}), None),
     (COMPLAINT, "review_requested"): (frozenset({REPLIED, CLOSED}), REVIEW_REQUESTED),
     (COMPLAINT, "review_replied"): (frozenset({REVIEW_REQUESTED}), REVIEWED),
-    (COMPLAINT, "closed"): (frozenset({REPLIED, REJECTED, REVIEWED}), CLOSED),
+    (COMPLAINT, "review_delivered"): (frozenset({REVIEWED, CLOSED}), None),
+    (COMPLAINT, "recheck_requested"): (frozenset({REVIEWED, CLOSED}), RECHECK_REQUESTED),
+    (COMPLAINT, "recheck_replied"): (frozenset({RECHECK_REQUESTED}), RECHECKED),
+    (COMPLAINT, "closed"): (frozenset({REPLIED, REJECTED, REVIEWED, RECHECKED}), CLOSED),
 }
 
 # The specific reasons a user reads when the state refuses an event.
@@ -144,6 +169,10 @@ REFUSALS: dict[tuple[str, str], str] = {
     ("consultation_started", CONSULTING): "已在征求第三方意见",
     ("consultation_ended", ACCEPTED): "没有正在进行的征求意见",
     ("review_replied", REPLIED): "尚未收到复查申请",
+    ("recheck_replied", REVIEWED): "尚未收到复核申请",
+    ("recheck_requested", REPLIED): "尚未复查，不能申请复核：请先申请复查",
+    ("recheck_requested", RECHECKED): "复核意见已作出：以同一事实和理由再次提出的不再受理",
+    ("review_requested", RECHECKED): "复核意见已作出：以同一事实和理由再次提出的不再受理",
     ("closed", ACCEPTED): "尚未答复，不能办结",
     ("closed", CONSULTING): "尚未答复，不能办结",
     ("closed", RECEIVED): "尚未答复，不能办结",

@@ -6,6 +6,7 @@ app_name = "registers"
 urlpatterns = [
     path("", views.register, name="register"),
     path("export.xlsx", views.export, name="export"),
+    path("rules/", views.rules_page, name="rules"),
     path("annual-report.xlsx", views.annual_report, name="annual-report"),
     path("new/<str:kind>/", views.case_new, name="case-new"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),

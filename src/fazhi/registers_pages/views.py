@@ -23,7 +23,7 @@ from fazhi.audit.services import record
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Org, Role
-from fazhi.registers import catalog, clock, exports, selectors, services, states
+from fazhi.registers import catalog, clock, exports, rules, selectors, services, states
 from fazhi.workdays.selectors import get_calendar
 
 BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
@@ -39,11 +39,16 @@ EVENT_FORM = {
     "assigned": ("department",),
     "transferred": ("department", "reason"),
     "consultation_started": ("third_party",),
+    "consultation_delivered": (),
     "consultation_ended": (),
     "extended": ("days", "reason", "notified_on"),
     "replied": ("reply_type", "outcome", "ground", "agency", "text", "publish"),
+    "reply_delivered": (),
     "review_requested": ("reason",),
     "review_replied": ("outcome", "text"),
+    "review_delivered": (),
+    "recheck_requested": ("reason",),
+    "recheck_replied": ("outcome", "text"),
     "appealed": ("appeal", "result"),
     "closed": (),
 }
@@ -75,6 +80,15 @@ def _departments(user):
 
 
 # ---------------------------------------------------------------- the register
+
+
+@login_required
+@require_GET
+def rules_page(request):
+    """The deadline rules in force, each period with its legal basis (依据)."""
+    _require_business(request.user)
+    kinds = [(label, rules.page(kind)) for kind, label in states.KINDS.items()]
+    return render(request, "registers/rules.html", {"kinds": kinds})
 
 
 @login_required

@@ -27,6 +27,8 @@ from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment
 from fazhi.orgs.models import Role
+from fazhi.registers import clock
+from fazhi.workdays.selectors import missing_notice
 from fazhi.workplan.selectors_links import tasks_by_indicator
 
 
@@ -48,6 +50,9 @@ def home(request):
             "can_create": can_create,
             "frameworks": Framework.objects.all() if can_create else [],
             "this_year": date.today().year,
+            "calendar_warning": missing_notice(clock.today())
+            if request.user.has_role(Role.ADMIN)
+            else None,
         },
     )
 

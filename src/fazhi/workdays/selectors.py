@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 from django.db.models import Count, Q
 
-from fazhi.core.workdays import WorkCalendar
+from fazhi.core.workdays import WorkCalendar, missing_notice_text, missing_notice_year
 
 from .models import CalendarRevision, CalendarYear, Holiday
 
@@ -62,6 +63,12 @@ def get_calendar() -> WorkCalendar:
                 return calendar
             fp = after
     return calendar
+
+
+def missing_notice(today: date) -> tuple[int, str] | None:
+    """(year, warning) when the administrator should enter a year's holiday notice now."""
+    year = missing_notice_year(get_calendar(), today)
+    return None if year is None else (year, missing_notice_text(year))
 
 
 def clear_cache() -> None:

@@ -2,6 +2,9 @@
 
 Every write is audited and changes the calendar's revision token in the same transaction,
 so every process rebuilds its cached calendar on its next read (see selectors.get_calendar).
+Once committed, `calendar_changed` is sent with the first year changed: what caches dates
+counted on the calendar (the registers' deadlines) recomputes them, so a date shown as
+暂定 for a missing year becomes exact as soon as the year is entered.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
@@ -24,6 +28,9 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 KIND_LABELS = dict(Holiday.Kind.choices)
 PACKAGE = "chinesecalendar"
 
+# Sent after the commit of a change to the holiday table; `year`: the first year changed.
+calendar_changed = Signal()
+
 
 def _require_admin(actor) -> None:
     """The command line (actor None or a name) is trusted; a signed-in user must be a system admin."""
@@ -33,11 +40,12 @@ def _require_admin(actor) -> None:
         raise PermissionDenied("只有系统管理员可以维护节假日安排")
 
 
-def _bump() -> None:
+def _bump(year: int) -> None:
     # The row is created by the migration; created here only if someone emptied the table.
     token = uuid.uuid4().hex
     if not CalendarRevision.objects.filter(pk=1).update(token=token, number=F("number") + 1):
         CalendarRevision.objects.create(pk=1, token=token, number=1)
+    transaction.on_commit(lambda: calendar_changed.send(sender=CalendarYear, year=year))
 
 
 def _year_value(year) -> int:
@@ -124,7 +132,7 @@ def import_years(years=None, actor=None) -> list[int]:
             },
         )
     if todo:
-        _bump()
+        _bump(min(todo))
     return todo
 
 
@@ -148,7 +156,7 @@ def add_year(year, source_notice: str, actor) -> CalendarYear:
         raise RuleError("year", f"{value} 年的节假日安排已录入")
     cy = CalendarYear.objects.create(year=value, source_notice=source, loaded_from="管理员录入")
     record(actor, "calendar.year.add", cy, after={"year": value, "source": source})
-    _bump()
+    _bump(value)
     return cy
 
 
@@ -181,7 +189,7 @@ def set_day(date, kind: str, name: str, actor) -> Holiday:
         h.kind, h.name, h.year = kind, name, cy
         h.save(update_fields=["kind", "name", "year", "updated_at"])
     record(actor, "calendar.day.set", h, before=before, after=_snapshot(h))
-    _bump()
+    _bump(d.year)
     return h
 
 
@@ -204,4 +212,4 @@ def remove_day(date, actor) -> None:
         object_type=Holiday._meta.label_lower,
         object_id=str(pk),
     )
-    _bump()
+    _bump(d.year)

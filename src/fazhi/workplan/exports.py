@@ -96,7 +96,10 @@ def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
         ws.write_number(r, 7, t.progress / 100, pct)
         light = row.light
         status = (
-            f"{lights.LABELS.get(light.color, '—')}：{light.reason}" if light else "未设完成时限"
+            f"{lights.LABELS.get(light.color, '—')}：{light.reason}"
+            + (f"（{light.tentative}）" if light.tentative else "")
+            if light
+            else "未设完成时限"
         )
         ws.write_string(
             r, 8, escape_cell_text(status), colour.get(light.color, cell) if light else cell

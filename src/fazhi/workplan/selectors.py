@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from fazhi.core import lights
-from fazhi.core.workdays import CalendarGap, WorkCalendar
+from fazhi.core.workdays import WorkCalendar
 from fazhi.orgs.access import zone_data_q
 from fazhi.orgs.models import Org
 from fazhi.workdays.selectors import get_calendar
@@ -66,26 +66,25 @@ class TaskRow:
 
 
 def light_of(task: Task, plan: Plan, today: date, cal: WorkCalendar) -> lights.Light | None:
-    """The light of a task with a due date; None when it has none or the calendar has a gap."""
+    """The light of a task with a due date (暂定 when its counts need a year whose holiday
+    notice is missing); None when it has no due date."""
     due = task.due_in_force or task.due_date
     if due is None:
         return lights.Light(lights.DONE, "已办结销号") if task.done_at else None
-    try:
-        return lights.status_light(
-            start=task.start_date,
-            due=due,
-            progress=task.progress,
-            done=task.done_at is not None,
-            today=today,
-            cal=cal,
-            thresholds=lights.Thresholds(plan.yellow_days, plan.lag_points),
-        )
-    except CalendarGap as exc:
-        return lights.Light("unknown", exc.message)
+    return lights.status_light(
+        start=task.start_date,
+        due=due,
+        progress=task.progress,
+        done=task.done_at is not None,
+        today=today,
+        cal=cal,
+        thresholds=lights.Thresholds(plan.yellow_days, plan.lag_points),
+    )
 
 
 def task_rows(plan: Plan, today: date, tasks: list[Task] | None = None) -> list[TaskRow]:
-    """The plan as a tree in order; a parent's light is the worst of its children's."""
+    """The plan as a tree in order; a parent's light is the worst of its children's, 暂定
+    when any child's is."""
     if tasks is None:
         tasks = list(
             plan.tasks.select_related("lead_org").prefetch_related(
@@ -104,14 +103,15 @@ def task_rows(plan: Plan, today: date, tasks: list[Task] | None = None) -> list[
         if row.leaf:
             row.light = light_of(t, plan, today, cal)
         else:
-            worst = None
+            worst, note = None, ""
             for c in children[t.pk]:
                 got = visit(c, depth + 1)
                 if got and (
                     worst is None or SEVERITY.get(got.color, 0) > SEVERITY.get(worst.color, 0)
                 ):
                     worst = got
-            row.light = worst
+                note = note or (got.tentative if got else "")
+            row.light = replace(worst, tentative=note) if worst and note else worst
         return row.light
 
     for t in children.get(None, []):

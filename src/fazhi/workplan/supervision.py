@@ -15,6 +15,7 @@ from fazhi.audit.services import record
 from fazhi.core import lights
 from fazhi.core.reporting import missing_period
 from fazhi.orgs.models import Org, Role, User
+from fazhi.workdays.selectors import missing_notice
 
 from .models import Notification, Plan, ProgressReport, Task
 from .selectors import task_rows
@@ -106,6 +107,7 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
     """
     today = today or timezone.localdate()
     result = TickResult()
+    result.reminders += len(_calendar_reminder(today))
     plans = Plan.objects.select_related("zone")
     if plan_id:
         plans = plans.filter(pk=plan_id)
@@ -116,6 +118,16 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [_TICK_LOCK_KEY])
             _tick_plan(plan, today, result)
     return result
+
+
+def _calendar_reminder(today: date) -> list[Notification]:
+    """Remind the system administrators, once per year, of a holiday notice to enter."""
+    missing = missing_notice(today)
+    if missing is None:
+        return []
+    year, text = missing
+    admins = [u for u in User.objects.filter(is_active=True) if u.has_role(Role.ADMIN)]
+    return notify(admins, f"calendar:{year}", text)
 
 
 def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:

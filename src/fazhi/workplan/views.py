@@ -26,7 +26,6 @@ from fazhi.audit.services import record
 from fazhi.core import lights
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
-from fazhi.core.workdays import CalendarGap
 from fazhi.frameworks.models import Indicator
 from fazhi.orgs.models import Org, Role
 from fazhi.workdays.selectors import get_calendar
@@ -72,8 +71,8 @@ def _zone_departments(plan):
     )
 
 
-# Severity for sorting; a light that cannot be computed (calendar gap) needs attention.
-SEVERITY = {lights.RED: 4, lights.YELLOW: 3, "unknown": 2, lights.GREEN: 1, lights.DONE: 0}
+# Severity for sorting.
+SEVERITY = {lights.RED: 4, lights.YELLOW: 3, lights.GREEN: 1, lights.DONE: 0}
 LIGHT_FILTERS = {
     "red": "红灯",
     "yellow": "黄灯",
@@ -403,14 +402,14 @@ def timeline_geometry(rows, day: date) -> dict:
             lights.YELLOW: "黄灯",
             lights.GREEN: "绿灯",
             lights.DONE: "已办结",
-        }.get(r.light.color if r.light else "", "无法计算" if r.light else "未定时限")
+        }.get(r.light.color if r.light else "", "未定时限")
         lead = t.lead_org.name if t.lead_org_id else "未分配牵头单位"
         span_text = f"{start} 至 {due}" if start else f"完成时限 {due}（未设开始时间）"
         bars.append(
             {
                 "task": t,
                 "light": r.light,
-                "color": _color(r.light) if r.light and r.light.color != "unknown" else "unknown",
+                "color": _color(r.light),
                 "x": left,
                 "width": round(max(right - left, 6), 1),
                 "y": top + 8,
@@ -537,10 +536,7 @@ def _expected(task, light, day, cal) -> int | None:
     due = _due(task)
     if task.done_at or not (task.start_date and due):
         return None
-    try:
-        return lights.expected_progress(task.start_date, due, day, cal)
-    except CalendarGap:
-        return None
+    return lights.expected_progress(task.start_date, due, day, cal.tentative())
 
 
 def _assign_values(task, indicators) -> dict:
