@@ -73,6 +73,9 @@ class ReceiptOut(Out):
     query_code: str = Field(description="查询码：只显示这一次，凭受理编号和查询码查询办理进度")
     received_on: date = Field(description="收到日期")
     due_on: date | None = Field(description="答复期限")
+    due_note: str = Field(
+        description="答复期限的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
     kind: str = Field(description="类别：disclosure 依申请公开，complaint 投诉举报")
     notice: str = Field(description="给提交人的提示")
 
@@ -100,6 +103,9 @@ class TrackOut(Out):
     received_on: date = Field(description="收到日期")
     due_on: date | None = Field(description="答复期限")
     next_due: date | None = Field(description="最近一个未届满的期限")
+    due_note: str = Field(
+        description="期限的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
     subject: str = Field(description="所需信息名称或反映事项")
     steps: list[StepOut] = Field(description="办理过程")
     reply: PublicReplyOut | None = Field(description="答复；尚未答复为 null")

@@ -89,6 +89,9 @@ class CaseRow(Out):
     reply_type: str = Field(description="答复类型或处理结果代码")
     replied_on: date | None = Field(description="答复日期")
     deadline_error: str = Field(description="期限无法计算的原因（如缺少节假日安排）")
+    deadline_note: str = Field(
+        description="期限的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
 
 
 class CasePage(Out):
@@ -179,10 +182,22 @@ class PeriodOut(Out):
     met_on: date | None = Field(description="完成日期")
     extended_by: int = Field(description="已延长天数")
     overdue_days: int = Field(description="已超期天数")
+    due_note: str = Field(
+        description="届满日期的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
+    overdue_note: str = Field(
+        description="超期天数的暂定说明（超期天数计入未公布年度时）；精确时为空字符串"
+    )
+    pause_capped_on: date | None = Field(
+        description="征求第三方意见的中止至此日结束（第三方答复期限届满，《政府信息公开条例》第三十二条）；未封顶时为 null"
+    )
 
 
 class DeadlinesOut(Out):
     next_due: date | None = Field(description="最近一个未届满的期限")
+    next_due_note: str = Field(
+        description="最近期限的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
     overdue: bool = Field(description="是否超期")
     periods: list[PeriodOut] = Field(description="各项期限")
 

@@ -94,6 +94,9 @@ class LightOut(Out):
     label: str = Field(description="灯色名称")
     reason: str = Field(description="亮灯原因")
     expected: int | None = Field(description="序时进度（已过工作日占比，百分比）")
+    tentative: str = Field(
+        description="灯色的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
+    )
 
 
 class TaskOut(Out):

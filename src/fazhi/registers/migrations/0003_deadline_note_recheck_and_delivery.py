@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registers', '0001_initial'),
+        ('registers', '0002_intake_phone_address'),
     ]
 
     operations = [
