@@ -47,6 +47,7 @@ ZONE_OVERSIGHT = {"office", "leader", "city"}
 MATRIX: dict[tuple[str, str], set[str]] = {
     # public: sign-in, health, the API's description and its token endpoint
     ("healthz", "GET"): PUBLIC,
+    ("favicon.ico", "GET"): PUBLIC,
     ("login/", "GET"): PUBLIC,
     ("login/otp/", "GET"): PUBLIC,
     ("logout/", "POST"): PUBLIC,

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -232,6 +233,11 @@ def assessment_transition(request, assessment_id, transition):
 @login_required
 def assessment_export(request, assessment_id):
     return xlsx_response(request.user, selectors.get_assessment(request.user, assessment_id))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; answer with the app's icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def _error(request, status, title, text):

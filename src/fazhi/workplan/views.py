@@ -336,6 +336,8 @@ def plan_overview(request, plan_id):
             "plan": plan,
             "today": day,
             "is_supervisor": True,
+            # only the office issues 督办单; the leader and the city read this page
+            "can_issue": _has(request.user, Role.OFFICE),
             "table": table,
             "unassigned": unassigned,
             "totals": totals,
