@@ -35,7 +35,7 @@ from .models import (
 )
 from .schema import ParsedPlan, parse_plan_file, task_from_dict, task_to_dict
 from .selectors import get_plan, get_task, notices_for, tasks_for
-from .supervision import notify_org
+from .supervision import department_staff, excerpt, notify, zone_office
 
 MAX_TEXT = 4000
 
@@ -249,6 +249,7 @@ def _snapshot(task: Task) -> dict:
         "support_orgs": sorted(task.support_orgs.values_list("code", flat=True)),
         "responsible": task.responsible,
         "start_date": task.start_date,
+        "assigned_on": task.assigned_on,
         "due_date": task.due_date,
         "due_in_force": task.due_in_force,
         "indicators": sorted(task.indicators.values_list("code", flat=True)),
@@ -270,7 +271,7 @@ TASK_FIELDS = {
 
 
 @transaction.atomic
-def update_task(user, task_id, data: dict) -> Task:
+def update_task(user, task_id, data: dict, today: date | None = None) -> Task:
     """The office assigns a task: lead and support orgs, person, dates, scoring items."""
     task = get_task(user, task_id, for_update=True)
     _require_office(user, task.plan.zone)
@@ -288,11 +289,14 @@ def update_task(user, task_id, data: dict) -> Task:
     if "text" in data:
         task.text = text(data["text"], "text", "任务内容", limit=MAX_TEXT)
     if "lead_org" in data:
-        task.lead_org = (
+        lead = (
             _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位")
             if data["lead_org"]
             else None
         )
+        if lead is not None and lead.pk != task.lead_org_id:
+            task.assigned_on = _today(today)
+        task.lead_org = lead
     if "responsible" in data:
         task.responsible = text(data["responsible"], "responsible", "责任人", limit=50)
     start = (
@@ -617,10 +621,18 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
             "reply_due": reply_due,
         },
     )
-    notify_org(
-        to_org,
-        f"notice:{notice.pk}",
-        f"收到督办单 {number}：{body[:60]}，请于 {reply_due} 前回复",
+    # The department reads the notice addressed to it (你单位…); the office reads what it sent.
+    event = f"notice:{notice.pk}"
+    notify(
+        department_staff(to_org),
+        event,
+        f"收到督办单 {number}：“{excerpt(body)}”，请于 {reply_due} 前回复",
+        task,
+    )
+    notify(
+        zone_office(to_org),
+        event,
+        f"已向{to_org.name}发出督办单 {number}，要求于 {reply_due} 前回复",
         task,
     )
     return notice

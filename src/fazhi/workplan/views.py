@@ -757,6 +757,7 @@ def task_assign(request, task_id):
                 "support_orgs": list(values["support_orgs"]),
                 "indicators": list(values["indicators"]),
             },
+            today=today(),
         )
 
     shown = {
