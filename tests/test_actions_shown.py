@@ -81,8 +81,12 @@ def test_no_page_shows_an_action_its_user_may_not_take(world, users):  # noqa: F
                     continue
                 if role not in MATRIX[(target, method)]:
                     wrong.append(f"{path} as {role} shows {method} {url}")
-                fragment = urlsplit(url).fragment
-                if method == "GET" and fragment and urlsplit(url).path:
-                    if f'id="{fragment}"' not in page_of(role, urlsplit(url).path):
-                        wrong.append(f"{path} as {role} links {url}, which {role} cannot see")
+                link = urlsplit(url)
+                if (
+                    method == "GET"
+                    and link.fragment
+                    and link.path
+                    and f'id="{link.fragment}"' not in page_of(role, link.path)
+                ):
+                    wrong.append(f"{path} as {role} links {url}, which {role} cannot see")
     assert not wrong, "\n".join(sorted(set(wrong)))
