@@ -83,9 +83,13 @@ def _page_context(request, assessment, results=None, totals=None):
     results = (
         results if results is not None else selectors.results_of(assessment, with_evidence=True)
     )
+    printed = fw.discrepancies(tree(assessment.framework), assessment.framework.declared_total)
     return {
         "a": assessment,
         "rows": _rows(assessment, results),
+        # where the printed table disagrees with itself (group 五: 30 printed, items 29)
+        "group_notes": {d.code: d.message for d in printed if d.code},
+        "total_notes": [d.message for d in printed if not d.code],
         "totals": totals or selectors.totals_of(assessment, results),
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted"
