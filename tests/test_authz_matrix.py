@@ -73,6 +73,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("assessments/<int:assessment_id>/results/<str:code>/evidence/", "POST"): OFFICE,
     ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/", "GET"): ZONE_READERS,
     ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/remove/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/check/", "GET"): OFFICE,
     ("assessments/<int:assessment_id>/<str:transition>/", "POST"): OFFICE,  # submit
     ("assessments/<int:assessment_id>/export.xlsx", "GET"): ZONE_READERS,
     ("api/v1/assessments", "POST"): OFFICE,

@@ -88,3 +88,68 @@ def test_favicon_and_htmx_indicator_are_the_apps_own(client, login, assessment):
         r"\{ font-size: 16px; \}",
         css,
     )
+
+
+def _score_all(c, assessment, evidence_for=()):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.assessments.models import Result
+
+    for res in Result.objects.filter(
+        assessment=assessment, indicator__kind="scored"
+    ).select_related("indicator"):
+        code = res.indicator.code
+        c.post(
+            f"/assessments/{assessment.pk}/results/{code}/",
+            {"version": res.version, "self_score": "1"},
+        )
+        if code in evidence_for:
+            pdf = SimpleUploadedFile(f"证明{code}.pdf", b"%PDF-1.4\n%%EOF\n")
+            c.post(f"/assessments/{assessment.pk}/results/{code}/evidence/", {"file": pdf})
+
+
+def test_submit_is_checked_before_it_is_confirmed(login, assessment):
+    c = login("office")
+    page = c.get(f"/assessments/{assessment.pk}/").content.decode()
+    # the page's button leads to the check, not to a confirmation
+    assert f'href="/assessments/{assessment.pk}/check/" id="submit-check"' in page
+    assert "提交后自评将被锁定" not in page
+    assert page.count('class="item kind-scored unfilled"') == 14
+    r = c.get(f"/assessments/{assessment.pk}/check/")
+    html = r.content.decode()
+    assert r.status_code == 200 and "还有 14 项评分项未填写自评分" in html
+    for code in ("1", "13", "14"):
+        assert f'<a href="/assessments/{assessment.pk}/#item-{code}">第 {code} 项</a>' in html
+    assert "确认提交" not in html
+    # a submission that skips the check is refused, naming the items, and sent to the check
+    r = c.post(f"/assessments/{assessment.pk}/submit/")
+    assert r.status_code == 302 and r["Location"] == f"/assessments/{assessment.pk}/check/"
+    html = c.get(r["Location"]).content.decode()
+    assert "（第 1、2、3、4、5、6、7、8、9、10、11、12、13、14 项）" in html
+
+    _score_all(c, assessment, evidence_for=("1", "2", "3"))
+    page = c.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert "unfilled" not in page.replace("unfilled-badge", "")
+    r = c.get(f"/assessments/{assessment.pk}/check/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "11 项已计分但没有佐证材料" in html
+    assert f'<a href="/assessments/{assessment.pk}/#item-4">第 4 项</a>' in html
+    assert f'href="/assessments/{assessment.pk}/#item-1"' not in html
+    assert "确认提交" in html and "提交后自评将被锁定" in html
+    r = c.post(f"/assessments/{assessment.pk}/submit/", follow=True)
+    assert "自评已提交" in r.content.decode()
+    # submitted: no check page, no button
+    assert c.get(f"/assessments/{assessment.pk}/check/").status_code == 403
+    assert 'id="submit-check"' not in c.get(f"/assessments/{assessment.pk}/").content.decode()
+
+
+def test_submit_check_is_the_offices(login, assessment):
+    assert login("leader").get(f"/assessments/{assessment.pk}/check/").status_code == 403
+    assert login("office2").get(f"/assessments/{assessment.pk}/check/").status_code == 404
+
+
+def test_api_submit_names_the_missing_items(api, assessment):
+    r = api("office").post(f"/assessments/{assessment.pk}/submit")
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("还有 14 项评分项未填写自评分（第 1、2、3、")

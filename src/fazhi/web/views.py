@@ -211,6 +211,21 @@ def evidence_download(request, assessment_id, evidence_id):
     return response
 
 
+@login_required
+def submit_check(request, assessment_id):
+    """提交前检查: the missing scores (linked), the items without evidence, then the
+    confirmation; the submit button leads here, so nothing is confirmed before it is checked."""
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if not (assessment.editable and can_edit_assessment(request.user, assessment)):
+        raise PermissionDenied("只有本园区创建办可以提交自评")
+    check = selectors.check_of(assessment)
+    return render(
+        request,
+        "web/submit_check.html",
+        {"a": assessment, "check": check, "totals": selectors.totals_of(assessment)},
+    )
+
+
 TRANSITIONS = {"submit": services.submit, "accept": services.accept}
 
 
@@ -226,6 +241,8 @@ def assessment_transition(request, assessment_id, transition):
             raise Http404()
     except (RuleError, ConflictError) as exc:
         messages.error(request, exc.message)
+        if transition == "submit" and isinstance(exc, RuleError):
+            return redirect("web:assessment-check", assessment_id=assessment_id)
     else:
         messages.success(
             request,

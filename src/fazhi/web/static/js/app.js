@@ -7,3 +7,33 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+
+// Warn before leaving a page with typed but unsaved input. Inside [data-warn-unsaved], a form
+// is unsaved when a field differs from what the page loaded with, or when the server sent it
+// back refused (data-unsaved: what it shows was typed, not stored).
+function changed(form) {
+  if (form.hasAttribute("data-unsaved")) return true;
+  return Array.prototype.some.call(form.elements, function (el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.type === "file") return el.files && el.files.length > 0;
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return "defaultValue" in el && el.type !== "hidden" && el.value !== el.defaultValue;
+  });
+}
+
+var leaving = false;  // a form of the page itself is being sent: not "leaving with input"
+document.addEventListener("submit", function (event) {
+  if (!event.defaultPrevented && !event.target.hasAttribute("hx-post")) leaving = true;
+});
+
+window.addEventListener("beforeunload", function (event) {
+  if (leaving) return;
+  var forms = document.querySelectorAll("[data-warn-unsaved] form");
+  if (Array.prototype.some.call(forms, changed)) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
