@@ -3,6 +3,7 @@ and links what is missing, unsaved input is not lost silently, and the console s
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -35,10 +36,8 @@ def watch_console(page) -> list[str]:
 def reload_asks(page, dialogs: list[str]) -> bool:
     """Reload; True when the browser asked first (the question is dismissed: we stay)."""
     before = len(dialogs)
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # the dismissed question cancels the reload
         page.reload(timeout=3_000)
-    except PlaywrightTimeout:
-        pass
     return dialogs[before:] == ["beforeunload"]
 
 
