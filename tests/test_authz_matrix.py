@@ -162,6 +162,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/cases/<int:case_id>/", "GET"): PLAN_READERS,
     ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
+    ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
     ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
@@ -252,6 +253,7 @@ def world(assessment, plan, users):
         "decision": "approve",
         "report_evidence_id": report.evidence.get().pk,
         "case_id": case.pk,
+        "attachment_id": case.attachments.get().pk,
         "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
         "milestone_id": milestone.pk,
@@ -276,7 +278,9 @@ def _register_case(users):
         "subject": "信息",
         "content": "内容",
     }
-    case, _ = register_case(users["office"], body, today=on)
+    case, _ = register_case(
+        users["office"], body, today=on, files=[SimpleUploadedFile("申请书.pdf", PDF)]
+    )
     for step in (
         {"kind": "accepted"},
         {"kind": "assigned", "department": "zy-gxq-kjj"},

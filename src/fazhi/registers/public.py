@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from fazhi.core import deadlines as dl
-from fazhi.core.errors import RuleError
+from fazhi.core.errors import Collect, RuleError
 
 from . import catalog, clock, codes, states
 from .captcha import render_svg
@@ -42,10 +42,8 @@ from .selectors import intake_zones
 from .services import (
     PARTY_FIELDS,
     PUBLIC_ACTOR,
-    _check_delivery,
     create_case,
-    parse_body,
-    parse_party,
+    parse_case,
 )
 
 SUBMIT, LOOKUP, CHALLENGE = "submit", "lookup", "challenge"
@@ -224,11 +222,11 @@ def submit(kind: str, data: dict, *, address: str, today: date | None = None, fi
     open_zones = {z["code"] for z in intake_zones(kind)}
     if not isinstance(zone_code, str) or zone_code not in open_zones:
         raise RuleError("zone", "请选择受理园区（该园区不存在或未开通网上受理）")
-    party = parse_party(kind, data)
-    body = parse_body(kind, data)
-    _check_delivery(party, body)
+    check = Collect()
+    party, body = parse_case(kind, data, check)
     if challenge_on():
-        verify_challenge(data.get("challenge_token"), data.get("challenge_answer"))
+        check(verify_challenge, data.get("challenge_token"), data.get("challenge_answer"))
+    check.done()
     from fazhi.orgs.models import Org
 
     zone = Org.objects.get(code=zone_code, kind=Org.Kind.ZONE)

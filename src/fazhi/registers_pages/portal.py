@@ -101,11 +101,12 @@ def _intake(request, kind: str):
             return _limited(request, exc)
         except RuleError as exc:
             status = 422
-            if exc.field in FIELDS[kind] or exc.field in ("challenge_token", "challenge_answer"):
-                field = "challenge_answer" if exc.field == "challenge_token" else exc.field
-                form["errors"][field] = exc.message
-            else:
-                form["top"] = exc.message
+            for name, message in getattr(exc, "errors", {exc.field: exc.message}).items():
+                if name in FIELDS[kind] or name in ("challenge_token", "challenge_answer"):
+                    field = "challenge_answer" if name == "challenge_token" else name
+                    form["errors"].setdefault(field, message)
+                else:
+                    form["top"] = form["top"] or message
         else:
             return render(
                 request,

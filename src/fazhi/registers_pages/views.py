@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.audit.services import record
 from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Org, Role
 from fazhi.registers import catalog, clock, exports, selectors, services, states
@@ -196,7 +197,8 @@ def _case_page(request, case_id, form=None, status=200):
     ground_label = catalog.WITHHOLD_GROUNDS.get(
         case.reply_ground
     ) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
-    events = [{"e": e, "label": e.label, "detail": _detail(e)} for e in view.events]
+    names = _org_names(view.events)
+    events = [{"e": e, "label": e.label, "detail": _detail(e, names)} for e in view.events]
     form = form or _event_form()
     # A refusal for a step whose form is not on the page (the state no longer allows it).
     orphan = ""
@@ -216,6 +218,9 @@ def _case_page(request, case_id, form=None, status=200):
             "form": form,
             "orphan": orphan,
             "row": selectors.case_row(case, today),
+            "period_notes": clock.period_notes(case, view.deadlines, today)
+            if view.deadlines
+            else {},
             "departments": Org.objects.filter(kind=Org.Kind.DEPARTMENT, parent_id=case.zone_id)
             .only("code", "name")
             .order_by("path")
@@ -235,13 +240,22 @@ def _case_page(request, case_id, form=None, status=200):
     )
 
 
-def _detail(e) -> str:
-    """What an event's data says, in words (reasons, texts, departments)."""
+def _org_names(events) -> dict[str, str]:
+    """Department names for the codes the events keep (one query for the whole timeline)."""
+    codes = {(e.data or {}).get(k) for e in events for k in ("department", "from")} - {None, ""}
+    return dict(Org.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
+def _detail(e, names: dict[str, str]) -> str:
+    """What an event's data says, in words (reasons, texts, departments by name)."""
     d = e.data or {}
     parts = []
     if d.get("department"):
+        dept = names.get(d["department"], d["department"])
         parts.append(
-            ("由 " + d["from"] + " 转至 " if d.get("from") else "承办部门 ") + d["department"]
+            f"由 {names.get(d['from'], d['from'])} 转至 {dept}"
+            if d.get("from")
+            else f"承办部门 {dept}"
         )
     if d.get("reason"):
         parts.append(f"理由：{d['reason']}")
@@ -305,6 +319,16 @@ def case_letter(request, case_id: int):
     _require_business(request.user)
     name, content = services.letter_of(request.user, case_id)
     return _file(name, content, services.DOCX)
+
+
+@login_required
+@require_GET
+def case_file(request, case_id: int, attachment_id: int):
+    _require_business(request.user)
+    name, handle = services.attachment_of(request.user, case_id, attachment_id)
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, safe_display_name(name))
+    return response
 
 
 # ---------------------------------------------------------------- figures for the self-assessment
@@ -387,11 +411,12 @@ def case_new(request, kind: str):
             )
         except (RuleError, ConflictError) as exc:
             status = 422 if isinstance(exc, RuleError) else 409
-            field = getattr(exc, "field", "")
-            if field in STAFF_FIELDS[kind] or field == "anonymous":
-                form["errors"][field] = exc.message
-            else:
-                form["top"] = exc.message
+            errors = getattr(exc, "errors", None) or {getattr(exc, "field", ""): exc.message}
+            for field, message in errors.items():
+                if field in STAFF_FIELDS[kind] or field == "anonymous":
+                    form["errors"][field] = message
+                else:
+                    form["top"] = form["top"] or message
         else:
             messages.success(
                 request, f"已登记 {case.tracking_no}。查询码（只显示这一次，请告知当事人）：{code}"
