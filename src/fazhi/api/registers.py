@@ -76,7 +76,7 @@ def public_zones(request):
     return public.public_zones()
 
 
-@public_router.get("/challenge", auth=None)
+@public_router.get("/challenge", auth=None, url_name="public-challenge")
 def challenge(request):
     """A challenge to answer with a submission: {token, question, svg, expires_in, required}."""
     try:

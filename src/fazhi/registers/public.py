@@ -181,7 +181,7 @@ class Receipt:
     tracking_no: str
     query_code: str
     received_on: date
-    due_on: date | None
+    due_on: date | None  # the reply's due date, else the current step's (kept for the API)
 
     def as_dict(self) -> dict:
         return {
@@ -189,6 +189,9 @@ class Receipt:
             "query_code": self.query_code,
             "received_on": self.received_on,
             "due_on": self.due_on,
+            # named as tracking names them: the reply's period, and the current step's
+            "reply_due": self.case.reply_due,
+            "next_due": self.case.next_due,
             "kind": self.case.kind,
             "notice": "请妥善保存受理编号和查询码：查询码只显示这一次，凭二者可查询办理进度。",
         }
@@ -210,6 +213,11 @@ PUBLIC_FIELDS = {
 }
 
 
+def max_files() -> int:
+    """How many files one public submission may carry (each checked as evidence is)."""
+    return int(conf("FAZHI_PUBLIC_MAX_FILES", 5))
+
+
 def submit(kind: str, data: dict, *, address: str, today: date | None = None, files=()) -> Receipt:
     """A disclosure request or a complaint from the public form. Received on the day the
     system confirms it by issuing the tracking number (online channel, art. 31(3))."""
@@ -224,6 +232,9 @@ def submit(kind: str, data: dict, *, address: str, today: date | None = None, fi
         raise RuleError("zone", "请选择受理园区（该园区不存在或未开通网上受理）")
     check = Collect()
     party, body = parse_case(kind, data, check)
+    most = max_files()
+    if len(files) > most:
+        check.errors["files"] = f"附件最多 {most} 个，本次选择了 {len(files)} 个"
     if challenge_on():
         check(verify_challenge, data.get("challenge_token"), data.get("challenge_answer"))
     check.done()

@@ -37,3 +37,29 @@ window.addEventListener("beforeunload", function (event) {
     event.returnValue = "";
   }
 });
+
+// The public forms' challenge: a new one in place, so nothing typed is lost by a reload.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("#challenge-refresh");
+  if (!button) return;
+  var status = document.getElementById("challenge-status");
+  button.disabled = true;
+  fetch(button.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    })
+    .then(function (result) {
+      if (!result.ok) throw new Error(result.body.detail || "暂时无法换题");
+      var svg = new DOMParser().parseFromString(result.body.svg, "image/svg+xml").documentElement;
+      document.getElementById("challenge-picture").replaceChildren(document.importNode(svg, true));
+      document.getElementById("challenge-token").value = result.body.token;
+      var answer = document.getElementById("f-challenge_answer");
+      answer.value = "";
+      answer.focus();
+      status.textContent = "已换一题，请重新计算。";
+    })
+    .catch(function (error) {
+      status.textContent = error.message + "。如无法完成验证，请通过电话或来访方式提交。";
+    })
+    .finally(function () { button.disabled = false; });
+});
