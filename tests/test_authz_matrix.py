@@ -163,6 +163,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
+    ("registers/cases/<int:case_id>/query-code/", "POST"): OFFICE,
     ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
@@ -353,6 +354,11 @@ BODIES = {
         "third_party": "某科技公司",
     },
     "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
+    "registers/cases/<int:case_id>/query-code/": {
+        "method": "callback",
+        "name": "张三",
+        "phone": "13800138000",
+    },
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.audit.models import AuditEntry
+from fazhi.registers.models import Case
 from fazhi.registers.services import record_event, register_case
 from tests.test_register_pages import TODAY, new_case, reg  # noqa: F401
 
@@ -106,3 +107,64 @@ def test_registering_reports_every_error_at_once(reg, login):  # noqa: F811
     html = r.content.decode()
     assert 'id="f-name-error"' not in html and 'id="f-phone-error"' not in html
     assert all(f'id="f-{f}-error"' in html for f in ("channel", "subject", "content"))
+
+
+def test_office_reissues_a_lost_query_code_after_checking_identity(reg, login, client):  # noqa: F811
+    from fazhi.registers import public
+
+    case = new_case(reg)  # 张三丰, 13800138000
+    office = login("office")
+    url = f"/registers/cases/{case.pk}/query-code/"
+    assert 'id="query-code"' in office.get(f"/registers/cases/{case.pk}/").content.decode()
+    assert (
+        'id="query-code"'
+        not in login("leader").get(f"/registers/cases/{case.pk}/").content.decode()
+    )
+    # nothing typed: every missing field at once, nothing changed
+    before = Case.objects.get(pk=case.pk).query_digest
+    r = office.post(url, {"method": "callback"})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "请填写姓名或名称" in html and "回拨核实时，请填写所回拨的电话号码" in html
+    # the wrong person: refused, audited, nothing changed
+    r = office.post(url, {"method": "callback", "name": "李四", "phone": "13900139000"})
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "姓名或名称与案件登记的不一致" in html and "电话号码与案件登记的不一致" in html
+    assert 'value="李四"' in html
+    refused = AuditEntry.objects.filter(action="case.query_code.refused").get()
+    assert json.loads(refused.after) == {"fields": ["name", "phone"]}
+    assert Case.objects.get(pk=case.pk).query_digest == before
+    # checked by calling back the number on file: a new code, shown once; the old one is void
+    r = office.post(url, {"method": "callback", "name": " 张三丰", "phone": "138-0013-8000"})
+    assert r.status_code == 302
+    page = office.get(r["Location"]).content.decode()
+    code = re.search(r"原查询码已失效）：([A-Z0-9]+)", page).group(1)
+    entry = AuditEntry.objects.filter(action="case.query_code.reissue").get()
+    assert json.loads(entry.after) == {"tracking_no": case.tracking_no, "method": "callback"}
+    assert code not in entry.after
+    assert (
+        public.track(case.tracking_no, code, address="1.2.3.4")["tracking_no"] == case.tracking_no
+    )
+    with pytest.raises(public.NotFound):
+        public.track(case.tracking_no, "WRONGCODE", address="1.2.3.4")
+    # only the office; another zone's office does not even see the case
+    assert login("leader").post(url, {"method": "callback"}).status_code == 403
+    assert login("office2").post(url, {"method": "callback"}).status_code == 404
+
+
+def test_no_query_code_for_an_anonymous_complaint(reg, login):  # noqa: F811
+    data = {
+        "kind": "complaint",
+        "zone": "zy-gxq",
+        "channel": "hotline",
+        "received_on": "2025-03-07",
+        "anonymous": "1",
+        "subject": "反映",
+        "content": "内容",
+    }
+    case, _ = register_case(reg["office"], data, today=TODAY)
+    office = login("office")
+    assert 'id="query-code"' not in office.get(f"/registers/cases/{case.pk}/").content.decode()
+    r = office.post(f"/registers/cases/{case.pk}/query-code/", {"method": "callback", "name": "x"})
+    assert r.status_code == 409 and "匿名投诉举报没有可核对的身份信息" in r.content.decode()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/<str:kind>/", views.case_new, name="case-new"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/events/", views.case_event, name="case-event"),
+    path("cases/<int:case_id>/query-code/", views.case_query_code, name="case-query-code"),
     path("cases/<int:case_id>/letter.docx", views.case_letter, name="case-letter"),
     path("cases/<int:case_id>/files/<int:attachment_id>/", views.case_file, name="case-file"),
     path(

@@ -24,7 +24,8 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Org, Role
-from fazhi.registers import catalog, clock, exports, selectors, services, states
+from fazhi.registers import catalog, clock, exports, query_codes, selectors, services, states
+from fazhi.registers.selectors import is_office_of
 from fazhi.workdays.selectors import get_calendar
 
 BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
@@ -185,7 +186,7 @@ def _event_form(kind: str = "", values: dict | None = None, exc: Exception | Non
     return {"kind": kind, "values": values or {}, "errors": errors, "top": top}
 
 
-def _case_page(request, case_id, form=None, status=200):
+def _case_page(request, case_id, form=None, status=200, qc=None):
     user = request.user
     _require_business(user)
     today = clock.today()
@@ -218,6 +219,10 @@ def _case_page(request, case_id, form=None, status=200):
             "form": form,
             "orphan": orphan,
             "row": selectors.case_row(case, today),
+            # 补发查询码: the office, for a case with a person to check against
+            "can_reissue": is_office_of(request.user, case) and not case.anonymous,
+            "qc": qc or {"values": {"method": "id_document"}, "errors": {}, "top": ""},
+            "qc_methods": query_codes.METHODS,
             "period_notes": clock.period_notes(case, view.deadlines, today)
             if view.deadlines
             else {},
@@ -311,6 +316,25 @@ def case_event(request, case_id: int):
         )
     messages.success(request, f"已登记：{ev.label}（{ev.on:%Y-%m-%d}）")
     return redirect(reverse("registers:case", args=[case_id]) + "#timeline")
+
+
+@login_required
+@require_POST
+def case_query_code(request, case_id: int):
+    _require_business(request.user)
+    values = {k: request.POST.get(k, "").strip() for k in query_codes.FIELDS}
+    try:
+        case, code = query_codes.reissue(request.user, case_id, values)
+    except (RuleError, ConflictError) as exc:
+        errors = getattr(exc, "errors", None) or {}
+        qc = {"values": values, "errors": errors, "top": "" if errors else exc.message}
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _case_page(request, case_id, status=status, qc=qc)
+    messages.success(
+        request,
+        f"已补发 {case.tracking_no} 的查询码（只显示这一次，请告知本人；原查询码已失效）：{code}",
+    )
+    return redirect("registers:case", case_id=case.pk)
 
 
 @login_required
