@@ -114,8 +114,12 @@ def _form(name: str, values: dict | None = None, exc: Exception | None = None) -
     """The state of one form: what to show in it, and the refusal next to its field
     (or at its top when it names no field of the form: a conflict, a permission)."""
     errors, top = {}, ""
-    if isinstance(exc, RuleError) and exc.field in FORM_FIELDS[name]:
-        errors[exc.field] = exc.message
+    if isinstance(exc, RuleError):
+        for field, message in getattr(exc, "errors", {exc.field: exc.message}).items():
+            if field in FORM_FIELDS[name]:
+                errors[field] = message
+            else:
+                top = top or message
     elif exc is not None:
         top = getattr(exc, "message", None) or str(exc) or "操作未完成，请重试"
     return {"values": values or {}, "errors": errors, "top": top}
