@@ -19,6 +19,19 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def anonymous_complaint(users, channel: str, files=()):
+    data = {
+        "kind": "complaint",
+        "zone": "zy-gxq",
+        "channel": channel,
+        "received_on": "2025-03-07",
+        "anonymous": "1",
+        "subject": "执法不规范",
+        "content": "来信",
+    }
+    return register_case(users["office"], data, today=TODAY, files=files)[0]
+
+
 def step(users, case, kind, **data):
     return record_event(
         users["office"], case.pk, {"kind": kind, "on": TODAY.isoformat(), **data}, today=TODAY
@@ -37,17 +50,7 @@ def test_timeline_names_departments_not_codes(reg, login):  # noqa: F811
 
 
 def test_attachments_download_as_files_for_the_handling_staff_audited(reg, login):  # noqa: F811
-    data = {
-        "kind": "complaint",
-        "zone": "zy-gxq",
-        "channel": "post",
-        "received_on": "2025-03-07",
-        "anonymous": "1",
-        "subject": "执法不规范",
-        "content": "来信",
-    }
-    files = [SimpleUploadedFile("来信扫描件.pdf", PDF)]
-    case, _ = register_case(reg["office"], data, today=TODAY, files=files)
+    case = anonymous_complaint(reg, "post", [SimpleUploadedFile("来信扫描件.pdf", PDF)])
     item = case.attachments.get()
     url = f"/registers/cases/{case.pk}/files/{item.pk}/"
     page = login("office").get(f"/registers/cases/{case.pk}/").content.decode()
@@ -154,16 +157,7 @@ def test_office_reissues_a_lost_query_code_after_checking_identity(reg, login, c
 
 
 def test_no_query_code_for_an_anonymous_complaint(reg, login):  # noqa: F811
-    data = {
-        "kind": "complaint",
-        "zone": "zy-gxq",
-        "channel": "hotline",
-        "received_on": "2025-03-07",
-        "anonymous": "1",
-        "subject": "反映",
-        "content": "内容",
-    }
-    case, _ = register_case(reg["office"], data, today=TODAY)
+    case = anonymous_complaint(reg, "hotline")
     office = login("office")
     assert 'id="query-code"' not in office.get(f"/registers/cases/{case.pk}/").content.decode()
     r = office.post(f"/registers/cases/{case.pk}/query-code/", {"method": "callback", "name": "x"})

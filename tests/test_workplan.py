@@ -313,12 +313,12 @@ def test_missing_monthly_report_is_flagged_once(plan, users):
 def test_a_task_assigned_after_the_report_day_owes_its_first_report_next_period(plan, users):
     """Started in September but handed to kjj on 11-30, after November's deadline (25th)."""
     task = task_of(plan, "一.1")
-    update_task(
-        users["office"],
-        task.pk,
-        {"version": task.version, "lead_org": "zy-gxq-kjj", "start_date": "2026-09-01"},
-        today=date(2026, 11, 30),
-    )
+
+    def hand_over(on: date, **fields):
+        t = Task.objects.get(pk=task.pk)
+        update_task(users["office"], t.pk, {"version": t.version, **fields}, today=on)
+
+    hand_over(date(2026, 11, 30), lead_org="zy-gxq-kjj", start_date="2026-09-01")
     assert Task.objects.get(pk=task.pk).assigned_on == date(2026, 11, 30)
     missing = Notification.objects.filter(user=users["kjj"], event__startswith=f"report:{task.pk}:")
     tick(date(2026, 11, 30))
@@ -328,13 +328,7 @@ def test_a_task_assigned_after_the_report_day_owes_its_first_report_next_period(
     tick(date(2027, 1, 26))  # the next period's report was due by 01-25
     assert missing.count() == 1 and "2027-01-25" in missing.get().text
     # Reassigning to the same department keeps the day it was handed over.
-    t = Task.objects.get(pk=task.pk)
-    update_task(
-        users["office"],
-        t.pk,
-        {"version": t.version, "lead_org": "zy-gxq-kjj", "responsible": "李四"},
-        today=date(2026, 12, 28),
-    )
+    hand_over(date(2026, 12, 28), lead_org="zy-gxq-kjj", responsible="李四")
     assert Task.objects.get(pk=task.pk).assigned_on == date(2026, 11, 30)
 
 

@@ -43,9 +43,9 @@ def _parse(data: dict) -> tuple[str, str, str, str]:
     name = check(text, data.get("name"), "name", "姓名或名称", limit=100, required=True)
     id_number = check(inputs.id_number, data.get("id_number"))
     phone = check(inputs.phone, data.get("phone"))
-    if method == "id_document" and not (data.get("id_number") or "").strip():
+    if method == "id_document" and not inputs.given(data.get("id_number")):
         check.errors["id_number"] = "当面查验证件时，请填写所查验证件的号码"
-    if method == "callback" and not (data.get("phone") or "").strip():
+    if method == "callback" and not inputs.given(data.get("phone")):
         check.errors["phone"] = "回拨核实时，请填写所回拨的电话号码"
     check.done()
     return method, name, id_number, phone

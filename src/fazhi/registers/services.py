@@ -115,7 +115,7 @@ def parse_party(kind: str, data: dict) -> dict | None:
         "email": check(inputs.email, data.get("email")),
         "address": check(text, data.get("address"), "address", "联系地址", limit=LIMITS["address"]),
     }
-    if not (data.get("phone") or "").strip() and not (data.get("email") or "").strip():
+    if not inputs.given(data.get("phone")) and not inputs.given(data.get("email")):
         check.errors.setdefault("phone", "请填写联系电话或电子邮箱（至少一项）")
     check.done()
     return party
