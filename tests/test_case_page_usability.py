@@ -162,3 +162,12 @@ def test_no_query_code_for_an_anonymous_complaint(reg, login):  # noqa: F811
     assert 'id="query-code"' not in office.get(f"/registers/cases/{case.pk}/").content.decode()
     r = office.post(f"/registers/cases/{case.pk}/query-code/", {"method": "callback", "name": "x"})
     assert r.status_code == 409 and "匿名投诉举报没有可核对的身份信息" in r.content.decode()
+
+
+def test_the_api_names_every_refused_field(reg, api):  # noqa: F811
+    body = {"kind": "complaint", "zone": "zy-gxq", "received_on": "2025-03-07", "email": "bad"}
+    r = api("office").post("/registers/cases", body)
+    assert r.status_code == 422
+    out = r.json()
+    assert (out["field"], out["detail"]) == (out["errors"][0]["field"], out["errors"][0]["detail"])
+    assert [e["field"] for e in out["errors"]] == ["channel", "name", "email", "subject", "content"]
