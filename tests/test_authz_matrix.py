@@ -47,6 +47,7 @@ ZONE_OVERSIGHT = {"office", "leader", "city"}
 MATRIX: dict[tuple[str, str], set[str]] = {
     # public: sign-in, health, the API's description and its token endpoint
     ("healthz", "GET"): PUBLIC,
+    ("favicon.ico", "GET"): PUBLIC,
     ("login/", "GET"): PUBLIC,
     ("login/otp/", "GET"): PUBLIC,
     ("logout/", "POST"): PUBLIC,
@@ -72,6 +73,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("assessments/<int:assessment_id>/results/<str:code>/evidence/", "POST"): OFFICE,
     ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/", "GET"): ZONE_READERS,
     ("assessments/<int:assessment_id>/evidence/<int:evidence_id>/remove/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/check/", "GET"): OFFICE,
     ("assessments/<int:assessment_id>/<str:transition>/", "POST"): OFFICE,  # submit
     ("assessments/<int:assessment_id>/export.xlsx", "GET"): ZONE_READERS,
     ("api/v1/assessments", "POST"): OFFICE,
@@ -162,6 +164,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/cases/<int:case_id>/", "GET"): PLAN_READERS,
     ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
+    ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
+    ("registers/cases/<int:case_id>/query-code/", "POST"): OFFICE,
     ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
@@ -252,6 +256,7 @@ def world(assessment, plan, users):
         "decision": "approve",
         "report_evidence_id": report.evidence.get().pk,
         "case_id": case.pk,
+        "attachment_id": case.attachments.get().pk,
         "tracking_no": case.tracking_no,
         "user_id": users["leader"].pk,
         "milestone_id": milestone.pk,
@@ -276,7 +281,9 @@ def _register_case(users):
         "subject": "信息",
         "content": "内容",
     }
-    case, _ = register_case(users["office"], body, today=on)
+    case, _ = register_case(
+        users["office"], body, today=on, files=[SimpleUploadedFile("申请书.pdf", PDF)]
+    )
     for step in (
         {"kind": "accepted"},
         {"kind": "assigned", "department": "zy-gxq-kjj"},
@@ -349,6 +356,11 @@ BODIES = {
         "third_party": "某科技公司",
     },
     "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
+    "registers/cases/<int:case_id>/query-code/": {
+        "method": "callback",
+        "name": "张三",
+        "phone": "13800138000",
+    },
 }
 
 

@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def assign(plan, users, number, lead="zy-gxq-kjj", start="2025-09-01", due="2025-10-31", **extra):
+    """Assign the task as of its start date (the day it is handed to `lead`)."""
     task = task_of(plan, number)
     return update_task(
         users["office"],
         task.pk,
         {"version": task.version, "lead_org": lead, "start_date": start, "due_date": due, **extra},
+        today=date.fromisoformat(start),
     )
 
 
@@ -306,6 +308,58 @@ def test_missing_monthly_report_is_flagged_once(plan, users):
     )
     tick(date(2025, 10, 26))
     assert missing.count() == 1  # October's report was filed in time
+
+
+def test_a_task_assigned_after_the_report_day_owes_its_first_report_next_period(plan, users):
+    """Started in September but handed to kjj on 11-30, after November's deadline (25th)."""
+    task = task_of(plan, "一.1")
+
+    def hand_over(on: date, **fields):
+        t = Task.objects.get(pk=task.pk)
+        update_task(users["office"], t.pk, {"version": t.version, **fields}, today=on)
+
+    hand_over(date(2026, 11, 30), lead_org="zy-gxq-kjj", start_date="2026-09-01")
+    assert Task.objects.get(pk=task.pk).assigned_on == date(2026, 11, 30)
+    missing = Notification.objects.filter(user=users["kjj"], event__startswith=f"report:{task.pk}:")
+    tick(date(2026, 11, 30))
+    assert not missing.exists()
+    tick(date(2026, 12, 26))  # assigned inside the period ending 12-25: nothing owed yet
+    assert not missing.exists()
+    tick(date(2027, 1, 26))  # the next period's report was due by 01-25
+    assert missing.count() == 1 and "2027-01-25" in missing.get().text
+    # Reassigning to the same department keeps the day it was handed over.
+    hand_over(date(2026, 12, 28), lead_org="zy-gxq-kjj", responsible="李四")
+    assert Task.objects.get(pk=task.pk).assigned_on == date(2026, 11, 30)
+
+
+def test_notice_reminders_read_right_for_each_side(plan, users):
+    from fazhi.workplan.services import issue_notice
+
+    notice = issue_notice(
+        users["office"],
+        plan.pk,
+        {
+            "to_org": "zy-gxq-kjj",
+            "text": "你单位牵头的任务已逾期，请加快推进。",
+            "reply_due": "2026-12-10",
+        },
+        today=date(2026, 11, 30),
+    )
+    sent = Notification.objects.filter(event=f"notice:{notice.pk}")
+    to_kjj = sent.get(user=users["kjj"]).text
+    to_office = sent.get(user=users["office"]).text
+    assert to_kjj == (
+        f"收到督办单 {notice.number}：“你单位牵头的任务已逾期，请加快推进”，请于 2026-12-10 前回复"
+    )
+    assert to_office == f"已向科技经济局发出督办单 {notice.number}，要求于 2026-12-10 前回复"
+    long = issue_notice(
+        users["office"],
+        plan.pk,
+        {"to_org": "zy-gxq-kjj", "text": "请" * 80 + "。", "reply_due": "2026-12-10"},
+        today=date(2026, 11, 30),
+    )
+    text = Notification.objects.get(event=f"notice:{long.pk}", user=users["kjj"]).text
+    assert "请" * 60 + "……”" in text and "。，" not in text
 
 
 def test_tick_command_is_idempotent(plan, users, capsys):

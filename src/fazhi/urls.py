@@ -2,9 +2,11 @@ from django.urls import include, path
 
 from fazhi.api.main import api
 from fazhi.ops.views import healthz
+from fazhi.web.views import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("admin/calendar/", include("fazhi.workdays.urls")),
     path("account/", include("fazhi.orgs.urls")),

@@ -1,4 +1,5 @@
-"""One error shape for every endpoint: {"detail": message, "field": name?}."""
+"""One error shape for every endpoint: {"detail": message, "field": name?}; when several
+inputs were refused at once, also "errors": [{"field", "detail"}, …] (the first is the above)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ PYDANTIC_MESSAGES = {
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(RuleError)
     def _rule(request, exc: RuleError):
-        return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+        body = {"detail": exc.message, "field": exc.field}
+        many = getattr(exc, "errors", {})
+        if len(many) > 1:  # a form's every refusal: the first as above, all of them here
+            body["errors"] = [{"field": f, "detail": m} for f, m in many.items()]
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(ConflictError)
     def _conflict(request, exc: ConflictError):

@@ -96,7 +96,11 @@ def public_zones(request):
 
 
 @public_router.get(
-    "/challenge", auth=None, response={200: ChallengeOut, **errors(429)}, summary="获取验证题"
+    "/challenge",
+    auth=None,
+    url_name="public-challenge",
+    response={200: ChallengeOut, **errors(429)},
+    summary="获取验证题",
 )
 def challenge(request):
     """A challenge to answer with a submission: {token, question, svg, audio_url, expires_in,

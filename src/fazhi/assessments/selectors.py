@@ -7,6 +7,7 @@ from django.http import Http404
 
 from fazhi.core import framework as fw
 from fazhi.core.scoring import ResultInput, Totals, compute_totals
+from fazhi.core.submission import SubmitCheck, submit_check
 from fazhi.frameworks.services import tree
 from fazhi.orgs.access import org_scope_q
 
@@ -47,6 +48,19 @@ def totals_of(assessment: Assessment, results: dict[str, Result] | None = None) 
         results = results_of(assessment)
     return compute_totals(
         tree(assessment.framework), {c: result_input(r) for c, r in results.items()}
+    )
+
+
+def check_of(assessment: Assessment) -> SubmitCheck:
+    """What still stops (missing scores) or weakens (no evidence) a submission; two queries."""
+    results = results_of(assessment)
+    files: dict[str, int] = {}
+    for code in Evidence.objects.filter(result__assessment=assessment).values_list(
+        "result__indicator__code", flat=True
+    ):
+        files[code] = files.get(code, 0) + 1
+    return submit_check(
+        tree(assessment.framework), {c: result_input(r) for c, r in results.items()}, files
     )
 
 

@@ -14,13 +14,14 @@ from fazhi.core import validate
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.scoring import Totals, parse_cases, parse_points, parse_self_score
+from fazhi.core.submission import missing_message
 from fazhi.frameworks.services import find, indicator_ids
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
 
 from . import evidence as evidence_store
 from .models import Assessment, Evidence, Result
-from .selectors import get_assessment, items_by_code, totals_of
+from .selectors import check_of, get_assessment, items_by_code, totals_of
 
 MAX_TEXT = 2000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -177,10 +178,9 @@ def update_result(user, assessment_id, code: str, data: dict) -> tuple[Result, T
 @transaction.atomic
 def submit(user, assessment_id) -> Assessment:
     assessment = _editable(user, assessment_id)
-    totals = totals_of(assessment)
-    missing = totals.items_total - totals.items_done
-    if missing:
-        raise RuleError("status", f"还有 {missing} 项评分项未填写自评分，填完后才能提交")
+    check = check_of(assessment)
+    if not check.ready:
+        raise RuleError("status", missing_message(check))
     return _transition(user, assessment, Assessment.Status.SUBMITTED, submitted_at=timezone.now())
 
 

@@ -76,3 +76,52 @@ def top_group_of(indicators, code: str) -> Indicator | None:
         if top.is_group and any(ind.code == code for _, ind in walk(top.children)):
             return top
     return None
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Where the printed table disagrees with itself: a group (code) or its total (None)."""
+
+    code: str | None
+    message: str
+    line: int = 0
+
+
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+def discrepancies(indicators, declared_total: Decimal | None) -> list[Discrepancy]:
+    """The printed maxima and totals that the items do not add up to. Nothing is corrected:
+    the loader warns with these, the scoring page explains them, totals follow the items."""
+    found = [
+        Discrepancy(
+            ind.code,
+            f'指标组 "{ind.code}" 标注分值 {_num(ind.declared_max)}，'
+            f"下属评分项合计 {_num(scored_max(ind.children))}",
+            ind.line,
+        )
+        for _, ind in walk(indicators)
+        if ind.is_group
+        and ind.declared_max is not None
+        and scored_max(ind.children) != ind.declared_max
+    ]
+    if declared_total is None:
+        return found
+    computed = scored_max(indicators)
+    if computed != declared_total:
+        found.append(
+            Discrepancy(
+                None, f"标注总分 {_num(declared_total)} 与评分项合计 {_num(computed)} 不一致"
+            )
+        )
+    maxima = [i.declared_max for i in indicators if i.is_group and i.declared_max is not None]
+    if maxima and sum(maxima, Decimal(0)) != declared_total:
+        found.append(
+            Discrepancy(
+                None,
+                f"一级指标组标注分值合计 {_num(sum(maxima, Decimal(0)))}，"
+                f"与标注总分 {_num(declared_total)} 不一致",
+            )
+        )
+    return found

@@ -24,8 +24,8 @@ from fazhi.core.framework import (
     SCORED,
     VETO,
     Indicator,
+    discrepancies,
     scored_max,
-    walk,
 )
 from fazhi.core.yamldoc import (
     FLOAT,
@@ -418,29 +418,8 @@ class _Ctx(Doc):
         self, indicators: tuple[Indicator, ...], declared_total: Decimal | None, total_line: int
     ) -> None:
         """Warn where the printed numbers disagree with each other; change nothing."""
-        for _, ind in walk(indicators):
-            if ind.is_group and ind.declared_max is not None:
-                beneath = scored_max(ind.children)
-                if beneath != ind.declared_max:
-                    self.warn(
-                        ind.line,
-                        f'指标组 "{ind.code}" 标注分值 {_fmt(ind.declared_max)}，下属评分项合计 {_fmt(beneath)}',
-                    )
-        if declared_total is None:
-            return
-        computed = scored_max(indicators)
-        if computed != declared_total:
-            self.warn(
-                total_line, f"标注总分 {_fmt(declared_total)} 与评分项合计 {_fmt(computed)} 不一致"
-            )
-        group_maxima = [
-            i.declared_max for i in indicators if i.is_group and i.declared_max is not None
-        ]
-        if group_maxima and sum(group_maxima, Decimal(0)) != declared_total:
-            self.warn(
-                total_line,
-                f"一级指标组标注分值合计 {_fmt(sum(group_maxima, Decimal(0)))}，与标注总分 {_fmt(declared_total)} 不一致",
-            )
+        for d in discrepancies(indicators, declared_total):
+            self.warn(d.line or total_line, d.message)
 
 
 def _digest(fields: dict) -> str:

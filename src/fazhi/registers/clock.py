@@ -12,6 +12,7 @@ from fazhi.core import deadlines as dl
 from fazhi.core.errors import RuleError
 from fazhi.core.workdays import WorkCalendar
 
+from . import states
 from .models import Case, CaseEvent
 from .rules import ruleset_of
 
@@ -121,3 +122,22 @@ CACHE_COLUMNS = (
     "deadline_error",
     "deadline_note",
 )
+
+
+def period_notes(case: Case, deadlines: dl.CaseDeadlines, today: date) -> dict[str, str]:
+    """For windows (duty: false, e.g. 补正告知期限) not used: why they no longer run. A window
+    whose act the case's state no longer allows is over (a request answered cannot be sent
+    for correction), and one past its last day has lapsed; neither is 进行中 nor overdue."""
+    possible = set(states.allowed_events(case.kind, case.state))
+    notes = {}
+    for rule in ruleset_of(case.rules_id).periods:
+        p = deadlines.periods.get(rule.code)
+        if rule.duty or p is None or p.met_on is not None or p.started_on is None:
+            continue
+        if not possible & set(rule.ends_on):
+            notes[rule.code] = (
+                f"未使用，已不再适用（案件{states.STATES.get(case.state, case.state)}）"
+            )
+        elif p.due_on is not None and today > p.due_on:
+            notes[rule.code] = "未使用，期限已届满"
+    return notes

@@ -88,6 +88,11 @@ def id_number(value, field: str = "id_number", label: str = "身份证件号码"
     return raw
 
 
+def given(value) -> bool:
+    """Whether something was entered (blank text counts as nothing; any other value as given)."""
+    return bool(value.strip()) if isinstance(value, str) else value is not None
+
+
 def boolean(value, field: str, label: str) -> bool:
     if value in (None, ""):
         return False

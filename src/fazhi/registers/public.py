@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from fazhi.core import deadlines as dl
-from fazhi.core.errors import RuleError
+from fazhi.core.errors import Collect, RuleError
 
 from . import catalog, clock, codes, speech, states
 from .captcha import render_svg
@@ -44,10 +44,8 @@ from .selectors import intake_zones
 from .services import (
     PARTY_FIELDS,
     PUBLIC_ACTOR,
-    _check_delivery,
     create_case,
-    parse_body,
-    parse_party,
+    parse_case,
 )
 
 SUBMIT, LOOKUP, CHALLENGE = "submit", "lookup", "challenge"
@@ -204,7 +202,7 @@ class Receipt:
     tracking_no: str
     query_code: str
     received_on: date
-    due_on: date | None
+    due_on: date | None  # the reply's due date, else the current step's (kept for the API)
 
     @property
     def due_note(self) -> str:
@@ -218,6 +216,9 @@ class Receipt:
             "received_on": self.received_on,
             "due_on": self.due_on,
             "due_note": self.due_note,
+            # named as tracking names them: the reply's period, and the current step's
+            "reply_due": self.case.reply_due,
+            "next_due": self.case.next_due,
             "kind": self.case.kind,
             "notice": "请妥善保存受理编号和查询码：查询码只显示这一次，凭二者可查询办理进度。",
         }
@@ -239,6 +240,11 @@ PUBLIC_FIELDS = {
 }
 
 
+def max_files() -> int:
+    """How many files one public submission may carry (each checked as evidence is)."""
+    return int(conf("FAZHI_PUBLIC_MAX_FILES", 5))
+
+
 def submit(kind: str, data: dict, *, address: str, today: date | None = None, files=()) -> Receipt:
     """A disclosure request or a complaint from the public form. Received on the day the
     system confirms it by issuing the tracking number (online channel, art. 31(3))."""
@@ -251,11 +257,14 @@ def submit(kind: str, data: dict, *, address: str, today: date | None = None, fi
     open_zones = {z["code"] for z in intake_zones(kind)}
     if not isinstance(zone_code, str) or zone_code not in open_zones:
         raise RuleError("zone", "请选择受理园区（该园区不存在或未开通网上受理）")
-    party = parse_party(kind, data)
-    body = parse_body(kind, data)
-    _check_delivery(party, body)
+    check = Collect()
+    party, body = parse_case(kind, data, check)
+    most = max_files()
+    if len(files) > most:
+        check.errors["files"] = f"附件最多 {most} 个，本次选择了 {len(files)} 个"
     if challenge_on():
-        verify_challenge(data.get("challenge_token"), data.get("challenge_answer"))
+        check(verify_challenge, data.get("challenge_token"), data.get("challenge_answer"))
+    check.done()
     from fazhi.orgs.models import Org
 
     zone = Org.objects.get(code=zone_code, kind=Org.Kind.ZONE)

@@ -256,7 +256,7 @@ def case_view(user, case_id, cal: WorkCalendar, today: date) -> CaseView:
         person_view(user, case),
         allowed,
         contact_visible(user, case),
-        list(case.attachments.all()),
+        list(case.attachments.select_related("blob")),
     )
 
 

@@ -31,7 +31,7 @@ from fazhi.assessments import evidence as evidence_store
 from fazhi.assessments.models import Evidence
 from fazhi.audit.services import record
 from fazhi.core import deadlines as dl
-from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.errors import Collect, ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import int_in, parse_date, text
 from fazhi.orgs.access import in_scope
@@ -75,7 +75,8 @@ COMPLAINT_FIELDS = {"category", "subject", "content", "respondent"}
 
 
 def parse_party(kind: str, data: dict) -> dict | None:
-    """The applicant or complainant; None for an anonymous complaint (nothing personal is kept)."""
+    """The applicant or complainant; None for an anonymous complaint (nothing personal is kept).
+    Every field is checked: RuleErrors names all that are wrong."""
     anonymous = (
         inputs.boolean(data.get("anonymous"), "anonymous", "匿名")
         if kind == states.COMPLAINT
@@ -85,7 +86,9 @@ def parse_party(kind: str, data: dict) -> dict | None:
         raise RuleError("anonymous", "依申请公开须提供申请人姓名或名称及联系方式，不能匿名")
     if anonymous:
         return None
-    applicant_kind = inputs.choice(
+    check = Collect()
+    applicant_kind = check(
+        inputs.choice,
         data.get("applicant_kind"),
         "applicant_kind",
         "申请人类型",
@@ -95,57 +98,78 @@ def parse_party(kind: str, data: dict) -> dict | None:
     org = applicant_kind == "organisation"
     party = {
         "applicant_kind": applicant_kind,
-        "name": text(
+        "name": check(
+            text,
             data.get("name"),
             "name",
             "名称" if org else "姓名",
             limit=LIMITS["org_name" if org else "name"],
             required=True,
         ),
-        "id_number": inputs.id_number(
-            data.get("id_number"), "id_number", "统一社会信用代码" if org else "身份证件号码"
+        "id_number": check(
+            inputs.id_number,
+            data.get("id_number"),
+            "id_number",
+            "统一社会信用代码" if org else "身份证件号码",
         ),
-        "phone": inputs.phone(data.get("phone")),
-        "email": inputs.email(data.get("email")),
-        "address": text(data.get("address"), "address", "联系地址", limit=LIMITS["address"]),
+        "phone": check(inputs.phone, data.get("phone")),
+        "email": check(inputs.email, data.get("email")),
+        "address": check(text, data.get("address"), "address", "联系地址", limit=LIMITS["address"]),
     }
-    if not party["phone"] and not party["email"]:
-        raise RuleError("phone", "请填写联系电话或电子邮箱（至少一项）")
+    if not inputs.given(data.get("phone")) and not inputs.given(data.get("email")):
+        check.errors.setdefault("phone", "请填写联系电话或电子邮箱（至少一项）")
+    check.done()
     return party
 
 
 def parse_body(kind: str, data: dict) -> dict:
+    """What is asked or reported; RuleErrors names every field that is wrong."""
+    check = Collect()
+    disclosure = kind == states.DISCLOSURE
     body = {
-        "subject": text(
+        "subject": check(
+            text,
             data.get("subject"),
             "subject",
-            "所需信息名称" if kind == states.DISCLOSURE else "反映事项",
+            "所需信息名称" if disclosure else "反映事项",
             limit=LIMITS["subject"],
             required=True,
         ),
-        "content": text(
+        "content": check(
+            text,
             data.get("content"),
             "content",
-            "信息内容描述" if kind == states.DISCLOSURE else "具体内容",
+            "信息内容描述" if disclosure else "具体内容",
             limit=LIMITS["content"],
             required=True,
         ),
     }
-    if kind == states.DISCLOSURE:
-        body["delivery"] = inputs.choice(
-            data.get("delivery"), "delivery", "获取信息方式", catalog.DELIVERY, required=False
+    if disclosure:
+        body["delivery"] = check(
+            inputs.choice,
+            data.get("delivery"),
+            "delivery",
+            "获取信息方式",
+            catalog.DELIVERY,
+            required=False,
         )
     else:
-        body["category"] = inputs.choice(
+        body["category"] = check(
+            inputs.choice,
             data.get("category"),
             "category",
             "类别",
             catalog.COMPLAINT_CATEGORIES,
             default="complaint",
         )
-        body["respondent"] = text(
-            data.get("respondent"), "respondent", "被投诉（举报）对象", limit=LIMITS["respondent"]
+        body["respondent"] = check(
+            text,
+            data.get("respondent"),
+            "respondent",
+            "被投诉（举报）对象",
+            limit=LIMITS["respondent"],
         )
+    check.done()
     return body
 
 
@@ -154,6 +178,15 @@ def _check_delivery(party: dict | None, body: dict) -> None:
         raise RuleError("address", "选择邮寄方式获取信息的，请填写联系地址")
     if party and body.get("delivery") == "email" and not party["email"]:
         raise RuleError("email", "选择电子邮件方式获取信息的，请填写电子邮箱")
+
+
+def parse_case(kind: str, data: dict, check: Collect) -> tuple[dict | None, dict]:
+    """Party and body together, every refusal kept in `check` (the caller raises)."""
+    party = check(parse_party, kind, data)
+    body = check(parse_body, kind, data)
+    if body is not None:
+        check(_check_delivery, party, body)
+    return party, body
 
 
 # ---------------------------------------------------------------- creating a case
@@ -275,6 +308,19 @@ REGISTER_FIELDS = (
 
 
 @transaction.atomic
+def _received_on(value, channel: str | None, today: date) -> date:
+    received_on = parse_date(
+        value, "received_on", f"收到日期（{catalog.RECEIPT_DATE.get(channel, '收到之日')}）"
+    )
+    if received_on > today:
+        raise RuleError("received_on", f"收到日期不能晚于今天 {today}")
+    if received_on.year < today.year - 1:
+        raise RuleError(
+            "received_on", f"收到日期不能早于 {today.year - 1} 年（更早的案件请另行整理归档）"
+        )
+    return received_on
+
+
 def register_case(user, data: dict, today: date | None = None, files=()) -> tuple[Case, str]:
     """The office registers a case received outside the public form: by post (received_on = the
     day signed for), in person (the day handed in), hotline, e-mail box, report box, letter.
@@ -286,22 +332,14 @@ def register_case(user, data: dict, today: date | None = None, files=()) -> tupl
         data.get("zone") or (user.org.zone().code if user.org_id and user.org.zone() else "")
     )
     _require_office(user, zone)
-    channel = inputs.choice(data.get("channel"), "channel", "收到渠道", catalog.CHANNELS[kind])
-    received_on = parse_date(
-        data.get("received_on"),
-        "received_on",
-        f"收到日期（{catalog.RECEIPT_DATE.get(channel, '收到之日')}）",
+    check = Collect()
+    channel = check(
+        inputs.choice, data.get("channel"), "channel", "收到渠道", catalog.CHANNELS[kind]
     )
-    if received_on > today:
-        raise RuleError("received_on", f"收到日期不能晚于今天 {today}")
-    if received_on.year < today.year - 1:
-        raise RuleError(
-            "received_on", f"收到日期不能早于 {today.year - 1} 年（更早的案件请另行整理归档）"
-        )
-    party = parse_party(kind, data)
-    body = parse_body(kind, data)
-    _check_delivery(party, body)
-    note = text(data.get("note"), "note", "登记说明", limit=LIMITS["note"])
+    received_on = check(_received_on, data.get("received_on"), channel, today)
+    party, body = parse_case(kind, data, check)
+    note = check(text, data.get("note"), "note", "登记说明", limit=LIMITS["note"])
+    check.done()
     return create_case(
         kind=kind,
         zone=zone,
@@ -708,6 +746,24 @@ def letter_of(user, case_id) -> tuple[str, bytes]:
         content = f.read()
     record(user, "case.letter.download", case, after={"tracking_no": case.tracking_no})
     return letters.letter_name(case), content
+
+
+def attachment_of(user, case_id, attachment_id) -> tuple[str, object]:
+    """A file kept with a case: (name, open file). Like the letter it may name the person,
+    so it is for the handling staff only; every download is audited."""
+    case = get_case(user, case_id)
+    if not (is_office_of(user, case) or is_handling_department(user, case)):
+        raise PermissionDenied("附件可能含个人信息，只有创建办或承办部门可以下载")
+    item = case.attachments.filter(pk=attachment_id).select_related("blob").first()
+    if item is None:
+        raise Http404("附件不存在")
+    record(
+        user,
+        "case.attachment.download",
+        case,
+        after={"tracking_no": case.tracking_no, "name": item.name, "sm3": item.blob_id},
+    )
+    return item.name, evidence_store.open_blob(item.blob)
 
 
 # ---------------------------------------------------------------- intake settings

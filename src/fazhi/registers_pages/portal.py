@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,6 +47,9 @@ FIELDS = {
     ),
 }
 TITLES = {states.DISCLOSURE: "申请政府信息公开", states.COMPLAINT: "投诉举报"}
+# Refusals of inputs the form shows elsewhere: the token beside the answer, a file's
+# (an upload refused as evidence would be) beside the file input.
+SHOWN_AT = {"challenge_token": "challenge_answer", "file": "files"}
 
 
 def _limited(request, exc: public.RateLimited):
@@ -124,16 +128,19 @@ def _intake(request, kind: str):
                 "challenge_answer": request.POST.get("challenge_answer", ""),
             }
         try:
-            receipt = public.submit(kind, data, address=address_of(request))
+            receipt = public.submit(
+                kind, data, address=address_of(request), files=request.FILES.getlist("files")
+            )
         except public.RateLimited as exc:
             return _limited(request, exc)
         except RuleError as exc:
             status = 422
-            if exc.field in FIELDS[kind] or exc.field in ("challenge_token", "challenge_answer"):
-                field = "challenge_answer" if exc.field == "challenge_token" else exc.field
-                form["errors"][field] = exc.message
-            else:
-                form["top"] = exc.message
+            for name, message in getattr(exc, "errors", {exc.field: exc.message}).items():
+                field = SHOWN_AT.get(name, name)
+                if field in FIELDS[kind] or field in ("files", "challenge_answer"):
+                    form["errors"].setdefault(field, message)
+                else:
+                    form["top"] = form["top"] or message
         else:
             return render(
                 request,
@@ -163,6 +170,9 @@ def _intake(request, kind: str):
             "delivery": catalog.DELIVERY,
             "categories": catalog.COMPLAINT_CATEGORIES,
             "error_count": len(form["errors"]) + (1 if form["top"] else 0),
+            "had_files": request.method == "POST" and bool(request.FILES),
+            "max_files": public.max_files(),
+            "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
         },
         status=status,
     )

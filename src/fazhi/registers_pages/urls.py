@@ -11,7 +11,9 @@ urlpatterns = [
     path("new/<str:kind>/", views.case_new, name="case-new"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/events/", views.case_event, name="case-event"),
+    path("cases/<int:case_id>/query-code/", views.case_query_code, name="case-query-code"),
     path("cases/<int:case_id>/letter.docx", views.case_letter, name="case-letter"),
+    path("cases/<int:case_id>/files/<int:attachment_id>/", views.case_file, name="case-file"),
     path(
         "assessments/<int:assessment_id>/items/<str:code>/figures/",
         views.attach_figures,

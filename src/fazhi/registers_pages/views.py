@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -21,9 +21,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.audit.services import record
 from fazhi.core.errors import ConflictError, RuleError
+from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Org, Role
-from fazhi.registers import catalog, clock, exports, rules, selectors, services, states
+from fazhi.registers import (
+    catalog,
+    clock,
+    exports,
+    query_codes,
+    rules,
+    selectors,
+    services,
+    states,
+)
+from fazhi.registers.selectors import is_office_of
 from fazhi.workdays.selectors import get_calendar
 
 BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
@@ -198,7 +209,7 @@ def _event_form(kind: str = "", values: dict | None = None, exc: Exception | Non
     return {"kind": kind, "values": values or {}, "errors": errors, "top": top}
 
 
-def _case_page(request, case_id, form=None, status=200):
+def _case_page(request, case_id, form=None, status=200, qc=None):
     user = request.user
     _require_business(user)
     today = clock.today()
@@ -210,7 +221,8 @@ def _case_page(request, case_id, form=None, status=200):
     ground_label = catalog.WITHHOLD_GROUNDS.get(
         case.reply_ground
     ) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
-    events = [{"e": e, "label": e.label, "detail": _detail(e)} for e in view.events]
+    names = _org_names(view.events)
+    events = [{"e": e, "label": e.label, "detail": _detail(e, names)} for e in view.events]
     form = form or _event_form()
     # A refusal for a step whose form is not on the page (the state no longer allows it).
     orphan = ""
@@ -230,6 +242,13 @@ def _case_page(request, case_id, form=None, status=200):
             "form": form,
             "orphan": orphan,
             "row": selectors.case_row(case, today),
+            # 补发查询码: the office, for a case with a person to check against
+            "can_reissue": is_office_of(request.user, case) and not case.anonymous,
+            "qc": qc or {"values": {"method": "id_document"}, "errors": {}, "top": ""},
+            "qc_methods": query_codes.METHODS,
+            "period_notes": clock.period_notes(case, view.deadlines, today)
+            if view.deadlines
+            else {},
             "departments": Org.objects.filter(kind=Org.Kind.DEPARTMENT, parent_id=case.zone_id)
             .only("code", "name")
             .order_by("path")
@@ -249,13 +268,22 @@ def _case_page(request, case_id, form=None, status=200):
     )
 
 
-def _detail(e) -> str:
-    """What an event's data says, in words (reasons, texts, departments)."""
+def _org_names(events) -> dict[str, str]:
+    """Department names for the codes the events keep (one query for the whole timeline)."""
+    codes = {(e.data or {}).get(k) for e in events for k in ("department", "from")} - {None, ""}
+    return dict(Org.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
+def _detail(e, names: dict[str, str]) -> str:
+    """What an event's data says, in words (reasons, texts, departments by name)."""
     d = e.data or {}
     parts = []
     if d.get("department"):
+        dept = names.get(d["department"], d["department"])
         parts.append(
-            ("由 " + d["from"] + " 转至 " if d.get("from") else "承办部门 ") + d["department"]
+            f"由 {names.get(d['from'], d['from'])} 转至 {dept}"
+            if d.get("from")
+            else f"承办部门 {dept}"
         )
     if d.get("reason"):
         parts.append(f"理由：{d['reason']}")
@@ -314,11 +342,40 @@ def case_event(request, case_id: int):
 
 
 @login_required
+@require_POST
+def case_query_code(request, case_id: int):
+    _require_business(request.user)
+    values = {k: request.POST.get(k, "").strip() for k in query_codes.FIELDS}
+    try:
+        case, code = query_codes.reissue(request.user, case_id, values)
+    except (RuleError, ConflictError) as exc:
+        errors = getattr(exc, "errors", None) or {}
+        qc = {"values": values, "errors": errors, "top": "" if errors else exc.message}
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _case_page(request, case_id, status=status, qc=qc)
+    messages.success(
+        request,
+        f"已补发 {case.tracking_no} 的查询码（只显示这一次，请告知本人；原查询码已失效）：{code}",
+    )
+    return redirect("registers:case", case_id=case.pk)
+
+
+@login_required
 @require_GET
 def case_letter(request, case_id: int):
     _require_business(request.user)
     name, content = services.letter_of(request.user, case_id)
     return _file(name, content, services.DOCX)
+
+
+@login_required
+@require_GET
+def case_file(request, case_id: int, attachment_id: int):
+    _require_business(request.user)
+    name, handle = services.attachment_of(request.user, case_id, attachment_id)
+    response = FileResponse(handle, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, safe_display_name(name))
+    return response
 
 
 # ---------------------------------------------------------------- figures for the self-assessment
@@ -401,11 +458,12 @@ def case_new(request, kind: str):
             )
         except (RuleError, ConflictError) as exc:
             status = 422 if isinstance(exc, RuleError) else 409
-            field = getattr(exc, "field", "")
-            if field in STAFF_FIELDS[kind] or field == "anonymous":
-                form["errors"][field] = exc.message
-            else:
-                form["top"] = exc.message
+            errors = getattr(exc, "errors", None) or {getattr(exc, "field", ""): exc.message}
+            for field, message in errors.items():
+                if field in STAFF_FIELDS[kind] or field == "anonymous":
+                    form["errors"][field] = message
+                else:
+                    form["top"] = form["top"] or message
         else:
             messages.success(
                 request, f"已登记 {case.tracking_no}。查询码（只显示这一次，请告知当事人）：{code}"

@@ -34,6 +34,11 @@ urlpatterns = [
         name="evidence-remove",
     ),
     path(
+        "assessments/<int:assessment_id>/check/",
+        views.submit_check,
+        name="assessment-check",
+    ),
+    path(
         "assessments/<int:assessment_id>/<str:transition>/",
         views.assessment_transition,
         name="assessment-transition",

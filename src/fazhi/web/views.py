@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -87,9 +88,13 @@ def _page_context(request, assessment, results=None, totals=None):
     results = (
         results if results is not None else selectors.results_of(assessment, with_evidence=True)
     )
+    printed = fw.discrepancies(tree(assessment.framework), assessment.framework.declared_total)
     return {
         "a": assessment,
         "rows": _rows(assessment, results),
+        # where the printed table disagrees with itself (group 五: 30 printed, items 29)
+        "group_notes": {d.code: d.message for d in printed if d.code},
+        "total_notes": [d.message for d in printed if not d.code],
         "totals": totals or selectors.totals_of(assessment, results),
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted"
@@ -213,6 +218,21 @@ def evidence_download(request, assessment_id, evidence_id):
     return response
 
 
+@login_required
+def submit_check(request, assessment_id):
+    """提交前检查: the missing scores (linked), the items without evidence, then the
+    confirmation; the submit button leads here, so nothing is confirmed before it is checked."""
+    assessment = selectors.get_assessment(request.user, assessment_id)
+    if not (assessment.editable and can_edit_assessment(request.user, assessment)):
+        raise PermissionDenied("只有本园区创建办可以提交自评")
+    check = selectors.check_of(assessment)
+    return render(
+        request,
+        "web/submit_check.html",
+        {"a": assessment, "check": check, "totals": selectors.totals_of(assessment)},
+    )
+
+
 TRANSITIONS = {"submit": services.submit, "accept": services.accept}
 
 
@@ -228,6 +248,8 @@ def assessment_transition(request, assessment_id, transition):
             raise Http404()
     except (RuleError, ConflictError) as exc:
         messages.error(request, exc.message)
+        if transition == "submit" and isinstance(exc, RuleError):
+            return redirect("web:assessment-check", assessment_id=assessment_id)
     else:
         messages.success(
             request,
@@ -239,6 +261,11 @@ def assessment_transition(request, assessment_id, transition):
 @login_required
 def assessment_export(request, assessment_id):
     return xlsx_response(request.user, selectors.get_assessment(request.user, assessment_id))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; answer with the app's icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def _error(request, status, title, text):

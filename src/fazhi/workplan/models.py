@@ -88,6 +88,8 @@ class Task(models.Model):
     )
     responsible = models.CharField("责任人", max_length=50, blank=True)
     start_date = models.DateField("开始时间", null=True, blank=True)
+    # The day the current lead org was given the task: reports are owed from then on.
+    assigned_on = models.DateField("交办日期", null=True, blank=True)
     due_date = models.DateField("完成时限", null=True, blank=True)
     # The date in force: an approved extension's, else due_date (kept by the services).
     due_in_force = models.DateField("现行完成时限", null=True, blank=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fazhi.assessments import evidence as evidence_store
 from fazhi.audit.services import record
-from fazhi.core.errors import ConflictError, FileRefused, RuleError
+from fazhi.core.errors import Collect, ConflictError, FileRefused, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.plan import TemplateTask
 from fazhi.core.validate import int_in, parse_date, text
@@ -35,7 +35,7 @@ from .models import (
 )
 from .schema import ParsedPlan, parse_plan_file, task_from_dict, task_to_dict
 from .selectors import get_plan, get_task, notices_for, tasks_for
-from .supervision import notify_org
+from .supervision import department_staff, excerpt, notify, zone_office
 
 MAX_TEXT = 4000
 
@@ -249,6 +249,7 @@ def _snapshot(task: Task) -> dict:
         "support_orgs": sorted(task.support_orgs.values_list("code", flat=True)),
         "responsible": task.responsible,
         "start_date": task.start_date,
+        "assigned_on": task.assigned_on,
         "due_date": task.due_date,
         "due_in_force": task.due_in_force,
         "indicators": sorted(task.indicators.values_list("code", flat=True)),
@@ -269,8 +270,33 @@ TASK_FIELDS = {
 }
 
 
+def _support_orgs(plan: Plan, codes) -> list[Org]:
+    codes = codes or []
+    if isinstance(codes, str):
+        codes = [c for c in codes.replace("，", ",").split(",") if c.strip()]
+    if not isinstance(codes, list):
+        raise RuleError("support_orgs", "配合单位必须是单位代码的列表")
+    return [_zone_org(plan, str(c).strip(), "support_orgs", "配合单位") for c in codes]
+
+
+def _indicators(plan: Plan, codes) -> list[IndicatorRow]:
+    codes = codes or []
+    if not isinstance(codes, list):
+        raise RuleError("indicators", "对应评分项必须是指标编号的列表")
+    found = {
+        i.code: i
+        for i in IndicatorRow.objects.filter(
+            framework=plan.framework, code__in=[str(c) for c in codes]
+        ).exclude(kind="group")
+    }
+    missing = [str(c) for c in codes if str(c) not in found]
+    if missing:
+        raise RuleError("indicators", f"评分表中没有指标 {'、'.join(missing)}")
+    return list(found.values())
+
+
 @transaction.atomic
-def update_task(user, task_id, data: dict) -> Task:
+def update_task(user, task_id, data: dict, today: date | None = None) -> Task:
     """The office assigns a task: lead and support orgs, person, dates, scoring items."""
     task = get_task(user, task_id, for_update=True)
     _require_office(user, task.plan.zone)
@@ -283,58 +309,47 @@ def update_task(user, task_id, data: dict) -> Task:
     if task.version != version:
         raise ConflictError(f"任务已被他人修改（当前版本 {task.version}），请刷新后重试")
     before = _snapshot(task)
+    check = Collect()
     if "title" in data:
-        task.title = text(data["title"], "title", "任务名称", required=True, limit=200)
+        task.title = check(text, data["title"], "title", "任务名称", required=True, limit=200)
     if "text" in data:
-        task.text = text(data["text"], "text", "任务内容", limit=MAX_TEXT)
+        task.text = check(text, data["text"], "text", "任务内容", limit=MAX_TEXT)
     if "lead_org" in data:
-        task.lead_org = (
-            _zone_org(task.plan, data["lead_org"], "lead_org", "牵头单位")
+        lead = (
+            check(_zone_org, task.plan, data["lead_org"], "lead_org", "牵头单位")
             if data["lead_org"]
             else None
         )
+        if lead is not None and lead.pk != task.lead_org_id:
+            task.assigned_on = _today(today)
+        task.lead_org = lead
     if "responsible" in data:
-        task.responsible = text(data["responsible"], "responsible", "责任人", limit=50)
+        task.responsible = check(text, data["responsible"], "responsible", "责任人", limit=50)
     start = (
-        parse_date(data["start_date"], "start_date", "开始时间", required=False)
+        check(parse_date, data["start_date"], "start_date", "开始时间", required=False)
         if "start_date" in data
         else task.start_date
     )
     due = (
-        parse_date(data["due_date"], "due_date", "完成时限", required=False)
+        check(parse_date, data["due_date"], "due_date", "完成时限", required=False)
         if "due_date" in data
         else task.due_date
     )
     if start and due and due < start:
-        raise RuleError("due_date", f"完成时限 {due} 不能早于开始时间 {start}")
+        check.errors.setdefault("due_date", f"完成时限 {due} 不能早于开始时间 {start}")
+    orgs = check(_support_orgs, task.plan, data["support_orgs"]) if "support_orgs" in data else None
+    found = check(_indicators, task.plan, data["indicators"]) if "indicators" in data else None
+    check.done()
     if due != task.due_date:
         # A new due date set by the office replaces any extension granted before.
         task.due_in_force = due
     task.start_date, task.due_date = start, due
     task.version = version + 1
     task.save()
-    if "support_orgs" in data:
-        codes = data["support_orgs"] or []
-        if isinstance(codes, str):
-            codes = [c for c in codes.replace("，", ",").split(",") if c.strip()]
-        if not isinstance(codes, list):
-            raise RuleError("support_orgs", "配合单位必须是单位代码的列表")
-        orgs = [_zone_org(task.plan, str(c).strip(), "support_orgs", "配合单位") for c in codes]
+    if orgs is not None:
         task.support_orgs.set(orgs)
-    if "indicators" in data:
-        codes = data["indicators"] or []
-        if not isinstance(codes, list):
-            raise RuleError("indicators", "对应评分项必须是指标编号的列表")
-        found = {
-            i.code: i
-            for i in IndicatorRow.objects.filter(
-                framework=task.plan.framework, code__in=[str(c) for c in codes]
-            ).exclude(kind="group")
-        }
-        missing = [str(c) for c in codes if str(c) not in found]
-        if missing:
-            raise RuleError("indicators", f"评分表中没有指标 {'、'.join(missing)}")
-        task.indicators.set(found.values())
+    if found is not None:
+        task.indicators.set(found)
     record(user, "task.update", task, before=before, after=_snapshot(task))
     return task
 
@@ -404,13 +419,15 @@ def add_milestone(user, task_id, data: dict) -> Milestone:
     _require_office(user, task.plan.zone)
     if task.done_at:
         raise ConflictError("任务已办结销号，不能再增加节点")
-    title = text(data.get("title"), "title", "节点名称", required=True, limit=200)
-    due = parse_date(data.get("due_date"), "due_date", "节点时间")
-    if task.start_date and due < task.start_date:
-        raise RuleError("due_date", f"节点时间 {due} 不能早于任务开始时间 {task.start_date}")
+    check = Collect()
+    title = check(text, data.get("title"), "title", "节点名称", required=True, limit=200)
+    due = check(parse_date, data.get("due_date"), "due_date", "节点时间")
     in_force = task.due_in_force or task.due_date
-    if in_force and due > in_force:
-        raise RuleError("due_date", f"节点时间 {due} 不能晚于任务完成时限 {in_force}")
+    if due and task.start_date and due < task.start_date:
+        check.errors["due_date"] = f"节点时间 {due} 不能早于任务开始时间 {task.start_date}"
+    elif due and in_force and due > in_force:
+        check.errors["due_date"] = f"节点时间 {due} 不能晚于任务完成时限 {in_force}"
+    check.done()
     milestone = Milestone.objects.create(task=task, title=title, due_date=due)
     record(
         user,
@@ -464,11 +481,15 @@ def report_progress(
         raise PermissionDenied("只有牵头单位或创建办可以填报进度")
     if task.done_at:
         raise ConflictError("任务已办结销号，不能再填报进度")
-    percent = int_in(data.get("percent"), "percent", "完成进度", 0, 100)
-    body = text(data.get("text"), "text", "进展情况", required=True, limit=MAX_TEXT)
-    reason = text(data.get("reason"), "reason", "进度回退原因", limit=MAX_TEXT)
-    if percent < task.progress and not reason:
-        raise RuleError("reason", f"完成进度从 {task.progress}% 回退到 {percent}%，请说明原因")
+    check = Collect()
+    percent = check(int_in, data.get("percent"), "percent", "完成进度", 0, 100)
+    body = check(text, data.get("text"), "text", "进展情况", required=True, limit=MAX_TEXT)
+    reason = check(text, data.get("reason"), "reason", "进度回退原因", limit=MAX_TEXT)
+    if percent is not None and percent < task.progress and not reason:
+        check.errors.setdefault(
+            "reason", f"完成进度从 {task.progress}% 回退到 {percent}%，请说明原因"
+        )
+    check.done()
     report = ProgressReport.objects.create(
         task=task,
         reported_on=_today(today),
@@ -507,10 +528,12 @@ def request_extension(user, task_id, data: dict, today: date | None = None) -> E
         raise RuleError("new_due", "任务尚未设定完成时限，无需申请延期")
     if today >= due:
         raise RuleError("new_due", f"延期须在完成时限 {due} 之前申请，现已不能申请")
-    new_due = parse_date(data.get("new_due"), "new_due", "延期后的完成时限")
-    if new_due <= due:
-        raise RuleError("new_due", f"延期后的完成时限须晚于现行完成时限 {due}")
-    reason = text(data.get("reason"), "reason", "延期理由", required=True, limit=MAX_TEXT)
+    check = Collect()
+    new_due = check(parse_date, data.get("new_due"), "new_due", "延期后的完成时限")
+    if new_due is not None and new_due <= due:
+        check.errors["new_due"] = f"延期后的完成时限须晚于现行完成时限 {due}"
+    reason = check(text, data.get("reason"), "reason", "延期理由", required=True, limit=MAX_TEXT)
+    check.done()
     if task.extensions.filter(state=Extension.State.PENDING).exists():
         raise ConflictError("该任务已有待审批的延期申请")
     ext = Extension.objects.create(
@@ -585,16 +608,18 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
     plan = get_plan(user, plan_id)
     _require_office(user, plan.zone)
     today = _today(today)
-    to_org = _zone_org(plan, data.get("to_org"), "to_org", "督办对象")
+    check = Collect()
+    to_org = check(_zone_org, plan, data.get("to_org"), "to_org", "督办对象")
     task = None
     if data.get("task"):
         task = Task.objects.filter(plan=plan, number=str(data["task"])).first()
         if task is None:
-            raise RuleError("task", f"工作方案中没有任务 {data['task']}")
-    reply_due = parse_date(data.get("reply_due"), "reply_due", "要求回复日期")
-    if reply_due < today:
-        raise RuleError("reply_due", f"要求回复日期不能早于今天 {today}")
-    body = text(data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
+            check.errors["task"] = f"工作方案中没有任务 {data['task']}"
+    reply_due = check(parse_date, data.get("reply_due"), "reply_due", "要求回复日期")
+    if reply_due is not None and reply_due < today:
+        check.errors["reply_due"] = f"要求回复日期不能早于今天 {today}"
+    body = check(text, data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
+    check.done()
     number = f"督〔{today.year}〕{Notice.objects.filter(plan=plan, issued_on__year=today.year).count() + 1}号"
     notice = Notice.objects.create(
         plan=plan,
@@ -617,10 +642,18 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
             "reply_due": reply_due,
         },
     )
-    notify_org(
-        to_org,
-        f"notice:{notice.pk}",
-        f"收到督办单 {number}：{body[:60]}，请于 {reply_due} 前回复",
+    # The department reads the notice addressed to it (你单位…); the office reads what it sent.
+    event = f"notice:{notice.pk}"
+    notify(
+        department_staff(to_org),
+        event,
+        f"收到督办单 {number}：“{excerpt(body)}”，请于 {reply_due} 前回复",
+        task,
+    )
+    notify(
+        zone_office(to_org),
+        event,
+        f"已向{to_org.name}发出督办单 {number}，要求于 {reply_due} 前回复",
         task,
     )
     return notice

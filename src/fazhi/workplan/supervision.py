@@ -24,13 +24,25 @@ log = logging.getLogger(__name__)
 _TICK_LOCK_KEY = 7_424_312
 
 
+def department_staff(org: Org) -> list[User]:
+    return list(User.objects.filter(is_active=True, org=org, role=Role.DEPARTMENT))
+
+
+def zone_office(org: Org) -> list[User]:
+    zone = org.zone() if org else None
+    return list(User.objects.filter(is_active=True, org=zone, role=Role.OFFICE)) if zone else []
+
+
 def recipients(org: Org) -> list[User]:
     """Who is told about a task: the lead org's staff and the zone's creation office."""
-    zone = org.zone() if org else None
-    users = list(User.objects.filter(is_active=True, org=org, role=Role.DEPARTMENT))
-    if zone:
-        users += list(User.objects.filter(is_active=True, org=zone, role=Role.OFFICE))
-    return users
+    return department_staff(org) + zone_office(org)
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A quoted text's start, without the closing punctuation that would clash with ours."""
+    text = " ".join(text.split())
+    cut = text if len(text) <= limit else text[:limit] + "……"
+    return cut.rstrip("。；，、,.;:： ")
 
 
 def notify(
@@ -167,7 +179,9 @@ def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:
                 task,
                 had,
             )
-        missing = missing_period(today, plan.report_day, task.start_date, reports.get(task.pk, []))
+        # Reports are owed from the later of the start and the day the task was assigned.
+        owed_from = max((d for d in (task.start_date, task.assigned_on) if d), default=None)
+        missing = missing_period(today, plan.report_day, owed_from, reports.get(task.pk, []))
         if missing:
             event = f"report:{task.pk}:{missing.isoformat()}"
             text = f"任务 {task.number} {task.title} 未在 {missing} 前填报本期进度，请尽快填报"

@@ -113,8 +113,12 @@ def _form(name: str, values: dict | None = None, exc: Exception | None = None) -
     """The state of one form: what to show in it, and the refusal next to its field
     (or at its top when it names no field of the form: a conflict, a permission)."""
     errors, top = {}, ""
-    if isinstance(exc, RuleError) and exc.field in FORM_FIELDS[name]:
-        errors[exc.field] = exc.message
+    if isinstance(exc, RuleError):
+        for field, message in getattr(exc, "errors", {exc.field: exc.message}).items():
+            if field in FORM_FIELDS[name]:
+                errors[field] = message
+            else:
+                top = top or message
     elif exc is not None:
         top = getattr(exc, "message", None) or str(exc) or "操作未完成，请重试"
     return {"values": values or {}, "errors": errors, "top": top}
@@ -335,6 +339,8 @@ def plan_overview(request, plan_id):
             "plan": plan,
             "today": day,
             "is_supervisor": True,
+            # only the office issues 督办单; the leader and the city read this page
+            "can_issue": _has(request.user, Role.OFFICE),
             "table": table,
             "unassigned": unassigned,
             "totals": totals,
@@ -751,6 +757,7 @@ def task_assign(request, task_id):
                 "support_orgs": list(values["support_orgs"]),
                 "indicators": list(values["indicators"]),
             },
+            today=today(),
         )
 
     shown = {

@@ -72,7 +72,9 @@ class ReceiptOut(Out):
     tracking_no: str = Field(description="受理编号")
     query_code: str = Field(description="查询码：只显示这一次，凭受理编号和查询码查询办理进度")
     received_on: date = Field(description="收到日期")
-    due_on: date | None = Field(description="答复期限")
+    due_on: date | None = Field(description="答复期限；尚无时为当前环节的期限")
+    reply_due: date | None = Field(description="答复期限（与查询结果的 due_on 同名同义）")
+    next_due: date | None = Field(description="当前环节期限")
     due_note: str = Field(
         description="答复期限的暂定说明：期限计入尚未公布节假日安排的年度时，按仅周末休息推算的最早日期并注明原因；精确时为空字符串"
     )

@@ -1,0 +1,92 @@
+"""No page shows an action its user may not take.
+
+Every page of the authorisation matrix is opened as every role that may open it; each form
+it shows (its action, any formaction or hx-post) is resolved to its route, and the matrix
+must allow that role to send it. Links are checked the same way for the pages they open, and a link to a part of a page
+(#fragment: a form, an item) must find that part there for the same user.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.test_authz_matrix import MATRIX, ROLES, clients, fill, routes, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+ROUTE_OF = {p.callback: r for r, p in routes()}
+
+
+class Actions(HTMLParser):
+    """(method, url) of each form action, formaction, hx-post and link of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "get").lower() == "post":
+            self.found.append(("POST", a.get("action") or ""))
+        for name in ("formaction", "hx-post"):
+            if a.get(name):
+                self.found.append(("POST", a[name]))
+        if tag == "a" and a.get("href"):
+            self.found.append(("GET", a["href"]))
+
+
+def route_of(url: str, page: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("#"):
+        return None
+    path = parts.path or page
+    if path.startswith("/static/"):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return ROUTE_OF.get(match.func)
+
+
+def test_no_page_shows_an_action_its_user_may_not_take(world, users):  # noqa: F811
+    who = clients(users)
+    pages = [r for (r, m) in MATRIX if m == "GET" and not r.startswith("api/")]
+    wrong = []
+    fetched: dict[tuple[str, str], str] = {}
+
+    def page_of(role: str, path: str) -> str:
+        if (role, path) not in fetched:
+            fetched[(role, path)] = who[role][0].get(path).content.decode()
+        return fetched[(role, path)]
+
+    for route in pages:
+        path = fill(route, world)
+        for role in ROLES:
+            if role not in MATRIX[(route, "GET")]:
+                continue
+            r = who[role][0].get(path)
+            if r.status_code != 200 or not r["Content-Type"].startswith("text/html"):
+                continue
+            parser = Actions()
+            parser.feed(r.content.decode())
+            for method, url in parser.found:
+                target = route_of(url, path)
+                # the brand's link home is for everyone (it leads anonymous users to sign in)
+                if target in (None, "") or (target, method) not in MATRIX:
+                    continue
+                if role not in MATRIX[(target, method)]:
+                    wrong.append(f"{path} as {role} shows {method} {url}")
+                link = urlsplit(url)
+                if (
+                    method == "GET"
+                    and link.fragment
+                    and link.path
+                    and f'id="{link.fragment}"' not in page_of(role, link.path)
+                ):
+                    wrong.append(f"{path} as {role} links {url}, which {role} cannot see")
+    assert not wrong, "\n".join(sorted(set(wrong)))
