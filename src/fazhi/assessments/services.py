@@ -17,6 +17,7 @@ from fazhi.core.scoring import Totals, parse_cases, parse_points, parse_self_sco
 from fazhi.frameworks.services import find, indicator_ids
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
+from fazhi.workplan import handovers
 
 from . import evidence as evidence_store
 from .models import Assessment, Evidence, Result
@@ -233,6 +234,7 @@ def _transition(user, assessment: Assessment, status: str, **fields) -> Assessme
             **{k: v for k, v in fields.items() if k == "return_reason"},
         },
     )
+    handovers.assessment_changed(assessment)
     return assessment
 
 
