@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
 
 from fazhi.assessments.models import Assessment
 from fazhi.assessments.selectors import totals_for_many
@@ -23,7 +22,25 @@ from fazhi.registers.states import KINDS, OPEN_STATES
 from fazhi.workplan.models import Plan, Task
 from fazhi.workplan.selectors import task_rows
 
+from .todo import open_cases
+
 OVERDUE_LIMIT = 20
+TREND_YEARS = 6
+TASK_FIELDS = (
+    "id",
+    "plan_id",
+    "parent_id",
+    "number",
+    "title",
+    "position",
+    "lead_org_id",
+    "responsible",
+    "start_date",
+    "due_date",
+    "due_in_force",
+    "progress",
+    "done_at",
+)
 
 
 @dataclass
@@ -36,7 +53,9 @@ class Dashboard:
     plan: Plan | None = None
     departments: list[figures.DepartmentLights] = field(default_factory=list)
     light_totals: dict[str, int] = field(default_factory=dict)
-    overdue_tasks: list[tuple[Task, lights.Light]] = field(default_factory=list)
+    # (task, light, lead org's name), the longest overdue first
+    overdue_tasks: list[tuple[Task, lights.Light, str | None]] = field(default_factory=list)
+    overdue_tasks_total: int = 0
     overdue_cases: list[Case] = field(default_factory=list)
     overdue_cases_total: int = 0
     register: list[tuple[str, figures.YearFigures]] = field(default_factory=list)
@@ -97,38 +116,54 @@ def _scores(d: Dashboard) -> None:
         }
         if a.year <= d.year:  # the current year's (or the latest before it) is shown in full
             d.assessment, d.totals = a, t
-    case_years = (
-        Case.objects.filter(zone=d.zone)
-        .annotate(y=ExtractYear("received_on"))
-        .values_list("y")
-        .annotate(n=Count("id"))
-        .order_by()  # the model's ordering would otherwise split the groups
+    # Cases per year by date ranges on the (zone, received_on) index: one query, and no
+    # per-row year extraction (a Python function on SQLite).
+    years = range(d.year - TREND_YEARS + 1, d.year + 1)
+    counts = Case.objects.filter(
+        zone=d.zone, received_on__gte=date(years[0], 1, 1), received_on__lte=date(d.year, 12, 31)
+    ).aggregate(
+        **{
+            f"y{y}": Count(
+                "id", filter=Q(received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31))
+            )
+            for y in years
+        }
     )
-    for y, n in case_years:
-        by_year.setdefault(y, {"year": y, "score": None, "max": None, "cases": 0})["cases"] = n
-    d.trend = [by_year[y] for y in sorted(by_year) if y <= d.year][-6:]
+    for y in years:
+        if counts[f"y{y}"]:
+            by_year.setdefault(y, {"year": y, "score": None, "max": None, "cases": 0})
+            by_year[y]["cases"] = counts[f"y{y}"]
+    d.trend = [by_year[y] for y in sorted(by_year) if years[0] <= y <= d.year]
 
 
 def _tasks(d: Dashboard) -> None:
     d.plan = Plan.objects.filter(zone=d.zone, year__lte=d.year).order_by("-year", "-id").first()
     if d.plan is None:
         return
-    tasks = list(d.plan.tasks.select_related("lead_org"))
+    # Only what lights and the overdue list need; the departments' names come from one small
+    # query rather than a join per task (a thousand Org objects per page otherwise).
+    tasks = list(d.plan.tasks.only(*TASK_FIELDS))
+    names = dict(Org.objects.filter(parent=d.zone).values_list("pk", "name"))
     rows = [r for r in task_rows(d.plan, d.today, tasks) if r.leaf]
     d.departments = figures.lights_by_department(
-        (r.task.lead_org.name if r.task.lead_org else None, r.light) for r in rows
+        (names.get(r.task.lead_org_id), r.light) for r in rows
     )
     d.light_totals = dict.fromkeys(figures.LIGHT_COLUMNS, 0)
     for r in rows:
         d.light_totals[figures.color_of(r.light)] += 1
-    d.overdue_tasks = sorted(
-        ((r.task, r.light) for r in rows if r.light and r.light.color == lights.RED),
-        key=lambda tl: (tl[0].due_in_force or tl[0].due_date, tl[0].position),
+    overdue = sorted(
+        (
+            (r.task, r.light, names.get(r.task.lead_org_id))
+            for r in rows
+            if r.light and r.light.color == lights.RED
+        ),
+        key=lambda row: (row[0].due_in_force or row[0].due_date, row[0].position),
     )
+    d.overdue_tasks, d.overdue_tasks_total = overdue[:OVERDUE_LIMIT], len(overdue)
 
 
 def _cases(d: Dashboard) -> None:
-    overdue = Case.objects.filter(zone=d.zone, overdue=True, state__in=OPEN_STATES)
+    overdue = open_cases(zone=d.zone, overdue=True)
     d.overdue_cases = list(
         overdue.select_related("department").order_by("next_due", "id")[:OVERDUE_LIMIT]
     )

@@ -17,7 +17,7 @@ from fazhi.core import dashboard as figures
 from fazhi.core.reporting import missing_period
 from fazhi.orgs.models import Org
 from fazhi.registers.models import Case
-from fazhi.registers.states import OPEN_STATES
+from fazhi.registers.states import KINDS, OPEN_STATES
 from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Extension, Notice, ProgressReport, Task
 from fazhi.workplan.selectors import light_of
@@ -38,6 +38,12 @@ def _page(qs) -> Page:
     return Page(rows, len(rows) if len(rows) < LIST_LIMIT else qs.count())
 
 
+def open_cases(**filters):
+    """Cases still owed an answer. Naming every kind lets the (zone, kind, state) index reach
+    just the open cases of a zone, a few percent of its register, instead of scanning it."""
+    return Case.objects.filter(kind__in=list(KINDS), state__in=OPEN_STATES, **filters)
+
+
 def _leaf_tasks():
     return Task.objects.filter(~Exists(Task.objects.filter(parent=OuterRef("pk"))))
 
@@ -48,6 +54,7 @@ def _leaf_tasks():
 @dataclass
 class DepartmentTodo:
     tasks: list[tuple[Task, object]] = field(default_factory=list)  # (task, light), worst first
+    tasks_total: int = 0
     reports_missing: list[tuple[Task, date]] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     cases: Page = field(default_factory=lambda: Page([], 0))
@@ -69,7 +76,8 @@ def department_todo(user, today: date) -> DepartmentTodo:
             figures.SEVERITY[figures.color_of(tl[1])],
             tl[0].due_in_force or tl[0].due_date or date.max,
         ),
-    )
+    )[:LIST_LIMIT]
+    todo.tasks_total = len(with_light)
     reports: dict[int, list[date]] = {}
     for task_id, day in ProgressReport.objects.filter(task__in=[t.pk for t in tasks]).values_list(
         "task_id", "reported_on"
@@ -84,11 +92,7 @@ def department_todo(user, today: date) -> DepartmentTodo:
         .select_related("task")
         .order_by("reply_due", "id")
     )
-    todo.cases = _page(
-        Case.objects.filter(department_id=user.org_id, state__in=OPEN_STATES).order_by(
-            "next_due", "id"
-        )
-    )
+    todo.cases = _page(open_cases(department_id=user.org_id).order_by("next_due", "id"))
     return todo
 
 
@@ -117,9 +121,7 @@ def office_todo(zone: Org, today: date) -> OfficeTodo:
         .order_by("replied_on", "id")
     )
     todo.unassigned = _page(
-        Case.objects.filter(zone=zone, department__isnull=True, state__in=OPEN_STATES).order_by(
-            "next_due", "id"
-        )
+        open_cases(zone=zone, department__isnull=True).order_by("next_due", "id")
     )
     todo.assessment = (
         Assessment.objects.filter(zone=zone, status__in=Assessment.EDITABLE, year__lte=today.year)
@@ -187,7 +189,7 @@ def city_todo(user, today: date) -> CityTodo:
     ):
         zones[zone_id].overdue_tasks = n
     for zone_id, n in (
-        Case.objects.filter(zone__in=list(zones), overdue=True, state__in=OPEN_STATES)
+        open_cases(zone__in=list(zones), overdue=True)
         .values_list("zone")
         .annotate(n=Count("id"))
         .order_by()
