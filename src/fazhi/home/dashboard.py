@@ -116,23 +116,15 @@ def _scores(d: Dashboard) -> None:
         }
         if a.year <= d.year:  # the current year's (or the latest before it) is shown in full
             d.assessment, d.totals = a, t
-    # Cases per year by date ranges on the (zone, received_on) index: one query, and no
-    # per-row year extraction (a Python function on SQLite).
+    # Cases per year: one count per year, each a range of the (zone, received_on) index read
+    # without touching the table (far cheaper than one grouped or filtered scan on SQLite).
     years = range(d.year - TREND_YEARS + 1, d.year + 1)
-    counts = Case.objects.filter(
-        zone=d.zone, received_on__gte=date(years[0], 1, 1), received_on__lte=date(d.year, 12, 31)
-    ).aggregate(
-        **{
-            f"y{y}": Count(
-                "id", filter=Q(received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31))
-            )
-            for y in years
-        }
-    )
     for y in years:
-        if counts[f"y{y}"]:
-            by_year.setdefault(y, {"year": y, "score": None, "max": None, "cases": 0})
-            by_year[y]["cases"] = counts[f"y{y}"]
+        n = Case.objects.filter(
+            zone=d.zone, received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31)
+        ).count()
+        if n:
+            by_year.setdefault(y, {"year": y, "score": None, "max": None, "cases": 0})["cases"] = n
     d.trend = [by_year[y] for y in sorted(by_year) if years[0] <= y <= d.year]
 
 
