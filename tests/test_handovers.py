@@ -112,47 +112,37 @@ def a_case(users, received="2025-03-03") -> Case:
     return register_case(users["office"], data, today=date(2025, 6, 30))[0]
 
 
+def hand(users, case, kind, on="2025-03-04", **data):
+    record_event(
+        users["office"], case.pk, {"kind": kind, "on": on, **data}, today=date(2025, 6, 30)
+    )
+
+
+def workdays_before(due: date, n: int) -> date:
+    cal = get_calendar()
+    return next(
+        due - timedelta(days=k)
+        for k in range(1, 15)
+        if cal.workdays_between(due - timedelta(days=k), due) == n
+    )
+
+
 def test_case_assigned_and_transferred_reach_the_handler(reg):
     case = a_case(reg)
-    record_event(
-        reg["office"],
-        case.pk,
-        {"kind": "assigned", "on": "2025-03-04", "department": "zy-gxq-kjj"},
-        today=date(2025, 6, 30),
-    )
+    hand(reg, case, "assigned", department="zy-gxq-kjj")
     (n,) = notes(reg["kjj"], f"case:{case.pk}:")
     assert n.url == f"/registers/cases/{case.pk}/" and "交办" in n.text
     assert notes(reg["office"], f"case:{case.pk}:") == []  # the office assigned it itself
-    record_event(
-        reg["office"],
-        case.pk,
-        {"kind": "transferred", "on": "2025-03-05", "department": "zy-gxq-sfj", "reason": "职责"},
-        today=date(2025, 6, 30),
-    )
+    hand(reg, case, "transferred", on="2025-03-05", department="zy-gxq-sfj", reason="职责")
     (n,) = notes(reg["sfj"], f"case:{case.pk}:")
     assert "转办" in n.text and n.url == f"/registers/cases/{case.pk}/"
 
 
 def test_case_due_within_three_working_days_reminded_once(reg):
     case = a_case(reg)
-    record_event(
-        reg["office"],
-        case.pk,
-        {"kind": "assigned", "on": "2025-03-04", "department": "zy-gxq-kjj"},
-        today=date(2025, 6, 30),
-    )
+    hand(reg, case, "assigned", department="zy-gxq-kjj")
     due = Case.objects.get(pk=case.pk).next_due
-    cal = get_calendar()
-    four_before = next(
-        due - timedelta(days=k)
-        for k in range(1, 15)
-        if cal.workdays_between(due - timedelta(days=k), due) == 4
-    )
-    three_before = next(
-        due - timedelta(days=k)
-        for k in range(1, 15)
-        if cal.workdays_between(due - timedelta(days=k), due) == 3
-    )
+    four_before, three_before = workdays_before(due, 4), workdays_before(due, 3)
     event = f"case-due:{case.pk}:"
     tick(four_before)
     assert notes(reg["kjj"], event) == []

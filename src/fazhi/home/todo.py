@@ -22,7 +22,7 @@ from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Extension, Notice, ProgressReport, Task
 from fazhi.workplan.selectors import light_of
 
-LIST_LIMIT = 50
+LIST_LIMIT = 20  # a home page lists the most urgent; the full lists are a link away
 
 
 @dataclass
