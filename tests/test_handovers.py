@@ -29,7 +29,7 @@ def notes(user, prefix: str):
     return list(Notification.objects.filter(user=user, event__startswith=prefix))
 
 
-def test_extension_request_and_decision(plan, users, settings):
+def test_extension_request_and_decision(plan, users, settings, api):
     settings.EMAIL_HOST = "smtp.example"  # the e-mail copy carries the same link
     users["office"].email = "office@example.com"
     users["office"].save()
@@ -47,6 +47,8 @@ def test_extension_request_and_decision(plan, users, settings):
     (n,) = notes(users["kjj"], f"extension:{ext.pk}:")
     assert "已批准" in n.text and "同意" in n.text and n.url.endswith("#extensions")
     assert len(notes(users["office"], "extension:")) == 1
+    (listed,) = [x for x in api("kjj").get("/notifications").json() if x["url"]]
+    assert listed["url"] == f"/tasks/{t.pk}/#extensions"
 
 
 def test_a_refused_request_tells_nobody(plan, users):
