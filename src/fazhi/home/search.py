@@ -19,7 +19,7 @@ from fazhi.assessments.models import Evidence
 from fazhi.assessments.selectors import assessments_for
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import parse_date
-from fazhi.orgs.access import scope_of, visible_orgs
+from fazhi.orgs.access import SCOPE_OWN, scope_of, visible_orgs
 from fazhi.orgs.models import Org, Role
 from fazhi.registers.selectors import cases_for
 from fazhi.security.fields import lookup_q
@@ -147,7 +147,7 @@ def search(user, query: Query) -> Results:
 
         if query.department:
             notes.append("自评佐证材料属于园区，不按部门筛选，已略去。")
-        elif scope_of(user) != "own":
+        elif scope_of(user) != SCOPE_OWN:  # a department has no self-assessment of its own
             qs = Evidence.objects.filter(
                 result__assessment__in=assessments_for(user)
             ).select_related("result__assessment__zone", "result__indicator")
