@@ -97,6 +97,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("notices/<int:notice_id>/reply/", "POST"): {"kjj"},
     ("notices/<int:notice_id>/close/", "POST"): OFFICE,
     ("my-tasks/", "GET"): {"office", "office2", "kjj", "leader"},
+    # the leader's dashboard (each zone's own, a city's zones); search within one's scope
+    ("dashboard/", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("search/", "GET"): BUSINESS,
     ("tasks/<int:task_id>/", "GET"): PLAN_READERS,
     ("tasks/<int:task_id>/report/", "POST"): {"office", "kjj"},
     ("tasks/<int:task_id>/extensions/", "POST"): {"office", "kjj"},

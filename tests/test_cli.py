@@ -60,6 +60,18 @@ def test_demo_without_serving(tmp_path):
     r = run("demo", "--no-serve", data_dir=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "演示用户 office" in r.stdout and "已为资阳高新区创建" in r.stdout
+    # a zone in the middle of its year, not an empty shell
+    assert "已登记 14 件" in r.stdout and "提醒" in r.stdout
+    with sqlite3.connect(tmp_path / "fazhi.sqlite3") as db:
+        states = {s for (s,) in db.execute("SELECT DISTINCT state FROM registers_case")}
+        overdue = db.execute("SELECT COUNT(*) FROM registers_case WHERE overdue").fetchone()[0]
+        notices = {s for (s,) in db.execute("SELECT state FROM workplan_notice")}
+        extensions = {s for (s,) in db.execute("SELECT state FROM workplan_extension")}
+        evidence = db.execute("SELECT COUNT(*) FROM assessments_evidence").fetchone()[0]
+        years = db.execute("SELECT COUNT(*) FROM assessments_assessment").fetchone()[0]
+    assert len(states) >= 10 and overdue >= 1
+    assert notices == {"issued", "replied"} and extensions == {"approved", "pending"}
+    assert evidence == 4 and years == 3
     again = run("demo", "--no-serve", data_dir=tmp_path)
     assert again.returncode == 0 and "演示用户" not in again.stdout
 

@@ -49,8 +49,10 @@ def test_home_shows_progress_per_group(login, assessment):
 def test_home_empty_state_tells_what_to_do(login, framework, users):
     html = login("office").get("/").content.decode()
     assert "还没有可查看的自评" in html and "新建年度自评" in html
+    # a department's home is its 待办 (it has no self-assessment of its own)
     html = login("kjj").get("/").content.decode()
-    assert "自评由园区创建办新建" in html
+    assert "本部门没有未办结的牵头任务。创建办分配任务后会显示在这里" in html
+    assert "没有待回复的督办单" in html
 
 
 def test_create_from_page(login, framework):

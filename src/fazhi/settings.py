@@ -204,3 +204,5 @@ EMAIL_HOST_PASSWORD = os.environ.get("FAZHI_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _bool("FAZHI_SMTP_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("FAZHI_MAIL_FROM", "fazhi@localhost")
+# The platform's address as users reach it, for the links in reminder e-mails.
+FAZHI_SITE_URL = os.environ.get("FAZHI_SITE_URL", "").rstrip("/")

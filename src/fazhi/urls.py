@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/", include("fazhi.orgs.manage_urls")),
     path("public/", include("fazhi.registers_pages.portal_urls")),
     path("registers/", include("fazhi.registers_pages.urls")),
+    path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]

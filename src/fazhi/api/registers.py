@@ -261,6 +261,7 @@ def export_cases(request):
         exports.write_register_xlsx,
         selectors.register(request.user, f, today).iterator(chunk_size=2000),
         today,
+        exports.register_title(request.user, f.zone),
     )
     record(
         request.user,

@@ -300,6 +300,7 @@ def notifications(request):
             "id": n.pk,
             "text": n.text,
             "task": n.task_id,
+            "url": n.url,  # the page where the recipient acts on it
             "created_at": n.created_at,
             "read": n.read_at is not None,
         }

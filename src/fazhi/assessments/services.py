@@ -18,6 +18,7 @@ from fazhi.core.submission import missing_message
 from fazhi.frameworks.services import find, indicator_ids
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
+from fazhi.workplan import handovers
 
 from . import evidence as evidence_store
 from .models import Assessment, Evidence, Result
@@ -233,6 +234,7 @@ def _transition(user, assessment: Assessment, status: str, **fields) -> Assessme
             **{k: v for k, v in fields.items() if k == "return_reason"},
         },
     )
+    handovers.assessment_changed(assessment)
     return assessment
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
-
-from fazhi.reports.xlsx import escape_cell_text
+from fazhi.reports.xlsx import escape_cell_text, print_setup, workbook
 
 from . import catalog, states
 from .models import Case
@@ -35,13 +33,9 @@ REGISTER_WIDTHS = (22, 12, 14, 12, 40, 14, 16, 12, 12, 10, 20, 12, 40)
 
 
 def _workbook(out):
-    wb = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    wb = workbook(out)
     fmt = {
-        "title": wb.add_format(
-            {"bold": True, "font_size": 16, "align": "center", "font_name": "宋体"}
-        ),
+        "title": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
         "head": wb.add_format(
             {
                 "bold": True,
@@ -49,13 +43,10 @@ def _workbook(out):
                 "align": "center",
                 "valign": "vcenter",
                 "bg_color": "#E8EEF7",
-                "font_name": "宋体",
                 "text_wrap": True,
             }
         ),
-        "cell": wb.add_format(
-            {"border": 1, "text_wrap": True, "valign": "vcenter", "font_name": "宋体"}
-        ),
+        "cell": wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"}),
         "num": wb.add_format({"border": 1, "align": "center", "valign": "vcenter"}),
         "pct": wb.add_format(
             {"border": 1, "align": "center", "valign": "vcenter", "num_format": "0.0%"}
@@ -63,7 +54,7 @@ def _workbook(out):
         "day": wb.add_format(
             {"border": 1, "num_format": "yyyy-mm-dd", "align": "center", "valign": "vcenter"}
         ),
-        "note": wb.add_format({"italic": True, "font_name": "宋体", "font_color": "#555555"}),
+        "note": wb.add_format({"italic": True, "font_color": "#555555"}),
     }
     return wb, fmt
 
@@ -85,6 +76,16 @@ def reply_label(case: Case) -> str:
     if case.state == states.REJECTED:
         return "不予受理"
     return catalog.COMPLAINT_OUTCOMES.get(case.reply_type, "")
+
+
+def register_title(user, zone_code: str = "") -> str:
+    """The register's title names the zone: the one filtered on (when in scope), else the
+    user's own zone, else the user's org (a city bureau's register spans its zones)."""
+    from fazhi.orgs.access import visible_orgs
+
+    org = visible_orgs(user).filter(code=zone_code).first() if zone_code else None
+    org = org or (user.org.zone() if user.org_id else None) or user.org
+    return f"{org.name}台账" if org else "台账"
 
 
 def write_register_xlsx(out, cases, today: date, title: str = "台账") -> int:
@@ -120,6 +121,7 @@ def write_register_xlsx(out, cases, today: date, title: str = "台账") -> int:
         _day(ws, r, 11, c.replied_on, fmt)
         _text(ws, r, 12, c.deadline_note, fmt["cell"])
     ws.freeze_panes(2, 0)
+    print_setup(ws, title_rows=2)
     wb.close()
     return n
 
@@ -149,6 +151,7 @@ def write_annual_report_xlsx(out, report: dict) -> None:
         ws.write_number(i, 1, row["person"], fmt["num"])
         ws.write_number(i, 2, row["organisation"], fmt["num"])
         ws.write_number(i, 3, row["total"], fmt["num"])
+    print_setup(ws, title_rows=2, landscape=False)
     ws2 = wb.add_worksheet("复议诉讼")
     ws2.merge_range(
         0,
@@ -168,6 +171,7 @@ def write_annual_report_xlsx(out, report: dict) -> None:
         _text(ws2, i, 0, label, fmt["cell"])
         for col, result in enumerate([*catalog.APPEAL_RESULTS, "total"], 1):
             ws2.write_number(i, col, report["appeals"][kind][result], fmt["num"])
+    print_setup(ws2, title_rows=2)
     ws3 = wb.add_worksheet("按答复类型")
     ws3.write_string(0, 0, "答复类型", fmt["head"])
     ws3.write_string(0, 1, "件数", fmt["head"])
@@ -175,6 +179,7 @@ def write_annual_report_xlsx(out, report: dict) -> None:
     for i, (k, label) in enumerate(catalog.REPLY_TYPES.items(), 1):
         _text(ws3, i, 0, label, fmt["cell"])
         ws3.write_number(i, 1, report["by_reply_type"][k], fmt["num"])
+    print_setup(ws3, title_rows=1, landscape=False)
     wb.close()
 
 
@@ -238,6 +243,7 @@ def write_figures_xlsx(out, figures: dict, kinds=(states.DISCLOSURE, states.COMP
             else:
                 ws.write_number(r, col, value, fmt["num"])
         r += 1
+    print_setup(ws, title_rows=3, landscape=False)
     wb.close()
 
 

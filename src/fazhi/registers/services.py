@@ -627,15 +627,10 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
             uploaded_by=user,
         )
     _recompute(case, today, cal, rows)
-    if kind in ("assigned", "transferred"):  # in-app reminder to the department's users
-        from fazhi.workplan.supervision import notify_org
+    if kind in ("assigned", "transferred"):
+        from fazhi.workplan import handovers
 
-        due = f"，答复期限 {case.reply_due}" if case.reply_due else ""
-        notify_org(
-            case.department,
-            f"case:{case.pk}:{ev.pk}",
-            f"收到{'转办' if kind == 'transferred' else '交办'}的{states.KINDS[case.kind]}案件 {case.tracking_no}：{case.subject[:40]}{due}",
-        )
+        handovers.case_handed(case, ev.pk, kind)
     record(
         user,
         f"case.{kind}",

@@ -165,6 +165,7 @@ def export(request):
         exports.write_register_xlsx,
         selectors.register(user, f, today).iterator(chunk_size=2000),
         today,
+        exports.register_title(user, f.zone),
     )
     record(
         user,

@@ -1,10 +1,53 @@
-"""Shared pieces of the spreadsheet exports."""
+"""Shared pieces of the spreadsheet exports: one font, the print setup, escaping, dates."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import xlsxwriter
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FONT = "宋体"  # the one font of every export, as official tables are printed
+A4 = 9
 
 
 def escape_cell_text(s: str) -> str:
     """Text a spreadsheet must never read as a formula gets a leading quote (OWASP CSV/XLSX injection)."""
     return "'" + s if s.startswith(FORMULA_STARTS) else s
+
+
+def workbook(out) -> xlsxwriter.Workbook:
+    """A workbook whose every format (the default one included) is in 宋体; text is never
+    turned into formulas or links."""
+    return xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": 11},
+        },
+    )
+
+
+def print_setup(ws, *, title_rows: int, landscape: bool = True) -> None:
+    """A4, as wide as one page, the title and header rows repeated on every page, page
+    numbers in the footer ("第 1 页，共 3 页")."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, title_rows - 1)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+
+
+def due_label(due: date | None, original: date | None) -> str:
+    """A due date, with the one it replaced after an extension: "12-25（原 12-03）" (the year
+    is shown when it differs from the original's)."""
+    if due is None:
+        return ""
+    if original is None or original == due:
+        return due.isoformat()
+    shown = due.strftime("%m-%d") if due.year == original.year else due.isoformat()
+    return f"{shown}（原 {original.strftime('%m-%d')}）"

@@ -26,6 +26,7 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
+from fazhi.home import views as home_views
 from fazhi.orgs.access import can_edit_assessment, can_review_assessment
 from fazhi.orgs.models import Role
 from fazhi.registers import clock
@@ -39,6 +40,11 @@ def _is_htmx(request) -> bool:
 
 @login_required
 def home(request):
+    if request.user.role == Role.LEADER:  # the leader's home is the dashboard (领导驾驶舱)
+        return home_views.dashboard(request)
+    todo = home_views.todo_for(request.user)
+    if todo.get("todo_kind") == "department":  # a department has no self-assessment of its own
+        return render(request, "web/home.html", todo)
     cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
     can_create = (
         request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
@@ -54,6 +60,7 @@ def home(request):
             "calendar_warning": missing_notice(clock.today())
             if request.user.has_role(Role.ADMIN)
             else None,
+            **todo,
         },
     )
 

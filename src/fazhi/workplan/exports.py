@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from fazhi.audit.services import record
 from fazhi.core import lights
-from fazhi.reports.xlsx import escape_cell_text
+from fazhi.reports.xlsx import due_label, escape_cell_text, print_setup, workbook
 
 from .models import Plan
 from .selectors import task_rows
@@ -29,50 +28,40 @@ def schedule_rows(plan: Plan, today: date) -> list:
     )
 
 
+# Light colours as fills (readable in black and white too: the status text says it).
+LIGHT_FILLS = {
+    lights.RED: ("#F4CCCC", "#9C0006"),
+    lights.YELLOW: ("#FFF2CC", "#7F6000"),
+    lights.GREEN: ("#D9EAD3", "#274E13"),
+    lights.DONE: ("#E7E6E6", "#404040"),
+}
+
+
 def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
-    wb = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    wb = workbook(out)
     ws = wb.add_worksheet("任务倒排表")
-    title = wb.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "宋体"})
+    title = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
     head = wb.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "align": "center",
-            "valign": "vcenter",
-            "bg_color": "#E8EEF7",
-            "font_name": "宋体",
-        }
+        {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "bg_color": "#E8EEF7"}
     )
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter", "font_name": "宋体"})
+    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
+    centre = wb.add_format({"border": 1, "valign": "vcenter", "align": "center"})
     day = wb.add_format(
         {"border": 1, "num_format": "yyyy-mm-dd", "valign": "vcenter", "align": "center"}
     )
     pct = wb.add_format({"border": 1, "num_format": "0%", "valign": "vcenter", "align": "center"})
     colour = {
         c: wb.add_format(
-            {
-                "border": 1,
-                "text_wrap": True,
-                "valign": "vcenter",
-                "font_color": fg,
-                "font_name": "宋体",
-            }
+            {"border": 1, "text_wrap": True, "valign": "vcenter", "bg_color": bg, "font_color": fg}
         )
-        for c, fg in (
-            (lights.RED, "#B42318"),
-            (lights.YELLOW, "#9A6700"),
-            (lights.GREEN, "#217A3C"),
-        )
+        for c, (bg, fg) in LIGHT_FILLS.items()
     }
-    ws.merge_range(0, 0, 0, len(HEADERS) - 1, escape_cell_text(f"{plan.title} 任务倒排表"), title)
+    last = len(HEADERS) - 1
     ws.merge_range(
-        1,
-        0,
-        1,
-        len(HEADERS) - 1,
-        escape_cell_text(f"{plan.zone.name}　截至 {today.isoformat()}　按完成时限排序"),
+        0, 0, 0, last, escape_cell_text(f"{plan.zone.name}{plan.year}年度任务倒排表"), title
+    )
+    ws.merge_range(
+        1, 0, 1, last, escape_cell_text(f"{plan.title}　截至 {today.isoformat()}　按完成时限排序")
     )
     for col, (name, width) in enumerate(zip(HEADERS, WIDTHS, strict=False)):
         ws.write_string(2, col, name, head)
@@ -92,7 +81,12 @@ def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
         ws.write_datetime(r, 5, t.start_date, day) if t.start_date else ws.write_blank(
             r, 5, None, day
         )
-        ws.write_datetime(r, 6, due, day) if due else ws.write_blank(r, 6, None, day)
+        if due and t.due_date and due != t.due_date:  # extended: "12-25（原 12-03）"
+            ws.write_string(r, 6, due_label(due, t.due_date), centre)
+        elif due:
+            ws.write_datetime(r, 6, due, day)
+        else:
+            ws.write_blank(r, 6, None, day)
         ws.write_number(r, 7, t.progress / 100, pct)
         light = row.light
         status = (
@@ -105,10 +99,7 @@ def write_schedule_xlsx(out, plan: Plan, today: date) -> None:
             r, 8, escape_cell_text(status), colour.get(light.color, cell) if light else cell
         )
     ws.freeze_panes(3, 0)
-    ws.repeat_rows(2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, title_rows=3)
     wb.close()
 
 

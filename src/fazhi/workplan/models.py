@@ -220,6 +220,8 @@ class Notification(models.Model):
         Task, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     text = models.TextField()
+    # The page where the recipient acts on it (a task, a case, an assessment, a notice).
+    url = models.CharField("链接", max_length=300, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,7 @@ from fazhi.frameworks.services import find as find_framework
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 
+from . import handovers
 from .models import (
     Extension,
     Milestone,
@@ -550,6 +551,7 @@ def request_extension(user, task_id, data: dict, today: date | None = None) -> E
         ext,
         after={"task": task.number, "old_due": due, "new_due": new_due, "reason": reason},
     )
+    handovers.extension_requested(ext)
     return ext
 
 
@@ -581,6 +583,7 @@ def decide_extension(
         ext,
         after={"task": ext.task.number, "new_due": ext.new_due, "note": ext.decision_note},
     )
+    handovers.extension_decided(ext)
     return ext
 
 
@@ -679,6 +682,7 @@ def reply_notice(user, notice_id, reply: str, today: date | None = None) -> Noti
     record(
         user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text}
     )
+    handovers.notice_replied(notice)
     return notice
 
 

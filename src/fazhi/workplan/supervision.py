@@ -15,7 +15,7 @@ from fazhi.audit.services import record
 from fazhi.core import lights
 from fazhi.core.reporting import missing_period
 from fazhi.orgs.models import Org, Role, User
-from fazhi.workdays.selectors import missing_notice
+from fazhi.workdays.selectors import get_calendar, missing_notice
 
 from .models import Notification, Plan, ProgressReport, Task
 from .selectors import task_rows
@@ -46,7 +46,7 @@ def excerpt(text: str, limit: int = 60) -> str:
 
 
 def notify(
-    users: list[User], event: str, message: str, task: Task | None = None
+    users: list[User], event: str, message: str, task: Task | None = None, url: str = ""
 ) -> list[Notification]:
     """Create the reminder for each user who has not had this event yet; e-mail the new ones."""
     if not users:
@@ -54,31 +54,37 @@ def notify(
     had = set(
         Notification.objects.filter(event=event, user__in=users).values_list("user_id", "event")
     )
-    return _send(_new(users, event, message, task, had))
+    return _send(_new(users, event, message, task, had, url))
 
 
-def _new(users, event, message, task, had: set) -> list[Notification]:
+def _new(users, event, message, task, had: set, url: str = "") -> list[Notification]:
     """The reminders of an event not yet sent to these users (`had`: (user id, event) pairs sent)."""
-    return [
-        Notification(user=u, event=event, task=task, text=message)
-        for u in users
-        if (u.pk, event) not in had
-    ]
+    seen: set[int] = set()
+    new = []
+    for u in users:
+        if (u.pk, event) not in had and u.pk not in seen:
+            seen.add(u.pk)
+            new.append(Notification(user=u, event=event, task=task, text=message, url=url))
+    return new
 
 
 def _send(new: list[Notification]) -> list[Notification]:
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     if new and settings.EMAIL_HOST:
-        by_text: dict[str, list[Notification]] = {}
+        by_text: dict[tuple[str, str], list[Notification]] = {}
         for n in new:
-            by_text.setdefault(n.text, []).append(n)
-        for text, notes in by_text.items():
-            _email(notes, text)
+            by_text.setdefault((n.text, n.url), []).append(n)
+        for (text, url), notes in by_text.items():
+            _email(
+                notes, f"{text}\n\n请登录平台办理：{settings.FAZHI_SITE_URL}{url}" if url else text
+            )
     return new
 
 
-def notify_org(org: Org, event: str, message: str, task: Task | None = None) -> list[Notification]:
-    return notify(recipients(org), event, message, task)
+def notify_org(
+    org: Org, event: str, message: str, task: Task | None = None, url: str = ""
+) -> list[Notification]:
+    return notify(recipients(org), event, message, task, url)
 
 
 def _email(notes: list[Notification], message: str) -> None:
@@ -125,10 +131,14 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
         plans = plans.filter(pk=plan_id)
     for plan in plans:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cur:
-                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_TICK_LOCK_KEY])
+            _lock()
             _tick_plan(plan, today, result)
+    if plan_id is None:
+        from .handovers import remind_cases_due
+
+        with transaction.atomic():
+            _lock()
+            result.reminders += remind_cases_due(today, get_calendar())
     return result
 
 
@@ -140,6 +150,12 @@ def _calendar_reminder(today: date) -> list[Notification]:
     year, text = missing
     admins = [u for u in User.objects.filter(is_active=True) if u.has_role(Role.ADMIN)]
     return notify(admins, f"calendar:{year}", text)
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_TICK_LOCK_KEY])
 
 
 def _tick_plan(plan: Plan, today: date, result: TickResult) -> None:

@@ -207,5 +207,6 @@ class NotificationOut(Out):
     id: int = Field(description="提醒编号")
     text: str = Field(description="提醒内容")
     task: int | None = Field(description="相关任务的内部编号")
+    url: str = Field(description="去办理的页面地址（站内路径）；无时为空字符串")
     created_at: datetime = Field(description="提醒时间")
     read: bool = Field(description="是否已读")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fazhi.assessments.services import create_assessment
+from fazhi.orgs import demo_year
 from fazhi.orgs.models import Org, Role, User
 from fazhi.orgs.services import add_org, add_user, random_password
 from fazhi.workplan.services import create_plan
@@ -54,10 +55,12 @@ class Command(BaseCommand):
             if not office.org.assessments.filter(year=year).exists():
                 create_assessment(office, "zy-gxq", "sc-sti-law-zone-2019", None, year)
                 self.stdout.write(f"已为资阳高新区创建 {year} 年度自评")
-            if not office.org.plans.filter(year=year).exists():
+            fresh = not office.org.plans.filter(year=year).exists()
+            if fresh:
                 create_plan(office, "zy-gxq", "zy-gxq-sti-law-2020", year, report_day=25)
-                self.stdout.write(
-                    f"已为资阳高新区创建 {year} 年度工作方案（任务待创建办分解、分配）"
-                )
+                self.stdout.write(f"已为资阳高新区创建 {year} 年度工作方案")
+        if fresh:  # the year so far, once: tasks, reports, 督办单, cases, scores
+            with transaction.atomic():
+                demo_year.populate(date.today(), self.stdout.write)
         if not no_serve:
             call_command("serve", host=host, port=port, stdout=self.stdout)
