@@ -154,6 +154,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FAZHI_LOCKOUT_THRESHOLD = int(os.environ.get("FAZHI_LOCKOUT_THRESHOLD", "5"))
 FAZHI_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_WINDOW_MINUTES", "15"))
 FAZHI_LOCKOUT_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_MINUTES", "15"))
+# Failed sign-ins from one address within the lockout window before it is refused outright.
+FAZHI_LOGIN_ADDRESS_LIMIT = int(os.environ.get("FAZHI_LOGIN_ADDRESS_LIMIT", "20"))
 FAZHI_SESSION_IDLE_MINUTES = int(os.environ.get("FAZHI_SESSION_IDLE_MINUTES", "30"))
 FAZHI_SESSION_MAX_HOURS = int(os.environ.get("FAZHI_SESSION_MAX_HOURS", "8"))
 FAZHI_PASSWORD_MAX_AGE_DAYS = int(
