@@ -19,6 +19,7 @@ from fazhi.audit.services import record
 from fazhi.core import duties
 from fazhi.core.crypto import mask
 from fazhi.core.errors import RuleError
+from fazhi.core.passwords import weakness
 
 from .models import ADMIN_ROLES, ApiToken, Org, Role
 
@@ -65,7 +66,7 @@ def random_password(length: int = 16) -> str:
     alphabet = string.ascii_letters + string.digits + "-_.!@#%"
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(length))
-        if all(
+        if not weakness(pw) and all(
             any(c in cls for c in pw)
             for cls in (string.ascii_lowercase, string.ascii_uppercase, string.digits, "-_.!@#%")
         ):
@@ -105,11 +106,11 @@ def check_roles(roles: list[str], org: Org | None) -> list[str]:
     return roles
 
 
-def _validate_password(password: str, user) -> None:
+def _validate_password(password: str, user, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise RuleError("password", "；".join(exc.messages)) from None
+        raise RuleError(field, "；".join(exc.messages)) from None
 
 
 @transaction.atomic
@@ -216,7 +217,7 @@ def change_password(user, old: str, new: str) -> None:
         raise RuleError("old_password", "原密码不正确")
     if old == new:
         raise RuleError("new_password", "新密码不能与原密码相同")
-    _validate_password(new, user)
+    _validate_password(new, user, "new_password")
     user.set_password(new)
     user.must_change_password = False
     user.password_changed_at = timezone.now()

@@ -43,12 +43,12 @@ def check_request(name: str, scope: str, hours: int | None) -> TokenPolicy:
     policy = TokenPolicy.current()
     if len(name) > 50:
         raise RuleError("name", f"令牌名称最长 50 字（当前 {len(name)} 字）")
+    if hours is not None and not 1 <= hours <= policy.max_hours:
+        raise RuleError("hours", f"有效期须为 1 至 {policy.max_hours} 小时（安全管理员设定）")
     if scope not in ApiToken.Scope.values:
         raise RuleError("scope", "权限须为 read（只读）或 write（读写）")
     if scope == ApiToken.Scope.WRITE and not policy.allow_write:
         raise RuleError("scope", "安全管理员只允许签发只读令牌（scope 须为 read）")
-    if hours is not None and not 1 <= hours <= policy.max_hours:
-        raise RuleError("hours", f"有效期须为 1 至 {policy.max_hours} 小时（安全管理员设定）")
     return policy
 
 
