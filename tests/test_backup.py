@@ -414,11 +414,16 @@ print(json.dumps({"status": r.status_code, "body": r.json()}, ensure_ascii=False
 
 
 def test_restore_into_a_fresh_data_folder(tmp_path, clone):
-    """Disaster recovery: a new machine, an empty data folder, the backup."""
+    """Disaster recovery: a new machine, an empty data folder, the backup, and the key file
+    kept apart from it (without the key the audit chain cannot be verified)."""
     inst, seed = clone()
     before = inst.state()
     assert inst.fazhi("backup", tmp_path / "bk").returncode == 0
     fresh = Instance(tmp_path / "fresh")
+    fresh.data.mkdir(parents=True)
+    r = fresh.fazhi("restore", tmp_path / "bk", "--yes")
+    assert r.returncode == 1 and "密钥文件" in r.stderr
+    shutil.copy2(inst.data / "keys.json", fresh.data / "keys.json")
     r = fresh.fazhi("restore", tmp_path / "bk", "--yes")
     assert r.returncode == 0, r.stderr
     after = fresh.state()

@@ -184,6 +184,8 @@ FAZHI_FRAMEWORKS_DIR = Path(
     os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks")
 )
 FAZHI_PLANS_DIR = Path(os.environ.get("FAZHI_PLANS_DIR", BASE_DIR.parent.parent / "plans"))
+# The audit chain's head is anchored here, outside the database (keep it on other storage).
+FAZHI_AUDIT_CHECKPOINT = os.environ.get("FAZHI_AUDIT_CHECKPOINT", "")
 FAZHI_TOKEN_TTL_HOURS = int(os.environ.get("FAZHI_TOKEN_TTL_HOURS", "12"))
 FAZHI_KEY_FILE = Path(
     os.environ.get("FAZHI_KEY_FILE") or DATA_DIR / "keys.json"

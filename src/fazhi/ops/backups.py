@@ -255,7 +255,7 @@ def _sqlite_snapshot(dest: Path) -> tuple[list[tuple[str, int]], dict]:
 
 def create_backup(target: Path, *, force: bool = False, warn=lambda message: None) -> BackupResult:
     """Write a backup into `target` (new or empty). Refuses a broken audit chain unless force."""
-    from fazhi.audit.services import verify
+    from fazhi.audit.services import checkpoint, verify
 
     started = time.monotonic()
     vendor = current_vendor()
@@ -279,6 +279,8 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
                     f"{message}。拒绝备份已损坏的审计链；如确需备份现状，请加 --force"
                 )
             warn(f"警告：{message}；因指定了 --force，仍然备份")
+        elif checked:
+            checkpoint()  # the head is anchored outside the database at every backup
         return {"checked": checked, "broken_id": broken, "reason": reason}
 
     target.parent.mkdir(parents=True, exist_ok=True)
