@@ -195,3 +195,26 @@ def test_one_address_cannot_lock_every_account(users, settings):
     assert Client(REMOTE_ADDR="10.1.1.1").post(
         "/login/", {"username": "office2", "password": PASSWORD}
     ).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/auth/token", '{"username":"\\ud800","password":"x"}'),  # the probe
+        ("/api/v1/auth/password", '{"username":"a","password":"x","new_password":"\\udfff"}'),
+        (
+            "/api/v1/public/complaints",
+            '{"zone":"zy-gxq","anonymous":true,"subject":"s\\ud83d","content":"c"}',
+        ),
+        ("/api/v1/assessments", '{"zone":"zy-gxq","framework":"x","year":2030,"\\udc00":1}'),
+    ],
+)
+def test_lone_surrogates_are_refused_with_a_chinese_message(users, path, body):
+    r = Client().post(path, body, content_type="application/json", headers=bearer(issue()))
+    assert r.status_code == 422 and "代理项" in r.json()["detail"]
+
+
+def test_a_surrogate_pair_is_ordinary_text(users):
+    body = '{"username":"\\ud83d\\ude00","password":"x"}'  # 😀, a valid pair
+    r = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert r.status_code == 401
