@@ -17,7 +17,8 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("FAZHI_DATA_DIR", "./var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Only the service user may enter the data folder: it holds the database, keys and evidence.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
