@@ -283,6 +283,14 @@ def figures(request):
 
 @staff_router.post("/assessments/{int:assessment_id}/items/{code}/figures", response={201: dict})
 def attach_figures(request, assessment_id: int, code: str):
-    """Attach a dated summary of the register figures to an item of the self-assessment."""
-    item = services.attach_figures_as_evidence(request.user, assessment_id, code, _today(request))
+    """Attach a summary of the register figures to an item, stamped with the real date;
+    ?as_of=YYYY-12-31 only for the year-end figure of a closed year."""
+    if "today" in request.GET:
+        raise RuleError("today", "佐证材料按实际日期生成，不接受 today；已结束年度的年末数请用 as_of")
+    raw = request.GET.get("as_of")
+    try:
+        as_of = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise RuleError("as_of", "as_of 格式应为 YYYY-MM-DD") from None
+    item = services.attach_figures_as_evidence(request.user, assessment_id, code, as_of)
     return Status(201, {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code})
