@@ -37,7 +37,7 @@ SECRET_KEY = _secret_key()
 DEBUG = _bool("FAZHI_DEBUG")
 ALLOWED_HOSTS = [
     h
-    for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h
 ]
 

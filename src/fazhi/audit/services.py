@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fazhi.core import chain
-from fazhi.core.crypto import AUDIT_KEY_ID
+from fazhi.core.crypto import AUDIT_KEY_ID, mask
 from fazhi.security.keys import audit_keys
 
 from . import anchor
@@ -31,6 +31,40 @@ def _default(value):
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+# Keys that always hold personal data (or secrets) wherever they appear in an entry.
+PERSONAL_KEYS = {
+    "phone": "phone",
+    "id_number": "id_number",
+    "email": "email",
+    "address": "address",
+    "totp_secret": "secret",
+}
+
+
+def _masked(obj, values):
+    """before/after with personal data masked (脱敏): the model's encrypted fields by their
+    kind, and the keys that always hold personal data. The audit log is readable by the
+    auditor and kept for years; it must not become a plain-text copy of encrypted data."""
+    if not isinstance(values, dict):
+        return values
+    kinds = dict(PERSONAL_KEYS)
+    if obj is not None:
+        from fazhi.security.fields import EncryptedTextField
+
+        for f in obj._meta.concrete_fields:
+            if isinstance(f, EncryptedTextField):
+                kinds[f.name] = "secret" if f.name == "totp_secret" else f.kind
+    out = {}
+    for key, value in values.items():
+        kind = kinds.get(key)
+        if kind and isinstance(value, str) and value:
+            value = "****" if kind == "secret" else mask(value, kind)
+        elif isinstance(value, dict):
+            value = _masked(None, value)
+        out[key] = value
+    return out
 
 
 def record(
@@ -67,8 +101,8 @@ def record(
             action=action,
             object_type=object_type[:64],
             object_id=str(object_id)[:64],
-            before=_json(before),
-            after=_json(after),
+            before=_json(_masked(obj, before)),
+            after=_json(_masked(obj, after)),
             ip=(ip if ip is not None else client_address.get())[:64],
             prev_hash=prev,
         )
