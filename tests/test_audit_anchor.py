@@ -30,9 +30,13 @@ def drop_triggers():
 
 def rehash_from(first_id: int, *, strip_keys: bool = False):
     """What the probe did: recompute SM3(prev || content) from first_id to the head."""
-    prev = AuditEntry.objects.filter(id__lt=first_id).order_by("-id").values_list(
-        "hash", flat=True
-    ).first() or chain.GENESIS
+    prev = (
+        AuditEntry.objects.filter(id__lt=first_id)
+        .order_by("-id")
+        .values_list("hash", flat=True)
+        .first()
+        or chain.GENESIS
+    )
     for e in AuditEntry.objects.filter(id__gte=first_id).order_by("id"):
         new = chain.link(prev, e.chain_fields())
         AuditEntry.objects.filter(id=e.id).update(

@@ -258,7 +258,9 @@ def world(assessment, plan, users):
         "report_evidence_id": report.evidence.get().pk,
         "case_id": case.pk,
         "tracking_no": case.tracking_no,
-        "user_id": users["province"].pk,  # not one of the ROLES: its changes end no session used here
+        "user_id": users[
+            "province"
+        ].pk,  # not one of the ROLES: its changes end no session used here
         "milestone_id": milestone.pk,
         "kind": "complaint",
     }
@@ -357,7 +359,11 @@ BODIES = {
     "manage/token-policy/": {"max_hours": "12", "allow_write": "1"},
 }
 # Run after every other check: they end sessions or tokens the other checks use.
-LAST = [("api/v1/auth/tokens/<int:token_id>", "DELETE"), ("api/v1/auth/tokens", "DELETE"), ("logout/", "POST")]
+LAST = [
+    ("api/v1/auth/tokens/<int:token_id>", "DELETE"),
+    ("api/v1/auth/tokens", "DELETE"),
+    ("logout/", "POST"),
+]
 
 
 def fill(route: str, ids: dict) -> str:

@@ -633,6 +633,8 @@ print(n)
     assert int(out.strip()) > 10
     for i, target in enumerate(backups):
         restored = Instance(tmp_path / f"r{i}")
+        restored.data.mkdir(parents=True)  # the key file is kept apart from the backup
+        shutil.copy2(inst.data / "keys.json", restored.data / "keys.json")
         r = restored.fazhi("restore", target, "--yes")
         assert r.returncode == 0, r.stderr
         assert restored.fazhi("audit", "verify").returncode == 0

@@ -31,7 +31,13 @@ def test_system_admin_creates_an_account_without_roles_and_never_sees_its_passwo
     r = admin.post(
         "/manage/users/new/",
         # a role in the request is ignored: roles are the security administrator's
-        {"username": "wang", "name": "王五", "org": "zy-gxq", "role": "office", "email": "wang@zy.gov.cn"},
+        {
+            "username": "wang",
+            "name": "王五",
+            "org": "zy-gxq",
+            "role": "office",
+            "email": "wang@zy.gov.cn",
+        },
         follow=True,
     )
     html = r.content.decode()
@@ -143,10 +149,10 @@ def test_security_admin_manages_the_administrative_accounts_but_not_its_own(user
 def test_users_page_offers_only_allowed_actions(users):
     html = login_with_totp("admin").get("/manage/users/").content.decode()
     for name in ("admin", "security", "auditor"):
-        assert f'/manage/users/{users[name].pk}/reset/' not in html
-    assert f'/manage/users/{users["kjj"].pk}/reset/' in html
+        assert f"/manage/users/{users[name].pk}/reset/" not in html
+    assert f"/manage/users/{users['kjj'].pk}/reset/" in html
     html = login_with_totp("security").get("/manage/users/").content.decode()
-    assert f'/manage/users/{users["security"].pk}/roles/' not in html
-    assert f'/manage/users/{users["admin"].pk}/roles/' not in html
-    assert f'/manage/users/{users["kjj"].pk}/roles/' in html
+    assert f"/manage/users/{users['security'].pk}/roles/" not in html
+    assert f"/manage/users/{users['admin'].pk}/roles/" not in html
+    assert f"/manage/users/{users['kjj'].pk}/roles/" in html
     assert '<option value="admin"' not in html

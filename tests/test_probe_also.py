@@ -60,10 +60,14 @@ def test_audit_entries_hold_no_personal_data_in_plain_text(open_intake, users): 
     case = Case.objects.get(tracking_no=receipt["tracking_no"])
     # a change of an encrypted field, as a use case would record it
     person = case.person
-    record(users["office"], "person.update", person, before={"phone": person.phone}, after={"phone": "13900001111", "name": "王小五"})
-    texts = " ".join(
-        e.before + e.after for e in AuditEntry.objects.all()
+    record(
+        users["office"],
+        "person.update",
+        person,
+        before={"phone": person.phone},
+        after={"phone": "13900001111", "name": "王小五"},
     )
+    texts = " ".join(e.before + e.after for e in AuditEntry.objects.all())
     for secret in ("13812345678", "13900001111", "wangwu@example.com", "王小五", "雁江区某路"):
         assert secret not in texts, secret
     entry = AuditEntry.objects.get(action="person.update")

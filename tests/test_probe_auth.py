@@ -19,9 +19,7 @@ NEW = "Qz7-unrelated-Passphrase"
 
 
 def token_call(c, body, ip="10.0.0.1"):
-    return c.post(
-        "/api/v1/auth/token", body, content_type="application/json", REMOTE_ADDR=ip
-    )
+    return c.post("/api/v1/auth/token", body, content_type="application/json", REMOTE_ADDR=ip)
 
 
 def current_code():
@@ -149,13 +147,20 @@ def test_token_limits_are_set_by_the_security_admin(users):
     assert "已设定" in r.content.decode()
     body = {"username": "office", "password": PASSWORD}
     r = token_call(Client(), {**body, "hours": 5})
-    assert r.status_code == 422 and r.json()["field"] == "hours" and "1 至 4 小时" in r.json()["detail"]
+    assert (
+        r.status_code == 422
+        and r.json()["field"] == "hours"
+        and "1 至 4 小时" in r.json()["detail"]
+    )
     r = token_call(Client(), {**body, "scope": "write"})
     assert r.status_code == 422 and r.json()["field"] == "scope"
     assert token_call(Client(), {**body, "scope": "read", "hours": 4}).status_code == 200
     r = sec.post("/manage/token-policy/", {"max_hours": "0"}, follow=True)
     assert "1 至 2160" in r.content.decode()
-    assert login_with_totp("admin").post("/manage/token-policy/", {"max_hours": "9"}).status_code == 403
+    assert (
+        login_with_totp("admin").post("/manage/token-policy/", {"max_hours": "9"}).status_code
+        == 403
+    )
     assert AuditEntry.objects.filter(action="auth.token_policy").count() == 1
 
 
@@ -192,9 +197,12 @@ def test_one_address_cannot_lock_every_account(users, settings):
     assert "本地址登录失败次数过多" in r.content.decode()
     r = token_call(c, {"username": "office2", "password": "wrong"}, ip="10.9.9.9")
     assert r.status_code == 429
-    assert Client(REMOTE_ADDR="10.1.1.1").post(
-        "/login/", {"username": "office2", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        Client(REMOTE_ADDR="10.1.1.1")
+        .post("/login/", {"username": "office2", "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 @pytest.mark.parametrize(

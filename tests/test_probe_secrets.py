@@ -9,8 +9,8 @@ import stat
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -38,7 +38,13 @@ def test_a_new_data_folder_is_private(tmp_path):
         os.umask(old)
     assert r.returncode == 0, r.stderr
     assert mode(data) == 0o700
-    for name in ("fazhi.sqlite3", "fazhi.sqlite3-wal", "fazhi.sqlite3-shm", "secret_key", "keys.json"):
+    for name in (
+        "fazhi.sqlite3",
+        "fazhi.sqlite3-wal",
+        "fazhi.sqlite3-shm",
+        "secret_key",
+        "keys.json",
+    ):
         if (data / name).exists():
             assert mode(data / name) == 0o600, name
     # an existing folder left open is closed by init
@@ -63,8 +69,13 @@ def test_totp_secrets_are_stored_encrypted(users):
 
 def test_plain_secrets_of_before_are_migrated(users):
     with connection.cursor() as cur:
-        cur.execute("UPDATE orgs_user SET totp_secret = %s WHERE id = %s", [TOTP_SECRET, users["auditor"].pk])
-    migration = importlib.import_module("fazhi.orgs.migrations.0003_separation_tokens_second_factor")
+        cur.execute(
+            "UPDATE orgs_user SET totp_secret = %s WHERE id = %s",
+            [TOTP_SECRET, users["auditor"].pk],
+        )
+    migration = importlib.import_module(
+        "fazhi.orgs.migrations.0003_separation_tokens_second_factor"
+    )
     # the migration step only needs the editor's connection (a real schema editor cannot
     # open inside the test's transaction on SQLite)
     migration.encrypt_totp_secrets(None, SimpleNamespace(connection=connection))

@@ -36,9 +36,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _bool("FAZHI_DEBUG")
 ALLOWED_HOSTS = [
-    h
-    for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h
+    h for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
 
 INSTALLED_APPS = [

@@ -302,7 +302,9 @@ def attach_figures(request, assessment_id: int, code: str):
     """Attach a summary of the register figures to an item, stamped with the real date;
     ?as_of=YYYY-12-31 only for the year-end figure of a closed year."""
     if "today" in request.GET:
-        raise RuleError("today", "佐证材料按实际日期生成，不接受 today；已结束年度的年末数请用 as_of")
+        raise RuleError(
+            "today", "佐证材料按实际日期生成，不接受 today；已结束年度的年末数请用 as_of"
+        )
     raw = request.GET.get("as_of")
     try:
         as_of = date.fromisoformat(raw) if raw else None

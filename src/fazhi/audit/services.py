@@ -183,6 +183,9 @@ def checkpoint(*, reset: bool = False) -> anchor.Checkpoint:
     keyed_from = (
         cp.keyed_from
         if cp and cp.keyed_from
-        else AuditEntry.objects.exclude(key_id="").order_by("id").values_list("id", flat=True).first()
+        else AuditEntry.objects.exclude(key_id="")
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
     )
     return anchor.write(keys, AUDIT_KEY_ID, head[0], head[1], keyed_from)

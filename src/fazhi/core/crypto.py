@@ -497,9 +497,7 @@ class Keyring:
         retired = data.get("retired", [])
         if not isinstance(retired, list) or not all(isinstance(r, str) for r in retired):
             raise KeyringError("密钥环格式错误：retired 应为编号列表")
-        return cls(
-            keys, current, index_keys, index_current, tuple(retired), created, audit_keys
-        )
+        return cls(keys, current, index_keys, index_current, tuple(retired), created, audit_keys)
 
     @classmethod
     def from_json(cls, text: str) -> Keyring:

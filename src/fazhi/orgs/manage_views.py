@@ -28,7 +28,9 @@ def _either_admin(user) -> None:
 
 def _may(actor, action: str, user) -> bool:
     return (
-        duties.refusal(action, actor.roles, own_account=user.pk == actor.pk, target_roles=user.roles)
+        duties.refusal(
+            action, actor.roles, own_account=user.pk == actor.pk, target_roles=user.roles
+        )
         is None
     )
 

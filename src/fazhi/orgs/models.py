@@ -161,8 +161,7 @@ class ApiToken(models.Model):
             digest=cls.digest_of(raw),
             name=name,
             scope=scope,
-            expires_at=timezone.now()
-            + timedelta(hours=hours or settings.FAZHI_TOKEN_TTL_HOURS),
+            expires_at=timezone.now() + timedelta(hours=hours or settings.FAZHI_TOKEN_TTL_HOURS),
         )
         return raw
 

@@ -61,7 +61,9 @@ def address_throttled(ip: str, now=None) -> bool:
     return failures >= settings.FAZHI_LOGIN_ADDRESS_LIMIT
 
 
-def note_attempt(username: str, success: bool, ip: str = "", *, second_factor: bool = False) -> None:
+def note_attempt(
+    username: str, success: bool, ip: str = "", *, second_factor: bool = False
+) -> None:
     """Log an attempt; the failure that reaches the threshold locks the name (audited)."""
     was_locked = not success and lock_until(username) is not None
     LoginAttempt.objects.create(

@@ -256,7 +256,9 @@ def _mail_password(user, password: str, why: str) -> str:
             fail_silently=False,
         )
     except OSError as exc:
-        raise RuleError("email", f"邮件发送失败（{exc.__class__.__name__}），未作任何改动") from None
+        raise RuleError(
+            "email", f"邮件发送失败（{exc.__class__.__name__}），未作任何改动"
+        ) from None
     return mask(user.email, "email")
 
 
@@ -278,9 +280,7 @@ def create_account(actor, username: str, display_name: str, org_code: str | None
     org = Org.objects.filter(code=org_code).first() if org_code else None
     if org_code and org is None:
         raise RuleError("org", f"组织 {org_code} 不存在")
-    user = User(
-        username=username, role="", org=org, display_name=display_name[:50], email=email
-    )
+    user = User(username=username, role="", org=org, display_name=display_name[:50], email=email)
     user.set_unusable_password()
     user.save()
     password = _set_temporary(user)

@@ -855,7 +855,11 @@ def attach_figures_as_evidence(
     figures = register_figures(assessment.zone, assessment.year, get_calendar(), as_of)
     content = to_bytes(write_figures_xlsx, figures, kinds)
     label = "、".join(states.KINDS[k] for k in kinds)
-    stamp = f"年末数截至{as_of.isoformat()}（{today.isoformat()}生成）" if closed else f"截至{as_of.isoformat()}"
+    stamp = (
+        f"年末数截至{as_of.isoformat()}（{today.isoformat()}生成）"
+        if closed
+        else f"截至{as_of.isoformat()}"
+    )
     name = f"{assessment.zone.name}{assessment.year}年度台账统计（{label}）{stamp}.xlsx"
     with transaction.atomic():
         item = add_evidence(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fazhi.audit.anchor import CheckpointInvalid, path
 from fazhi.audit.services import checkpoint, verify
+from fazhi.core.crypto import CryptoError
 
 
 class Command(BaseCommand):
@@ -16,11 +17,14 @@ class Command(BaseCommand):
         if action == "checkpoint":
             try:
                 cp = checkpoint()
-            except (ValueError, CheckpointInvalid) as exc:
+            except (ValueError, CheckpointInvalid, CryptoError) as exc:
                 raise CommandError(f"未写入检查点：{exc}") from None
             self.stdout.write(f"已写入审计检查点：第 {cp.id} 条（{path()}）")
             return
-        checked, broken, reason = verify()
+        try:
+            checked, broken, reason = verify()
+        except CryptoError as exc:
+            raise CommandError(f"无法校验审计链：{exc}") from None
         if broken is not None:
             where = "检查点文件" if broken == 0 else f"第 {broken} 条记录"
             self.stderr.write(f"审计链在{where}处断开：{reason}（此前 {checked} 条完好）")

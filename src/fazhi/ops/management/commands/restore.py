@@ -94,8 +94,12 @@ class Command(BaseCommand):
     def _verify(self, audit):
         from fazhi.audit.models import AuditEntry
         from fazhi.audit.services import checkpoint, verify
+        from fazhi.core.crypto import CryptoError
 
-        checked, broken, reason = verify(use_checkpoint=False)
+        try:
+            checked, broken, reason = verify(use_checkpoint=False)
+        except CryptoError as exc:  # no key file: the keyed chain cannot be checked
+            raise CommandError(f"恢复已完成，但无法校验审计链：{exc}") from None
         if broken is not None:
             raise CommandError(
                 f"恢复已完成，但审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"

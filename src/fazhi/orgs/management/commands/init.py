@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if tighten_data_dir(settings.DATA_DIR):
-            self.stdout.write(f"数据文件夹 {settings.DATA_DIR} 的权限已收紧为 700（仅服务账号可访问）")
+            self.stdout.write(
+                f"数据文件夹 {settings.DATA_DIR} 的权限已收紧为 700（仅服务账号可访问）"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
         try:

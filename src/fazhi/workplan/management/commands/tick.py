@@ -32,10 +32,11 @@ class Command(BaseCommand):
         """Every tick anchors the audit chain's head outside the database (a checkpoint)."""
         from fazhi.audit.anchor import CheckpointInvalid
         from fazhi.audit.services import checkpoint
+        from fazhi.core.crypto import CryptoError
 
         try:
             cp = checkpoint()
-        except (ValueError, CheckpointInvalid) as exc:
+        except (ValueError, CheckpointInvalid, CryptoError) as exc:
             # the tick's own work is done; a broken chain is for the auditor to see
             self.stderr.write(f"审计检查点未写入：{exc}")
             raise SystemExit(1) from None
