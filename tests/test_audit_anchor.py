@@ -123,3 +123,13 @@ def test_entries_from_before_the_key_stay_protected(assessment):
     broken = verify()[1]
     first_keyed = AuditEntry.objects.exclude(key_id="").order_by("id").first().id
     assert broken == first_keyed
+
+
+def test_the_auditor_sees_a_forged_checkpoint(assessment, users):
+    from tests.conftest import login_with_totp
+
+    checkpoint()
+    path = Path(settings.FAZHI_AUDIT_CHECKPOINT)
+    path.write_text(path.read_text().replace('"id": ', '"id": 1'))
+    html = login_with_totp("auditor").get("/audit/verify/").content.decode()
+    assert "审计检查点不可信" in html

@@ -50,6 +50,13 @@ def test_system_admin_creates_an_account_without_roles_and_never_sees_its_passwo
     c = Client()
     assert c.post("/login/", {"username": "wang", "password": password}).status_code == 302
     assert c.get("/assessments/1/")["Location"].startswith("/account/password/")
+    new = "Qz7-unrelated-Passphrase"
+    c.post(
+        "/account/password/",
+        {"old_password": password, "new_password": new, "new_password2": new},
+    )
+    # no role yet: an ordinary home page, no business content
+    assert c.get("/").status_code == 200
     entry = AuditEntry.objects.filter(action="user.add", object_id=str(wang.pk)).get()
     assert "wang@zy.gov.cn" not in entry.after and password not in entry.after
 
