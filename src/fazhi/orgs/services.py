@@ -113,6 +113,18 @@ def _validate_password(password: str, user, field: str = "password") -> None:
         raise RuleError(field, "；".join(exc.messages)) from None
 
 
+def _new_account_checks(username: str, org_code: str | None) -> Org | None:
+    """A free, well-formed user name and an existing org (if any); returns the org."""
+    if not username or not re.match(r"^[\w.@+-]{1,150}$", username):
+        raise RuleError("username", "用户名只能由字母、数字和 @ . + - _ 组成，最长 150 位")
+    if get_user_model().objects.filter(username=username).exists():
+        raise RuleError("username", f"用户名 {username} 已存在")
+    org = Org.objects.filter(code=org_code).first() if org_code else None
+    if org_code and org is None:
+        raise RuleError("org", f"组织 {org_code} 不存在")
+    return org
+
+
 @transaction.atomic
 def add_user(
     username: str,
@@ -127,15 +139,7 @@ def add_user(
 ):
     """A new account. Its first password is a temporary one: it must be changed at first login."""
     User = get_user_model()
-    if not username or not re.match(r"^[\w.@+-]{1,150}$", username):
-        raise RuleError("username", "用户名只能由字母、数字和 @ . + - _ 组成，最长 150 位")
-    if User.objects.filter(username=username).exists():
-        raise RuleError("username", f"用户名 {username} 已存在")
-    org = None
-    if org_code:
-        org = Org.objects.filter(code=org_code).first()
-        if org is None:
-            raise RuleError("org", f"组织 {org_code} 不存在")
+    org = _new_account_checks(username, org_code)
     roles = check_roles([role, *(extra_roles or [])], org)
     if roles[0] not in ADMIN_ROLES and org is None:
         raise RuleError("org", "除管理员外，用户必须属于一个组织（--org）")
@@ -273,13 +277,7 @@ def create_account(actor, username: str, display_name: str, org_code: str | None
     except ValidationError:
         raise RuleError("email", "请填写用户本人的电子邮箱（用于接收临时密码）") from None
     User = get_user_model()
-    if not username or not re.match(r"^[\w.@+-]{1,150}$", username):
-        raise RuleError("username", "用户名只能由字母、数字和 @ . + - _ 组成，最长 150 位")
-    if User.objects.filter(username=username).exists():
-        raise RuleError("username", f"用户名 {username} 已存在")
-    org = Org.objects.filter(code=org_code).first() if org_code else None
-    if org_code and org is None:
-        raise RuleError("org", f"组织 {org_code} 不存在")
+    org = _new_account_checks(username, org_code)
     user = User(username=username, role="", org=org, display_name=display_name[:50], email=email)
     user.set_unusable_password()
     user.save()
