@@ -395,7 +395,7 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
         SETUP
         + """
 from django.test import Client
-r = Client().get(f"/api/v1/assessments/{sys.argv[1]}", headers={"Authorization": f"Bearer {sys.argv[2]}"})
+r = Client(SERVER_NAME="localhost").get(f"/api/v1/assessments/{sys.argv[1]}", headers={"Authorization": f"Bearer {sys.argv[2]}"})
 print(json.dumps({"status": r.status_code, "body": r.json()}, ensure_ascii=False))
 """,
         seed["assessment"],
