@@ -10,22 +10,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from fazhi.audit.models import AuditEntry
 from fazhi.audit.services import checkpoint, verify
 from fazhi.core import chain
+from tests.test_audit import _drop_guards
 
 pytestmark = pytest.mark.django_db
-
-
-def drop_triggers():
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER audit_entry_no_update")
-            cur.execute("DROP TRIGGER audit_entry_no_delete")
-        else:
-            cur.execute("DROP TRIGGER audit_entry_append_only ON audit_auditentry")
 
 
 def rehash_from(first_id: int, *, strip_keys: bool = False):
@@ -55,7 +46,7 @@ def many_entries(n: int):
 def test_editing_an_entry_and_recomputing_the_chain_is_reported(assessment):
     many_entries(10)
     target = AuditEntry.objects.order_by("id")[5]
-    drop_triggers()
+    _drop_guards()
     AuditEntry.objects.filter(id=target.id).update(action="assessment.nothing")
     rehash_from(target.id)
     checked, broken, reason = verify()
@@ -67,7 +58,7 @@ def test_editing_an_entry_and_recomputing_the_chain_is_reported(assessment):
 def test_stripping_the_keys_is_reported_against_the_checkpoint(assessment):
     many_entries(5)
     cp = checkpoint()
-    drop_triggers()
+    _drop_guards()
     first = AuditEntry.objects.order_by("id").first().id
     rehash_from(first, strip_keys=True)  # a chain in the old, unkeyed form
     checked, broken, reason = verify()
@@ -78,7 +69,7 @@ def test_deleting_the_newest_entries_is_reported(assessment):
     many_entries(60)
     call_command("audit", "checkpoint")
     last = AuditEntry.objects.order_by("-id").first().id
-    drop_triggers()
+    _drop_guards()
     doomed = list(AuditEntry.objects.order_by("-id").values_list("id", flat=True)[:50])
     AuditEntry.objects.filter(id__in=doomed).delete()
     checked, broken, reason = verify()
@@ -112,7 +103,7 @@ def test_tick_and_command_anchor_the_head_outside_the_database(assessment, capsy
 def test_entries_from_before_the_key_stay_protected(assessment):
     """A chain begun before this change (plain SM3) continues keyed; editing an old entry
     shows at the first keyed entry, which commits to the old head."""
-    drop_triggers()
+    _drop_guards()
     first = AuditEntry.objects.order_by("id").first().id
     rehash_from(first, strip_keys=True)  # the whole chain as an older version wrote it
     many_entries(3)  # new entries are keyed
@@ -133,3 +124,15 @@ def test_the_auditor_sees_a_forged_checkpoint(assessment, users):
     path.write_text(path.read_text().replace('"id": ', '"id": 1'))
     html = login_with_totp("auditor").get("/audit/verify/").content.decode()
     assert "审计检查点不可信" in html
+
+
+@pytest.mark.parametrize("micro", [0, 7, 123456])
+def test_stored_times_read_as_the_chain_covers_them(micro):
+    """SQLite's stored text is rewritten, not parsed; it must match the datetime's form."""
+    from datetime import UTC, datetime
+
+    from fazhi.audit.services import _iso
+
+    at = datetime(2025, 1, 2, 3, 4, 5, micro, tzinfo=UTC)
+    stored = str(at.replace(tzinfo=None))  # as Django's SQLite backend writes it
+    assert _iso(stored) == at.isoformat(timespec="microseconds") == _iso(at)

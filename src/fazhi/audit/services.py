@@ -14,7 +14,7 @@ from fazhi.security.keys import audit_keys
 
 from . import anchor
 from .middleware import client_address
-from .models import AuditEntry, chain_fields
+from .models import AuditEntry
 
 _CHAIN_LOCK_KEY = 7_424_311  # PostgreSQL advisory lock id serialising chain appends
 
@@ -113,18 +113,39 @@ def record(
     return entry
 
 
+def _iso(at) -> str:
+    """An entry's time as the chain covers it (isoformat, microseconds, UTC). SQLite hands
+    the stored text ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC) to a raw cursor: it is rewritten as
+    text, far faster than parsing a datetime for each of millions of entries."""
+    if isinstance(at, str):
+        micro = at[20:26] if len(at) > 19 else ""
+        return f"{at[:10]}T{at[11:19]}.{micro.ljust(6, '0')}+00:00"
+    return at.isoformat(timespec="microseconds")
+
+
 def entries(after: int = 0, batch: int = 5000):
-    """(id, prev_hash, hash, key id, chain fields) in id order, read without model instances."""
-    columns = ("id", "prev_hash", "hash", "key_id", *AuditEntry.CHAIN_COLUMNS)
+    """(id, prev_hash, hash, key id, chain fields) in id order, read with a raw cursor (no
+    models, no per-row converters): verification reads every entry."""
+    q = connection.ops.quote_name
+    table = q(AuditEntry._meta.db_table)
+    names = [q(AuditEntry._meta.get_field(c).column) for c in ("id", "prev_hash", "hash", "key_id")]
+    for c in AuditEntry.CHAIN_COLUMNS:
+        name = q(AuditEntry._meta.get_field(c).column)
+        # SQLite: the stored text as it is, not parsed into a datetime by a converter
+        names.append(
+            f"CAST({name} AS TEXT)" if c == "at" and connection.vendor == "sqlite" else name
+        )
+    columns = ", ".join(names)
+    sql = f"SELECT {columns} FROM {table} WHERE id > %s ORDER BY id LIMIT %s"
     last = after
     while True:
-        rows = list(
-            AuditEntry.objects.filter(id__gt=last).order_by("id").values_list(*columns)[:batch]
-        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [last, batch])
+            rows = cur.fetchall()
         if not rows:
             return
         for row in rows:
-            yield row[0], row[1], row[2], row[3], chain_fields(row[4:])
+            yield row[0], row[1], row[2], row[3], [_iso(row[4]), *row[5:]]
         last = rows[-1][0]
 
 
