@@ -41,9 +41,7 @@ def issue_token(request, payload: TokenIn):
         user = tokens.sign_in(request, payload.username, payload.password, payload.otp)
         return {"token": tokens.issue(user, payload.name, payload.scope, payload.hours)}
     except tokens.SignInRefused as exc:
-        return Status(
-            exc.status, {"detail": exc.detail, **({"field": exc.field} if exc.field else {})}
-        )
+        return Status(exc.status, exc.body())
 
 
 def framework_summary(f: Framework) -> dict:

@@ -39,13 +39,6 @@ class PasswordOut(Schema):
     detail: str = Field(description="结果说明")
 
 
-def _refused(exc: tokens.SignInRefused):
-    body = {"detail": exc.detail}
-    if exc.field:
-        body["field"] = exc.field
-    return Status(exc.status, body)
-
-
 @router.get("/tokens", response=list[TokenInfoOut])
 def list_tokens(request):
     """本人未过期的令牌（不含令牌本身，只有其名称、权限和有效期）。"""
@@ -87,5 +80,5 @@ def change_password(request, payload: PasswordIn):
             request, payload.username, payload.password, payload.new_password, payload.otp
         )
     except tokens.SignInRefused as exc:
-        return _refused(exc)
+        return Status(exc.status, exc.body())
     return {"detail": "密码已修改，原有令牌已全部失效"}

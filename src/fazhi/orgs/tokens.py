@@ -24,6 +24,9 @@ class SignInRefused(Exception):
         super().__init__(detail)
         self.status, self.detail, self.field = status, detail, field
 
+    def body(self) -> dict:
+        return {"detail": self.detail, **({"field": self.field} if self.field else {})}
+
 
 def sign_in(request, username: str, password: str, otp: str):
     """Both factors, with the lockouts of the sign-in page. Returns the user or raises."""
