@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 GENESIS = "0" * 64
 
@@ -44,8 +44,7 @@ def link(prev_hash: str, fields: Sequence, key: bytes | None = None) -> str:
     return hmac.new(key, data, "sm3").hexdigest()
 
 
-@dataclass(frozen=True)
-class Break:
+class Break(NamedTuple):
     checked: int  # entries found intact before the break
     entry_id: int | None  # the first entry concerned; None when the chain is whole
     reason: str = ""
