@@ -19,6 +19,7 @@ bench: $(VENV)/.installed-test
 	$(VENV)/bin/python bench/workplan_bench.py
 	$(VENV)/bin/python bench/registers_bench.py
 	$(VENV)/bin/python bench/home_bench.py
+	$(VENV)/bin/python bench/audit_bench.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

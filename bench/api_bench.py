@@ -157,8 +157,8 @@ def main() -> None:
     from fazhi.orgs.models import ApiToken, User
 
     office = User.objects.get(username="office")
-    client = Client()  # the API client carries only its token, as integrations do
-    page_client = Client()
+    client = Client(SERVER_NAME="localhost")  # only its token, as integrations do
+    page_client = Client(SERVER_NAME="localhost")
     page_client.force_login(office)
     headers = {"Authorization": f"Bearer {ApiToken.issue(office)}"}
 

@@ -148,7 +148,7 @@ def main() -> None:
     # The register page as a user opens it (login, scope, rendering), through the test client.
     from django.test import Client
 
-    client = Client()
+    client = Client(SERVER_NAME="localhost")
     client.force_login(office)
     client.get("/registers/")  # warm: the session's first request writes its timestamps
     html_times = []

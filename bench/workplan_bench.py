@@ -87,7 +87,7 @@ def main() -> None:
         write_schedule_xlsx(buf, plan, TODAY)
         exports.append(time.perf_counter() - t0)
 
-    client = Client()
+    client = Client(SERVER_NAME="localhost")
     client.force_login(office)
     client.get(f"/plans/{plan.pk}/")
     pages = []

@@ -32,6 +32,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def evidence_dir(tmp_path, settings):
     """Each test keeps its evidence files in its own folder on disk; passwords hash fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.FAZHI_AUDIT_CHECKPOINT = str(tmp_path / "audit-checkpoint.json")
     location = tmp_path / "evidence"
     settings.STORAGES = {
         **settings.STORAGES,

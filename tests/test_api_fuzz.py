@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -92,13 +93,13 @@ def _resolve(node: dict) -> dict:
     return node
 
 
-def _value(node: dict, name: str, real_ids: dict):
+def _value(node: dict, name: str, real_ids: dict, text: str = NUL):
     node = _resolve(node)
     types = {_resolve(n).get("type") for n in node.get("anyOf", [node])}
     if name in real_ids and types & {"integer"}:
         return real_ids[name]
     if "string" in types or None in types:  # untyped fields are strings to the rules
-        return NUL
+        return text
     if "integer" in types:
         return 1
     if "boolean" in types:
@@ -106,7 +107,9 @@ def _value(node: dict, name: str, real_ids: dict):
     return None
 
 
-def _nul_request(method: str, path: str, real_ids: dict) -> tuple[str, dict, dict | None]:
+def _nul_request(
+    method: str, path: str, real_ids: dict, text: str = NUL
+) -> tuple[str, dict, dict | None]:
     op = RAW["paths"][path][method.lower()]
     query = {}
     for param in op.get("parameters", []):
@@ -124,7 +127,8 @@ def _nul_request(method: str, path: str, real_ids: dict) -> tuple[str, dict, dic
         body = {
             k: v
             for k, v in (
-                (k, _value(s, k, real_ids)) for k, s in body_schema.get("properties", {}).items()
+                (k, _value(s, k, real_ids, text))
+                for k, s in body_schema.get("properties", {}).items()
             )
             if v is not None
         }
@@ -143,3 +147,32 @@ def test_nul_characters_are_refused_not_crashing(method, path, real_ids, request
         kwargs.update(data=json.dumps(body), content_type="application/json")
     response = getattr(Client(raise_request_exception=False), method.lower())(url, **kwargs)
     assert response.status_code < 500, (method, url, body, response.status_code)
+
+
+# A lone surrogate ("\\ud800" in JSON) cannot be encoded as UTF-8: any JSON text field that
+# carries one must be refused (422), never reach a write and crash.
+SURROGATE = "a\ud800b"
+BODY_OPERATIONS = [
+    (m, p)
+    for m, p in OPERATIONS
+    if RAW["paths"][p][m.lower()].get("requestBody", {}).get("content", {}).get("application/json")
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), BODY_OPERATIONS, ids=[f"{m} {p}" for m, p in BODY_OPERATIONS]
+)
+def test_lone_surrogates_are_refused_not_crashing(method, path, real_ids):
+    from django.test import Client
+
+    _, _, body = _nul_request(method, path, real_ids, SURROGATE)
+    url = re.sub(r"\{(\w+)\}", lambda m: str(real_ids.get(m[1], 1)), path)  # real objects
+    body = {**(body or {}), "x\udc00": SURROGATE}  # in a key as well
+    response = getattr(Client(raise_request_exception=False), method.lower())(
+        url,
+        data=json.dumps(body),  # ensure_ascii: the surrogate goes as the escape \\ud800
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for('office')}"},
+    )
+    assert response.status_code == 422, (method, url, response.status_code)
+    assert "代理项" in response.json()["detail"]

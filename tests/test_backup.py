@@ -395,7 +395,7 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
         SETUP
         + """
 from django.test import Client
-r = Client().get(f"/api/v1/assessments/{sys.argv[1]}", headers={"Authorization": f"Bearer {sys.argv[2]}"})
+r = Client(SERVER_NAME="localhost").get(f"/api/v1/assessments/{sys.argv[1]}", headers={"Authorization": f"Bearer {sys.argv[2]}"})
 print(json.dumps({"status": r.status_code, "body": r.json()}, ensure_ascii=False))
 """,
         seed["assessment"],
@@ -414,11 +414,16 @@ print(json.dumps({"status": r.status_code, "body": r.json()}, ensure_ascii=False
 
 
 def test_restore_into_a_fresh_data_folder(tmp_path, clone):
-    """Disaster recovery: a new machine, an empty data folder, the backup."""
+    """Disaster recovery: a new machine, an empty data folder, the backup, and the key file
+    kept apart from it (without the key the audit chain cannot be verified)."""
     inst, seed = clone()
     before = inst.state()
     assert inst.fazhi("backup", tmp_path / "bk").returncode == 0
     fresh = Instance(tmp_path / "fresh")
+    fresh.data.mkdir(parents=True)
+    r = fresh.fazhi("restore", tmp_path / "bk", "--yes")
+    assert r.returncode == 1 and "密钥文件" in r.stderr
+    shutil.copy2(inst.data / "keys.json", fresh.data / "keys.json")
     r = fresh.fazhi("restore", tmp_path / "bk", "--yes")
     assert r.returncode == 0, r.stderr
     after = fresh.state()
@@ -628,6 +633,8 @@ print(n)
     assert int(out.strip()) > 10
     for i, target in enumerate(backups):
         restored = Instance(tmp_path / f"r{i}")
+        restored.data.mkdir(parents=True)  # the key file is kept apart from the backup
+        shutil.copy2(inst.data / "keys.json", restored.data / "keys.json")
         r = restored.fazhi("restore", target, "--yes")
         assert r.returncode == 0, r.stderr
         assert restored.fazhi("audit", "verify").returncode == 0

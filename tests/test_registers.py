@@ -8,6 +8,7 @@ counted by hand from that calendar.
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -844,12 +845,33 @@ def test_annual_report_xlsx(reg, api):
     )  # its only zone
 
 
+def test_evidence_cannot_be_dated_at_will(reg, assessment, api, settings):
+    """The probe: ?today=2000-01-01 filed an evidence summary "as of" any date."""
+    from fazhi.audit.models import AuditEntry
+
+    office = api("office")
+    url = f"/registers/assessments/{assessment.pk}/items/11/figures"
+    for query in ("?today=2000-01-01", "?as_of=2000-01-01", "?as_of=2025-12-31", "?as_of=x"):
+        r = office.post(url + query)
+        assert r.status_code == 422, query
+        assert r.json()["field"] in ("today", "as_of") and r.json()["detail"]
+    assert not AuditEntry.objects.filter(action="register.figures.attach").exists()
+    # the year closed: its year-end figure may be filed, and says so
+    settings.FAZHI_TODAY = D(2026, 2, 10)
+    r = office.post(url + "?as_of=2025-12-31")
+    assert r.status_code == 201, r.content
+    assert "年末数截至2025-12-31（2026-02-10生成）" in r.json()["name"]
+    after = json.loads(AuditEntry.objects.get(action="register.figures.attach").after)
+    assert after["as_of"] == "2025-12-31" and after["generated_on"] == "2026-02-10"
+    assert after["year_end"] is True
+
+
 def test_attach_figures_as_evidence_on_item_8(reg, assessment, api):
     from fazhi.assessments.models import Evidence
     from fazhi.registers.services import attach_figures_as_evidence
 
     _small_data_set(reg)
-    item = attach_figures_as_evidence(reg["office"], assessment.pk, "8", today=TODAY)
+    item = attach_figures_as_evidence(reg["office"], assessment.pk, "8")
     assert Evidence.objects.filter(
         pk=item.pk, result__indicator__code="8", result__assessment=assessment
     ).exists()
@@ -862,9 +884,7 @@ def test_attach_figures_as_evidence_on_item_8(reg, assessment, api):
         ws = load_workbook(io.BytesIO(f.read())).active
     cells = {row[0].value: row[1].value for row in ws.iter_rows(min_row=4) if row[0].value}
     assert cells["收到件数"] == 2 and cells["按期答复率"] == 0.5
-    r = api("office").post(
-        f"/registers/assessments/{assessment.pk}/items/11/figures?today=2025-06-30"
-    )
+    r = api("office").post(f"/registers/assessments/{assessment.pk}/items/11/figures")
     assert r.status_code == 201 and "投诉举报" in r.json()["name"]
     assert (
         api("leader").post(f"/registers/assessments/{assessment.pk}/items/12/figures").status_code

@@ -112,8 +112,8 @@ def test_first_login_forces_a_password_change(orgs):
         "/account/password/",
         {
             "old_password": "Temp-Passw0rd!",
-            "new_password": "Abcdefg-12345",
-            "new_password2": "Abcdefg-12346",
+            "new_password": "Kx8-river-Tiger",
+            "new_password2": "Kx8-river-Tigers",
         },
     )
     assert "两次输入的新密码不一致" in bad.content.decode()
@@ -121,8 +121,8 @@ def test_first_login_forces_a_password_change(orgs):
         "/account/password/",
         {
             "old_password": "Temp-Passw0rd!",
-            "new_password": "Abcdefg-12345",
-            "new_password2": "Abcdefg-12345",
+            "new_password": "Kx8-river-Tiger",
+            "new_password2": "Kx8-river-Tiger",
         },
     )
     assert ok.status_code == 302 and c.get("/").status_code == 200
@@ -154,6 +154,11 @@ def test_password_maximum_age(users, settings):
         ("abcdefgh", "至少 3 类"),
         ("office-Passw0rd", "不能包含用户名"),
         ("Password123", "过于常见"),
+        ("12345678Aa", "连续或键盘上相邻"),  # the probe's example
+        ("Qwer!9x7Zm", "连续或键盘上相邻"),
+        ("Zyx-Mk9dcba", "连续或键盘上相邻"),
+        ("Fazhi@2025", "平台名称"),
+        ("2025!!Fazhi", "平台名称"),
     ],
 )
 def test_password_policy(orgs, password, message):

@@ -17,7 +17,8 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("FAZHI_DATA_DIR", "./var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Only the service user may enter the data folder: it holds the database, keys and evidence.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -35,9 +36,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _bool("FAZHI_DEBUG")
 ALLOWED_HOSTS = [
-    h
-    for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h
+    h for h in os.environ.get("FAZHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
 
 INSTALLED_APPS = [
@@ -154,6 +153,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 FAZHI_LOCKOUT_THRESHOLD = int(os.environ.get("FAZHI_LOCKOUT_THRESHOLD", "5"))
 FAZHI_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_WINDOW_MINUTES", "15"))
 FAZHI_LOCKOUT_MINUTES = int(os.environ.get("FAZHI_LOCKOUT_MINUTES", "15"))
+# Failed sign-ins from one address within the lockout window before it is refused outright.
+FAZHI_LOGIN_ADDRESS_LIMIT = int(os.environ.get("FAZHI_LOGIN_ADDRESS_LIMIT", "20"))
 FAZHI_SESSION_IDLE_MINUTES = int(os.environ.get("FAZHI_SESSION_IDLE_MINUTES", "30"))
 FAZHI_SESSION_MAX_HOURS = int(os.environ.get("FAZHI_SESSION_MAX_HOURS", "8"))
 FAZHI_PASSWORD_MAX_AGE_DAYS = int(
@@ -182,6 +183,8 @@ FAZHI_FRAMEWORKS_DIR = Path(
     os.environ.get("FAZHI_FRAMEWORKS_DIR", BASE_DIR.parent.parent / "frameworks")
 )
 FAZHI_PLANS_DIR = Path(os.environ.get("FAZHI_PLANS_DIR", BASE_DIR.parent.parent / "plans"))
+# The audit chain's head is anchored here, outside the database (keep it on other storage).
+FAZHI_AUDIT_CHECKPOINT = os.environ.get("FAZHI_AUDIT_CHECKPOINT", "")
 FAZHI_TOKEN_TTL_HOURS = int(os.environ.get("FAZHI_TOKEN_TTL_HOURS", "12"))
 FAZHI_KEY_FILE = Path(
     os.environ.get("FAZHI_KEY_FILE") or DATA_DIR / "keys.json"

@@ -9,12 +9,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from fazhi.core.chain import GENESIS, canonical, first_break, link, sm3_hex
+from fazhi.core.chain import GENESIS, canonical, checkpoint_mac, first_break, link, sm3_hex
 
 PROPS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-CONTENT = "内容与哈希不符（记录被改动）"
+CONTENT = "内容与哈希不符（记录被改动或链被重新计算）"
 PREV = "前一条哈希不符（记录被删除、插入或改动）"
+
+
+def check(entries):
+    """first_break over a chain written before keying: (id, prev, hash, fields), no key."""
+    return first_break(((i, p, h, "", f) for i, p, h, f in entries), {})
 
 
 def build(field_lists, ids=None):
@@ -75,12 +80,12 @@ def test_canonical_tells_types_and_boundaries_apart():
 
 
 def test_empty_chain():
-    assert first_break([]) == (0, None, "")
+    assert check([]) == (0, None, "")
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 40])
 def test_intact_chain(n):
-    assert first_break(build(audit_like(n))) == (n, None, "")
+    assert check(build(audit_like(n))) == (n, None, "")
 
 
 def test_first_entry_must_start_from_genesis():
@@ -88,7 +93,7 @@ def test_first_entry_must_start_from_genesis():
     entry_id, _, _, fields = entries[0]
     forged_prev = "f" * 64
     entries[0] = (entry_id, forged_prev, link(forged_prev, fields), fields)
-    assert first_break(entries) == (0, 10, PREV)
+    assert check(entries) == (0, 10, PREV)
 
 
 @pytest.mark.parametrize("k", range(5))
@@ -99,7 +104,7 @@ def test_changing_a_field_is_found_at_that_entry(k, pos):
     changed = list(fields)
     changed[pos] = "x" if changed[pos] != "x" else "y"
     entries[k] = (entry_id, prev, h, changed)
-    assert first_break(entries) == (k, entry_id, CONTENT)
+    assert check(entries) == (k, entry_id, CONTENT)
 
 
 def test_changing_the_stored_hash_or_prev_is_found():
@@ -107,10 +112,10 @@ def test_changing_the_stored_hash_or_prev_is_found():
     entries = list(base)
     i, p, h, f = entries[2]
     entries[2] = (i, p, "0" * 64, f)
-    assert first_break(entries) == (2, 30, CONTENT)
+    assert check(entries) == (2, 30, CONTENT)
     entries = list(base)
     entries[2] = (i, GENESIS, h, f)
-    assert first_break(entries) == (2, 30, PREV)
+    assert check(entries) == (2, 30, PREV)
 
 
 def test_rehashing_the_changed_entry_is_found_at_the_next():
@@ -118,25 +123,25 @@ def test_rehashing_the_changed_entry_is_found_at_the_next():
     i, p, _, f = entries[1]
     f = [*f[:-1], "10.0.0.9"]
     entries[1] = (i, p, link(p, f), f)
-    assert first_break(entries) == (2, 30, PREV)
+    assert check(entries) == (2, 30, PREV)
 
 
 def test_swapping_two_entries_is_found_at_the_first_position():
     entries = build(audit_like(6))
     swapped = list(entries)
     swapped[1], swapped[4] = swapped[4], swapped[1]
-    assert first_break(swapped) == (1, 50, PREV)
+    assert check(swapped) == (1, 50, PREV)
     # the rows keep their ids, their contents are exchanged
     swapped = list(entries)
     a, b = entries[2], entries[3]
     swapped[2], swapped[3] = (a[0], *b[1:]), (b[0], *a[1:])
-    assert first_break(swapped) == (2, 30, PREV)
+    assert check(swapped) == (2, 30, PREV)
 
 
 def test_deleting_entries_is_found_at_the_next_one():
     entries = build(audit_like(5))
-    assert first_break(entries[:2] + entries[3:]) == (2, 40, PREV)
-    assert first_break(entries[1:]) == (0, 20, PREV)  # the first one
+    assert check(entries[:2] + entries[3:]) == (2, 40, PREV)
+    assert check(entries[1:]) == (0, 20, PREV)  # the first one
 
 
 def test_inserting_a_forged_entry():
@@ -145,13 +150,15 @@ def test_inserting_a_forged_entry():
     fields = ["2025-03-02T00:00:00.000000+00:00", None, "", "forged", "", "", "", "", ""]
     # well forged (linked to its predecessor): it passes, the original that follows does not
     good = (15, h1, link(h1, fields), fields)
-    assert first_break([entries[0], good, *entries[1:]]) == (2, 20, PREV)
+    assert check([entries[0], good, *entries[1:]]) == (2, 20, PREV)
     # a wrong hash: found at the forged entry itself
-    assert first_break([entries[0], (15, h1, "a" * 64, fields), *entries[1:]]) == (1, 15, CONTENT)
+    assert check([entries[0], (15, h1, "a" * 64, fields), *entries[1:]]) == (1, 15, CONTENT)
     # a wrong previous hash: found at the forged entry itself
-    assert first_break(
-        [entries[0], (15, GENESIS, link(GENESIS, fields), fields), *entries[1:]]
-    ) == (1, 15, PREV)
+    assert check([entries[0], (15, GENESIS, link(GENESIS, fields), fields), *entries[1:]]) == (
+        1,
+        15,
+        PREV,
+    )
 
 
 def test_what_the_chain_alone_cannot_see():
@@ -160,10 +167,10 @@ def test_what_the_chain_alone_cannot_see():
     those needs an anchor outside the table (a published last hash or count)."""
     fl = audit_like(5)
     entries = build(fl)
-    assert first_break(entries[:3]) == (3, None, "")
+    assert check(entries[:3]) == (3, None, "")
     fl[2] = [*fl[2][:-1], "10.0.0.9"]
     rewritten = build(fl)
-    assert first_break(rewritten) == (5, None, "")
+    assert check(rewritten) == (5, None, "")
     assert rewritten[-1][2] != entries[-1][2]  # ...but the last hash differs from an anchor
 
 
@@ -176,7 +183,7 @@ def test_stops_at_the_break_without_reading_further():
         yield from entries[:3]
         raise AssertionError("read past the break")
 
-    assert first_break(rows()) == (1, 20, CONTENT)
+    assert check(rows()) == (1, 20, CONTENT)
 
 
 # --------------------------------------------------------------------------- properties
@@ -195,8 +202,8 @@ chains = st.lists(field_lists, min_size=1, max_size=12)
 @given(chains)
 def test_any_intact_chain_verifies(fls):
     entries = build(fls)
-    assert first_break(entries) == (len(fls), None, "")
-    assert first_break(iter(entries)) == (len(fls), None, "")
+    assert check(entries) == (len(fls), None, "")
+    assert check(iter(entries)) == (len(fls), None, "")
 
 
 @PROPS
@@ -220,7 +227,7 @@ def test_any_field_change_is_found_at_its_entry(fls, data):
         del changed[data.draw(st.integers(0, len(changed) - 1), label="pos")]
     assume(canonical(changed) != canonical(fields))  # e.g. 1 -> 1 is no change
     entries[k] = (entry_id, prev, h, changed)
-    assert first_break(entries) == (k, entry_id, CONTENT)
+    assert check(entries) == (k, entry_id, CONTENT)
 
 
 @PROPS
@@ -230,7 +237,7 @@ def test_any_swap_is_found_at_the_first_swapped_position(fls, data):
     i = data.draw(st.integers(0, len(entries) - 2), label="i")
     j = data.draw(st.integers(i + 1, len(entries) - 1), label="j")
     entries[i], entries[j] = entries[j], entries[i]
-    assert first_break(entries) == (i, entries[i][0], PREV)
+    assert check(entries) == (i, entries[i][0], PREV)
 
 
 @PROPS
@@ -240,7 +247,7 @@ def test_any_middle_deletion_is_found_at_the_next_entry(fls, data):
     k = data.draw(st.integers(1, len(entries) - 2), label="k")
     following = entries[k + 1][0]
     del entries[k]
-    assert first_break(entries) == (k, following, PREV)
+    assert check(entries) == (k, following, PREV)
 
 
 @PROPS
@@ -267,4 +274,56 @@ def test_any_inserted_forgery_is_found(fls, data):
         forged = (forged_id, other, link(other, forged_fields), forged_fields)
         expected = (k, forged_id, PREV)
     entries.insert(k, forged)
-    assert first_break(entries) == expected
+    assert check(entries) == expected
+
+
+# --------------------------------------------------------------------------- the keyed chain
+
+KEY = b"k" * 32
+
+
+def keyed(field_lists, start=GENESIS, first_id=10):
+    entries, prev = [], start
+    for n, fields in enumerate(field_lists):
+        h = link(prev, fields, KEY)
+        entries.append((first_id + 10 * n, prev, h, "a1", list(fields)))
+        prev = h
+    return entries
+
+
+def test_a_keyed_chain_verifies_only_with_its_key():
+    entries = keyed(audit_like(5))
+    assert first_break(entries, {"a1": KEY}) == (5, None, "")
+    assert first_break(entries, {"a1": b"x" * 32}).entry_id == 10
+    assert "没有审计密钥" in first_break(entries, {}).reason
+
+
+def test_rehashing_without_the_key_is_found():
+    entries = keyed(audit_like(5))
+    i, p, _, _, f = entries[2]
+    changed = [*f[:-1], "10.0.0.9"]
+    entries[2] = (i, p, link(p, changed), "a1", changed)  # SM3, as the probe recomputed
+    assert first_break(entries, {"a1": KEY})[1:] == (30, CONTENT)
+
+
+def test_an_unkeyed_entry_after_keyed_ones_is_a_forgery():
+    old = build(audit_like(2))
+    entries = [(i, p, h, "", f) for i, p, h, f in old] + keyed(
+        audit_like(2), start=old[-1][2], first_id=30
+    )
+    assert first_break(entries, {"a1": KEY}) == (4, None, "")  # old, then keyed: fine
+    i, p, _, _, f = entries[3]
+    entries[3] = (i, p, link(p, f), "", f)
+    assert first_break(entries, {"a1": KEY})[1] == 40
+    # stripped of every key: only the checkpoint's first keyed id tells
+    plain = [(i, p, h, "", f) for i, p, h, f in build(audit_like(4))]
+    assert first_break(plain, {"a1": KEY}).entry_id is None
+    assert first_break(plain, {"a1": KEY}, keyed_from=30).entry_id == 30
+
+
+def test_checkpoint_mac_binds_every_field():
+    mac = checkpoint_mac(KEY, 7, "ab" * 32, 3)
+    assert mac != checkpoint_mac(KEY, 8, "ab" * 32, 3)
+    assert mac != checkpoint_mac(KEY, 7, "cd" * 32, 3)
+    assert mac != checkpoint_mac(KEY, 7, "ab" * 32, None)
+    assert mac != checkpoint_mac(b"x" * 32, 7, "ab" * 32, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -21,5 +22,7 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
+        if row.scope == ApiToken.Scope.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied("该令牌为只读令牌，不能用于修改数据")
         request.user = row.user  # services take the user from here, as for pages
         return row.user

@@ -4,6 +4,7 @@ from . import errors
 from .auth import TokenAuth
 from .registers import router as registers_router
 from .routers import assessments_router, auth_router, frameworks_router
+from .tokens import router as tokens_router
 from .workplan import router as workplan_router
 
 
@@ -24,6 +25,7 @@ api = FazhiAPI(
 )
 errors.install(api)
 api.add_router("/auth", auth_router)
+api.add_router("/auth", tokens_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/assessments", assessments_router)
 

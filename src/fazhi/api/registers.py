@@ -5,7 +5,8 @@ Public (auth=None), under /api/v1/public:
     GET  /challenge                  {token, question, svg, audio_url, expires_in}
     POST /disclosure-requests        201 {tracking_no, query_code, received_on, due_on}
     POST /complaints                 201 {tracking_no, query_code, received_on, due_on}
-    GET  /track/{tracking_no}?code=  state, dates, steps, the reply once published
+    POST /track {tracking_no, code}  state, dates, steps, the reply once published (the code
+                                     stays out of access logs; GET /track/{no}?code= also works)
 Over the rate limit: 429 with Retry-After. An unknown number and a wrong code: the same 404.
 
 Staff (bearer token, scoped by orgs.access), under /api/v1/registers: the register, a case
@@ -34,6 +35,7 @@ from .schemas.public import (
     ComplaintIn,
     DisclosureIn,
     ReceiptOut,
+    TrackIn,
     TrackOut,
     ZoneOut,
 )
@@ -141,9 +143,30 @@ def submit_complaint(request, payload: ComplaintIn):
     "/track/{tracking_no}",
     auth=None,
     response={200: TrackOut, **errors(404, 422, 429)},
-    summary="查询办理进度",
+    summary="查询办理进度（查询码在地址中，建议改用 POST /track）",
 )
 def track(request, tracking_no: str, code: str = ""):
+    return _track(request, tracking_no, code)
+
+
+@public_router.post(
+    "/track",
+    auth=None,
+    response={200: TrackOut, **errors(404, 422, 429)},
+    summary="查询办理进度",
+)
+def track_by_post(request, payload: TrackIn):
+    """查询办理进度：编号和查询码放在请求体中，不进入访问日志（推荐）。"""
+    # Anything but text cannot match a number or a code: answered like a wrong code (404).
+    number, code = payload.tracking_no, payload.code
+    return _track(
+        request,
+        number if isinstance(number, str) else "",
+        code if isinstance(code, str) else "",
+    )
+
+
+def _track(request, tracking_no: str, code: str):
     try:
         return public.track(tracking_no, code, address=address_of(request))
     except public.RateLimited as exc:
@@ -348,6 +371,16 @@ def figures(request):
     summary="台账统计附为评分项佐证",
 )
 def attach_figures(request, assessment_id: int, code: str):
-    """Attach a dated summary of the register figures to an item of the self-assessment."""
-    item = services.attach_figures_as_evidence(request.user, assessment_id, code, _today(request))
+    """Attach a summary of the register figures to an item, stamped with the real date;
+    ?as_of=YYYY-12-31 only for the year-end figure of a closed year."""
+    if "today" in request.GET:
+        raise RuleError(
+            "today", "佐证材料按实际日期生成，不接受 today；已结束年度的年末数请用 as_of"
+        )
+    raw = request.GET.get("as_of")
+    try:
+        as_of = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise RuleError("as_of", "as_of 格式应为 YYYY-MM-DD") from None
+    item = services.attach_figures_as_evidence(request.user, assessment_id, code, as_of)
     return Status(201, {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code})

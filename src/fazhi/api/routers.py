@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
 from django.http import Http404
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import Field, Router, Schema, Status
 
 from fazhi.assessments import selectors, services
 from fazhi.assessments.exports import XLSX, xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
-from fazhi.audit.middleware import client_address
-from fazhi.audit.services import record
 from fazhi.core import framework as fw
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict
 from fazhi.frameworks.services import find, tree
-from fazhi.orgs.middleware import password_expired
-from fazhi.orgs.models import ApiToken
-from fazhi.orgs.security import check_second_factor, note_attempt
+from fazhi.orgs import tokens
 
 from .schemas.assessments import (
     AssessmentIn,
@@ -42,6 +36,9 @@ class TokenIn(Schema):
     username: str = Field(description="用户名")
     password: str = Field(description="密码")
     otp: str = Field("", description="双因素验证码；已启用双因素认证的账号必填")
+    name: str = Field("", description="令牌名称，如对接系统的名字（最长 50 字）")
+    scope: str = Field("write", description="权限：read 只读，write 读写（安全管理员可只允许只读）")
+    hours: int | None = Field(None, description="有效期（小时），不超过安全管理员设定的上限")
 
 
 class TokenOut(Schema):
@@ -50,32 +47,17 @@ class TokenOut(Schema):
 
 @auth_router.post(
     "/token",
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     auth=None,
     exclude_unset=True,  # an error without a field carries no "field" key
     summary="获取访问令牌",
 )
 def issue_token(request, payload: TokenIn):
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        locked = getattr(request, "fazhi_locked", False)
-        return Status(
-            401,
-            {
-                "detail": "登录失败次数过多，账户已临时锁定，请稍后再试"
-                if locked
-                else "用户名或密码错误"
-            },
-        )
-    if user.totp_enabled and not check_second_factor(user, payload.otp):
-        note_attempt(user.username, False, client_address.get())
-        return Status(401, {"detail": "请提供正确的双因素验证码 otp", "field": "otp"})
-    if user.must_change_password or password_expired(user):
-        return Status(403, {"detail": "请先登录网页修改密码，再获取令牌"})
-    if user.needs_totp and not user.totp_enabled:
-        return Status(403, {"detail": "管理员账号须先在网页上启用双因素认证"})
-    record(user, "auth.token", object_type="user", object_id=str(user.pk))
-    return {"token": ApiToken.issue(user)}
+    try:
+        user = tokens.sign_in(request, payload.username, payload.password, payload.otp)
+        return {"token": tokens.issue(user, payload.name, payload.scope, payload.hours)}
+    except tokens.SignInRefused as exc:
+        return Status(exc.status, exc.body())
 
 
 def framework_summary(f: Framework) -> dict:

@@ -19,21 +19,32 @@ class AuditEntry(models.Model):
     ip = models.CharField("来源地址", max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key (outside the database) whose HMAC-SM3 makes `hash`; "" for entries
+    # written before the chain was keyed (plain SM3).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "审计日志"
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    # the columns the chain covers, in order (the verifier reads them without models)
+    CHAIN_COLUMNS = (
+        "at",
+        "actor_id",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "before",
+        "after",
+        "ip",
+    )
+
     def chain_fields(self) -> list:
-        return [
-            self.at.isoformat(timespec="microseconds"),
-            self.actor_id,
-            self.actor_name,
-            self.action,
-            self.object_type,
-            self.object_id,
-            self.before,
-            self.after,
-            self.ip,
-        ]
+        return chain_fields([getattr(self, c) for c in self.CHAIN_COLUMNS])
+
+
+def chain_fields(values) -> list:
+    at, *rest = values
+    return [at.isoformat(timespec="microseconds"), *rest]

@@ -9,7 +9,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fazhi.core import chain
+from fazhi.core.crypto import AUDIT_KEY_ID, mask
+from fazhi.security.keys import audit_keys
 
+from . import anchor
 from .middleware import client_address
 from .models import AuditEntry
 
@@ -28,6 +31,40 @@ def _default(value):
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+# Keys that always hold personal data (or secrets) wherever they appear in an entry.
+PERSONAL_KEYS = {
+    "phone": "phone",
+    "id_number": "id_number",
+    "email": "email",
+    "address": "address",
+    "totp_secret": "secret",
+}
+
+
+def _masked(obj, values):
+    """before/after with personal data masked (脱敏): the model's encrypted fields by their
+    kind, and the keys that always hold personal data. The audit log is readable by the
+    auditor and kept for years; it must not become a plain-text copy of encrypted data."""
+    if not isinstance(values, dict):
+        return values
+    kinds = dict(PERSONAL_KEYS)
+    if obj is not None:
+        from fazhi.security.fields import EncryptedTextField
+
+        for f in obj._meta.concrete_fields:
+            if isinstance(f, EncryptedTextField):
+                kinds[f.name] = "secret" if f.name == "totp_secret" else f.kind
+    out = {}
+    for key, value in values.items():
+        kind = kinds.get(key)
+        if kind and isinstance(value, str) and value:
+            value = "****" if kind == "secret" else mask(value, kind)
+        elif isinstance(value, dict):
+            value = _masked(None, value)
+        out[key] = value
+    return out
 
 
 def record(
@@ -64,27 +101,112 @@ def record(
             action=action,
             object_type=object_type[:64],
             object_id=str(object_id)[:64],
-            before=_json(before),
-            after=_json(after),
+            before=_json(_masked(obj, before)),
+            after=_json(_masked(obj, after)),
             ip=(ip if ip is not None else client_address.get())[:64],
             prev_hash=prev,
         )
-        entry.hash = chain.link(prev, entry.chain_fields())
+        keys = audit_keys()
+        entry.key_id = AUDIT_KEY_ID
+        entry.hash = chain.link(prev, entry.chain_fields(), keys[AUDIT_KEY_ID])
         entry.save(force_insert=True)
     return entry
 
 
-def verify(batch: int = 5000) -> tuple[int, int | None, str]:
-    """Walk the whole chain in id order. Returns (checked, first broken id or None, reason)."""
+def _iso(at) -> str:
+    """An entry's time as the chain covers it (isoformat, microseconds, UTC). SQLite hands
+    the stored text ("YYYY-MM-DD HH:MM:SS[.ffffff]", UTC) to a raw cursor: it is rewritten as
+    text, far faster than parsing a datetime for each of millions of entries."""
+    if isinstance(at, str):
+        micro = at[20:26] if len(at) > 19 else ""
+        return f"{at[:10]}T{at[11:19]}.{micro.ljust(6, '0')}+00:00"
+    return at.isoformat(timespec="microseconds")
 
-    def entries():
-        last = 0
-        while True:
-            rows = list(AuditEntry.objects.filter(id__gt=last).order_by("id")[:batch])
-            if not rows:
-                return
-            for e in rows:
-                yield e.id, e.prev_hash, e.hash, e.chain_fields()
-            last = rows[-1].id
 
-    return chain.first_break(entries())
+def entries(after: int = 0, batch: int = 5000):
+    """(id, prev_hash, hash, key id, chain fields) in id order, read with a raw cursor (no
+    models, no per-row converters): verification reads every entry."""
+    q = connection.ops.quote_name
+    table = q(AuditEntry._meta.db_table)
+    names = [q(AuditEntry._meta.get_field(c).column) for c in ("id", "prev_hash", "hash", "key_id")]
+    for c in AuditEntry.CHAIN_COLUMNS:
+        name = q(AuditEntry._meta.get_field(c).column)
+        # SQLite: the stored text as it is, not parsed into a datetime by a converter
+        names.append(
+            f"CAST({name} AS TEXT)" if c == "at" and connection.vendor == "sqlite" else name
+        )
+    columns = ", ".join(names)
+    sql = f"SELECT {columns} FROM {table} WHERE id > %s ORDER BY id LIMIT %s"
+    last = after
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(sql, [last, batch])
+            rows = cur.fetchall()
+        if not rows:
+            return
+        for row in rows:
+            yield row[0], row[1], row[2], row[3], [_iso(row[4]), *row[5:]]
+        last = rows[-1][0]
+
+
+def verify(*, use_checkpoint: bool = True) -> tuple[int, int | None, str]:
+    """Walk the whole chain in id order and hold it against the checkpoint kept outside the
+    database. Returns (checked, first entry concerned or None, reason). A restore checks
+    without the checkpoint: it rewinds the log on purpose, and anchors it anew."""
+    keys = audit_keys()
+    try:
+        cp = anchor.read(keys) if use_checkpoint else None
+    except anchor.CheckpointInvalid as exc:
+        return 0, 0, str(exc)  # 0: the checkpoint itself, not an entry
+    found = chain.first_break(entries(), keys, keyed_from=cp.keyed_from if cp else None)
+    if found.entry_id is not None:
+        return found.checked, found.entry_id, found.reason
+    return _against(cp, found.checked)
+
+
+def _against(cp, checked: int) -> tuple[int, int | None, str]:
+    if cp is None:
+        return checked, None, ""
+    at_cp = AuditEntry.objects.filter(id=cp.id).values_list("hash", flat=True).first()
+    if at_cp is None:
+        last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if last < cp.id:
+            return (
+                checked,
+                last + 1,
+                f"审计日志被截断：检查点记录到第 {cp.id} 条，数据库中最后一条为第 {last} 条",
+            )
+        return checked, cp.id, f"检查点记录的第 {cp.id} 条不存在（记录被删除）"
+    if at_cp != cp.hash:
+        return checked, cp.id, f"第 {cp.id} 条与检查点不符（链被重新计算）"
+    return checked, None, ""
+
+
+def checkpoint(*, reset: bool = False) -> anchor.Checkpoint:
+    """Check the entries since the last checkpoint and anchor the new head outside the
+    database. Refuses (ValueError naming the entry) when the chain is broken. With reset (after
+    a restore) the old checkpoint is set aside and the whole chain checked."""
+    keys = audit_keys()
+    cp = None if reset else anchor.read(keys)
+    after, prev = (cp.id, cp.hash) if cp else (0, chain.GENESIS)
+    if cp is not None:
+        checked, broken, reason = _against(cp, 0)
+        if broken is not None:
+            raise ValueError(f"第 {broken} 条：{reason}")
+    found = chain.first_break(
+        entries(after), keys, keyed_from=cp.keyed_from if cp else None, expected_prev=prev
+    )
+    if found.entry_id is not None:
+        raise ValueError(f"第 {found.entry_id} 条：{found.reason}")
+    head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+    if head is None:
+        raise ValueError("审计日志为空，无需检查点")
+    keyed_from = (
+        cp.keyed_from
+        if cp and cp.keyed_from
+        else AuditEntry.objects.exclude(key_id="")
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return anchor.write(keys, AUDIT_KEY_ID, head[0], head[1], keyed_from)

@@ -27,7 +27,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     # The attempted name is kept (it may be mistyped); the password never is.
     name = str(credentials.get("username", ""))[:150]
     record(name, "auth.login_failed", object_type="user", after={"username": name})
-    if not getattr(request, "fazhi_locked", False):  # the backend noted a locked attempt itself
+    # the backend noted a locked attempt itself; a throttled address counts against no name
+    if not (getattr(request, "fazhi_locked", False) or getattr(request, "fazhi_throttled", False)):
         from fazhi.orgs.security import note_attempt
 
         note_attempt(name, False, client_address.get())

@@ -1,10 +1,20 @@
-"""SM3 hash chain for the audit log: each entry commits to the one before it."""
+"""The audit log's chain: each entry commits to the one before it.
+
+Entries written since the chain was keyed carry HMAC-SM3(key, previous hash || canonical
+content) with a key kept outside the database, so whoever holds only the database cannot
+recompute the chain after editing an entry. Older entries (key id "") carry plain
+SM3(previous || content); they stay protected through the first keyed entry after them,
+whose MAC covers their last hash. A checkpoint (the head's id and a MAC of its hash) kept
+outside the database catches the removal of the newest entries.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 GENESIS = "0" * 64
 
@@ -13,30 +23,69 @@ def sm3_hex(data: bytes) -> str:
     return hashlib.new("sm3", data).hexdigest()
 
 
+# One encoder for every entry: json.dumps with options builds a new one per call, which
+# was most of the verification time.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
 def canonical(fields: Sequence) -> bytes:
     """One unambiguous byte string for an entry's content (a JSON array, fixed order)."""
-    return json.dumps(
-        list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True
-    ).encode(
+    return _ENCODE(list(fields)).encode(
         "utf-8",
         "surrogatepass",  # a lone surrogate in user text must not stop the audit
     )
 
 
-def link(prev_hash: str, fields: Sequence) -> str:
-    """The entry's hash: SM3(previous hash || canonical content)."""
-    return sm3_hex(prev_hash.encode() + canonical(fields))
+def link(prev_hash: str, fields: Sequence, key: bytes | None = None) -> str:
+    """The entry's hash: keyed HMAC-SM3 when a key is given, else SM3 (entries before keying)."""
+    data = prev_hash.encode() + canonical(fields)
+    if key is None:
+        return sm3_hex(data)
+    return hmac.new(key, data, "sm3").hexdigest()
 
 
-def first_break(entries: Iterable[tuple[int, str, str, Sequence]]) -> tuple[int, int | None, str]:
-    """Check (id, prev_hash, hash, fields) in order. Returns (checked, broken_id, reason)."""
-    expected_prev = GENESIS
+class Break(NamedTuple):
+    checked: int  # entries found intact before the break
+    entry_id: int | None  # the first entry concerned; None when the chain is whole
+    reason: str = ""
+
+
+def first_break(
+    entries: Iterable[tuple[int, str, str, str, Sequence]],
+    keys: Mapping[str, bytes],
+    *,
+    keyed_from: int | None = None,
+    expected_prev: str = GENESIS,
+) -> Break:
+    """Check (id, prev_hash, hash, key id, fields) in id order. An unkeyed entry at or after
+    keyed_from (the first keyed id, as the checkpoint remembers it) is a forgery."""
     checked = 0
-    for entry_id, prev_hash, stored_hash, fields in entries:
+    macs = {kid: hmac.new(key, digestmod="sm3") for kid, key in keys.items()}
+    keyed_seen = False
+    for entry_id, prev_hash, stored_hash, key_id, fields in entries:
         if prev_hash != expected_prev:
-            return checked, entry_id, "前一条哈希不符（记录被删除、插入或改动）"
-        if link(prev_hash, fields) != stored_hash:
-            return checked, entry_id, "内容与哈希不符（记录被改动）"
+            return Break(checked, entry_id, "前一条哈希不符（记录被删除、插入或改动）")
+        data = prev_hash.encode() + canonical(fields)
+        if key_id:
+            base = macs.get(key_id)
+            if base is None:
+                return Break(checked, entry_id, f"没有审计密钥 {key_id}，无法校验")
+            mac = base.copy()
+            mac.update(data)
+            computed = mac.hexdigest()
+            keyed_seen = True
+        else:
+            if keyed_seen or (keyed_from is not None and entry_id >= keyed_from):
+                return Break(checked, entry_id, "记录缺少审计密钥的签名（链被重新计算）")
+            computed = sm3_hex(data)
+        if not hmac.compare_digest(computed, stored_hash):
+            return Break(checked, entry_id, "内容与哈希不符（记录被改动或链被重新计算）")
         expected_prev = stored_hash
         checked += 1
-    return checked, None, ""
+    return Break(checked, None)
+
+
+def checkpoint_mac(key: bytes, entry_id: int, entry_hash: str, keyed_from: int | None) -> str:
+    """Binds a checkpoint's fields together, so the file cannot be edited without the key."""
+    msg = f"fazhi-audit-checkpoint|{entry_id}|{entry_hash}|{keyed_from or ''}".encode()
+    return hmac.new(key, msg, "sm3").hexdigest()

@@ -30,7 +30,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
@@ -43,6 +43,7 @@ NONCE_SIZE = 12  # 96-bit random nonce, the GCM default (RFC 8998 uses the same)
 TAG_SIZE = 16
 DATA_KEY_SIZE = 16  # SM4 has 128-bit keys only
 INDEX_KEY_SIZE = 32  # HMAC-SM3 key: the hash's output size
+AUDIT_KEY_ID = "a1"  # the audit chain's HMAC-SM3 key; not rotated (old entries must verify)
 KEYRING_FORMAT = "fazhi-keys/1"
 KEY_ID_RE = re.compile(r"^[a-z][a-z0-9]{0,15}$")
 INDEX_HEX_SIZE = 64
@@ -310,6 +311,8 @@ class Keyring:
     index_current: str
     retired: tuple[str, ...] = ()
     created: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # HMAC-SM3 keys of the audit chain by id ("a1", …); older key files have none yet.
+    audit_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         for kid, key in self.keys.items():
@@ -326,6 +329,11 @@ class Keyring:
             raise KeyringError(f"当前数据密钥 {self.current!r} 不在密钥环中")
         if self.index_current not in self.index_keys:
             raise KeyringError(f"当前索引密钥 {self.index_current!r} 不在密钥环中")
+        for kid, key in self.audit_keys.items():
+            if not kid.startswith("a") or not KEY_ID_RE.match(kid):
+                raise KeyringError(f"审计密钥编号 {kid!r} 无效（a 开头，字母或数字）")
+            if len(key) < INDEX_KEY_SIZE:
+                raise KeyringError(f"审计密钥 {kid} 长度应至少为 {INDEX_KEY_SIZE} 字节")
         clash = set(self.keys) & set(self.index_keys)
         if clash:
             raise KeyringError(f"数据密钥与索引密钥的编号重复：{'、'.join(sorted(clash))}")
@@ -344,7 +352,18 @@ class Keyring:
             current="k1",
             index_keys={"i1": os.urandom(INDEX_KEY_SIZE)},
             index_current="i1",
-            created={"k1": now, "i1": now},
+            created={"k1": now, "i1": now, "a1": now},
+            audit_keys={"a1": os.urandom(INDEX_KEY_SIZE)},
+        )
+
+    def with_audit_key(self) -> Keyring:
+        """The keyring with an audit chain key a1 added (key files made before it existed)."""
+        if self.audit_keys:
+            return self
+        return replace(
+            self,
+            audit_keys={AUDIT_KEY_ID: os.urandom(INDEX_KEY_SIZE)},
+            created={**self.created, AUDIT_KEY_ID: _now()},
         )
 
     def _taken(self) -> set[str]:
@@ -352,24 +371,20 @@ class Keyring:
 
     def with_new_data_key(self) -> Keyring:
         kid = _next_id("k", self._taken())
-        return Keyring(
-            {**self.keys, kid: os.urandom(DATA_KEY_SIZE)},
-            kid,
-            self.index_keys,
-            self.index_current,
-            self.retired,
-            {**self.created, kid: _now()},
+        return replace(
+            self,
+            keys={**self.keys, kid: os.urandom(DATA_KEY_SIZE)},
+            current=kid,
+            created={**self.created, kid: _now()},
         )
 
     def with_new_index_key(self) -> Keyring:
         kid = _next_id("i", self._taken())
-        return Keyring(
-            self.keys,
-            self.current,
-            {**self.index_keys, kid: os.urandom(INDEX_KEY_SIZE)},
-            kid,
-            self.retired,
-            {**self.created, kid: _now()},
+        return replace(
+            self,
+            index_keys={**self.index_keys, kid: os.urandom(INDEX_KEY_SIZE)},
+            index_current=kid,
+            created={**self.created, kid: _now()},
         )
 
     def without_key(self, key_id: str) -> Keyring:
@@ -378,13 +393,12 @@ class Keyring:
             raise KeyringError(f"{key_id} 是当前密钥，不能退役；请先轮换")
         if key_id not in self.keys and key_id not in self.index_keys:
             raise KeyNotFound(key_id, f"密钥环中没有 {key_id}")
-        return Keyring(
-            {k: v for k, v in self.keys.items() if k != key_id},
-            self.current,
-            {k: v for k, v in self.index_keys.items() if k != key_id},
-            self.index_current,
-            tuple(sorted({*self.retired, key_id})),
-            {k: v for k, v in self.created.items() if k != key_id},
+        return replace(
+            self,
+            keys={k: v for k, v in self.keys.items() if k != key_id},
+            index_keys={k: v for k, v in self.index_keys.items() if k != key_id},
+            retired=tuple(sorted({*self.retired, key_id})),
+            created={k: v for k, v in self.created.items() if k != key_id},
         )
 
     # use
@@ -439,6 +453,11 @@ class Keyring:
             "format": KEYRING_FORMAT,
             "data": {"current": self.current, "keys": entries(self.keys)},
             "index": {"current": self.index_current, "keys": entries(self.index_keys)},
+            **(
+                {"audit": {"current": AUDIT_KEY_ID, "keys": entries(self.audit_keys)}}
+                if self.audit_keys
+                else {}
+            ),
             "retired": list(self.retired),
         }
 
@@ -472,10 +491,13 @@ class Keyring:
 
         keys, current = section("data")
         index_keys, index_current = section("index")
+        audit_keys = {}
+        if "audit" in data:
+            audit_keys, _ = section("audit")
         retired = data.get("retired", [])
         if not isinstance(retired, list) or not all(isinstance(r, str) for r in retired):
             raise KeyringError("密钥环格式错误：retired 应为编号列表")
-        return cls(keys, current, index_keys, index_current, tuple(retired), created)
+        return cls(keys, current, index_keys, index_current, tuple(retired), created, audit_keys)
 
     @classmethod
     def from_json(cls, text: str) -> Keyring:

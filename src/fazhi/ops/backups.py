@@ -255,7 +255,9 @@ def _sqlite_snapshot(dest: Path) -> tuple[list[tuple[str, int]], dict]:
 
 def create_backup(target: Path, *, force: bool = False, warn=lambda message: None) -> BackupResult:
     """Write a backup into `target` (new or empty). Refuses a broken audit chain unless force."""
-    from fazhi.audit.services import verify
+    from fazhi.audit.anchor import CheckpointInvalid
+    from fazhi.audit.services import checkpoint, verify
+    from fazhi.core.crypto import CryptoError
 
     started = time.monotonic()
     vendor = current_vendor()
@@ -271,7 +273,10 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
             )
 
     def check_chain() -> dict:
-        checked, broken, reason = verify()
+        try:
+            checked, broken, reason = verify()
+        except CryptoError as exc:
+            raise BackupError(f"无法校验审计链：{exc}") from None
         if broken is not None:
             message = f"审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"
             if not force:
@@ -279,6 +284,11 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
                     f"{message}。拒绝备份已损坏的审计链；如确需备份现状，请加 --force"
                 )
             warn(f"警告：{message}；因指定了 --force，仍然备份")
+        elif checked:
+            try:
+                checkpoint()  # the head is anchored outside the database at every backup
+            except (ValueError, CheckpointInvalid) as exc:  # appended meanwhile and broken
+                raise BackupError(f"未能写入审计检查点：{exc}") from None
         return {"checked": checked, "broken_id": broken, "reason": reason}
 
     target.parent.mkdir(parents=True, exist_ok=True)

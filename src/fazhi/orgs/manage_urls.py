@@ -10,4 +10,5 @@ urlpatterns = [
     path("users/<int:user_id>/active/", views.user_active, name="user-active"),
     path("users/<int:user_id>/roles/", views.user_roles, name="user-roles"),
     path("users/<int:user_id>/unlock/", views.user_unlock, name="user-unlock"),
+    path("token-policy/", views.token_policy, name="token-policy"),
 ]

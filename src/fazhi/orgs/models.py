@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from fazhi.security.fields import EncryptedTextField
+
 
 class Org(models.Model):
     class Kind(models.TextChoices):
@@ -75,13 +77,15 @@ class User(AbstractUser):
         related_name="users",
         verbose_name="所属组织",
     )
-    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DEPARTMENT)
+    # "" until the security administrator grants one: the system administrator creates
+    # accounts without roles (三权分立).
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True, default="")
     # Further business roles; data scope is the union over all of a user's roles.
     extra_roles = models.JSONField("其他角色", default=list, blank=True)
     display_name = models.CharField("姓名", max_length=50, blank=True)
     must_change_password = models.BooleanField("须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)  # base32; set once enrolled
+    totp_secret = EncryptedTextField(blank=True)  # base32, SM4-encrypted; set once enrolled
     totp_enabled = models.BooleanField("已启用双因素认证", default=False)
     totp_last_step = models.BigIntegerField(default=0)  # refuses a code used before
 
@@ -93,10 +97,10 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> frozenset[str]:
-        return frozenset([self.role, *self.extra_roles])
+        return frozenset(r for r in [self.role, *self.extra_roles] if r)
 
     def has_role(self, role: str) -> bool:
-        return role == self.role or role in self.extra_roles
+        return bool(role) and (role == self.role or role in self.extra_roles)
 
     @property
     def needs_totp(self) -> bool:
@@ -121,15 +125,27 @@ class LoginAttempt(models.Model):
     ip = models.CharField(max_length=64, blank=True)
     at = models.DateTimeField(db_index=True)
     success = models.BooleanField(default=False)
+    # A second-factor attempt: counted apart from passwords, so a correct password never
+    # resets the count of wrong codes.
+    second_factor = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "at"])]
 
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SM3 digest is stored."""
 
+    class Scope(models.TextChoices):
+        READ = "read", "只读"
+        WRITE = "write", "读写"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     digest = models.CharField(max_length=64, unique=True)
+    name = models.CharField("名称", max_length=50, blank=True)
+    scope = models.CharField("权限", max_length=10, choices=Scope.choices, default=Scope.WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 
@@ -138,11 +154,25 @@ class ApiToken(models.Model):
         return hashlib.new("sm3", raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user) -> str:
+    def issue(cls, user, *, name: str = "", scope: str = "write", hours: int | None = None) -> str:
         raw = secrets.token_urlsafe(32)
         cls.objects.create(
             user=user,
             digest=cls.digest_of(raw),
-            expires_at=timezone.now() + timedelta(hours=settings.FAZHI_TOKEN_TTL_HOURS),
+            name=name,
+            scope=scope,
+            expires_at=timezone.now() + timedelta(hours=hours or settings.FAZHI_TOKEN_TTL_HOURS),
         )
         return raw
+
+
+class TokenPolicy(models.Model):
+    """The limits the security administrator sets on API tokens (one row)."""
+
+    max_hours = models.PositiveIntegerField("最长有效期（小时）", default=12)
+    allow_write = models.BooleanField("允许签发读写令牌", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @classmethod
+    def current(cls) -> TokenPolicy:
+        return cls.objects.first() or cls(max_hours=settings.FAZHI_TOKEN_TTL_HOURS)

@@ -8,6 +8,8 @@ import string
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
+from fazhi.core.passwords import weakness
+
 CLASSES = (
     ("小写字母", set(string.ascii_lowercase)),
     ("大写字母", set(string.ascii_uppercase)),
@@ -39,9 +41,13 @@ class PolicyValidator:
         username = (getattr(user, "username", "") or "").lower()
         if username and (username in password.lower() or password.lower() in username):
             raise ValidationError("密码不能包含用户名", code="password_has_username")
+        names = (username, getattr(user, "display_name", "") or "")
+        reason = weakness(password, names)
+        if reason:
+            raise ValidationError(reason, code="password_guessable")
 
     def get_help_text(self):
-        return f"至少 {self.min_length} 位，包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类，不能包含用户名"
+        return f"至少 {self.min_length} 位，包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类，不能包含用户名，不能有连续或键盘相邻的字符"
 
 
 class CommonValidator(CommonPasswordValidator):

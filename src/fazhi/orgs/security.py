@@ -16,29 +16,10 @@ from fazhi.core import totp
 from .models import LoginAttempt, RecoveryCode, Role
 
 
-def lock_until(username: str, now=None):
-    """When a name's lock ends, or None. Five failures within the window lock it; a
-    success (or an unlock) starts the count again. Unknown names lock the same way, so
-    the answer never tells whether an account exists."""
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.FAZHI_LOCKOUT_WINDOW_MINUTES)
-    attempts = list(
-        LoginAttempt.objects.filter(
-            username=username,
-            at__gte=now - window - timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES),
-        )
-        .order_by("-at")
-        .values_list("at", "success")[:50]
-    )
-    failures = []
-    for at, success in attempts:
-        if success:
-            break
-        failures.append(at)
+def _locked_by(failures: list, now, window: timedelta) -> object | None:
+    """When threshold failures within the window lock until (in the future), or None."""
     threshold = settings.FAZHI_LOCKOUT_THRESHOLD
-    if len(failures) < threshold:
-        return None
-    failures.reverse()
+    failures = sorted(failures)
     for i in range(len(failures) - threshold + 1):
         if failures[i + threshold - 1] - failures[i] <= window:
             until = failures[i + threshold - 1] + timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES)
@@ -47,11 +28,50 @@ def lock_until(username: str, now=None):
     return None
 
 
-def note_attempt(username: str, success: bool, ip: str = "") -> None:
+def lock_until(username: str, now=None):
+    """When a name's lock ends, or None. Five password failures, or five second-factor
+    failures, within the window lock it. The two are counted apart, and only a complete
+    sign-in (both factors) or an unlock starts the count again: a correct password alone
+    never wipes out wrong codes. Unknown names lock the same way, so the answer never
+    tells whether an account exists."""
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.FAZHI_LOCKOUT_WINDOW_MINUTES)
+    attempts = LoginAttempt.objects.filter(
+        username=username,
+        at__gte=now - window - timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES),
+    ).order_by("-at")
+    by_kind: dict[bool, list] = {False: [], True: []}
+    for at, success, second in attempts.values_list("at", "success", "second_factor")[:100]:
+        if success:
+            break
+        by_kind[second].append(at)
+    ends = [u for u in (_locked_by(f, now, window) for f in by_kind.values()) if u]
+    return max(ends) if ends else None
+
+
+def address_throttled(ip: str, now=None) -> bool:
+    """Too many failed sign-ins from one address: further attempts from it are refused before
+    any password is checked and count against no account, so one client cannot lock every
+    account. Kept in the database, so every app process sees the same count."""
+    if not ip:
+        return False
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.FAZHI_LOCKOUT_WINDOW_MINUTES)
+    failures = LoginAttempt.objects.filter(ip=ip[:64], at__gte=since, success=False).count()
+    return failures >= settings.FAZHI_LOGIN_ADDRESS_LIMIT
+
+
+def note_attempt(
+    username: str, success: bool, ip: str = "", *, second_factor: bool = False
+) -> None:
     """Log an attempt; the failure that reaches the threshold locks the name (audited)."""
     was_locked = not success and lock_until(username) is not None
     LoginAttempt.objects.create(
-        username=username[:150], success=success, ip=ip[:64], at=timezone.now()
+        username=username[:150],
+        success=success,
+        ip=ip[:64],
+        at=timezone.now(),
+        second_factor=second_factor,
     )
     if not success and not was_locked and lock_until(username):
         record(
@@ -62,11 +82,28 @@ def note_attempt(username: str, success: bool, ip: str = "") -> None:
         )
 
 
+def second_factor_step(user, code: str, ip: str) -> bool:
+    """The second step of a sign-in (pages and API alike): refused while the name is locked;
+    a wrong code is counted as a second-factor failure; a right one completes the sign-in."""
+    if lock_until(user.username):
+        return False
+    if check_second_factor(user, code):
+        note_attempt(user.username, True, ip, second_factor=True)
+        return True
+    note_attempt(user.username, False, ip, second_factor=True)
+    record(user.username, "auth.2fa_failed", object_type="user", object_id=str(user.pk))
+    return False
+
+
 @transaction.atomic
 def unlock(actor, username: str) -> None:
-    from .services import require_duty
+    from .models import User
+    from .services import check_duty, require_duty
 
     require_duty(actor, Role.SECURITY)
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        check_duty(actor, "unlock", user)
     LoginAttempt.objects.create(username=username, success=True, ip="(unlock)", at=timezone.now())
     record(actor, "auth.unlock", object_type="user", after={"username": username})
 

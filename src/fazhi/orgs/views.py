@@ -15,19 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fazhi.audit.middleware import client_address
-from fazhi.audit.services import record
 from fazhi.core import totp
 from fazhi.core.errors import RuleError
 
 from .middleware import AUTH_AT, SEEN
 from .models import User
-from .security import (
-    check_second_factor,
-    disable_totp,
-    enable_totp,
-    lock_until,
-    note_attempt,
-)
+from .security import disable_totp, enable_totp, lock_until, second_factor_step
 from .services import change_password
 
 PENDING = "fz_pending_user"
@@ -50,7 +43,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect("/")
     form = AuthenticationForm(request, data=request.POST or None)
-    locked = False
+    locked = throttled = False
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
@@ -58,11 +51,15 @@ def login_view(request):
                 request.session[PENDING] = user.pk
                 return redirect(f"/login/otp/?next={_next(request)}")
             return _finish_login(request, user)
-        locked = getattr(request, "fazhi_locked", False) or bool(
-            lock_until(request.POST.get("username", ""))
+        throttled = getattr(request, "fazhi_throttled", False)
+        locked = not throttled and (
+            getattr(request, "fazhi_locked", False)
+            or bool(lock_until(request.POST.get("username", "")))
         )
     return render(
-        request, "account/login.html", {"form": form, "locked": locked, "next": _next(request)}
+        request,
+        "account/login.html",
+        {"form": form, "locked": locked, "throttled": throttled, "next": _next(request)},
     )
 
 
@@ -72,14 +69,12 @@ def otp_view(request):
         return redirect("/login/")
     error = None
     if request.method == "POST":
-        if lock_until(user.username):
-            error = "登录失败次数过多，账户已临时锁定，请稍后再试"
-        elif check_second_factor(user, request.POST.get("code", "")):
+        if second_factor_step(user, request.POST.get("code", ""), client_address.get()):
             del request.session[PENDING]
             return _finish_login(request, user)
+        if lock_until(user.username):
+            error = "登录失败次数过多，账户已临时锁定，请稍后再试"
         else:
-            note_attempt(user.username, False, client_address.get())
-            record(user.username, "auth.2fa_failed", object_type="user", object_id=str(user.pk))
             error = "验证码不正确或已使用，请输入验证器应用中当前的 6 位数字，或一个未用过的恢复码"
     return render(request, "account/otp.html", {"error": error, "next": _next(request)})
 

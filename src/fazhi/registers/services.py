@@ -8,7 +8,7 @@ Staff (office of the zone, the assigned department):
     open_attachment(user, case_id, attachment_id) -> (name, file)
     letter_of(user, case_id) -> (name, bytes)                          the reply letter (.docx)
     set_intake(user, zone_code, data) -> IntakeSettings                public intake of a zone
-    attach_figures_as_evidence(user, assessment_id, indicator_code, today=None) -> Evidence
+    attach_figures_as_evidence(user, assessment_id, indicator_code, as_of=None) -> Evidence
 System:
     refresh(today=None, batch=2000) -> RefreshResult                   recompute every case's cached deadlines
 The public side (intake, tracking, challenge, rate limits) is in registers.public.
@@ -906,22 +906,39 @@ FIGURE_KINDS = {"8": (states.DISCLOSURE,), "11": (states.COMPLAINT,), "12": (sta
 
 
 def attach_figures_as_evidence(
-    user, assessment_id, indicator_code, today: date | None = None
+    user, assessment_id, indicator_code, as_of: date | None = None
 ) -> Evidence:
-    """Write a dated summary of the zone's register figures for the assessment's year (.xlsx)
-    into the evidence store and attach it to the item (items 8: disclosure; 11, 12: complaints;
-    any other item: both). Only the zone's office, while the assessment is editable."""
+    """Write a summary of the zone's register figures for the assessment's year (.xlsx) into
+    the evidence store and attach it to the item (items 8: disclosure; 11, 12: complaints;
+    any other item: both). Only the zone's office, while the assessment is editable.
+
+    Evidence is stamped with the real date (the caller cannot choose it). A past `as_of` is
+    allowed only for the year-end figure of a closed year (YYYY-12-31 of the assessment's year,
+    before today), and the file name and the audit entry say so."""
     from fazhi.assessments.selectors import get_assessment
     from fazhi.assessments.services import add_evidence
 
-    today = _today(today)
+    today = clock.today()
     assessment = get_assessment(user, assessment_id)
+    year_end = date(assessment.year, 12, 31)
+    if as_of is not None and as_of != today and (as_of != year_end or year_end >= today):
+        raise RuleError(
+            "as_of",
+            f"统计按实际日期（{today}）生成；只有已结束年度的年末数可以指定截至日期 {year_end}",
+        )
+    as_of = as_of or today
+    closed = as_of == year_end and as_of < today
     code = str(indicator_code)
     kinds = FIGURE_KINDS.get(code, (states.DISCLOSURE, states.COMPLAINT))
-    figures = register_figures(assessment.zone, assessment.year, get_calendar(), today)
+    figures = register_figures(assessment.zone, assessment.year, get_calendar(), as_of)
     content = to_bytes(write_figures_xlsx, figures, kinds)
     label = "、".join(states.KINDS[k] for k in kinds)
-    name = f"{assessment.zone.name}{assessment.year}年度台账统计（{label}）截至{today.isoformat()}.xlsx"
+    stamp = (
+        f"年末数截至{as_of.isoformat()}（{today.isoformat()}生成）"
+        if closed
+        else f"截至{as_of.isoformat()}"
+    )
+    name = f"{assessment.zone.name}{assessment.year}年度台账统计（{label}）{stamp}.xlsx"
     with transaction.atomic():
         item = add_evidence(
             user, assessment_id, code, SimpleUploadedFile(name, content, content_type=XLSX)
@@ -933,7 +950,9 @@ def attach_figures_as_evidence(
             after={
                 "assessment": assessment.pk,
                 "indicator": code,
-                "as_of": today,
+                "as_of": as_of,
+                "generated_on": today,
+                "year_end": closed,
                 **{
                     k: {
                         x: figures[k][x] for x in ("received", "replied", "on_time_rate", "overdue")

@@ -126,6 +126,25 @@ def _generate(path: Path) -> Keyring:
         return get_keyring(create=False)
 
 
+@sensitive_variables()
+def audit_keys() -> dict[str, bytes]:
+    """The audit chain's HMAC-SM3 keys, kept with the SM4 keys outside the database. A key
+    file from before the audit key existed gets one added (once, under the key lock)."""
+    ring = get_keyring(create=True)
+    if ring.audit_keys:
+        return dict(ring.audit_keys)
+    if from_environment():
+        raise KeyringUnavailable(
+            f"环境变量 {ENV} 中的密钥环没有审计密钥（audit 节）；请用 fazhi keys init 生成的密钥文件格式补上"
+        )
+    with _exclusive():
+        ring = get_keyring(create=False)
+        if not ring.audit_keys:
+            ring = ring.with_audit_key()
+            save_keyring(ring)
+    return dict(ring.audit_keys)
+
+
 def save_keyring(ring: Keyring) -> None:
     """Replace the key file atomically (write, fsync, rename); mode 0600."""
     if from_environment():
@@ -218,6 +237,11 @@ def _table_exists(model) -> bool:
 
 
 def has_encrypted_data() -> bool:
+    """Encrypted values, or audit entries signed with an audit key: either needs the old keys."""
+    from fazhi.audit.models import AuditEntry
+
+    if _table_exists(AuditEntry) and AuditEntry.objects.exclude(key_id="").exists():
+        return True
     return any(_table_exists(m) and _tokens(m, f).exists() for m, f in _fields())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
@@ -33,18 +36,60 @@ def has_nul(request) -> bool:
     return False
 
 
+SURROGATE_MESSAGE = "提交的内容含有无效的字符（不成对的 Unicode 代理项），请删除后重试"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def has_lone_surrogate(request) -> bool:
+    """A JSON text (key or value) with a lone surrogate (\\ud800 not in a pair): no valid
+    UTF-8 can store it, so it would fail deep inside a write. Forms and query strings are
+    decoded by Django with replacement characters and cannot carry one."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    if not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+        return False
+    body = request.body
+    if b"\\u" not in body:  # only an escape can carry one
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False  # not JSON: the API answers that itself
+    return any(_SURROGATE.search(s) for s in _strings(data))
+
+
 class RejectNulMiddleware:
-    """Refuses input with NUL characters with a clear 400/422 before any view sees it."""
+    """Refuses input with NUL characters or lone surrogates with a clear 400/422 before any
+    view sees it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if has_nul(request):
+        message = (
+            NUL_MESSAGE
+            if has_nul(request)
+            else SURROGATE_MESSAGE
+            if has_lone_surrogate(request)
+            else None
+        )
+        if message:
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=422)
+                return JsonResponse({"detail": message}, status=422)
             return HttpResponse(
-                NUL_MESSAGE.encode(), status=400, content_type="text/plain; charset=utf-8"
+                message.encode(), status=400, content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
 

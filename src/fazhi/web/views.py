@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -275,7 +275,19 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+API_ERRORS = {
+    400: "请求的格式不正确",
+    403: "无权执行该操作",
+    404: "接口不存在，请查看 /api/v1/openapi.json",
+    500: "系统出现错误，已记录，请稍后重试",
+}
+
+
 def _error(request, status, title, text):
+    # what reaches Django's own handlers under /api/ (an unknown path, for one) keeps the
+    # API's error shape instead of an HTML page
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": API_ERRORS.get(status, text)}, status=status)
     return render(request, "web/error.html", {"title": title, "text": text}, status=status)
 
 

@@ -44,6 +44,12 @@ class ChallengeIn(In):
     challenge_answer: TextOrNull = field("验证题答案（图中算式的结果）")
 
 
+class TrackIn(In):
+    tracking_no: Text = field("受理编号")
+    code: Text = field("查询码（回执上的 8 位）")
+    required = ("tracking_no", "code")
+
+
 class DisclosureIn(DisclosureFieldsIn, ChallengeIn):
     required = ("zone", "name", "subject", "content")
 

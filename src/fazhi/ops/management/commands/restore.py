@@ -93,9 +93,13 @@ class Command(BaseCommand):
 
     def _verify(self, audit):
         from fazhi.audit.models import AuditEntry
-        from fazhi.audit.services import verify
+        from fazhi.audit.services import checkpoint, verify
+        from fazhi.core.crypto import CryptoError
 
-        checked, broken, reason = verify()
+        try:
+            checked, broken, reason = verify(use_checkpoint=False)
+        except CryptoError as exc:  # no key file: the keyed chain cannot be checked
+            raise CommandError(f"恢复已完成，但无法校验审计链：{exc}") from None
         if broken is not None:
             raise CommandError(
                 f"恢复已完成，但审计链在第 {broken} 条记录处断开：{reason}（此前 {checked} 条完好）"
@@ -106,6 +110,9 @@ class Command(BaseCommand):
                 f"恢复已完成，但审计链与备份清单不一致：现有 {checked} 条，清单记录 {audit['count']} 条"
             )
         self.stdout.write(f"审计链完好：已校验 {checked} 条记录，与备份清单一致")
+        if checked:
+            cp = checkpoint(reset=True)
+            self.stdout.write(f"已重写审计检查点：第 {cp.id} 条")
 
 
 def _app_version() -> str:

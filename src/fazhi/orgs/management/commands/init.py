@@ -7,6 +7,7 @@ from django.db import transaction
 from fazhi.frameworks.services import FrameworkRefused, load_shipped
 from fazhi.orgs.models import Role
 from fazhi.orgs.services import add_user, random_password
+from fazhi.security.files import tighten_data_dir
 from fazhi.workdays.services import import_years
 from fazhi.workplan.services import TemplateRefused, load_template
 
@@ -15,6 +16,10 @@ class Command(BaseCommand):
     help = "创建或升级数据库，载入随附的评分表、节假日安排和工作方案模板，创建管理员（可重复执行）"
 
     def handle(self, *args, **opts):
+        if tighten_data_dir(settings.DATA_DIR):
+            self.stdout.write(
+                f"数据文件夹 {settings.DATA_DIR} 的权限已收紧为 700（仅服务账号可访问）"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"数据库已就绪：{settings.DATABASES['default']['NAME']}")
         try:
