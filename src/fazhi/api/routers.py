@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict
 
+from fazhi.api.assessment_schemas import (
+    ERRORS,
+    AssessmentIn,
+    AssessmentOut,
+    ResultIn,
+    ResultUpdateOut,
+    TotalsOut,
+)
 from fazhi.assessments import selectors, services
 from fazhi.assessments.exports import xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
 from fazhi.audit.middleware import client_address
 from fazhi.audit.services import record
-from fazhi.core import framework as fw
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict
 from fazhi.frameworks.services import find, tree
@@ -86,35 +90,14 @@ def framework_detail(request, code: str, version: int | None = None):
     return {**framework_summary(f), "indicators": [indicator_to_dict(i) for i in tree(f)]}
 
 
-class AssessmentIn(Schema):
-    zone: str
-    framework: str
-    version: int | None = None
-    year: int
-
-
-class ResultIn(Schema):
-    """Fields by item kind: self_score (scored); cases, points (bonus/deduction); raised, reason (veto).
-    Loosely typed on purpose: the rules give the Chinese message naming the field and limit."""
-
-    model_config = ConfigDict(extra="allow")
-    version: Any = None
-    note: Any = None
-    self_score: Any = None
-    cases: Any = None
-    points: Any = None
-    raised: Any = None
-    reason: Any = None
-
-
 class ReasonIn(Schema):
     reason: str = ""
 
 
 def _detail(a) -> dict:
     results = selectors.results_of(a, with_evidence=True)
-    items = fw.items(tree(a.framework))
-    return assessment_dict(a, selectors.totals_of(a, results), items, results)
+    entries = selectors.entries_of(tree(a.framework), a.block)
+    return assessment_dict(a, selectors.totals_of(a, results), entries, results)
 
 
 @assessments_router.get("")
@@ -132,26 +115,28 @@ def list_assessments(request):
     ]
 
 
-@assessments_router.post("", response={201: dict})
+@assessments_router.post("", response={201: AssessmentOut, **ERRORS})
 def create_assessment(request, payload: AssessmentIn):
     a = services.create_assessment(
-        request.user, payload.zone, payload.framework, payload.version, payload.year
+        request.user, payload.zone, payload.framework, payload.version, payload.year, payload.block
     )
     return Status(201, _detail(a))
 
 
-@assessments_router.get("/{int:assessment_id}")
+@assessments_router.get("/{int:assessment_id}", response={200: AssessmentOut, **ERRORS})
 def get_assessment(request, assessment_id: int):
     return _detail(selectors.get_assessment(request.user, assessment_id))
 
 
-@assessments_router.get("/{int:assessment_id}/totals")
+@assessments_router.get("/{int:assessment_id}/totals", response={200: TotalsOut, **ERRORS})
 def get_totals(request, assessment_id: int):
     """Just the totals: per group, scored, bonus, deduction, final, disqualified."""
     return totals_dict(selectors.totals_of(selectors.get_assessment(request.user, assessment_id)))
 
 
-@assessments_router.put("/{int:assessment_id}/results/{code}")
+@assessments_router.put(
+    "/{int:assessment_id}/results/{code}", response={200: ResultUpdateOut, **ERRORS}
+)
 def update_result(request, assessment_id: int, code: str, payload: ResultIn):
     result, totals = services.update_result(
         request.user, assessment_id, code, payload.model_dump(exclude_unset=True)
@@ -171,16 +156,16 @@ def export_xlsx(request, assessment_id: int):
     return xlsx_response(request.user, a)
 
 
-@assessments_router.post("/{int:assessment_id}/submit")
+@assessments_router.post("/{int:assessment_id}/submit", response={200: AssessmentOut, **ERRORS})
 def submit(request, assessment_id: int):
     return _detail(services.submit(request.user, assessment_id))
 
 
-@assessments_router.post("/{int:assessment_id}/return")
+@assessments_router.post("/{int:assessment_id}/return", response={200: AssessmentOut, **ERRORS})
 def return_assessment(request, assessment_id: int, payload: ReasonIn):
     return _detail(services.return_assessment(request.user, assessment_id, payload.reason))
 
 
-@assessments_router.post("/{int:assessment_id}/accept")
+@assessments_router.post("/{int:assessment_id}/accept", response={200: AssessmentOut, **ERRORS})
 def accept(request, assessment_id: int):
     return _detail(services.accept(request.user, assessment_id))

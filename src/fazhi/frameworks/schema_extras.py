@@ -63,7 +63,7 @@ class ExtrasMixin:
             k, v = keys["label"]
             label = v.value.strip() if isinstance(v, ScalarNode) and v.tag != BOOL else None
             if not label:
-                self.error(line(k), f"{who}的 label 必须是非空字符串，如 \"（24）\"")
+                self.error(line(k), f'{who}的 label 必须是非空字符串，如 "（24）"')
             else:
                 out["label"] = label
         for name, allowed_kind in (("min_points", SCORED), ("rule", SCORED)):
@@ -211,9 +211,7 @@ class ExtrasMixin:
                 )
                 ok = False
             if max_points is not None and points > max_points:
-                self.error(
-                    at, f"{what} 第 {n} 档得分 {pair.value[1].value} 超过 max_points"
-                )
+                self.error(at, f"{what} 第 {n} 档得分 {pair.value[1].value} 超过 max_points")
                 ok = False
             tiers.append((threshold, points))
         unit = ""
@@ -221,7 +219,7 @@ class ExtrasMixin:
             uk, uv = keys["unit"]
             unit = (uv.value if isinstance(uv, ScalarNode) and uv.tag != BOOL else "").strip()
             if not unit or len(unit) > 10:
-                self.error(line(uk), f"{who}的 rule.unit 必须是 1 至 10 个字的单位，如 \"%\"")
+                self.error(line(uk), f'{who}的 rule.unit 必须是 1 至 10 个字的单位，如 "%"')
         return Rule(TIERS, tiers=tuple(tiers), unit=unit) if ok else None
 
     def check_blocks(self, indicators) -> None:
