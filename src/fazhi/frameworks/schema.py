@@ -431,7 +431,7 @@ class _Ctx(ExtrasMixin, Doc):
         """Warn where the printed numbers disagree with each other; change nothing."""
         for _, ind in walk(indicators):
             if ind.is_group and ind.declared_max is not None:
-                beneath = scored_max(ind.children)
+                beneath = scored_max((ind,))  # one alternative of a choose: one group
                 if beneath != ind.declared_max:
                     self.warn(
                         ind.line,

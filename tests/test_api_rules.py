@@ -1,0 +1,176 @@
+"""Rules, 倒扣, not applicable, office overrides and blocks through the API, with every
+error it promises (and nothing saved on an error)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fazhi.assessments.models import Assessment, Result
+
+pytestmark = pytest.mark.django_db
+TABLE = Path(__file__).parent / "data" / "department-table.yaml"
+
+
+@pytest.fixture
+def dept_framework(db):
+    from fazhi.frameworks.services import load_file
+
+    return load_file(TABLE)[0]
+
+
+@pytest.fixture
+def sheet(dept_framework, users):
+    """The 科技经济局's annual assessment, its block picked by the block's org."""
+    from fazhi.assessments.services import create_assessment
+
+    return create_assessment(users["office"], "zy-gxq-kjj", dept_framework.code, None, 2025)
+
+
+def put(client, a, code, data):
+    body = client.get(f"/assessments/{a.pk}").json()
+    version = next(r["version"] for r in body["results"] if r["indicator_code"] == code)
+    return client.put(f"/assessments/{a.pk}/results/{code}", {"version": version, **data})
+
+
+def test_block_chosen_by_org_and_only_it_counts(sheet, api):
+    assert sheet.block == "二.1"
+    body = api("office").get(f"/assessments/{sheet.pk}").json()
+    assert body["block"] == "二.1" and body["org_kind"] == "department"
+    codes = [r["indicator_code"] for r in body["results"]]
+    assert codes == ["1", "2", "3", "k1", "k2", "4"]  # not the 司法分局's s1
+    assert body["totals"]["scored_max"] == "100" and body["totals"]["items_total"] == 5
+    first = body["results"][0]
+    assert first["label"] == "（1）" and first["min_points"] == "-1"
+    assert first["rule_text"] == "每少一次扣 2 分，倒扣至 -1 分为止"
+    assert first["input"] == {"self_score": None, "count": None, "value": None}
+
+
+def test_create_with_block_named_or_refused(dept_framework, api):
+    client = api("office")
+    r = client.post(
+        "/assessments",
+        {"zone": "zy-gxq-kjj", "framework": dept_framework.code, "year": 2025, "block": "二.2"},
+    )
+    assert r.status_code == 201 and r.json()["block"] == "二.2"
+    r = client.post(
+        "/assessments",
+        {"zone": "zy-gxq-sfj", "framework": dept_framework.code, "year": 2025, "block": "九"},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "block"
+    assert "可选：二.1、二.2" in r.json()["detail"]
+    assert not Assessment.objects.filter(zone__code="zy-gxq-sfj").exists()
+
+
+def test_a_zone_without_a_block_must_name_one(dept_framework, api):
+    r = api("office").post(
+        "/assessments", {"zone": "zy-gxq", "framework": dept_framework.code, "year": 2025}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "block"
+    assert "请指定 block" in r.json()["detail"]
+
+
+def test_block_on_a_table_without_choose(framework, api):
+    r = api("office").post(
+        "/assessments",
+        {"zone": "zy-gxq", "framework": framework.code, "year": 2025, "block": "一"},
+    )
+    assert r.status_code == 422 and r.json()["field"] == "block"
+
+
+def test_department_fills_count_and_value_and_totals_follow(sheet, api):
+    dept = api("kjj")
+    r = put(dept, sheet, "1", {"count": 3})
+    assert r.status_code == 200, r.content
+    result = r.json()["result"]
+    assert result["input"]["count"] == 3 and result["computed_score"] == "4"
+    r = put(dept, sheet, "1", {"count": 9})
+    assert r.json()["result"]["computed_score"] == "-1"  # 倒扣, no lower than min_points
+    r = put(dept, sheet, "2", {"value": "92.5"})
+    assert r.json()["result"]["computed_score"] == "15"
+    r = put(dept, sheet, "3", {"value": "33.3"})
+    assert r.json()["result"]["computed_score"] == "3.33"
+    totals = r.json()["totals"]
+    assert totals["scored"] == "17.33" and totals["scaled"] == totals["final"] == "17.33"
+
+
+def test_not_applicable_with_reason_leaves_the_maximum(sheet, api):
+    dept = api("kjj")
+    r = put(dept, sheet, "3", {"not_applicable": True})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = put(dept, sheet, "3", {"not_applicable": True, "reason": "本年度无执法案卷"})
+    assert r.status_code == 200
+    res = r.json()["result"]
+    assert res["not_applicable"] is True and res["not_applicable_reason"] == "本年度无执法案卷"
+    put(dept, sheet, "k1", {"self_score": "30"})
+    totals = api("kjj").get(f"/assessments/{sheet.pk}/totals").json()
+    assert totals["applicable_max"] == "90" and totals["not_applicable"] == ["3"]
+    assert totals["final"] == "30" and totals["scaled"] == "33.33"  # 30 × 100 / 90
+
+
+def test_not_applicable_refused_where_not_optional(sheet, api):
+    r = put(api("kjj"), sheet, "2", {"not_applicable": True, "reason": "无"})
+    assert r.status_code == 422 and r.json()["field"] == "not_applicable"
+    assert "不是可不适用项" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("code", "data", "field", "fragment"),
+    [
+        ("1", {"count": -1}, "count", "次数不能小于 0"),
+        ("1", {"count": "1.5"}, "count", "次数必须是整数"),
+        ("1", {"value": 3}, "value", "该项按规则计分，请填写 count"),
+        ("1", {"self_score": 3}, "self_score", "该项按规则计分，请填写 count"),
+        ("3", {"value": "100.5"}, "value", "完成比例不能超过 100"),
+        ("3", {"value": "-1"}, "value", "完成比例不能小于 0"),
+        ("k1", {"count": 1}, "count", "该项没有计分规则，请填写自评分 self_score"),
+        ("k1", {"self_score": "31"}, "self_score", "自评分不能超过分值 30"),
+        ("3", {"not_applicable": "yes", "reason": "x"}, "not_applicable", "true 或 false"),
+        ("1", {"count": 1, "reason": "x"}, "reason", "reason 只能与"),
+        ("s1", {"self_score": 1}, None, "评分表中没有该指标"),
+    ],
+)
+def test_bad_inputs_name_the_field_and_save_nothing(sheet, api, code, data, field, fragment):
+    before = list(Result.objects.filter(assessment=sheet).values())
+    r = (
+        put(api("kjj"), sheet, code, data)
+        if code != "s1"
+        else api("kjj").put(f"/assessments/{sheet.pk}/results/s1", {"version": 1, **data})
+    )
+    assert r.status_code == (404 if code == "s1" else 422), r.content
+    assert r.json().get("field") == field and fragment in r.json()["detail"]
+    assert list(Result.objects.filter(assessment=sheet).values()) == before
+
+
+def test_override_is_the_offices_with_a_reason(sheet, api):
+    put(api("kjj"), sheet, "1", {"count": 1})
+    r = put(api("kjj"), sheet, "1", {"override_score": "10", "reason": "核实无误"})
+    assert r.status_code == 403
+    office = api("office")
+    r = put(office, sheet, "1", {"override_score": "9"})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = put(office, sheet, "1", {"override_score": "11", "reason": "x"})
+    assert r.status_code == 422 and "不能超过分值 10" in r.json()["detail"]
+    r = put(office, sheet, "1", {"override_score": "-2", "reason": "x"})
+    assert r.status_code == 422 and "不能小于 -1" in r.json()["detail"]
+    r = put(office, sheet, "1", {"override_score": "9", "reason": "补报一次，核实后调整"})
+    assert r.status_code == 200
+    res = r.json()["result"]
+    assert res["computed_score"] == "8" and res["override"] == {
+        "score": "9",
+        "reason": "补报一次，核实后调整",
+    }
+    assert r.json()["totals"]["scored"] == "9"
+    r = put(office, sheet, "1", {"override_score": ""})
+    assert r.json()["result"]["override"] is None and r.json()["totals"]["scored"] == "8"
+
+
+def test_department_sees_only_its_own_sheet(dept_framework, sheet, api, users):
+    from fazhi.assessments.services import create_assessment
+
+    other = create_assessment(users["office"], "zy-gxq-sfj", dept_framework.code, None, 2025)
+    assert api("kjj").get(f"/assessments/{other.pk}").status_code == 404
+    r = api("kjj").put(f"/assessments/{other.pk}/results/1", {"version": 1, "count": 0})
+    assert r.status_code == 404
+    assert [a["id"] for a in api("kjj").get("/assessments").json()] == [sheet.pk]
