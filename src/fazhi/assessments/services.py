@@ -15,7 +15,7 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.scoring import Totals, parse_cases, parse_points
 from fazhi.frameworks.services import find, indicator_ids, tree
-from fazhi.orgs.access import can_edit_assessment, can_review_assessment, in_scope
+from fazhi.orgs.access import can_edit_assessment, can_override, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
 
 from . import evidence as evidence_store
@@ -126,10 +126,10 @@ def _editable(user, assessment_id, *, override: bool = False) -> Assessment:
     while the sheet is submitted for its review, never after it is accepted."""
     assessment = get_assessment(user, assessment_id, for_update=True)
     if override:
-        if not (user.has_role(Role.OFFICE) and in_scope(user, assessment.zone)):
-            raise PermissionDenied("只有创建办可以调整得分")
         if assessment.status == Assessment.Status.ACCEPTED:
             raise ConflictError("考核已通过，已锁定，不能调整得分")
+        if not can_override(user, assessment):
+            raise PermissionDenied("只有考核单位的创建办可以调整得分（本园区自评不能调整）")
         return assessment
     if not can_edit_assessment(user, assessment):
         raise PermissionDenied(

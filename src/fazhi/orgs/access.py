@@ -76,6 +76,17 @@ def can_review_assessment(user, assessment) -> bool:
     )
 
 
+def can_override(user, assessment) -> bool:
+    """The office adjusts a score (with a reason) of an org it assesses — a department,
+    not its own zone's self-assessment — until the assessment is accepted."""
+    return (
+        assessment.status != "accepted"
+        and user.has_role(Role.OFFICE)
+        and user.org_id != assessment.zone_id
+        and in_scope(user, assessment.zone)
+    )
+
+
 def zone_data_q(user, zone_field: str, own_fields: tuple[str, ...]) -> Q:
     """Scope over data that belongs to a zone and is owned by departments in it.
 

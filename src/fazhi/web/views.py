@@ -25,7 +25,7 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
-from fazhi.orgs.access import can_edit_assessment, can_review_assessment
+from fazhi.orgs.access import can_edit_assessment, can_override, can_review_assessment
 from fazhi.orgs.models import Role
 from fazhi.workplan.selectors_links import tasks_by_indicator
 
@@ -72,9 +72,12 @@ def assessment_create(request):
 
 
 def _rows(assessment, results):
-    """Table rows: (depth, indicator, result) in order; groups have no result."""
+    """Table rows: (depth, indicator, result) in order, only the chosen block of a
+    `choose: one` group; groups have a result only when optional (不适用)."""
+    blocks = selectors.blocks_of(assessment)
     return [
-        (depth, ind, results.get(ind.code)) for depth, ind in fw.walk(tree(assessment.framework))
+        (depth, ind, results.get(ind.code))
+        for depth, ind in fw.applicable(tree(assessment.framework), blocks)
     ]
 
 
@@ -89,6 +92,7 @@ def _page_context(request, assessment, results=None, totals=None):
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted"
         and can_review_assessment(request.user, assessment),
+        "can_override": can_override(request.user, assessment),
         "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
         # the work-plan tasks that produce evidence for each item (重点任务 ↔ 评分项)
         "linked": tasks_by_indicator(assessment, request.user, timezone.localdate()),
@@ -120,16 +124,31 @@ def _row_response(request, assessment, code, *, error=None, status=200, values=N
     return render(request, "web/_item_row.html", ctx, status=status)
 
 
+RESULT_FIELDS = {
+    "self_score",
+    "count",
+    "value",
+    "override_score",
+    "cases",
+    "points",
+    "reason",
+    "note",
+    "version",
+}
+
+
 @login_required
 @require_POST
 def result_update(request, assessment_id, code):
     data = {
         k: v
         for k, v in request.POST.items()
-        if k in {"self_score", "cases", "points", "reason", "note", "version"}
+        if k in RESULT_FIELDS
     }
     if "raised" in request.POST or "veto" in request.POST:
         data["raised"] = request.POST.get("raised") == "on"
+    if "na" in request.POST:  # a checkbox posts nothing when unticked
+        data["not_applicable"] = request.POST.get("not_applicable") == "on"
     try:
         services.update_result(request.user, assessment_id, code, data)
     except RuleError as exc:

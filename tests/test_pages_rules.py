@@ -1,0 +1,86 @@
+"""The scoring page with rules, 倒扣, 不适用, the office's override and one block."""
+
+from __future__ import annotations
+
+import pytest
+
+from fazhi.assessments.models import Result
+from tests.test_api_rules import dept_framework, sheet  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def page(a):
+    return f"/assessments/{a.pk}/"
+
+
+def version(a, code):
+    return Result.objects.get(assessment=a, indicator__code=code).version
+
+
+def post(client, a, code, data):
+    return client.post(
+        f"/assessments/{a.pk}/results/{code}/",
+        {"version": version(a, code), **data},
+        headers=HX,
+    )
+
+
+def test_page_shows_labels_rules_and_only_the_chosen_block(login, sheet):  # noqa: F811
+    html = login("kjj").get(page(sheet)).content.decode()
+    assert "（1）" in html and "每少一次扣 2 分，倒扣至 -1 分为止" in html
+    assert "≥95% 得 20 分，≥90% 得 15 分，≥80% 得 10 分，否则得 0 分" in html
+    assert 'name="count"' in html and 'name="value"' in html
+    assert "科技创新政策法规宣传" in html and "法律顾问参与重大决策" not in html
+    assert 'name="override_score"' not in html  # the department cannot adjust
+    assert "适用 二.1" in html
+
+
+def test_count_saves_and_shows_the_computed_score(login, sheet):  # noqa: F811
+    r = post(login("kjj"), sheet, "1", {"count": "2", "note": ""})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "按规则得分：6 分" in html and 'id="total-final"' in html
+
+
+def test_bad_count_comes_back_with_the_input_and_the_error(login, sheet):  # noqa: F811
+    r = post(login("kjj"), sheet, "1", {"count": "两次", "note": "说明"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "次数必须是整数" in html and 'value="两次"' in html and "说明</textarea>" in html
+    assert Result.objects.get(assessment=sheet, indicator__code="1").count is None
+
+
+def test_not_applicable_from_the_page(login, sheet):  # noqa: F811
+    client = login("kjj")
+    r = post(client, sheet, "3", {"na": "1", "not_applicable": "on", "reason": "", "value": ""})
+    assert r.status_code == 422 and "不适用理由" in r.content.decode()
+    r = post(
+        client, sheet, "3", {"na": "1", "not_applicable": "on", "reason": "无案卷", "value": ""}
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="total-applicable"' in html and "第 3 项不适用" in html
+    r = post(client, sheet, "3", {"na": "1", "reason": "", "value": "50"})  # unticked
+    assert r.status_code == 200
+    res = Result.objects.get(assessment=sheet, indicator__code="3")
+    assert not res.not_applicable and res.na_reason == "" and res.value == 50
+
+
+def test_office_adjusts_with_a_reason_and_it_is_marked(login, sheet):  # noqa: F811
+    office = login("office")
+    html = office.get(page(sheet)).content.decode()
+    assert 'name="override_score"' in html
+    r = post(office, sheet, "k1", {"override_score": "25", "reason": ""})
+    assert r.status_code == 422 and "调整理由" in r.content.decode()
+    assert 'value="25"' in r.content.decode()
+    r = post(office, sheet, "k1", {"override_score": "25", "reason": "佐证不全"})
+    assert r.status_code == 200 and "创建办调整为 25 分" in r.content.decode()
+    html = login("kjj").get(page(sheet)).content.decode()
+    assert "创建办调整为 25 分（原得分 未填）：佐证不全" in html
+
+
+def test_zone_self_assessment_has_no_override(login, assessment):
+    html = login("office").get(page(assessment)).content.decode()
+    assert 'name="override_score"' not in html
