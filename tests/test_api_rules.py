@@ -174,3 +174,31 @@ def test_department_sees_only_its_own_sheet(dept_framework, sheet, api, users):
     r = api("kjj").put(f"/assessments/{other.pk}/results/1", {"version": 1, "count": 0})
     assert r.status_code == 404
     assert [a["id"] for a in api("kjj").get("/assessments").json()] == [sheet.pk]
+
+
+def test_export_shows_rules_in_words_and_only_the_block(sheet, api):
+    import io
+
+    import openpyxl
+
+    dept, office = api("kjj"), api("office")
+    put(dept, sheet, "1", {"count": 2})
+    put(dept, sheet, "2", {"value": "96"})
+    put(dept, sheet, "3", {"not_applicable": True, "reason": "无案卷"})
+    put(dept, sheet, "k1", {"self_score": "28"})
+    put(office, sheet, "k2", {"override_score": "20", "reason": "佐证不全"})
+    r = office.client.get(f"/api/v1/assessments/{sheet.pk}/export.xlsx", headers=office.headers)
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = {row[2]: row for row in ws.iter_rows(min_row=4, values_only=True) if row[0]}
+    first = rows["按时报送月度工作进展"]
+    assert first[0] == "（1）" and first[3] == "10分（每少一次扣 2 分，倒扣至 -1 分为止）"
+    assert first[4] == "次数2，得6分"
+    assert rows["重点任务按时完成率"][0] == "（1）"  # labels repeat as printed
+    assert rows["重点任务按时完成率"][4] == "96%，得20分"
+    assert rows["行政执法案卷评查整改完成比例"][4] == "不适用：无案卷"
+    assert rows["二.1、科技经济局／科技创新政策法规宣传"][3:5] == (30, 28)  # plain: numbers
+    assert rows["二.1、科技经济局／科技项目资金依法监管"][4] == "创建办调整为20分：佐证不全"
+    assert not any("法律顾问" in (title or "") for title in rows)  # another department's block
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("第3项不适用") for t in texts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .rules import Rule
@@ -104,6 +104,17 @@ def applicable(indicators, blocks=frozenset()) -> list[tuple[int, Indicator]]:
 
     visit(indicators, 1)
     return out
+
+
+def prune(indicators, blocks=frozenset()) -> tuple[Indicator, ...]:
+    """The tree as one assessment sees it: unchosen alternatives of `choose: one` removed."""
+    out = []
+    for ind in indicators:
+        children = ind.children
+        if ind.choose:
+            children = tuple(c for c in children if c.code in blocks)
+        out.append(replace(ind, children=prune(children, blocks)) if ind.is_group else ind)
+    return tuple(out)
 
 
 def choose_groups(indicators) -> list[Indicator]:

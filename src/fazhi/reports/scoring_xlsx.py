@@ -34,6 +34,7 @@ import xlsxwriter
 
 from fazhi.core.framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
 from fazhi.core.scoring import ResultInput, Totals, case_amount, format_points, unit_of
+from fazhi.reports import scoring_cells as cells
 from fazhi.reports.xlsx import escape_cell_text
 
 __all__ = ["ResultRow", "escape_cell_text", "write_scoring_xlsx"]
@@ -50,6 +51,12 @@ class ResultRow:
     points: Decimal | None = None  # office-set value where the framework prints none
     note: str = ""  # 自评说明
     evidence: tuple[str, ...] = ()  # evidence file names
+    count: int | None = None  # the input of a per_shortfall rule
+    value: Decimal | None = None  # the input of a tiers or proportional rule
+    not_applicable: bool = False
+    na_reason: str = ""
+    override: Decimal | None = None  # the office's adjusted score
+    override_reason: str = ""
 
 
 # A cell starting with one of these is read as a formula (or a DDE call) by
@@ -96,7 +103,14 @@ class _Row:
 
 def _as_input(row: ResultRow) -> ResultInput:
     return ResultInput(
-        self_score=row.self_score, cases=row.cases, raised=row.raised, points=row.points
+        self_score=row.self_score,
+        cases=row.cases,
+        raised=row.raised,
+        points=row.points,
+        count=row.count,
+        value=row.value,
+        not_applicable=row.not_applicable,
+        override=row.override,
     )
 
 
@@ -105,14 +119,14 @@ def _pts(d: Decimal) -> str:
 
 
 def _group_label(ind: Indicator) -> str:
-    label = f"{ind.code}、{ind.title}" if ind.code else ind.title
+    label = f"{ind.shown_code}、{ind.title}" if ind.code else ind.title
     if ind.declared_max is not None:
         label += f"（{_pts(ind.declared_max)}分）"
     return label
 
 
 def _sub_label(ind: Indicator) -> str:
-    code = ind.code
+    code = ind.shown_code
     if not code:
         return ind.title
     if code.endswith(("）", ")", "、", ".", "．")):
@@ -171,8 +185,13 @@ def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str 
     title = PATH_SEP.join(path + (ind.title,))
     alert = False
     if ind.kind == SCORED:
-        max_cell: _Cell = ind.max_points
-        score_cell: _Cell = row.self_score
+        max_cell: _Cell = cells.max_cell(ind)
+        score_cell: _Cell = cells.score_cell(
+            ind,
+            _as_input(row),
+            escape_cell_text(row.na_reason),
+            escape_cell_text(row.override_reason),
+        )
     elif ind.kind in (BONUS, DEDUCTION):
         max_cell = _rule_text(ind, row)
         score_cell = _contribution_text(ind, row)
@@ -188,7 +207,7 @@ def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str 
         score_cell = None
     evidence = "\n".join(escape_cell_text(name) for name in row.evidence)
     return _Row(
-        code=ind.code,
+        code=ind.shown_code,
         group=group,
         title=title,
         max_cell=max_cell,
@@ -450,6 +469,16 @@ def write_scoring_xlsx(
         ("扣分", None, totals.deduction, ""),
         ("最终得分", None, totals.final, "最终得分＝评分项合计＋加分－扣分"),
     ]
+    if totals.not_applicable:
+        total_rows.append(
+            (
+                "折算得分",
+                totals.applicable_max,
+                totals.scaled,
+                f"第{'、'.join(totals.not_applicable)}项不适用；"
+                "折算得分＝最终得分×评分项分值合计÷适用项分值合计",
+            )
+        )
     for label, max_value, score, remark in total_rows:
         bold = label == "最终得分"
         _merged_text(ws, r, COL_CODE, r, COL_TITLE, label, fmts.label)

@@ -140,11 +140,7 @@ RESULT_FIELDS = {
 @login_required
 @require_POST
 def result_update(request, assessment_id, code):
-    data = {
-        k: v
-        for k, v in request.POST.items()
-        if k in RESULT_FIELDS
-    }
+    data = {k: v for k, v in request.POST.items() if k in RESULT_FIELDS}
     if "raised" in request.POST or "veto" in request.POST:
         data["raised"] = request.POST.get("raised") == "on"
     if "na" in request.POST:  # a checkbox posts nothing when unticked
