@@ -27,7 +27,7 @@ MAX_TEXT = 2000
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-def _year(year) -> int:
+def parse_year(year) -> int:
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -37,7 +37,7 @@ def _year(year) -> int:
     return year
 
 
-def _framework(framework_code: str, version: int | None):
+def framework_of(framework_code: str, version: int | None):
     framework = find(framework_code, version)
     if framework is None:
         raise RuleError(
@@ -80,13 +80,13 @@ def create_assessment(
     user, zone_code: str, framework_code: str, version: int | None, year, block: str | None = None
 ) -> Assessment:
     """An assessment of a zone (自评) or of a department (部门年度考核), by the office."""
-    year = _year(year)
+    year = parse_year(year)
     org = Org.objects.filter(code=zone_code, kind__in=ASSESSED_KINDS).first()
     if org is None or not in_scope(user, org):
         raise Http404("被考核单位不存在或无权访问")
     if not user.has_role(Role.OFFICE):
         raise PermissionDenied("只有创建办可以创建自评")
-    framework = _framework(framework_code, version)
+    framework = framework_of(framework_code, version)
     block = choose_block(tree(framework), org, block)
     try:
         with transaction.atomic():
@@ -95,7 +95,7 @@ def create_assessment(
             )
     except IntegrityError:
         raise ConflictError(f"{org.name} {year} 年度已有按该评分表的自评，不能重复创建") from None
-    _add_results([assessment])
+    add_results([assessment])
     record(
         user,
         "assessment.create",
@@ -111,7 +111,7 @@ def create_assessment(
     return assessment
 
 
-def _add_results(assessments: list[Assessment]) -> None:
+def add_results(assessments: list[Assessment]) -> None:
     """One empty result per entry of each assessment, in one insert."""
     rows = []
     for a in assessments:
