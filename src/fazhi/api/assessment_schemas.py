@@ -155,3 +155,46 @@ class ResultUpdateOut(Schema):
     result: ResultOut
     version: int = Field(description="结果的新版本号")
     totals: TotalsOut
+
+
+class DepartmentsIn(Schema):
+    framework: str = Field(description="部门考核评分表代码")
+    version: int | None = Field(None, description="评分表版本，省略为最新版")
+    year: int = Field(description="年度")
+    orgs: list[str] | None = Field(None, description="部门代码；省略为本园区全部部门")
+
+
+class AssessmentSummaryOut(Schema):
+    id: int
+    zone: str = Field(description="被考核单位代码")
+    framework: str = Field(description="评分表代码")
+    version: int = Field(description="评分表版本")
+    year: int = Field(description="年度")
+    block: str = Field(description="适用的择一组编号")
+    status: str = Field(description="状态")
+
+
+class DepartmentsOut(Schema):
+    created: list[AssessmentSummaryOut] = Field(description="本次创建的考核")
+    existing: list[str] = Field(description="已有该年度考核、未重复创建的部门")
+
+
+class FiguresOut(Schema):
+    total: int = Field(description="牵头的重点任务数")
+    done_on_time: int = Field(description="按时办结")
+    done_late: int = Field(description="逾期办结")
+    overdue: int = Field(description="逾期未办结")
+    missed_reports: int = Field(description="未按时填报的月度进展（次）")
+
+
+class RankingRowOut(Schema):
+    rank: int | None = Field(description="名次（一票否决为 null）")
+    grade: str = Field(description="等次（按评分表 grades 的门槛）")
+    org: OrgRef = Field(description="部门")
+    assessment_id: int
+    status: str = Field(description="状态")
+    final: Points = Field(description="最终得分（原始）")
+    applicable_max: Points = Field(description="适用项分值合计")
+    scaled: Points = Field(description="折算得分（排名依据）")
+    disqualified: bool = Field(description="是否一票否决")
+    figures: FiguresOut = Field(description="工作方案完成情况")

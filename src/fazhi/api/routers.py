@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.http import Http404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from fazhi.api.assessment_schemas import (
     ERRORS,
     AssessmentIn,
     AssessmentOut,
+    DepartmentsIn,
+    DepartmentsOut,
+    RankingRowOut,
     ResultIn,
     ResultUpdateOut,
     TotalsOut,
 )
-from fazhi.assessments import selectors, services
+from fazhi.assessments import annual, presenters, selectors, services
 from fazhi.assessments.exports import xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
 from fazhi.audit.middleware import client_address
@@ -121,6 +125,36 @@ def create_assessment(request, payload: AssessmentIn):
         request.user, payload.zone, payload.framework, payload.version, payload.year, payload.block
     )
     return Status(201, _detail(a))
+
+
+def _summary(a) -> dict:
+    return {
+        "id": a.pk,
+        "zone": a.zone.code,
+        "framework": a.framework.code,
+        "version": a.framework.version,
+        "year": a.year,
+        "block": a.block,
+        "status": a.status,
+    }
+
+
+@assessments_router.post("/departments", response={201: DepartmentsOut, **ERRORS})
+def create_department_assessments(request, payload: DepartmentsIn):
+    """部门年度考核：创建办为本园区的部门（或列出的部门）创建该年度的考核表。"""
+    made, existing = annual.create_department_assessments(
+        request.user, payload.framework, payload.version, payload.year, payload.orgs
+    )
+    return Status(201, {"created": [_summary(a) for a in made], "existing": existing})
+
+
+@assessments_router.get("/ranking", response={200: list[RankingRowOut], **ERRORS})
+def ranking(request, framework: str, year: int, version: int | None = None):
+    """部门年度考核排名：按折算得分排序，附等次与工作方案完成情况。"""
+    rows = annual.ranking(
+        request.user, services.framework_of(framework, version), year, timezone.localdate()
+    )
+    return [presenters.ranking_dict(r) for r in rows]
 
 
 @assessments_router.get("/{int:assessment_id}", response={200: AssessmentOut, **ERRORS})

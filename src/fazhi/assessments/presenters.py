@@ -120,3 +120,25 @@ def assessment_dict(
         "totals": totals_dict(totals),
         "results": [result_dict(a, i, results[i.code]) for i in items if i.code in results],
     }
+
+
+def ranking_dict(row) -> dict:
+    t, f = row.totals, row.figures
+    return {
+        "rank": row.rank,
+        "grade": row.grade,
+        "org": {"code": row.assessment.zone.code, "name": row.assessment.zone.name},
+        "assessment_id": row.assessment.pk,
+        "status": row.assessment.status,
+        "final": points(t.final),
+        "applicable_max": points(t.applicable_max),
+        "scaled": points(t.scaled),
+        "disqualified": t.disqualified,
+        "figures": {
+            "total": f.total,
+            "done_on_time": f.done_on_time,
+            "done_late": f.done_late,
+            "overdue": f.overdue,
+            "missed_reports": f.missed_reports,
+        },
+    }
