@@ -84,3 +84,36 @@ def test_office_adjusts_with_a_reason_and_it_is_marked(login, sheet):  # noqa: F
 def test_zone_self_assessment_has_no_override(login, assessment):
     html = login("office").get(page(assessment)).content.decode()
     assert 'name="override_score"' not in html
+
+
+def test_department_sheet_shows_the_tasks_it_leads_beside_the_items(login, sheet, plan, users):  # noqa: F811
+    from fazhi.frameworks.models import Indicator
+    from fazhi.workplan.models import Task
+
+    Assessment = type(sheet)
+    Assessment.objects.filter(pk=sheet.pk).update(year=plan.year)
+    task, other = Task.objects.filter(plan=plan, children__isnull=True)[:2]
+    item = Indicator.objects.get(framework=sheet.framework, code="1")
+    for t, org in ((task, users["kjj"].org), (other, None)):
+        t.lead_org = org
+        t.save(update_fields=["lead_org"])
+        t.indicators.add(item)
+    html = login("kjj").get(page(sheet)).content.decode()
+    assert "相关重点任务" in html and task.title in html
+    assert other.title not in html  # not led by this department
+
+
+def test_ranking_page_and_creation_form(login, dept_framework):  # noqa: F811
+    office = login("office")
+    html = office.get("/assessments/departments/").content.decode()
+    assert "还没有部门年度考核" in html and 'name="orgs"' in html
+    r = office.post(
+        "/assessments/departments/new/",
+        {"framework": dept_framework.code, "year": "2025", "orgs": ["zy-gxq-sfj"]},
+        follow=True,
+    )
+    html = r.content.decode()
+    assert "已创建 1 个部门的年度考核" in html and "司法分局" in html
+    assert 'id="ranking"' in html
+    html = login("kjj").get("/assessments/departments/").content.decode()
+    assert 'name="orgs"' not in html  # departments cannot create

@@ -36,7 +36,11 @@ def _is_htmx(request) -> bool:
 
 @login_required
 def home(request):
-    cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
+    visible = selectors.assessments_for(request.user)
+    in_department = request.user.org is not None and request.user.org.kind == "department"
+    if not in_department:  # departments' sheets are listed on their own page (with ranking)
+        visible = visible.exclude(zone__kind="department")
+    cards = selectors.totals_for_many(list(visible))
     can_create = (
         request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
     )
@@ -48,6 +52,7 @@ def home(request):
             "can_create": can_create,
             "frameworks": Framework.objects.all() if can_create else [],
             "this_year": date.today().year,
+            "show_departments": request.user.org is not None,
         },
     )
 
