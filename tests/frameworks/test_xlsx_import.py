@@ -4,8 +4,8 @@ export, and a clear refusal naming the cell for what is not a scoring table."""
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
