@@ -7,7 +7,7 @@ from django.http import Http404
 
 from fazhi.core import framework as fw
 from fazhi.core.scoring import ResultInput, Totals, compute_totals
-from fazhi.frameworks.services import tree
+from fazhi.frameworks.services import indicator_ids, tree
 from fazhi.orgs.access import org_scope_q
 
 from .models import Assessment, Evidence, Result
@@ -82,13 +82,17 @@ def totals_of(assessment: Assessment, results: dict[str, Result] | None = None) 
 
 
 def totals_for_many(assessments: list[Assessment]) -> list[tuple[Assessment, Totals]]:
-    """Totals of many assessments from one query over their results (a list page)."""
+    """Totals of many assessments from one query over their results (a list page).
+    Indicator ids map to codes through the framework's cached table: no join."""
     by_assessment: dict[int, dict[str, ResultInput]] = {a.pk: {} for a in assessments}
+    codes: dict[int, str] = {}
+    for framework in {a.framework_id: a.framework for a in assessments}.values():
+        codes.update({pk: code for code, pk in indicator_ids(framework).items()})
     rows = Result.objects.filter(assessment__in=assessments).values_list(
-        "assessment_id", "indicator__code", *INPUT_FIELDS
+        "assessment_id", "indicator_id", *INPUT_FIELDS
     )
-    for aid, code, *values in rows:
-        by_assessment[aid][code] = _input(*values)
+    for aid, indicator_id, *values in rows:
+        by_assessment[aid][codes[indicator_id]] = _input(*values)
     return [
         (a, compute_totals(tree(a.framework), by_assessment[a.pk], blocks_of(a)))
         for a in assessments
