@@ -202,3 +202,24 @@ def test_export_shows_rules_in_words_and_only_the_block(sheet, api):
     assert not any("法律顾问" in (title or "") for title in rows)  # another department's block
     texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any(t.startswith("第3项不适用") for t in texts)
+
+
+def test_an_optional_block_marked_not_applicable(dept_framework, api, users):  # noqa: F811
+    from fazhi.assessments.services import create_assessment
+
+    other = create_assessment(users["office"], "zy-gxq-sfj", dept_framework.code, None, 2025)
+    client = api("office")
+    body = client.get(f"/assessments/{other.pk}").json()
+    group = next(r for r in body["results"] if r["indicator_code"] == "二.2")
+    assert group["kind"] == "group" and group["optional"] is True
+    r = put(client, other, "二.2", {"not_applicable": True})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = put(client, other, "二.2", {"self_score": 1})
+    assert r.status_code == 422 and r.json()["field"] == "self_score"
+    r = put(client, other, "二.2", {"not_applicable": True, "reason": "本年度无该项职能"})
+    assert r.status_code == 200
+    totals = r.json()["totals"]
+    assert totals["applicable_max"] == "40" and totals["not_applicable"] == ["二.2"]
+    assert totals["items_done"] == 1 and totals["items_total"] == 4  # s1 counts as done
+    r = put(client, other, "s1", {"self_score": 50})
+    assert r.json()["totals"]["scored"] == "0"  # beneath a group that does not apply

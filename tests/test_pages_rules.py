@@ -117,3 +117,30 @@ def test_ranking_page_and_creation_form(login, dept_framework):  # noqa: F811
     assert 'id="ranking"' in html
     html = login("kjj").get("/assessments/departments/").content.decode()
     assert 'name="orgs"' not in html  # departments cannot create
+
+
+def test_optional_block_marked_not_applicable_from_the_page(login, dept_framework, users):  # noqa: F811
+    from fazhi.assessments.services import create_assessment
+
+    other = create_assessment(users["office"], "zy-gxq-sfj", dept_framework.code, None, 2025)
+    office = login("office")
+    html = office.get(page(other)).content.decode()
+    assert 'id="na-二.2"' in html and "本组不适用" in html
+    r = office.post(
+        f"/assessments/{other.pk}/results/二.2/",
+        {"version": version(other, "二.2"), "na": "1", "not_applicable": "on", "reason": ""},
+        follow=True,
+    )
+    assert "不适用理由" in r.content.decode()
+    r = office.post(
+        f"/assessments/{other.pk}/results/二.2/",
+        {
+            "version": version(other, "二.2"),
+            "na": "1",
+            "not_applicable": "on",
+            "reason": "无此职能",
+        },
+        follow=True,
+    )
+    html = r.content.decode()
+    assert 'id="total-applicable"' in html and "第 二.2 项不适用" in html

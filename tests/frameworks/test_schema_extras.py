@@ -269,3 +269,12 @@ def test_one_choose_group_per_table():
         line_of(text, "code: 三\n".strip()),
         '指标组 "三"：一个评分表只能有一个 choose: one 组（已有 "二"）',
     ) in errors_of(text)
+
+
+def test_the_readme_example_is_a_valid_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Scoring tables as printed", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    result = parse("code: readme\ntitle: 示例\nversion: 1\n" + example)
+    assert result.errors == [] and result.warnings == []
+    assert result.computed_total == D(100)

@@ -74,6 +74,7 @@ def xlsx_response(user, assessment) -> HttpResponse:
     write_xlsx(assessment, buffer)
     record(user, "assessment.export", assessment, after={"format": "xlsx"})
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{assessment.zone.name}{assessment.year}年度自查评分表.xlsx"
+    kind = "考核表" if assessment.zone.kind == "department" else "自查评分表"
+    name = f"{assessment.zone.name}{assessment.year}年度{kind}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
