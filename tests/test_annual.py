@@ -12,7 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from fazhi.assessments.models import Assessment
 from fazhi.core.annual import TaskFacts, grade_for, missed_reports, rank, task_figures
-from tests.test_api_rules import dept_framework, put  # noqa: F401  (fixture, helper)
+from tests import department_fixtures
+
+# the department table's fixtures, shared with the other department tests
+dept_framework = department_fixtures.dept_framework
+put = department_fixtures.put
 
 D = Decimal
 GRADES = [("优秀", D(90)), ("良好", D(80)), ("合格", D(60)), ("不合格", D(0))]
@@ -65,7 +69,7 @@ def test_task_figures():
 
 
 @pytest.mark.django_db
-def test_office_creates_for_all_departments_each_with_its_block(dept_framework, api):  # noqa: F811
+def test_office_creates_for_all_departments_each_with_its_block(dept_framework, api):
     r = api("office").post(
         "/assessments/departments", {"framework": dept_framework.code, "year": 2025}
     )
@@ -90,7 +94,7 @@ def test_office_creates_for_all_departments_each_with_its_block(dept_framework, 
         ("city", {}, 403, None),
     ],
 )
-def test_bad_batches_create_nothing(dept_framework, api, who, body, status, field):  # noqa: F811
+def test_bad_batches_create_nothing(dept_framework, api, who, body, status, field):
     r = api(who).post(
         "/assessments/departments",
         {"framework": dept_framework.code, "year": 2025, **body},
@@ -101,7 +105,7 @@ def test_bad_batches_create_nothing(dept_framework, api, who, body, status, fiel
 
 
 @pytest.mark.django_db
-def test_department_fills_submits_office_adjusts_and_closes(dept_framework, api, users):  # noqa: F811
+def test_department_fills_submits_office_adjusts_and_closes(dept_framework, api, users):
     from fazhi.assessments.annual import create_department_assessments
 
     made, _ = create_department_assessments(users["office"], dept_framework.code, None, 2025)
@@ -135,7 +139,7 @@ def test_department_fills_submits_office_adjusts_and_closes(dept_framework, api,
 
 
 @pytest.mark.django_db
-def test_ranking_shows_work_plan_figures(dept_framework, users, plan, api):  # noqa: F811
+def test_ranking_shows_work_plan_figures(dept_framework, users, plan, api):
     from fazhi.assessments.annual import create_department_assessments
     from fazhi.workplan.models import Task
 

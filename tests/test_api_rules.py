@@ -3,35 +3,17 @@ error it promises (and nothing saved on an error)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from fazhi.assessments.models import Assessment, Result
+from tests import department_fixtures
+
+# the department table's fixtures, shared with the other department tests
+dept_framework = department_fixtures.dept_framework
+sheet = department_fixtures.sheet
+put = department_fixtures.put
 
 pytestmark = pytest.mark.django_db
-TABLE = Path(__file__).parent / "data" / "department-table.yaml"
-
-
-@pytest.fixture
-def dept_framework(db):
-    from fazhi.frameworks.services import load_file
-
-    return load_file(TABLE)[0]
-
-
-@pytest.fixture
-def sheet(dept_framework, users):
-    """The 科技经济局's annual assessment, its block picked by the block's org."""
-    from fazhi.assessments.services import create_assessment
-
-    return create_assessment(users["office"], "zy-gxq-kjj", dept_framework.code, None, 2025)
-
-
-def put(client, a, code, data):
-    body = client.get(f"/assessments/{a.pk}").json()
-    version = next(r["version"] for r in body["results"] if r["indicator_code"] == code)
-    return client.put(f"/assessments/{a.pk}/results/{code}", {"version": version, **data})
 
 
 def test_block_chosen_by_org_and_only_it_counts(sheet, api):
@@ -204,7 +186,7 @@ def test_export_shows_rules_in_words_and_only_the_block(sheet, api):
     assert any(t.startswith("第3项不适用") for t in texts)
 
 
-def test_an_optional_block_marked_not_applicable(dept_framework, api, users):  # noqa: F811
+def test_an_optional_block_marked_not_applicable(dept_framework, api, users):
     from fazhi.assessments.services import create_assessment
 
     other = create_assessment(users["office"], "zy-gxq-sfj", dept_framework.code, None, 2025)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from fazhi.assessments.models import Result
-from tests.test_api_rules import dept_framework, sheet  # noqa: F401  (fixtures)
+from tests import department_fixtures
+
+# the department table's fixtures, shared with the other department tests
+dept_framework = department_fixtures.dept_framework
+sheet = department_fixtures.sheet
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -27,7 +31,7 @@ def post(client, a, code, data):
     )
 
 
-def test_page_shows_labels_rules_and_only_the_chosen_block(login, sheet):  # noqa: F811
+def test_page_shows_labels_rules_and_only_the_chosen_block(login, sheet):
     html = login("kjj").get(page(sheet)).content.decode()
     assert "（1）" in html and "每少一次扣 2 分，倒扣至 -1 分为止" in html
     assert "≥95% 得 20 分，≥90% 得 15 分，≥80% 得 10 分，否则得 0 分" in html
@@ -37,14 +41,14 @@ def test_page_shows_labels_rules_and_only_the_chosen_block(login, sheet):  # noq
     assert "适用 二.1" in html
 
 
-def test_count_saves_and_shows_the_computed_score(login, sheet):  # noqa: F811
+def test_count_saves_and_shows_the_computed_score(login, sheet):
     r = post(login("kjj"), sheet, "1", {"count": "2", "note": ""})
     assert r.status_code == 200
     html = r.content.decode()
     assert "按规则得分：6 分" in html and 'id="total-final"' in html
 
 
-def test_bad_count_comes_back_with_the_input_and_the_error(login, sheet):  # noqa: F811
+def test_bad_count_comes_back_with_the_input_and_the_error(login, sheet):
     r = post(login("kjj"), sheet, "1", {"count": "两次", "note": "说明"})
     assert r.status_code == 422
     html = r.content.decode()
@@ -52,7 +56,7 @@ def test_bad_count_comes_back_with_the_input_and_the_error(login, sheet):  # noq
     assert Result.objects.get(assessment=sheet, indicator__code="1").count is None
 
 
-def test_not_applicable_from_the_page(login, sheet):  # noqa: F811
+def test_not_applicable_from_the_page(login, sheet):
     client = login("kjj")
     r = post(client, sheet, "3", {"na": "1", "not_applicable": "on", "reason": "", "value": ""})
     assert r.status_code == 422 and "不适用理由" in r.content.decode()
@@ -68,7 +72,7 @@ def test_not_applicable_from_the_page(login, sheet):  # noqa: F811
     assert not res.not_applicable and res.na_reason == "" and res.value == 50
 
 
-def test_office_adjusts_with_a_reason_and_it_is_marked(login, sheet):  # noqa: F811
+def test_office_adjusts_with_a_reason_and_it_is_marked(login, sheet):
     office = login("office")
     html = office.get(page(sheet)).content.decode()
     assert 'name="override_score"' in html
@@ -86,7 +90,7 @@ def test_zone_self_assessment_has_no_override(login, assessment):
     assert 'name="override_score"' not in html
 
 
-def test_department_sheet_shows_the_tasks_it_leads_beside_the_items(login, sheet, plan, users):  # noqa: F811
+def test_department_sheet_shows_the_tasks_it_leads_beside_the_items(login, sheet, plan, users):
     from fazhi.frameworks.models import Indicator
     from fazhi.workplan.models import Task
 
@@ -103,7 +107,7 @@ def test_department_sheet_shows_the_tasks_it_leads_beside_the_items(login, sheet
     assert other.title not in html  # not led by this department
 
 
-def test_ranking_page_and_creation_form(login, dept_framework):  # noqa: F811
+def test_ranking_page_and_creation_form(login, dept_framework):
     office = login("office")
     html = office.get("/assessments/departments/").content.decode()
     assert "还没有部门年度考核" in html and 'name="orgs"' in html
@@ -119,7 +123,7 @@ def test_ranking_page_and_creation_form(login, dept_framework):  # noqa: F811
     assert 'name="orgs"' not in html  # departments cannot create
 
 
-def test_optional_block_marked_not_applicable_from_the_page(login, dept_framework, users):  # noqa: F811
+def test_optional_block_marked_not_applicable_from_the_page(login, dept_framework, users):
     from fazhi.assessments.services import create_assessment
 
     other = create_assessment(users["office"], "zy-gxq-sfj", dept_framework.code, None, 2025)
