@@ -8,19 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import department_fixtures
-from tests.conftest import PASSWORD
+from tests.browser.test_workplan_e2e import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 dept_framework = department_fixtures.dept_framework
 sheet = department_fixtures.sheet
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_department_fills_and_office_adjusts(page, live_server, sheet):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from . import validate
 from .errors import RuleError
 
 PER_SHORTFALL = "per_shortfall"
@@ -21,7 +22,6 @@ RULE_KINDS = (PER_SHORTFALL, TIERS, PROPORTIONAL)
 MAX_COUNT = 999  # a count beyond this is a typing error, not a shortfall count
 MAX_VALUE = Decimal("999999.99")
 CENT = Decimal("0.01")
-_INT_RE = re.compile(r"^[0-9]+$")
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 
 
@@ -88,28 +88,7 @@ def rule_score(rule: Rule, max_points: Decimal, min_points: Decimal, x) -> Decim
 def parse_count(value, rule: Rule) -> int:
     """A shortfall count: a whole number from 0 to max_count (or MAX_COUNT)."""
     limit = rule.max_count if rule.max_count is not None else MAX_COUNT
-    if isinstance(value, bool) or value is None:
-        raise RuleError("count", "次数必须是整数")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise RuleError("count", "次数必须是整数")
-        value = int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("-") and _INT_RE.match(text[1:]):
-            raise RuleError("count", "次数不能小于 0")
-        if not _INT_RE.match(text):  # str.isdigit() also accepts "①" and "²"
-            raise RuleError("count", "次数必须是整数")
-        if len(text.lstrip("0")) > 6:
-            raise RuleError("count", f"次数不能超过 {limit}")
-        value = int(text)
-    if not isinstance(value, int):
-        raise RuleError("count", "次数必须是整数")
-    if value < 0:
-        raise RuleError("count", "次数不能小于 0")
-    if value > limit:
-        raise RuleError("count", f"次数不能超过 {limit}")
-    return value
+    return validate.count(value, "count", "次数", limit)
 
 
 def parse_value(value, rule: Rule) -> Decimal:

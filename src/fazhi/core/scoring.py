@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from . import validate
 from .errors import RuleError
 from .framework import BONUS, SCORED, VETO, Indicator
 from .rules import rule_score
 
 ZERO = Decimal(0)
-_INT_RE = re.compile(r"^-?[0-9]+$")
 # ASCII decimal notation only: Decimal() would also take "4_5" and full-width digits.
 _NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
 MAX_CASES = 999
@@ -237,28 +237,7 @@ def parse_self_score(value, max_points: Decimal, min_points: Decimal = ZERO) -> 
 
 def parse_cases(value) -> int:
     """A number of cases: a whole number from 0 to MAX_CASES."""
-    if isinstance(value, bool) or value is None:
-        raise RuleError("cases", "起数必须是整数")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise RuleError("cases", "起数必须是整数")
-        value = int(value)
-    if isinstance(value, str):
-        value = value.strip()
-        if not _INT_RE.match(value):  # str.isdigit() also accepts "①" and "²"
-            raise RuleError("cases", "起数必须是整数")
-        if len(value.lstrip("-0")) > 6:  # int() refuses very long strings; no need to try
-            raise RuleError(
-                "cases", "起数不能小于 0" if value.startswith("-") else f"起数不能超过 {MAX_CASES}"
-            )
-        value = int(value)
-    if not isinstance(value, int):
-        raise RuleError("cases", "起数必须是整数")
-    if value < 0:
-        raise RuleError("cases", "起数不能小于 0")
-    if value > MAX_CASES:
-        raise RuleError("cases", f"起数不能超过 {MAX_CASES}")
-    return value
+    return validate.count(value, "cases", "起数", MAX_CASES)
 
 
 def format_points(d: Decimal | None) -> str:
