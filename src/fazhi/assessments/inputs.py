@@ -89,10 +89,7 @@ def scored_changes(ind: fw.Indicator, data: dict) -> dict:
 
 
 def group_changes(ind: fw.Indicator, data: dict) -> dict:
-    extra = set(data) - GROUP_FIELDS
-    if extra:
-        name = sorted(extra)[0]
-        raise RuleError(name, f"指标组只能标不适用，不接受字段 {name}")
+    """An optional group's entry: 不适用 and its reason, nothing else (GROUP_FIELDS)."""
     if "not_applicable" not in data:
         raise RuleError("not_applicable", "请选择是否不适用（not_applicable 为 true 或 false）")
     return not_applicable_changes(ind, data)

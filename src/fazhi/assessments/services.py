@@ -19,7 +19,7 @@ from fazhi.orgs.access import can_edit_assessment, can_override, can_review_asse
 from fazhi.orgs.models import Org, Role
 
 from . import evidence as evidence_store
-from .inputs import SCORED_FIELDS, group_changes, scored_changes
+from .inputs import GROUP_FIELDS, SCORED_FIELDS, group_changes, scored_changes
 from .models import Assessment, Evidence, Result
 from .selectors import entries_of, get_assessment, items_by_code, totals_of
 
@@ -193,7 +193,7 @@ def _snapshot(r: Result) -> dict:
 
 
 ALLOWED_FIELDS = {
-    fw.GROUP: {"not_applicable", "reason", "version"},
+    fw.GROUP: GROUP_FIELDS,
     fw.SCORED: SCORED_FIELDS,
     fw.BONUS: {"cases", "points", "note", "version"},
     fw.DEDUCTION: {"cases", "points", "note", "version"},

@@ -92,18 +92,7 @@ def scored_max(indicators) -> Decimal:
 
 def applicable(indicators, blocks=frozenset()) -> list[tuple[int, Indicator]]:
     """walk() without the alternatives of `choose: one` groups that were not chosen."""
-    out: list[tuple[int, Indicator]] = []
-
-    def visit(inds, depth):
-        for ind in inds:
-            out.append((depth, ind))
-            children = ind.children
-            if ind.choose:
-                children = tuple(c for c in children if c.code in blocks)
-            visit(children, depth + 1)
-
-    visit(indicators, 1)
-    return out
+    return list(walk(prune(indicators, blocks)))
 
 
 def prune(indicators, blocks=frozenset()) -> tuple[Indicator, ...]:
