@@ -79,12 +79,19 @@ def group(code, *children, choose="", optional=False, org=""):
 
 
 @PROPS
-@given(maxima, floors, st.integers(min_value=1, max_value=300).map(lambda n: D(n) / 100), counts)
-def test_per_shortfall_within_bounds_and_monotone(max_points, floor, step, count):
-    rule = Rule(PER_SHORTFALL, step)
+@given(
+    maxima,
+    floors,
+    st.integers(min_value=1, max_value=300).map(lambda n: D(n) / 100),
+    counts,
+    st.none() | st.integers(min_value=1, max_value=999),
+)
+def test_per_shortfall_within_bounds_and_monotone(max_points, floor, step, count, max_count):
+    rule = Rule(PER_SHORTFALL, step, max_count)
     score = rule_score(rule, max_points, floor, count)
     assert floor <= score <= max_points
-    assert score == max(floor, max_points - count * step)
+    counted = count if max_count is None else min(count, max_count)
+    assert score == max(floor, max_points - counted * step)
     assert rule_score(rule, max_points, floor, count + 1) <= score  # more shortfalls never raise
 
 
@@ -171,11 +178,10 @@ def test_bad_counts(raw, message):
     assert (exc.value.field, exc.value.message) == ("count", message)
 
 
-def test_count_limited_by_max_count():
+def test_max_count_limits_what_is_counted_not_what_is_entered():
     rule = Rule(PER_SHORTFALL, D(1), 5)
-    assert parse_count("5", rule) == 5
-    with pytest.raises(RuleError, match="次数不能超过 5"):
-        parse_count(6, rule)
+    assert parse_count("7", rule) == 7
+    assert rule_score(rule, D(10), D(0), 7) == rule_score(rule, D(10), D(0), 5) == D(5)
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,8 @@ def rule_score(rule: Rule, max_points: Decimal, min_points: Decimal, x) -> Decim
     """The item's score from its input (`count` or `value`), always within
     [min_points, max_points]."""
     if rule.kind == PER_SHORTFALL:
-        return max(min_points, max_points - Decimal(x) * rule.per_shortfall)
+        counted = x if rule.max_count is None else min(x, rule.max_count)  # 最多计 N 次
+        return max(min_points, max_points - Decimal(counted) * rule.per_shortfall)
     if rule.kind == TIERS:
         for threshold, points in rule.tiers:
             if threshold <= x:
@@ -86,9 +87,9 @@ def rule_score(rule: Rule, max_points: Decimal, min_points: Decimal, x) -> Decim
 
 
 def parse_count(value, rule: Rule) -> int:
-    """A shortfall count: a whole number from 0 to max_count (or MAX_COUNT)."""
-    limit = rule.max_count if rule.max_count is not None else MAX_COUNT
-    return validate.count(value, "count", "次数", limit)
+    """A shortfall count as it happened: a whole number from 0 to MAX_COUNT (a rule's
+    max_count limits what is counted, not what may be entered)."""
+    return validate.count(value, "count", "次数", MAX_COUNT)
 
 
 def parse_value(value, rule: Rule) -> Decimal:
