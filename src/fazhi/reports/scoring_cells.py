@@ -1,5 +1,5 @@
-"""The 分值 and 自评分 cells of a scored item in the paper layout, for items with a rule,
-a 倒扣 floor, 不适用 or an office override. Pure; the writer escapes the texts.
+"""The 分值 and 自评分 cells in words: of a bonus or deduction item, and of a scored item
+with a rule, a 倒扣 floor, 不适用 or an office override. Pure; the writer escapes the texts.
 
 A plain scored item keeps its numbers (the 2019 table exports as before); anything
 else is written in words beside the number, so the paper reads the way it scores."""
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fazhi.core.framework import Indicator
+from fazhi.core.framework import BONUS, Indicator
 from fazhi.core.rules import describe
-from fazhi.core.scoring import ResultInput, computed_score, format_points
+from fazhi.core.scoring import ResultInput, case_amount, computed_score, format_points, unit_of
 
 
 def max_cell(ind: Indicator) -> Decimal | str | None:
@@ -40,4 +40,44 @@ def score_cell(ind: Indicator, res: ResultInput, na_reason: str, override_reason
     if res.override is not None:
         before = f"（原{format_points(computed)}分）" if computed is not None else ""
         text = f"创建办调整为{format_points(res.override)}分{before}：{override_reason}"
+    return text
+
+
+def _verb_noun(ind: Indicator) -> tuple[str, str]:
+    return ("加", "项") if ind.kind == BONUS else ("扣", "起")
+
+
+def extra_rule_text(ind: Indicator, res: ResultInput) -> str:
+    """The 分值 cell of a bonus or deduction item, in words."""
+    verb, noun = _verb_noun(ind)
+    unit, per_case = unit_of(ind, res)
+    if unit is None:
+        return f"{verb}分，分值未设定"
+    text = (
+        f"每{noun}{verb}{format_points(unit)}分" if per_case else f"{verb}{format_points(unit)}分"
+    )
+    if ind.cap is not None:
+        text += f"，最高{format_points(ind.cap)}分"
+    declared = ind.points_per_case if per_case else ind.points
+    if declared is None:
+        text += "（创建办设定）"
+    return text
+
+
+def contribution_text(ind: Indicator, res: ResultInput) -> str:
+    """The 自评分 cell of a bonus or deduction item: cases and the points they give."""
+    verb, noun = _verb_noun(ind)
+    if res.cases <= 0:
+        return f"0{noun}，不{verb}分"
+    amount = case_amount(ind, res)
+    if amount is None:
+        return f"{res.cases}{noun}，分值未设定，未计分"
+    text = f"{res.cases}{noun}，{verb}{format_points(amount)}分"
+    unit, per_case = unit_of(ind, res)
+    if (
+        ind.cap is not None
+        and unit is not None
+        and (unit * res.cases if per_case else unit) > ind.cap
+    ):
+        text += "（已达上限）"
     return text

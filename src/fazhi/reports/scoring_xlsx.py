@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from fazhi.core.framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
-from fazhi.core.scoring import ResultInput, Totals, case_amount, format_points, unit_of
+from fazhi.core.scoring import ResultInput, Totals, format_points
 from fazhi.reports import scoring_cells as cells
 from fazhi.reports.xlsx import escape_cell_text
 
@@ -142,45 +142,6 @@ def _leaves(children: tuple[Indicator, ...], path: tuple[str, ...]):
             yield child, path
 
 
-def _verb_noun(ind: Indicator) -> tuple[str, str]:
-    return ("加", "项") if ind.kind == BONUS else ("扣", "起")
-
-
-def _rule_text(ind: Indicator, row: ResultRow) -> str:
-    """The 分值 cell of a bonus or deduction item, in words."""
-    verb, noun = _verb_noun(ind)
-    unit, per_case = unit_of(ind, _as_input(row))
-    if unit is None:
-        return f"{verb}分，分值未设定"
-    text = f"每{noun}{verb}{_pts(unit)}分" if per_case else f"{verb}{_pts(unit)}分"
-    if ind.cap is not None:
-        text += f"，最高{_pts(ind.cap)}分"
-    declared = ind.points_per_case if per_case else ind.points
-    if declared is None:
-        text += "（创建办设定）"
-    return text
-
-
-def _contribution_text(ind: Indicator, row: ResultRow) -> str:
-    """The 自评分 cell of a bonus or deduction item: cases and the points they give."""
-    verb, noun = _verb_noun(ind)
-    res = _as_input(row)
-    if res.cases <= 0:
-        return f"0{noun}，不{verb}分"
-    amount = case_amount(ind, res)
-    if amount is None:
-        return f"{res.cases}{noun}，分值未设定，未计分"
-    text = f"{res.cases}{noun}，{verb}{_pts(amount)}分"
-    unit, per_case = unit_of(ind, res)
-    if (
-        ind.cap is not None
-        and unit is not None
-        and (unit * res.cases if per_case else unit) > ind.cap
-    ):
-        text += "（已达上限）"
-    return text
-
-
 def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str | None) -> _Row:
     title = PATH_SEP.join(path + (ind.title,))
     alert = False
@@ -193,8 +154,8 @@ def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str 
             escape_cell_text(row.override_reason),
         )
     elif ind.kind in (BONUS, DEDUCTION):
-        max_cell = _rule_text(ind, row)
-        score_cell = _contribution_text(ind, row)
+        max_cell = cells.extra_rule_text(ind, _as_input(row))
+        score_cell = cells.contribution_text(ind, _as_input(row))
     elif ind.kind == VETO:
         max_cell = "一票否决"
         if row.raised:
