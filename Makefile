@@ -20,6 +20,7 @@ bench: $(VENV)/.installed-test
 	$(VENV)/bin/python bench/registers_bench.py
 	$(VENV)/bin/python bench/home_bench.py
 	$(VENV)/bin/python bench/audit_bench.py
+	$(VENV)/bin/python bench/annual_bench.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

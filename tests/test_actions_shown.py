@@ -16,7 +16,6 @@ from django.urls import Resolver404, resolve
 
 from fazhi.core import duties
 from fazhi.orgs.models import User
-
 from tests.test_authz_matrix import MATRIX, ROLES, clients, fill, routes, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -85,6 +85,13 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/assessments/<int:assessment_id>/submit", "POST"): OFFICE,
     ("api/v1/assessments/<int:assessment_id>/return", "POST"): {"city"},
     ("api/v1/assessments/<int:assessment_id>/accept", "POST"): {"city"},
+    # the departments' annual assessment: each office creates for its own zone's
+    # departments (office2's zone has none: refused with 422, still authorised); the
+    # ranking lists what the user's scope holds (nothing for the administrators)
+    ("assessments/departments/", "GET"): BUSINESS,
+    ("assessments/departments/new/", "POST"): OFFICE | {"office2"},
+    ("api/v1/assessments/departments", "POST"): OFFICE | {"office2"},
+    ("api/v1/assessments/ranking", "GET"): SIGNED_IN,
     # the work plan
     ("plans/", "GET"): BUSINESS,
     ("plans/new/", "POST"): OFFICE | {"office2"},
@@ -325,6 +332,8 @@ BODIES = {
     },
     "api/v1/notices/<int:notice_id>/reply": {"reply": "已办理"},
     "assessments/new/": {"framework": "sc-sti-law-zone-2019", "year": "2031"},
+    "assessments/departments/new/": {"framework": "sc-sti-law-zone-2019", "year": "2031"},
+    "api/v1/assessments/departments": {"framework": "sc-sti-law-zone-2019", "year": 2031},
     "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
     "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
     "notices/<int:notice_id>/reply/": {"reply": "已办理"},

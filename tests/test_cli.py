@@ -197,6 +197,12 @@ def test_framework_show_json(framework, capsys):
         "cap",
         "declared_max",
         "evidence",
+        "label",
+        "min_points",
+        "rule",
+        "optional",
+        "choose",
+        "org",
         "children",
     }
     with pytest.raises(CommandError, match="不存在"):

@@ -8,6 +8,7 @@ import pytest
 
 from fazhi.core.errors import Collect, RuleError, RuleErrors
 from fazhi.core.framework import BONUS, GROUP, SCORED, VETO, Indicator
+from fazhi.core.rules import PER_SHORTFALL, PROPORTIONAL, Rule
 from fazhi.core.scoring import ResultInput
 from fazhi.core.submission import missing_message, submit_check
 
@@ -58,3 +59,62 @@ def test_collect_keeps_every_refusal_in_order_and_the_first_of_a_field():
     # still one RuleError to callers that show one: the first field and message
     assert (caught.value.field, caught.value.message) == ("name", "请填写姓名")
     Collect().done()  # nothing refused: nothing raised
+
+
+RULED = (
+    Indicator(
+        "一",
+        "组",
+        GROUP,
+        children=(
+            Indicator(
+                "1",
+                "每少一次扣 2 分",
+                SCORED,
+                max_points=Decimal(10),
+                min_points=Decimal(-1),
+                rule=Rule(PER_SHORTFALL, per_shortfall=Decimal(2)),
+            ),
+            Indicator("2", "完成比例", SCORED, max_points=Decimal(5), rule=Rule(PROPORTIONAL)),
+            Indicator("3", "可不适用", SCORED, max_points=Decimal(5), optional=True),
+        ),
+    ),
+    Indicator(
+        "二",
+        "各部门择一",
+        GROUP,
+        choose="one",
+        children=(
+            Indicator(
+                "A",
+                "甲部门",
+                GROUP,
+                children=(Indicator("A1", "甲", SCORED, max_points=Decimal(5)),),
+            ),
+            Indicator(
+                "B",
+                "乙部门",
+                GROUP,
+                children=(Indicator("B1", "乙", SCORED, max_points=Decimal(5)),),
+            ),
+        ),
+    ),
+)
+
+
+def test_rule_inputs_not_applicable_and_unchosen_blocks_are_not_missing():
+    results = {
+        "1": ResultInput(count=6),  # 10 - 12 → floored at -1: entered, and it counts
+        "3": ResultInput(not_applicable=True),
+    }
+    check = submit_check(RULED, results, {}, frozenset({"A"}))
+    # 2 waits for its value, A1 for its score; B1 is another department's block
+    assert [i.code for i in check.missing] == ["2", "A1"]
+    assert [i.code for i in check.without_evidence] == ["1"]  # a 倒扣 needs its proof too
+    done = submit_check(
+        RULED,
+        {**results, "2": ResultInput(value=Decimal(0)), "A1": ResultInput(self_score=Decimal(0))},
+        {},
+        frozenset({"A"}),
+    )
+    assert done.ready and [i.code for i in done.without_evidence] == ["1"]

@@ -370,6 +370,12 @@ def test_indicator_to_dict_shape():
         "cap": None,
         "declared_max": None,
         "evidence": "",
+        "label": "",
+        "min_points": "0",
+        "rule": None,
+        "optional": False,
+        "choose": "",
+        "org": "",
         "children": [
             {
                 "code": "1",
@@ -381,6 +387,12 @@ def test_indicator_to_dict_shape():
                 "cap": None,
                 "declared_max": None,
                 "evidence": "",
+                "label": "",
+                "min_points": "0",
+                "rule": None,
+                "optional": False,
+                "choose": "",
+                "org": "",
                 "children": [],
             }
         ],

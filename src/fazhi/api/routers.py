@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from fazhi.assessments import selectors, services
+from fazhi.assessments import annual, presenters, selectors, services
 from fazhi.assessments.exports import XLSX, xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
-from fazhi.core import framework as fw
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.schema import indicator_to_dict
 from fazhi.frameworks.services import find, tree
@@ -18,8 +18,11 @@ from .schemas.assessments import (
     AssessmentIn,
     AssessmentOut,
     AssessmentRow,
+    DepartmentsIn,
+    DepartmentsOut,
     FrameworkOut,
     FrameworkSummary,
+    RankingRowOut,
     ReasonIn,
     ResultIn,
     ResultUpdateOut,
@@ -88,8 +91,8 @@ def framework_detail(request, code: str, version: int | None = None):
 
 def _detail(a) -> dict:
     results = selectors.results_of(a, with_evidence=True)
-    items = fw.items(tree(a.framework))
-    return assessment_dict(a, selectors.totals_of(a, results), items, results)
+    entries = selectors.entries_of(tree(a.framework), a.block)
+    return assessment_dict(a, selectors.totals_of(a, results), entries, results)
 
 
 @assessments_router.get("", response={200: list[AssessmentRow], **READ}, summary="自评列表")
@@ -110,9 +113,43 @@ def list_assessments(request):
 @assessments_router.post("", response={201: AssessmentOut, **WRITE}, summary="创建自评")
 def create_assessment(request, payload: AssessmentIn):
     a = services.create_assessment(
-        request.user, payload.zone, payload.framework, payload.version, payload.year
+        request.user, payload.zone, payload.framework, payload.version, payload.year, payload.block
     )
     return Status(201, _detail(a))
+
+
+def _summary(a) -> dict:
+    return {
+        "id": a.pk,
+        "zone": a.zone.code,
+        "framework": a.framework.code,
+        "version": a.framework.version,
+        "year": a.year,
+        "block": a.block,
+        "status": a.status,
+    }
+
+
+@assessments_router.post(
+    "/departments", response={201: DepartmentsOut, **WRITE}, summary="创建部门年度考核"
+)
+def create_department_assessments(request, payload: DepartmentsIn):
+    """部门年度考核：创建办为本园区的部门（或列出的部门）创建该年度的考核表。"""
+    made, existing = annual.create_department_assessments(
+        request.user, payload.framework, payload.version, payload.year, payload.orgs
+    )
+    return Status(201, {"created": [_summary(a) for a in made], "existing": existing})
+
+
+@assessments_router.get(
+    "/ranking", response={200: list[RankingRowOut], **READ}, summary="部门年度考核排名"
+)
+def ranking(request, framework: str, year: int, version: int | None = None):
+    """部门年度考核排名：按折算得分排序，附等次与工作方案完成情况。"""
+    rows = annual.ranking(
+        request.user, services.framework_of(framework, version), year, timezone.localdate()
+    )
+    return [presenters.ranking_dict(r) for r in rows]
 
 
 @assessments_router.get(

@@ -18,8 +18,9 @@ class Assessment(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
+    # The assessed org: a zone (self-assessment) or a department (部门年度考核).
     zone = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="assessments", verbose_name="园区"
+        Org, on_delete=models.PROTECT, related_name="assessments", verbose_name="被考核单位"
     )
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name="评分表"
@@ -28,6 +29,8 @@ class Assessment(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     return_reason = models.TextField("退回原因", blank=True)
+    # The alternative of the table's `choose: one` group that applies to this assessment.
+    block = models.CharField("适用情形", max_length=32, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,6 +66,12 @@ class Result(models.Model):
     reason = models.TextField("情形说明", blank=True)
     points = models.DecimalField("创建办设定分值", max_digits=7, decimal_places=2, null=True)
     note = models.TextField("自评说明", blank=True)
+    count = models.PositiveIntegerField("次数", null=True)  # per_shortfall rule input
+    value = models.DecimalField("数值", max_digits=9, decimal_places=2, null=True)  # tiers etc.
+    not_applicable = models.BooleanField("不适用", default=False)
+    na_reason = models.TextField("不适用理由", blank=True)
+    override_score = models.DecimalField("调整后得分", max_digits=7, decimal_places=2, null=True)
+    override_reason = models.TextField("调整理由", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

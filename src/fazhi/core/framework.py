@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+
+from .rules import Rule
 
 GROUP = "group"
 SCORED = "scored"
@@ -44,10 +46,21 @@ class Indicator:
     evidence: str = ""
     children: tuple[Indicator, ...] = field(default_factory=tuple)
     line: int = 0
+    label: str = ""  # the number as printed, e.g. "（24）"; may repeat, unlike code
+    min_points: Decimal = Decimal(0)  # floor of a scored item; negative means 倒扣
+    rule: Rule | None = None  # the score is computed from an input (see core.rules)
+    optional: bool = False  # the assessee may mark it 不适用 with a reason
+    choose: str = ""  # "one": the children are alternative blocks, one per assessment
+    org: str = ""  # on a block: the org code it belongs to (picked automatically)
 
     @property
     def is_group(self) -> bool:
         return self.kind == GROUP
+
+    @property
+    def shown_code(self) -> str:
+        """What pages and exports print: the label if the table gives one."""
+        return self.label or self.code
 
 
 def walk(
@@ -64,10 +77,37 @@ def items(indicators) -> list[Indicator]:
 
 
 def scored_max(indicators) -> Decimal:
-    """The most the scored items can give: the table's real total."""
-    return sum(
-        (i.max_points or Decimal(0) for i in items(indicators) if i.kind == SCORED), Decimal(0)
-    )
+    """The most the scored items can give: the table's real total. Of a `choose: one`
+    group only one alternative applies, so it counts its largest."""
+    total = Decimal(0)
+    for ind in indicators:
+        if ind.choose:
+            total += max((scored_max((c,)) for c in ind.children), default=Decimal(0))
+        elif ind.is_group:
+            total += scored_max(ind.children)
+        elif ind.kind == SCORED:
+            total += ind.max_points or Decimal(0)
+    return total
+
+
+def applicable(indicators, blocks=frozenset()) -> list[tuple[int, Indicator]]:
+    """walk() without the alternatives of `choose: one` groups that were not chosen."""
+    return list(walk(prune(indicators, blocks)))
+
+
+def prune(indicators, blocks=frozenset()) -> tuple[Indicator, ...]:
+    """The tree as one assessment sees it: unchosen alternatives of `choose: one` removed."""
+    out = []
+    for ind in indicators:
+        children = ind.children
+        if ind.choose:
+            children = tuple(c for c in children if c.code in blocks)
+        out.append(replace(ind, children=prune(children, blocks)) if ind.is_group else ind)
+    return tuple(out)
+
+
+def choose_groups(indicators) -> list[Indicator]:
+    return [ind for _, ind in walk(indicators) if ind.choose]
 
 
 def top_group_of(indicators, code: str) -> Indicator | None:
@@ -98,13 +138,13 @@ def discrepancies(indicators, declared_total: Decimal | None) -> list[Discrepanc
         Discrepancy(
             ind.code,
             f'指标组 "{ind.code}" 标注分值 {_num(ind.declared_max)}，'
-            f"下属评分项合计 {_num(scored_max(ind.children))}",
+            f"下属评分项合计 {_num(scored_max((ind,)))}",
             ind.line,
         )
         for _, ind in walk(indicators)
         if ind.is_group
         and ind.declared_max is not None
-        and scored_max(ind.children) != ind.declared_max
+        and scored_max((ind,)) != ind.declared_max  # one alternative of a choose: one group
     ]
     if declared_total is None:
         return found

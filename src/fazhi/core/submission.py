@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .framework import BONUS, DEDUCTION, SCORED, Indicator, items
-from .scoring import ResultInput
+from .framework import BONUS, DEDUCTION, SCORED, Indicator
+from .scoring import ResultInput, item_score
 
 
 @dataclass(frozen=True)
 class SubmitCheck:
-    missing: list[Indicator]  # scored items without a self score: submission is refused
+    missing: list[Indicator]  # scored items with nothing entered: submission is refused
     without_evidence: list[Indicator]  # items that count but have no file: a warning
 
     @property
@@ -22,20 +22,43 @@ class SubmitCheck:
 def _counts(ind: Indicator, res: ResultInput) -> bool:
     """Whether the item changes the total, so that an assessor will ask for its evidence."""
     if ind.kind == SCORED:
-        return res.self_score is not None and res.self_score > 0
+        score = item_score(ind, res)
+        return score is not None and score != 0  # a 倒扣 below zero needs its proof too
     if ind.kind in (BONUS, DEDUCTION):
         return res.cases > 0
     return res.raised
 
 
+def unfilled(ind: Indicator, res: ResultInput) -> bool:
+    """A scored item that still waits for its entry (a self score, or its rule's input)."""
+    return ind.kind == SCORED and not res.not_applicable and item_score(ind, res) is None
+
+
 def submit_check(
-    indicators, results: Mapping[str, ResultInput], evidence: Mapping[str, int]
+    indicators,
+    results: Mapping[str, ResultInput],
+    evidence: Mapping[str, int],
+    blocks: frozenset[str] = frozenset(),
 ) -> SubmitCheck:
-    """`evidence`: how many files each item has, by code (absent = none)."""
+    """`evidence`: how many files each item has, by code (absent = none). Only the chosen
+    alternatives of a `choose: one` group count, and nothing under what is 不适用."""
     empty = ResultInput()
-    rows = [(ind, results.get(ind.code, empty)) for ind in items(indicators)]
+    rows: list[tuple[Indicator, ResultInput]] = []
+
+    def visit(ind: Indicator) -> None:
+        res = results.get(ind.code, empty)
+        if ind.optional and res.not_applicable:
+            return
+        if not ind.is_group:
+            rows.append((ind, res))
+        for child in ind.children:
+            if not ind.choose or child.code in blocks:
+                visit(child)
+
+    for ind in indicators:
+        visit(ind)
     return SubmitCheck(
-        missing=[ind for ind, res in rows if ind.kind == SCORED and res.self_score is None],
+        missing=[ind for ind, res in rows if unfilled(ind, res)],
         without_evidence=[
             ind for ind, res in rows if _counts(ind, res) and not evidence.get(ind.code)
         ],

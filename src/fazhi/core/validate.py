@@ -6,6 +6,7 @@ value or raises RuleError naming the field, with a message for the user (Chinese
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fazhi.core.errors import RuleError
@@ -52,6 +53,36 @@ def int_in(value, field: str, label: str, lo: int, hi: int) -> int:
     if not lo <= n <= hi:
         raise RuleError(field, f"{label}必须在 {lo} 至 {hi} 之间")
     return n
+
+
+_DIGITS_RE = re.compile(r"^-?[0-9]+$")
+
+
+def count(value, field: str, label: str, limit: int) -> int:
+    """A number of cases or shortfalls: a whole number from 0 to `limit` (an int, a whole
+    float or a string of ASCII digits; not a bool)."""
+    if isinstance(value, bool) or value is None:
+        raise RuleError(field, f"{label}必须是整数")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise RuleError(field, f"{label}必须是整数")
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not _DIGITS_RE.match(value):  # str.isdigit() also accepts "①" and "²"
+            raise RuleError(field, f"{label}必须是整数")
+        if len(value.lstrip("-0")) > 6:  # int() refuses very long strings; no need to try
+            raise RuleError(
+                field, f"{label}不能小于 0" if value.startswith("-") else f"{label}不能超过 {limit}"
+            )
+        value = int(value)
+    if not isinstance(value, int):
+        raise RuleError(field, f"{label}必须是整数")
+    if value < 0:
+        raise RuleError(field, f"{label}不能小于 0")
+    if value > limit:
+        raise RuleError(field, f"{label}不能超过 {limit}")
+    return value
 
 
 def version(value) -> int:

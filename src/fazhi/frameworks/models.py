@@ -45,6 +45,12 @@ class Indicator(models.Model):
     cap = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     declared_max = models.DecimalField(max_digits=7, decimal_places=2, null=True)
     evidence = models.TextField("佐证材料要求", blank=True)
+    label = models.CharField("印制序号", max_length=32, blank=True)
+    min_points = models.DecimalField("最低分", max_digits=7, decimal_places=2, default=0)
+    rule = models.JSONField("评分规则", null=True)
+    optional = models.BooleanField("可不适用", default=False)
+    choose = models.CharField("择一适用", max_length=8, blank=True)
+    org = models.CharField("适用单位代码", max_length=32, blank=True)
 
     class Meta:
         verbose_name = "指标"

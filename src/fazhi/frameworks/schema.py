@@ -39,6 +39,8 @@ from fazhi.core.yamldoc import (
     string,
 )
 
+from .schema_extras import EXTRA_KEYS, ExtrasMixin, extras_to_dict, strip_defaults
+
 TOP_KEYS = (
     "code",
     "title",
@@ -60,6 +62,7 @@ INDICATOR_KEYS = (
     "declared_max",
     "evidence",
     "children",
+    *EXTRA_KEYS,
 )
 GRADE_KEYS = ("name", "min")
 MAX_DEPTH = 10  # far beyond 三级指标; stops runaway nesting before Python's recursion limit does
@@ -139,6 +142,7 @@ def parse_framework(text: str, path: str) -> ParsedFramework:
 
     total_line = line(keys["declared_total"][0]) if "declared_total" in keys else top
     ctx.check_totals(indicators, head.get("declared_total"), total_line)
+    ctx.check_blocks(indicators)
     return ctx.result(head, indicators)
 
 
@@ -163,6 +167,7 @@ def indicator_to_dict(ind: Indicator) -> dict:
         "cap": _fmt(ind.cap),
         "declared_max": _fmt(ind.declared_max),
         "evidence": ind.evidence,
+        **extras_to_dict(ind),
         "children": [indicator_to_dict(c) for c in ind.children],
     }
 
@@ -221,13 +226,13 @@ def _fmt(d: Decimal | None) -> str | None:
 
 def _canonical(ind: Indicator) -> dict:
     # unit_declared is content too: `points: null` and `points_per_case: null` differ.
-    out = indicator_to_dict(ind)
+    out = strip_defaults(indicator_to_dict(ind))
     out["unit_declared"] = ind.unit_declared
     out["children"] = [_canonical(c) for c in ind.children]
     return out
 
 
-class _Ctx(Doc):
+class _Ctx(ExtrasMixin, Doc):
     """Collects errors and warnings (with lines) for one scoring-table file."""
 
     doc_name = "评分表"
@@ -236,6 +241,10 @@ class _Ctx(Doc):
     def __init__(self, path: str):
         super().__init__(path)
         self.codes: dict[str, int] = {}  # indicator code -> line where it first appears
+
+    @staticmethod
+    def number(node: Node):
+        return _to_decimal(node)
 
     def result(self, head: dict, indicators: tuple[Indicator, ...]) -> ParsedFramework:
         errors = self.lines(self.errors)
@@ -389,6 +398,7 @@ class _Ctx(Doc):
             if name in keys and name in ALLOWED_POINT_KEYS[kind]:
                 values[name] = self.amount(keys, name, f"{who}的 ", nullable=True)
 
+        extras = self.extras(keys, who, kind, values.get("max_points"))
         children: tuple[Indicator, ...] = ()
         if kind == GROUP:
             k, v = keys["children"]
@@ -412,6 +422,7 @@ class _Ctx(Doc):
             evidence=evidence,
             children=children,
             line=at,
+            **extras,
         )
 
     def check_totals(

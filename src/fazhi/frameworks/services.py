@@ -10,6 +10,7 @@ from django.db import transaction
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
 from fazhi.core.errors import FileRefused
+from fazhi.core.rules import Rule
 
 from .models import Framework, Indicator
 from .schema import ParsedFramework, parse_file, parse_framework
@@ -75,6 +76,12 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
             cap=ind.cap,
             declared_max=ind.declared_max,
             evidence=ind.evidence or "",
+            label=ind.label,
+            min_points=ind.min_points,
+            rule=ind.rule.to_dict() if ind.rule else None,
+            optional=ind.optional,
+            choose=ind.choose,
+            org=ind.org,
         )
         row.save()  # parents first: children need the parent's id
         for child in ind.children:
@@ -129,6 +136,12 @@ def _tree(framework_id: int, digest: str) -> tuple[fw.Indicator, ...]:
             cap=r.cap,
             declared_max=r.declared_max,
             evidence=r.evidence,
+            label=r.label,
+            min_points=r.min_points + 0,
+            rule=Rule.from_dict(r.rule),
+            optional=r.optional,
+            choose=r.choose,
+            org=r.org,
             children=tuple(build(c) for c in children.get(r.pk, [])),
         )
 

@@ -58,16 +58,32 @@ def in_scope(user, org: Org) -> bool:
 
 
 def can_edit_assessment(user, assessment) -> bool:
-    """The creation office of the zone (or above it) fills in the self-assessment."""
+    """The creation office of the zone (or above it) fills in the self-assessment; a
+    department fills in its own annual assessment (部门年度考核) too."""
+    if user.has_role(Role.DEPARTMENT) and assessment.zone.kind == Org.Kind.DEPARTMENT:
+        return user.org_id == assessment.zone_id
     return user.has_role(Role.OFFICE) and in_scope(user, assessment.zone)
 
 
 def can_review_assessment(user, assessment) -> bool:
-    """City bureau / province department above the zone return or accept it."""
+    """City bureau / province department above the zone return or accept it; a
+    department's annual assessment is reviewed by the zone's office."""
+    role = Role.OFFICE if assessment.zone.kind == Org.Kind.DEPARTMENT else Role.REVIEWER
     return (
-        user.has_role(Role.REVIEWER)
+        user.has_role(role)
         and in_scope(user, assessment.zone)
         and user.org_id != assessment.zone_id
+    )
+
+
+def can_override(user, assessment) -> bool:
+    """The office adjusts a score (with a reason) of an org it assesses — a department,
+    not its own zone's self-assessment — until the assessment is accepted."""
+    return (
+        assessment.status != "accepted"
+        and user.has_role(Role.OFFICE)
+        and user.org_id != assessment.zone_id
+        and in_scope(user, assessment.zone)
     )
 
 

@@ -33,7 +33,8 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from fazhi.core.framework import BONUS, DEDUCTION, SCORED, VETO, Indicator
-from fazhi.core.scoring import ResultInput, Totals, case_amount, format_points, unit_of
+from fazhi.core.scoring import ResultInput, Totals, format_points
+from fazhi.reports import scoring_cells as cells
 from fazhi.reports.xlsx import escape_cell_text
 
 __all__ = ["ResultRow", "escape_cell_text", "write_scoring_xlsx"]
@@ -50,6 +51,12 @@ class ResultRow:
     points: Decimal | None = None  # office-set value where the framework prints none
     note: str = ""  # 自评说明
     evidence: tuple[str, ...] = ()  # evidence file names
+    count: int | None = None  # the input of a per_shortfall rule
+    value: Decimal | None = None  # the input of a tiers or proportional rule
+    not_applicable: bool = False
+    na_reason: str = ""
+    override: Decimal | None = None  # the office's adjusted score
+    override_reason: str = ""
 
 
 # A cell starting with one of these is read as a formula (or a DDE call) by
@@ -96,7 +103,14 @@ class _Row:
 
 def _as_input(row: ResultRow) -> ResultInput:
     return ResultInput(
-        self_score=row.self_score, cases=row.cases, raised=row.raised, points=row.points
+        self_score=row.self_score,
+        cases=row.cases,
+        raised=row.raised,
+        points=row.points,
+        count=row.count,
+        value=row.value,
+        not_applicable=row.not_applicable,
+        override=row.override,
     )
 
 
@@ -105,14 +119,14 @@ def _pts(d: Decimal) -> str:
 
 
 def _group_label(ind: Indicator) -> str:
-    label = f"{ind.code}、{ind.title}" if ind.code else ind.title
+    label = f"{ind.shown_code}、{ind.title}" if ind.code else ind.title
     if ind.declared_max is not None:
         label += f"（{_pts(ind.declared_max)}分）"
     return label
 
 
 def _sub_label(ind: Indicator) -> str:
-    code = ind.code
+    code = ind.shown_code
     if not code:
         return ind.title
     if code.endswith(("）", ")", "、", ".", "．")):
@@ -128,54 +142,20 @@ def _leaves(children: tuple[Indicator, ...], path: tuple[str, ...]):
             yield child, path
 
 
-def _verb_noun(ind: Indicator) -> tuple[str, str]:
-    return ("加", "项") if ind.kind == BONUS else ("扣", "起")
-
-
-def _rule_text(ind: Indicator, row: ResultRow) -> str:
-    """The 分值 cell of a bonus or deduction item, in words."""
-    verb, noun = _verb_noun(ind)
-    unit, per_case = unit_of(ind, _as_input(row))
-    if unit is None:
-        return f"{verb}分，分值未设定"
-    text = f"每{noun}{verb}{_pts(unit)}分" if per_case else f"{verb}{_pts(unit)}分"
-    if ind.cap is not None:
-        text += f"，最高{_pts(ind.cap)}分"
-    declared = ind.points_per_case if per_case else ind.points
-    if declared is None:
-        text += "（创建办设定）"
-    return text
-
-
-def _contribution_text(ind: Indicator, row: ResultRow) -> str:
-    """The 自评分 cell of a bonus or deduction item: cases and the points they give."""
-    verb, noun = _verb_noun(ind)
-    res = _as_input(row)
-    if res.cases <= 0:
-        return f"0{noun}，不{verb}分"
-    amount = case_amount(ind, res)
-    if amount is None:
-        return f"{res.cases}{noun}，分值未设定，未计分"
-    text = f"{res.cases}{noun}，{verb}{_pts(amount)}分"
-    unit, per_case = unit_of(ind, res)
-    if (
-        ind.cap is not None
-        and unit is not None
-        and (unit * res.cases if per_case else unit) > ind.cap
-    ):
-        text += "（已达上限）"
-    return text
-
-
 def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str | None) -> _Row:
     title = PATH_SEP.join(path + (ind.title,))
     alert = False
     if ind.kind == SCORED:
-        max_cell: _Cell = ind.max_points
-        score_cell: _Cell = row.self_score
+        max_cell: _Cell = cells.max_cell(ind)
+        score_cell: _Cell = cells.score_cell(
+            ind,
+            _as_input(row),
+            escape_cell_text(row.na_reason),
+            escape_cell_text(row.override_reason),
+        )
     elif ind.kind in (BONUS, DEDUCTION):
-        max_cell = _rule_text(ind, row)
-        score_cell = _contribution_text(ind, row)
+        max_cell = cells.extra_rule_text(ind, _as_input(row))
+        score_cell = cells.contribution_text(ind, _as_input(row))
     elif ind.kind == VETO:
         max_cell = "一票否决"
         if row.raised:
@@ -188,7 +168,7 @@ def _item_row(ind: Indicator, path: tuple[str, ...], row: ResultRow, group: str 
         score_cell = None
     evidence = "\n".join(escape_cell_text(name) for name in row.evidence)
     return _Row(
-        code=ind.code,
+        code=ind.shown_code,
         group=group,
         title=title,
         max_cell=max_cell,
@@ -450,6 +430,16 @@ def write_scoring_xlsx(
         ("扣分", None, totals.deduction, ""),
         ("最终得分", None, totals.final, "最终得分＝评分项合计＋加分－扣分"),
     ]
+    if totals.not_applicable:
+        total_rows.append(
+            (
+                "折算得分",
+                totals.applicable_max,
+                totals.scaled,
+                f"第{'、'.join(totals.not_applicable)}项不适用；"
+                "折算得分＝最终得分×评分项分值合计÷适用项分值合计",
+            )
+        )
     for label, max_value, score, remark in total_rows:
         bold = label == "最终得分"
         _merged_text(ws, r, COL_CODE, r, COL_TITLE, label, fmts.label)

@@ -3,7 +3,7 @@ from django.urls import path
 
 from fazhi.orgs import views as account_views
 
-from . import views
+from . import annual_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
     path("login/otp/", account_views.otp_view, name="login-otp"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("assessments/new/", views.assessment_create, name="assessment-create"),
+    path("assessments/departments/", annual_views.departments, name="departments"),
+    path(
+        "assessments/departments/new/",
+        annual_views.departments_create,
+        name="departments-create",
+    ),
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment"),
     path(
         "assessments/<int:assessment_id>/results/<str:code>/",

@@ -27,7 +27,7 @@ from fazhi.core.filetypes import safe_display_name
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
 from fazhi.home import views as home_views
-from fazhi.orgs.access import can_edit_assessment, can_review_assessment
+from fazhi.orgs.access import can_edit_assessment, can_override, can_review_assessment
 from fazhi.orgs.models import Role
 from fazhi.registers import clock
 from fazhi.workdays.selectors import missing_notice
@@ -43,9 +43,11 @@ def home(request):
     if request.user.role == Role.LEADER:  # the leader's home is the dashboard (领导驾驶舱)
         return home_views.dashboard(request)
     todo = home_views.todo_for(request.user)
-    if todo.get("todo_kind") == "department":  # a department has no self-assessment of its own
-        return render(request, "web/home.html", todo)
-    cards = selectors.totals_for_many(list(selectors.assessments_for(request.user)))
+    visible = selectors.assessments_for(request.user)
+    in_department = request.user.org is not None and request.user.org.kind == "department"
+    if not in_department:  # departments' sheets are listed on their own page (with ranking)
+        visible = visible.exclude(zone__kind="department")
+    cards = selectors.totals_for_many(list(visible))
     can_create = (
         request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
     )
@@ -60,6 +62,7 @@ def home(request):
             "calendar_warning": missing_notice(clock.today())
             if request.user.has_role(Role.ADMIN)
             else None,
+            "show_departments": request.user.org is not None,
             **todo,
         },
     )
@@ -85,9 +88,12 @@ def assessment_create(request):
 
 
 def _rows(assessment, results):
-    """Table rows: (depth, indicator, result) in order; groups have no result."""
+    """Table rows: (depth, indicator, result) in order, only the chosen block of a
+    `choose: one` group; groups have a result only when optional (不适用)."""
+    blocks = selectors.blocks_of(assessment)
     return [
-        (depth, ind, results.get(ind.code)) for depth, ind in fw.walk(tree(assessment.framework))
+        (depth, ind, results.get(ind.code))
+        for depth, ind in fw.applicable(tree(assessment.framework), blocks)
     ]
 
 
@@ -106,6 +112,7 @@ def _page_context(request, assessment, results=None, totals=None):
         "can_edit": assessment.editable and can_edit_assessment(request.user, assessment),
         "can_review": assessment.status == "submitted"
         and can_review_assessment(request.user, assessment),
+        "can_override": can_override(request.user, assessment),
         "max_upload_mb": f"{settings.FAZHI_MAX_UPLOAD_BYTES / 1024 / 1024:g}",
         # the work-plan tasks that produce evidence for each item (重点任务 ↔ 评分项)
         "linked": tasks_by_indicator(assessment, request.user, timezone.localdate()),
@@ -139,16 +146,27 @@ def _row_response(request, assessment, code, *, error=None, status=200, values=N
     return render(request, "web/_item_row.html", ctx, status=status)
 
 
+RESULT_FIELDS = {
+    "self_score",
+    "count",
+    "value",
+    "override_score",
+    "cases",
+    "points",
+    "reason",
+    "note",
+    "version",
+}
+
+
 @login_required
 @require_POST
 def result_update(request, assessment_id, code):
-    data = {
-        k: v
-        for k, v in request.POST.items()
-        if k in {"self_score", "cases", "points", "reason", "note", "version"}
-    }
+    data = {k: v for k, v in request.POST.items() if k in RESULT_FIELDS}
     if "raised" in request.POST or "veto" in request.POST:
         data["raised"] = request.POST.get("raised") == "on"
+    if "na" in request.POST:  # a checkbox posts nothing when unticked
+        data["not_applicable"] = request.POST.get("not_applicable") == "on"
     try:
         services.update_result(request.user, assessment_id, code, data)
     except RuleError as exc:

@@ -15,7 +15,8 @@ def tasks_by_indicator(assessment, user, today: date) -> dict[str, list[tuple[Ta
     """For each indicator code of the assessment's framework, the tasks linked to it that
     the user may see, with each task's light as of `today`.
 
-    Only plans of the assessment's zone and year count. Two queries whatever the number
+    Only plans of the assessment's zone and year count (for a department's annual
+    assessment: its zone's plans, the tasks it leads). Two queries whatever the number
     of tasks: the links with their tasks and plans, and the calendar's freshness check.
     A task's light here is computed from its own dates (a task split into sub-tasks is
     not folded over its children, as on the plan page). Tasks come in plan order;
@@ -23,12 +24,16 @@ def tasks_by_indicator(assessment, user, today: date) -> dict[str, list[tuple[Ta
     task without a due date.
     """
     Link = Task.indicators.through
+    org = assessment.zone
+    # A department's annual assessment shows the tasks it leads in its zone's plans.
+    mine = {"task__lead_org_id": org.pk} if org.kind == "department" else {}
     links = (
         Link.objects.filter(
             indicator__framework_id=assessment.framework_id,
-            task__plan__zone_id=assessment.zone_id,
+            task__plan__zone_id=org.parent_id if mine else org.pk,
             task__plan__year=assessment.year,
             task__in=tasks_for(user).values("pk"),
+            **mine,
         )
         .select_related("task", "task__plan", "task__lead_org", "indicator")
         .order_by("task__plan_id", "task__position", "task_id")

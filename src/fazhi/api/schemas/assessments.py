@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
-from .common import Flag, In, Int, Out, Text, TextOrNull, field
+from .common import Flag, In, Int, IntOrNull, Out, Text, TextOrNull, field
 
 Points = str | None  # decimals as text ("4.5"), so that no client rounds them through a float
 
@@ -23,6 +23,23 @@ class FrameworkSummary(Out):
     warnings: list[str] = Field(description="载入时发现的提示（如分组小计与标注不符）")
 
 
+class RuleOut(Out):
+    """Exactly one of per_shortfall, tiers, proportional is set."""
+
+    per_shortfall: Points = Field(
+        None, description="每少一次（每次违反）扣的分（输入为 count 次数）"
+    )
+    max_count: int | None = Field(None, description="最多计几次（per_shortfall）")
+    tiers: list[list[str]] | None = Field(
+        None,
+        description="档次 [[门槛, 得分], …]，门槛递减，取第一个不高于输入值的档（输入为 value）",
+    )
+    unit: str | None = Field(None, description="档次门槛的单位（如 %）")
+    proportional: bool | None = Field(
+        None, description="按完成比例得分：分值 × value / 100（value 为 0–100）"
+    )
+
+
 class IndicatorOut(Out):
     code: str = Field(description="指标编号")
     title: str = Field(description="指标内容")
@@ -35,6 +52,12 @@ class IndicatorOut(Out):
     cap: Points = Field(description="封顶分值")
     declared_max: Points = Field(description="分组标注的小计分值")
     evidence: str | None = Field(description="佐证材料要求")
+    label: str = Field("", description="印制序号（如“（24）”）；未标注时不带")
+    min_points: Points = Field(None, description="最低分（负数表示倒扣）；为 0 时不带")
+    rule: RuleOut | None = Field(None, description="计分规则；无规则时不带")
+    optional: bool = Field(False, description="可否标为不适用；否时不带")
+    choose: str = Field("", description="one：下级为择一适用的组；否则不带")
+    org: str = Field("", description="择一组的适用单位代码；未指定时不带")
     children: list[IndicatorOut] = Field(description="下级指标")
 
 
@@ -46,24 +69,43 @@ class FrameworkOut(FrameworkSummary):
 
 
 class AssessmentIn(Schema):
-    zone: str = Field(description="园区代码")
+    zone: str = Field(description="被考核单位代码（园区或部门）")
     framework: str = Field(description="评分表代码")
     version: int | None = Field(None, description="评分表版本号；不填则用最新版本")
     year: int = Field(description="年度")
+    block: str | None = Field(
+        None, description="择一适用组（choose: one）中适用的下属组编号；省略时按该组的 org 自动选择"
+    )
+
+
+class DepartmentsIn(Schema):
+    framework: str = Field(description="部门考核评分表代码")
+    version: int | None = Field(None, description="评分表版本号；不填则用最新版本")
+    year: int = Field(description="年度")
+    orgs: list[str] | None = Field(None, description="部门代码；省略为本园区全部部门")
 
 
 class ResultIn(In):
-    """按指标类别填写：评分项填 self_score；加分项、扣分项填 cases（表上分值为“——”的由创建办填 points）；
-    一票否决项填 raised（触发时并填 reason）。其他字段会被拒绝。"""
+    """按指标类别填写：评分项填 self_score，有计分规则的填 count（次数）或 value（数值）；
+    加分项、扣分项填 cases（表上分值为“——”的由创建办填 points）；一票否决项填 raised（触发时并填 reason）；
+    可不适用的项填 not_applicable 并附 reason；创建办调整得分填 override_score 并附 reason。其他字段会被拒绝。"""
 
     required = ("version",)
     version: Int = field("该项当前版本号（乐观锁：读取时的 version，已被他人修改则 409）")
     note: Text = field("自评说明")
-    self_score: TextOrNull = field('自评分（评分项），数字文本如 "4.5"，0 至分值之间；null 为清除')
+    self_score: TextOrNull = field(
+        '自评分（无计分规则的评分项），数字文本如 "4.5"，最低分至分值之间；null 为清除'
+    )
+    count: IntOrNull = field("次数（per_shortfall 规则的输入，非负整数）；null 为清除")
+    value: TextOrNull = field(
+        "数值（tiers 规则的输入；proportional 为 0–100 的完成比例），数字文本"
+    )
+    not_applicable: Flag = field("是否不适用（仅 optional 项），true 时须附 reason")
+    override_score: TextOrNull = field("创建办调整后的得分，须附 reason；null 撤销调整")
     cases: Int = field("起数（加分项、扣分项）")
     points: TextOrNull = field("创建办设定的分值（表上为“——”的加分项、扣分项），数字文本")
     raised: Flag = field("是否触发（一票否决项）")
-    reason: Text = field("情形说明（一票否决项触发时必填）")
+    reason: Text = field("情形说明（一票否决项触发时必填）、不适用理由或调整理由")
 
 
 class ReasonIn(Schema):
@@ -91,6 +133,7 @@ class GroupTotalOut(Out):
     items_done: int = Field(description="已填写自评分的评分项数")
     bonus: Points = Field(description="加分合计")
     deduction: Points = Field(description="扣分合计")
+    applicable_max: Points = Field(description="适用项分值合计（不含不适用项）")
 
 
 class TotalsOut(Out):
@@ -103,7 +146,12 @@ class TotalsOut(Out):
     vetoes: list[str] = Field(description="已触发的一票否决项编号")
     unset: list[str] = Field(description="尚待创建办设定分值的加分项、扣分项编号")
     items_total: int = Field(description="评分项数")
-    items_done: int = Field(description="已填写自评分的评分项数")
+    items_done: int = Field(description="已填写的评分项数（含不适用）")
+    applicable_max: Points = Field(description="适用项分值合计（不含不适用项）")
+    scaled: Points = Field(
+        description="按比例折算得分 = 总分 × 评分项分值合计 / 适用项分值合计（2 位小数）"
+    )
+    not_applicable: list[str] = Field(description="标为不适用的指标编号")
     groups: list[GroupTotalOut] = Field(description="按一级指标的小计")
 
 
@@ -115,11 +163,34 @@ class EvidenceOut(Out):
     url: str = Field(description="下载地址（网页登录后可用）")
 
 
+class InputOut(Out):
+    self_score: Points = Field(None, description="自评分（无计分规则的评分项）")
+    count: int | None = Field(None, description="次数（per_shortfall 规则）")
+    value: Points = Field(None, description="数值（tiers、proportional 规则）")
+
+
+class OverrideOut(Out):
+    score: Points = Field(description="调整后得分")
+    reason: str = Field(description="调整理由")
+
+
 class ResultOut(Out):
-    indicator_code: str = Field(description="指标编号")
-    kind: str = Field(description="类别：scored、bonus、deduction、veto")
+    indicator_code: str = Field(description="指标编号（唯一）")
+    label: str = Field(description="印制序号（未标注时同编号）")
+    kind: str = Field(
+        description="类别：scored、bonus、deduction、veto，或 group（可整组不适用的指标组）"
+    )
     title: str = Field(description="指标内容")
     max_points: Points = Field(description="分值")
+    min_points: Points = Field(description="最低分（负数表示倒扣）；非评分项为 null")
+    rule: RuleOut | None = Field(description="计分规则；无规则为 null")
+    rule_text: str = Field(description="计分规则的文字说明")
+    optional: bool = Field(description="可否标为不适用")
+    input: InputOut = Field(description="填报的输入：count、value 或 self_score")
+    computed_score: Points = Field(description="按规则或自评分计算的得分（调整前）")
+    override: OverrideOut | None = Field(description="创建办的调整；无调整为 null")
+    not_applicable: bool = Field(description="是否不适用")
+    not_applicable_reason: str = Field(description="不适用理由")
     self_score: Points = Field(description="自评分；未填为 null")
     cases: int = Field(description="起数")
     raised: bool = Field(description="是否触发（一票否决项）")
@@ -143,8 +214,12 @@ class FrameworkRef(Out):
 
 class AssessmentOut(Out):
     id: int = Field(description="自评编号")
-    zone: CodeName = Field(description="园区")
+    zone: CodeName = Field(description="被考核单位（园区或部门）")
     framework: FrameworkRef = Field(description="评分表")
+    org_kind: str = Field(
+        description="被考核单位类型：zone（园区自评）或 department（部门年度考核）"
+    )
+    block: str = Field(description="适用的择一组编号；无则为空字符串")
     year: int = Field(description="年度")
     status: str = Field(description="状态：draft、submitted、returned、accepted")
     status_label: str = Field(description="状态名称")
@@ -158,3 +233,33 @@ class ResultUpdateOut(Out):
     result: ResultOut = Field(description="修改后的该项结果")
     version: int = Field(description="该项新的版本号")
     totals: TotalsOut = Field(description="重新计算后的总分")
+
+
+class AssessmentSummaryOut(AssessmentRow):
+    block: str = Field(description="适用的择一组编号；无则为空字符串")
+
+
+class DepartmentsOut(Out):
+    created: list[AssessmentSummaryOut] = Field(description="本次创建的考核")
+    existing: list[str] = Field(description="已有该年度考核、未重复创建的部门代码")
+
+
+class PlanFiguresOut(Out):
+    total: int = Field(description="牵头的重点任务数")
+    done_on_time: int = Field(description="按时办结")
+    done_late: int = Field(description="逾期办结")
+    overdue: int = Field(description="逾期未办结")
+    missed_reports: int = Field(description="未按时填报的月度进展（次）")
+
+
+class RankingRowOut(Out):
+    rank: int | None = Field(description="名次（一票否决为 null）")
+    grade: str = Field(description="等次（按评分表 grades 的门槛）")
+    org: CodeName = Field(description="部门")
+    assessment_id: int = Field(description="考核编号")
+    status: str = Field(description="状态")
+    final: Points = Field(description="总分（原始）")
+    applicable_max: Points = Field(description="适用项分值合计")
+    scaled: Points = Field(description="折算得分（排名依据）")
+    disqualified: bool = Field(description="是否一票否决")
+    figures: PlanFiguresOut = Field(description="工作方案完成情况")
