@@ -28,10 +28,10 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 from . import layout as L
 from .model import (
@@ -227,7 +227,7 @@ def _table(t: Table):
 def _colophon(doc: Document) -> list:
     out: list = [_blank()]
     width = L.TEXT_W_PT - 2 * L.COLOPHON_PT
-    thick = dict(width="100%", color=colors.black, spaceBefore=2, spaceAfter=2)
+    thick = {"width": "100%", "color": colors.black, "spaceBefore": 2, "spaceAfter": 2}
     out.append(HRFlowable(thickness=1, **thick))
     if doc.cc:
         out.append(_p(f"抄送：{'，'.join(doc.cc)}。", size=L.COLOPHON_PT, leftIndent=L.COLOPHON_PT))
