@@ -1,0 +1,529 @@
+"""Review-chain API: campaigns, applications, the city's evaluation and forwarding, the
+province's panel and the experts' sheets, ranking, publicity and naming. Handlers stay thin."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, Router, Schema, Status
+
+from fazhi.api.routers import ResultIn
+from fazhi.audit.services import record
+from fazhi.core.scoring import format_points
+from fazhi.reports.gongwen import render_docx, render_pdf
+from fazhi.review import documents, panel, selectors, services
+from fazhi.review.models import Application
+from fazhi.review.package import write_package
+
+router = Router(tags=["review"])
+
+
+class Error(Schema):
+    detail: str = Field(description="中文错误说明")
+    field: str | None = Field(None, description="出错的字段")
+
+
+class CampaignIn(Schema):
+    code: str = Field(description="代码（小写字母、数字、连字符），如 sc-2019")
+    title: str = Field(description="名称")
+    notice_title: str = Field(
+        description="通知标题，如 关于开展科技创新法治示范区创建试点工作的通知"
+    )
+    notice_no: str = Field(description="通知文号，如 川科规〔2019〕15号")
+    honour: str = Field(description="示范区称号，如 四川省科技创新法治示范区")
+    framework: str = Field(description="评分表代码")
+    version: int | None = Field(None, description="评分表版本；省略为最新版")
+    opens_on: Any = Field(description="申报开始日期 YYYY-MM-DD")
+    closes_on: Any = Field(description="申报截止日期 YYYY-MM-DD")
+    threshold: Any = Field(80, description="合格分数线")
+    quota: Any = Field(None, description="命名名额；省略为不限")
+    publicity_days: Any = Field(5, description="公示期（工作日）")
+    panel_size: Any = Field(5, description="评审组专家人数")
+
+
+class CampaignOut(Schema):
+    code: str = Field(description="代码")
+    title: str = Field(description="名称")
+    notice_title: str = Field(description="通知标题")
+    notice_no: str = Field(description="通知文号")
+    honour: str = Field(description="示范区称号")
+    province: str = Field(description="发布的省科技厅（组织代码）")
+    framework: str = Field(description="评分表代码")
+    framework_version: int = Field(description="评分表版本")
+    opens_on: date = Field(description="申报开始日期")
+    closes_on: date = Field(description="申报截止日期")
+    threshold: str = Field(description="合格分数线")
+    quota: int | None = Field(description="命名名额")
+    publicity_days: int = Field(description="公示期（工作日）")
+    panel_size: int = Field(description="评审组专家人数")
+    publicity_starts_on: date | None = Field(description="公示开始日期")
+    publicity_ends_on: date | None = Field(description="公示截止日期")
+    naming_doc_no: str = Field(description="命名文号")
+    named_on: date | None = Field(description="命名日期")
+
+
+def campaign_out(c) -> dict:
+    return {
+        **{k: getattr(c, k) for k in CampaignOut.model_fields if hasattr(c, k)},
+        "province": c.province.code,
+        "framework": c.framework.code,
+        "framework_version": c.framework.version,
+        "threshold": format_points(c.threshold),
+    }
+
+
+class ApplicationIn(Schema):
+    campaign: str = Field(description="创建试点代码")
+    zone: str = Field(description="园区组织代码")
+
+
+class ApplicationBrief(Schema):
+    id: int = Field(description="申报编号")
+    status: str = Field(
+        description="状态：draft 草稿 / submitted 已报市 / returned 已退回 / forwarded 已转报 / formal_failed 形式审查未通过 / in_review 评审中 / reviewed 评审完成 / named 已命名 / not_named 未命名"
+    )
+
+
+class ItemOut(Schema):
+    code: str = Field(description="指标编号")
+    title: str = Field(description="指标内容")
+    kind: str = Field(description="类型")
+    max_points: str | None = Field(description="分值")
+    self_score: str | None = Field(description="园区自评分")
+    city_score: str | None = Field(description="市级评估分（市科技局、省科技厅可见）")
+    city_note: str = Field(description="市级评估说明")
+    evidence: int = Field(description="佐证材料件数")
+
+
+class ApplicationOut(ApplicationBrief):
+    status_label: str = Field(description="状态（中文）")
+    campaign: str = Field(description="创建试点代码")
+    zone: str = Field(description="园区组织代码")
+    zone_name: str = Field(description="园区名称")
+    assessment: int = Field(description="所依据的自评编号")
+    plan: int | None = Field(description="所依据的工作方案编号")
+    version: int = Field(description="版本号（修改报告时回传）")
+    report_title: str = Field(description="报送报告标题")
+    report_issuers: str = Field(description="发文机关（每行一个）")
+    report_addressee: str = Field(description="主送机关")
+    report_body: str = Field(description="报告正文（每行一段）")
+    report_written_on: date | None = Field(description="成文日期")
+    return_reason: str = Field(description="退回原因")
+    self_total: str = Field(description="自评总分")
+    city_conclusion: str = Field(description="市级评估结论：eligible / ineligible")
+    city_opinion: str = Field(description="市级评估意见")
+    city_doc_no: str = Field(description="情况报告文号")
+    city_signer: str = Field(description="签发人")
+    city_written_on: date | None = Field(description="情况报告日期")
+    formal_note: str = Field(description="形式审查意见")
+    panel_score: str | None = Field(description="评审得分（评审完成后）")
+    disqualified: bool = Field(description="评审组多数一票否决")
+    documents: list[str] = Field(description="可下载的文件名")
+    items: list[ItemOut] = Field(description="评分项：自评分与市级评估分并列")
+
+
+DOCUMENTS = ("report.docx", "report.pdf", "package.zip", "city-report.docx", "city-report.pdf")
+
+
+def _documents(app: Application) -> list[str]:
+    names = ["report.docx", "report.pdf", "package.zip"]
+    if app.city_doc_no:
+        names += ["city-report.docx", "city-report.pdf"]
+    return names
+
+
+def application_out(user, app: Application) -> dict:
+    from fazhi.assessments.selectors import items_by_code, results_of
+
+    results = results_of(app.assessment, with_evidence=True)
+    show_city = selectors.is_city(user) or selectors.is_province(user)
+    city = selectors.city_scores(app) if show_city else {}
+    items = []
+    for code, ind in items_by_code(app.assessment).items():
+        r, c = results.get(code), city.get(code)
+        items.append(
+            {
+                "code": code,
+                "title": ind.title,
+                "kind": ind.kind,
+                "max_points": None if ind.max_points is None else format_points(ind.max_points),
+                "self_score": None
+                if r is None or r.self_score is None
+                else format_points(r.self_score),
+                "city_score": None if c is None else format_points(c.score),
+                "city_note": "" if c is None else c.note,
+                "evidence": len(r.evidence.all()) if r else 0,
+            }
+        )
+    fields = {
+        k: getattr(app, k)
+        for k in ApplicationOut.model_fields
+        if hasattr(app, k)
+        and k not in ("campaign", "zone", "assessment", "plan", "panel_score", "documents", "items")
+    }
+    return {
+        **fields,
+        "status_label": app.get_status_display(),
+        "campaign": app.campaign.code,
+        "zone": app.zone.code,
+        "zone_name": app.zone.name,
+        "assessment": app.assessment_id,
+        "plan": app.plan_id,
+        "self_total": format_points(selectors.zone_totals(app).final),
+        "panel_score": None if app.panel_score is None else format_points(app.panel_score),
+        "documents": _documents(app),
+        "items": items,
+    }
+
+
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS})
+def create_campaign(request, payload: CampaignIn):
+    """省科技厅发布创建试点（创建试点通知）。"""
+    return Status(201, campaign_out(services.create_campaign(request.user, payload.model_dump())))
+
+
+@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
+def list_campaigns(request):
+    """本人所在省的创建试点。"""
+    return [campaign_out(c) for c in selectors.campaigns_for(request.user)]
+
+
+@router.get("/campaigns/{code}", response={200: CampaignOut, **ERRORS})
+def get_campaign(request, code: str):
+    return campaign_out(selectors.get_campaign(request.user, code))
+
+
+@router.post("/applications", response={201: ApplicationBrief, **ERRORS})
+def open_application(request, payload: ApplicationIn):
+    """园区创建办以自评和工作方案发起申报。"""
+    app = services.open_application(request.user, payload.campaign, payload.zone)
+    return Status(201, {"id": app.pk, "status": app.status})
+
+
+@router.get("/applications/{int:application_id}", response={200: ApplicationOut, **ERRORS})
+def get_application(request, application_id: int):
+    return application_out(request.user, selectors.get_application(request.user, application_id))
+
+
+class ReportIn(Schema):
+    version: Any = Field(description="读取时的版本号")
+    report_title: Any = Field(description="报告标题")
+    report_issuers: Any = Field(description="发文机关（每行一个）")
+    report_addressee: Any = Field(description="主送机关")
+    report_body: Any = Field(description="正文（每行一段）")
+    report_written_on: Any = Field(None, description="成文日期 YYYY-MM-DD")
+
+
+@router.put("/applications/{int:application_id}/report", response={200: ApplicationOut, **ERRORS})
+def update_report(request, application_id: int, payload: ReportIn):
+    """修改报送报告（提交前）。"""
+    app = services.update_report(request.user, application_id, payload.model_dump())
+    return application_out(request.user, app)
+
+
+@router.post("/applications/{int:application_id}/submit", response={200: ApplicationOut, **ERRORS})
+def submit_application(request, application_id: int):
+    """报送市科技局；自评随之锁定。"""
+    return application_out(request.user, services.submit_application(request.user, application_id))
+
+
+class CityScoreIn(Schema):
+    score: Any = Field(description="市级评估分，0 至该项分值，最多 2 位小数")
+    note: Any = Field("", description="说明")
+
+
+class CityScoreOut(Schema):
+    indicator: str = Field(description="指标编号")
+    score: str = Field(description="市级评估分")
+    note: str = Field(description="说明")
+
+
+@router.put(
+    "/applications/{int:application_id}/city-review/{indicator_code}",
+    response={200: CityScoreOut, **ERRORS},
+)
+def set_city_score(request, application_id: int, indicator_code: str, payload: CityScoreIn):
+    row = services.set_city_score(
+        request.user, application_id, indicator_code, payload.model_dump()
+    )
+    return {"indicator": indicator_code, "score": format_points(row.score), "note": row.note}
+
+
+class ForwardIn(Schema):
+    doc_no: Any = Field(description="情况报告文号，如 资科〔2020〕14号")
+    signer: Any = Field(description="签发人")
+    conclusion: Any = Field(
+        description="评估结论：eligible 符合申报条件 / ineligible 不符合申报条件"
+    )
+    opinion: Any = Field("", description="评估意见（写入情况报告正文之后）")
+    date: Any = Field(None, description="成文日期 YYYY-MM-DD；省略为今天")
+
+
+@router.post("/applications/{int:application_id}/forward", response={200: ApplicationOut, **ERRORS})
+def forward(request, application_id: int, payload: ForwardIn):
+    """市科技局评估后转报省科技厅，生成情况报告。"""
+    app = services.forward_application(request.user, application_id, payload.model_dump())
+    return application_out(request.user, app)
+
+
+class ReasonIn(Schema):
+    reason: Any = Field(description="退回原因")
+
+
+@router.post("/applications/{int:application_id}/return", response={200: ApplicationOut, **ERRORS})
+def return_application(request, application_id: int, payload: ReasonIn):
+    app = services.return_application(request.user, application_id, payload.reason)
+    return application_out(request.user, app)
+
+
+class CheckOut(Schema):
+    name: str = Field(description="检查项")
+    ok: bool = Field(description="是否齐全")
+    detail: str = Field(description="缺少什么")
+
+
+class FormalOut(Schema):
+    status: str = Field(description="形式审查后的状态：in_review 或 formal_failed")
+    checks: list[CheckOut] = Field(description="完整性清单")
+
+
+@router.post("/applications/{int:application_id}/formal-check", response={200: FormalOut, **ERRORS})
+def formal_check(request, application_id: int):
+    """省科技厅形式审查：报告、工作方案、评分表、佐证材料、市级情况报告。"""
+    app, checks = panel.formal_check(request.user, application_id)
+    return {"status": app.status, "checks": [c.__dict__ for c in checks]}
+
+
+class PanelIn(Schema):
+    experts: Any = Field(description="评审专家用户名列表")
+    leader: str = Field(description="组长用户名（须在列表中）")
+
+
+class MemberOut(Schema):
+    expert: str = Field(description="专家用户名")
+    name: str = Field(description="专家姓名")
+    org: str = Field(description="所在单位")
+    leader: bool = Field(description="是否组长")
+    submitted: bool = Field(description="是否已提交评分")
+    final: str | None = Field(
+        description="该专家的总分（本人提交后可见，其他专家的在本人提交后可见）"
+    )
+
+
+class PanelOut(Schema):
+    members: list[MemberOut] = Field(description="评审组成员")
+    panel_score: str | None = Field(description="评审得分（全部提交后）")
+    flags: list[str] = Field(description="专家间分差超过该项分值 40% 的指标")
+    vetoes: int = Field(description="提出一票否决的专家人数")
+    disqualified: bool = Field(description="多数专家一票否决")
+
+
+def panel_out(user, app: Application) -> dict:
+    me = selectors.member_of(app, user)
+    # An expert sees the others and the result only after submitting their own sheet.
+    sees_all = selectors.is_province(user) or (me is not None and me.submitted_at is not None)
+    result = panel.panel_result(app)
+    members = []
+    for m in app.panel.select_related("expert", "expert__org"):
+        own = me is not None and m.pk == me.pk
+        final = result.finals.get(m.expert.username)
+        members.append(
+            {
+                "expert": m.expert.username,
+                "name": str(m.expert),
+                "org": m.expert.org.name if m.expert.org else "",
+                "leader": m.is_leader,
+                "submitted": m.submitted_at is not None,
+                "final": format_points(final) if final is not None and (sees_all or own) else None,
+            }
+        )
+    complete = app.status in panel.RANKED
+    return {
+        "members": members,
+        "panel_score": format_points(result.score)
+        if complete and sees_all and result.score is not None
+        else None,
+        "flags": result.flags if sees_all else [],
+        "vetoes": result.vetoes if sees_all else 0,
+        "disqualified": app.disqualified if sees_all else False,
+    }
+
+
+@router.post("/applications/{int:application_id}/panel", response={200: PanelOut, **ERRORS})
+def set_panel(request, application_id: int, payload: PanelIn):
+    """组建评审组；须回避的专家使整个请求被拒绝（422，注明专家和原因）。"""
+    app = panel.set_panel(request.user, application_id, payload.experts, payload.leader)
+    return panel_out(request.user, app)
+
+
+@router.get("/applications/{int:application_id}/panel", response={200: PanelOut, **ERRORS})
+def get_panel(request, application_id: int):
+    return panel_out(request.user, selectors.get_application(request.user, application_id))
+
+
+class ReviewOut(Schema):
+    indicator: str = Field(description="指标编号")
+    version: int = Field(description="新版本号")
+
+
+@router.post(
+    "/applications/{int:application_id}/reviews/submit", response={200: ApplicationBrief, **ERRORS}
+)
+def submit_review(request, application_id: int):
+    """提交本人评分表；未评分的项以 422 列出。"""
+    app = panel.submit_sheet(request.user, application_id)
+    return {"id": app.pk, "status": app.status}
+
+
+class ReopenIn(Schema):
+    expert: str = Field(description="专家用户名")
+    indicator: str = Field(description="指标编号")
+    reason: Any = Field(description="退回重评原因")
+
+
+@router.post(
+    "/applications/{int:application_id}/reviews/reopen", response={200: ApplicationBrief, **ERRORS}
+)
+def reopen_review(request, application_id: int, payload: ReopenIn):
+    """组长退回某专家的一项重评。"""
+    app = panel.reopen_item(
+        request.user, application_id, payload.expert, payload.indicator, payload.reason
+    )
+    return {"id": app.pk, "status": app.status}
+
+
+# After reviews/submit and reviews/reopen: the first matching route wins.
+@router.put(
+    "/applications/{int:application_id}/reviews/{indicator_code}",
+    response={200: ReviewOut, **ERRORS},
+)
+def update_review(request, application_id: int, indicator_code: str, payload: ResultIn):
+    """专家本人评分表的一项（字段与自评相同：self_score / cases / raised …，带 version）。"""
+    row = panel.update_expert_result(
+        request.user, application_id, indicator_code, payload.model_dump(exclude_unset=True)
+    )
+    return {"indicator": indicator_code, "version": row.version}
+
+
+@router.get("/applications/{int:application_id}/documents/{name}", response={200: None, **ERRORS})
+def document(request, application_id: int, name: str):
+    """report.docx / report.pdf（报送报告及两个附件）、package.zip（证据包）、city-report.docx / city-report.pdf（情况报告）。"""
+    app = selectors.get_application(request.user, application_id)
+    if name not in DOCUMENTS or name not in _documents(app):
+        raise Http404("没有该文件")
+    record(request.user, "application.document", app, after={"name": name})
+    title = f"{app.zone.name}{app.campaign.title}"
+    if name == "package.zip":
+        tmp = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
+        write_package(app, tmp)
+        tmp.seek(0)
+        return FileResponse(
+            tmp, as_attachment=True, filename=f"{title}证据包.zip", content_type="application/zip"
+        )
+    doc = documents.city_report(app) if name.startswith("city") else documents.zone_report(app)
+    if name.endswith(".pdf"):
+        body, kind = render_pdf(doc), "application/pdf"
+    else:
+        body, kind = (
+            render_docx(doc),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response = HttpResponse(body, content_type=kind)
+    label = "情况报告" if name.startswith("city") else "报送报告"
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{title}{label}.{name.rsplit('.', 1)[1]}"
+    )
+    return response
+
+
+class RankOut(Schema):
+    application: int = Field(description="申报编号")
+    zone: str = Field(description="园区名称")
+    panel_score: str = Field(description="评审得分")
+    experts: int = Field(description="评审专家人数")
+    rank: int | None = Field(description="名次（并列同名次；一票否决者无名次）")
+    above_threshold: bool = Field(description="达到合格分数线")
+    within_quota: bool = Field(description="在名额内（拟命名）")
+    disqualified: bool = Field(description="一票否决")
+
+
+def ranking_out(campaign) -> list[dict]:
+    rows = panel.ranking(campaign)
+    return [
+        {
+            "application": r.entry.key.pk,
+            "zone": r.entry.key.zone.name,
+            "panel_score": format_points(r.entry.panel_score),
+            "experts": r.entry.key.panel.count(),
+            "rank": r.rank,
+            "above_threshold": r.above_threshold,
+            "within_quota": r.within_quota,
+            "disqualified": r.entry.disqualified,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/campaigns/{code}/ranking", response={200: list[RankOut], **ERRORS})
+def ranking(request, code: str):
+    """评审完成的申报按评审得分排名（并列：评分项合计高者在前，再加分高者在前）。"""
+    campaign = selectors.get_campaign(request.user, code)
+    if not selectors.is_province(request.user):
+        raise Http404("创建试点不存在或无权查看")
+    return ranking_out(campaign)
+
+
+class PublicityIn(Schema):
+    starts_on: Any = Field(description="公示开始日期 YYYY-MM-DD")
+
+
+class PublicityOut(Schema):
+    starts_on: date = Field(description="公示开始日期")
+    ends_on: date = Field(description="公示截止日期（开始后第 N 个工作日）")
+
+
+@router.post("/campaigns/{code}/publicity", response={200: PublicityOut, **ERRORS})
+def publicity(request, code: str, payload: PublicityIn):
+    c = panel.start_publicity(request.user, code, payload.starts_on)
+    return {"starts_on": c.publicity_starts_on, "ends_on": c.publicity_ends_on}
+
+
+class NamingIn(Schema):
+    doc_no: Any = Field(description="命名通知文号，如 川科函〔2020〕100号")
+
+
+@router.post("/campaigns/{code}/naming", response={200: CampaignOut, **ERRORS})
+def naming(request, code: str, payload: NamingIn):
+    """公示期满后命名；拟命名名单上的园区为已命名。"""
+    return campaign_out(panel.name_zones(request.user, code, payload.doc_no))
+
+
+@router.get("/campaigns/{code}/documents/{name}", response={200: None, **ERRORS})
+def campaign_document(request, code: str, name: str):
+    """naming.docx / naming.pdf：命名通知（命名后）。"""
+    campaign = selectors.get_campaign(request.user, code)
+    if name not in ("naming.docx", "naming.pdf") or not campaign.named_on:
+        raise Http404("没有该文件")
+    named = list(
+        campaign.applications.filter(status=Application.Status.NAMED).select_related("zone__parent")
+    )
+    doc = documents.naming_notice(campaign, named)
+    record(request.user, "campaign.document", campaign, after={"name": name})
+    if name.endswith(".pdf"):
+        response = HttpResponse(render_pdf(doc), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            render_docx(doc),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{campaign.title}命名通知.{name.rsplit('.', 1)[1]}"
+    )
+    return response
