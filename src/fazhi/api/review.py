@@ -365,7 +365,11 @@ def set_panel(request, application_id: int, payload: PanelIn):
 
 @router.get("/applications/{int:application_id}/panel", response={200: PanelOut, **ERRORS})
 def get_panel(request, application_id: int):
-    return panel_out(request.user, selectors.get_application(request.user, application_id))
+    """评审组与评审结果：省科技厅和本组专家可见（专家名单不向申报园区公开）。"""
+    app = selectors.get_application(request.user, application_id)
+    if not selectors.is_province(request.user) and selectors.member_of(app, request.user) is None:
+        raise Http404("申报不存在或无权查看")
+    return panel_out(request.user, app)
 
 
 class ReviewOut(Schema):
