@@ -10,16 +10,25 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
 from fazhi.api.routers import ResultIn
 from fazhi.audit.services import record
 from fazhi.core.scoring import format_points
 from fazhi.reports.gongwen import render_docx, render_pdf
+from fazhi.reports.gongwen.pdf import FontsMissing
 from fazhi.review import documents, panel, selectors, services
 from fazhi.review.models import Application
 from fazhi.review.package import write_package
 
 router = Router(tags=["review"])
+
+
+class ServiceUnavailable(HttpError):
+    """The server lacks what a file needs (the PDF fonts): 503 with the Chinese reason."""
+
+    def __init__(self, message: str):
+        super().__init__(503, message)
 
 
 class Error(Schema):
@@ -433,7 +442,7 @@ def document(request, application_id: int, name: str):
         )
     doc = documents.city_report(app) if name.startswith("city") else documents.zone_report(app)
     if name.endswith(".pdf"):
-        body, kind = render_pdf(doc), "application/pdf"
+        body, kind = _pdf(doc), "application/pdf"
     else:
         body, kind = (
             render_docx(doc),
@@ -445,6 +454,13 @@ def document(request, application_id: int, name: str):
         True, f"{title}{label}.{name.rsplit('.', 1)[1]}"
     )
     return response
+
+
+def _pdf(doc) -> bytes:
+    try:
+        return render_pdf(doc)
+    except FontsMissing as exc:
+        raise ServiceUnavailable(str(exc)) from None
 
 
 class RankOut(Schema):
@@ -465,7 +481,7 @@ def ranking_out(campaign) -> list[dict]:
             "application": r.entry.key.pk,
             "zone": r.entry.key.zone.name,
             "panel_score": format_points(r.entry.panel_score),
-            "experts": r.entry.key.panel.count(),
+            "experts": r.entry.key.experts,
             "rank": r.rank,
             "above_threshold": r.above_threshold,
             "within_quota": r.within_quota,
@@ -521,7 +537,7 @@ def campaign_document(request, code: str, name: str):
     doc = documents.naming_notice(campaign, named)
     record(request.user, "campaign.document", campaign, after={"name": name})
     if name.endswith(".pdf"):
-        response = HttpResponse(render_pdf(doc), content_type="application/pdf")
+        response = HttpResponse(_pdf(doc), content_type="application/pdf")
     else:
         response = HttpResponse(
             render_docx(doc),

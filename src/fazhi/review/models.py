@@ -93,6 +93,10 @@ class Application(models.Model):
     # The province's review.
     formal_note = models.TextField("形式审查意见", blank=True)
     panel_score = models.DecimalField("评审得分", max_digits=6, decimal_places=2, null=True)
+    # The panel's (trimmed) means of the scored items and of the bonus: ranking's tie-breakers,
+    # kept with the score so that ranking a campaign is one query.
+    panel_scored = models.DecimalField("评分项得分", max_digits=6, decimal_places=2, null=True)
+    panel_bonus = models.DecimalField("加分", max_digits=6, decimal_places=2, null=True)
     disqualified = models.BooleanField("一票否决", default=False)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 
@@ -206,6 +206,8 @@ def submit_sheet(user, application_id) -> Application:
             S.REVIEWED,
             "application.reviewed",
             panel_score=result.score,
+            panel_scored=result.scored,
+            panel_bonus=result.bonus,
             disqualified=result.disqualified,
         )
     return app
@@ -286,18 +288,16 @@ RANKED = (S.REVIEWED, S.NAMED, S.NOT_NAMED)
 
 
 def ranking(campaign: Campaign) -> list[rules.Ranked]:
-    """The campaign's reviewed applications ranked; entries' keys are the applications."""
-    apps = list(
-        campaign.applications.filter(status__in=RANKED).select_related(
-            "zone", "campaign__framework", "assessment"
-        )
+    """The campaign's reviewed applications ranked (one query); entries' keys are the applications."""
+    apps = (
+        campaign.applications.filter(status__in=RANKED)
+        .select_related("zone")
+        .annotate(experts=Count("panel"))
     )
-    entries = []
-    for app in apps:
-        r = panel_result(app)
-        entries.append(
-            rules.RankEntry(app, app.panel_score or Decimal(0), r.scored, r.bonus, app.disqualified)
-        )
+    entries = [
+        rules.RankEntry(a, a.panel_score, a.panel_scored, a.panel_bonus, a.disqualified)
+        for a in apps
+    ]
     return rules.rank(entries, campaign.threshold, campaign.quota)
 
 
