@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import resource
 import statistics
+import sys
 import tempfile
 import time
 import tracemalloc
