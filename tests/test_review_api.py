@@ -39,7 +39,7 @@ def test_the_zone_applies_submits_and_the_assessment_locks(api, campaign, assess
     assert r.status_code == 201 and r.json()["status"] == "draft"
     app_id = r.json()["id"]
     detail = office.get(f"/applications/{app_id}").json()
-    assert detail["report_title"] == "关于报送创建四川省科技创新法治示范区工作方案的报告"
+    assert detail["report_title"] == "关于报送创建四川省科技创新法治示范区\n工作方案的报告"
     assert (
         "《四川省科技厅关于开展科技创新法治示范区创建试点工作的通知》（川科规〔2019〕15号）"
         in detail["report_body"]

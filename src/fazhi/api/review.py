@@ -88,6 +88,7 @@ def campaign_out(c) -> dict:
 class ApplicationIn(Schema):
     campaign: str = Field(description="创建试点代码")
     zone: str = Field(description="园区组织代码")
+    year: int | None = Field(None, description="所依据的自评年度；省略为按该评分表的最近一年")
 
 
 class ApplicationBrief(Schema):
@@ -212,7 +213,7 @@ def get_campaign(request, code: str):
 @router.post("/applications", response={201: ApplicationBrief, **ERRORS})
 def open_application(request, payload: ApplicationIn):
     """园区创建办以自评和工作方案发起申报。"""
-    app = services.open_application(request.user, payload.campaign, payload.zone)
+    app = services.open_application(request.user, payload.campaign, payload.zone, payload.year)
     return Status(201, {"id": app.pk, "status": app.status})
 
 

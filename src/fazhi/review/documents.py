@@ -38,7 +38,6 @@ def plan_table(app: Application) -> tuple:
         for t in tasks
     )
     return (
-        Paragraph(app.plan.title, indent=False),
         Table(
             ("序号", "重点任务", "牵头单位", "配合单位", "完成时限"), rows, (1.2, 6, 2, 2.4, 1.6)
         ),

@@ -22,6 +22,7 @@ from fazhi.core.scoring import parse_points
 from fazhi.frameworks.services import find, indicator_ids
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
+from fazhi.reports.gongwen.layout import TITLE_CHARS
 
 from .models import Application, Campaign, CityScore
 from .selectors import get_application, is_city, is_province
@@ -103,6 +104,11 @@ def _addressee(province: Org) -> str:
     return name[name.index("省") :] if "省" in name else name
 
 
+def _title_lines(head: str, tail: str) -> str:
+    """A long title breaks where a reader would (the seed: …示范区 / 工作方案的报告)."""
+    return f"{head}\n{tail}" if len(head + tail) > TITLE_CHARS else head + tail
+
+
 def default_report(campaign: Campaign, zone: Org) -> dict:
     """The 报送报告 as the seed words it, from the campaign and the zone."""
     departments = [o.name for o in zone.children.order_by("path")[:3]]
@@ -110,7 +116,7 @@ def default_report(campaign: Campaign, zone: Org) -> dict:
     abbr = _province_abbr(campaign.province)
     short = abbr[abbr.index("省") :] if "省" in abbr else abbr
     return {
-        "report_title": f"关于报送创建{campaign.honour}工作方案的报告",
+        "report_title": _title_lines(f"关于报送创建{campaign.honour}", "工作方案的报告"),
         "report_issuers": zone.name,
         "report_addressee": _addressee(campaign.province),
         "report_body": (
@@ -122,8 +128,11 @@ def default_report(campaign: Campaign, zone: Org) -> dict:
 
 
 @transaction.atomic
-def open_application(user, campaign_code, zone_code, today: date | None = None) -> Application:
-    """The zone's office opens its application from its self-assessment and its work plan."""
+def open_application(
+    user, campaign_code, zone_code, year=None, today: date | None = None
+) -> Application:
+    """The zone's office opens its application from its self-assessment (of `year`, else the
+    latest against the campaign's table) and its work plan (of that year, else the latest)."""
     today = today or timezone.localdate()
     campaign = (
         Campaign.objects.select_related("province", "framework")
@@ -140,14 +149,18 @@ def open_application(user, campaign_code, zone_code, today: date | None = None) 
             "campaign",
             f"不在申报时间内：{campaign.title}的申报时间为 {campaign.opens_on} 至 {campaign.closes_on}",
         )
-    assessment = (
-        Assessment.objects.filter(zone=zone, framework=campaign.framework).order_by("-year").first()
-    )
+    found = Assessment.objects.filter(zone=zone, framework=campaign.framework)
+    if year not in (None, ""):
+        found = found.filter(year=validate.int_in(year, "year", "自评年度", 2000, 2100))
+    assessment = found.order_by("-year").first()
     if assessment is None:
         raise RuleError(
             "assessment", f"{zone.name}尚无按《{campaign.framework.title}》的自评，请先创建自评"
         )
-    plan = zone.plans.order_by("-year", "-id").first()
+    plan = (
+        zone.plans.filter(year=assessment.year).order_by("-id").first()
+        or zone.plans.order_by("-year", "-id").first()
+    )
     try:
         with transaction.atomic():
             app = Application.objects.create(

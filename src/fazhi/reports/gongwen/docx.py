@@ -182,11 +182,13 @@ def _write(d, doc: Document, *, first: bool) -> None:
             par = _par(d, line, indent_chars=2 if i == 0 else 0)
             if i:
                 par.paragraph_format.left_indent = Pt(L.BODY_PT * 5)
-    _par(d)
-    _par(d)
-    for line in (*doc.signature_lines, cn_date(doc.written_on)):
+    # An unsealed document: the signature one line below the text, never split from its date.
+    _par(d).paragraph_format.keep_with_next = True
+    lines = (*doc.signature_lines, cn_date(doc.written_on))
+    for i, line in enumerate(lines):
         par = _par(d, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
         par.paragraph_format.right_indent = Pt(L.BODY_PT * 4)
+        par.paragraph_format.keep_with_next = i < len(lines) - 1
     for note in doc.notes:
         _par(d, note, indent_chars=2)
     for i, att in enumerate(doc.attachments, 1):

@@ -24,14 +24,14 @@ TITLE_CHARS = 20  # a title line holds about 20 characters of 2号
 
 
 def title_lines(title: str) -> list[str]:
-    """Split a long title into lines of at most TITLE_CHARS, preferring explicit breaks."""
+    """A title's lines: the explicit breaks first, then lines of balanced length at most TITLE_CHARS."""
     lines = []
     for part in title.split("\n"):
-        while len(part) > TITLE_CHARS:
-            lines.append(part[:TITLE_CHARS])
-            part = part[TITLE_CHARS:]
-        if part:
-            lines.append(part)
+        if not part:
+            continue
+        n = -(-len(part) // TITLE_CHARS)  # lines needed
+        size = -(-len(part) // n)  # balanced, so no line is left with a word or two
+        lines += [part[i : i + size] for i in range(0, len(part), size)]
     return lines
 
 

@@ -25,6 +25,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
     HRFlowable,
+    KeepTogether,
     PageBreak,
     PageTemplate,
     Spacer,
@@ -171,9 +172,11 @@ def _flow(doc: Document, first: bool = True) -> list:
                 out.append(_p(line, indent=2 * L.BODY_PT))
             else:
                 out.append(_p(line, leftIndent=5 * L.BODY_PT))
-    out += [_blank(), _blank()]
+    # An unsealed document: the signature one line below the text, never split from its date.
+    signature = [_blank()]
     for line in (*doc.signature_lines, cn_date(doc.written_on)):
-        out.append(_p(line, align=TA_RIGHT, rightIndent=4 * L.BODY_PT))
+        signature.append(_p(line, align=TA_RIGHT, rightIndent=4 * L.BODY_PT))
+    out.append(KeepTogether(signature))
     out.extend(_p(note, indent=2 * L.BODY_PT) for note in doc.notes)
     for i, att in enumerate(doc.attachments, 1):
         out.append(PageBreak())

@@ -59,5 +59,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"已为资阳高新区创建 {year} 年度工作方案（任务待创建办分解、分配）"
                 )
+            from fazhi.review.demo import load as load_review_demo
+
+            load_review_demo(self.stdout)
         if not no_serve:
             call_command("serve", host=host, port=port, stdout=self.stdout)
