@@ -183,6 +183,15 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/applications/<int:application_id>/reviews/reopen", "POST"): {"expert1"},  # leader
     ("api/v1/applications/<int:application_id>/reviews/<indicator_code>", "PUT"): {"expert1"},
     ("api/v1/applications/<int:application_id>/documents/<name>", "GET"): APPLICATION_READERS,
+    ("review/", "GET"): {"office", "office2", "leader", "city", "city2", "province", "expert1"},
+    ("review/campaigns/<str:code>/", "GET"): BUSINESS | EXPERTS,
+    ("review/campaigns/<str:code>/documents/<str:name>", "GET"): set(),  # only once named
+    ("review/campaigns/<str:code>/<str:step>/", "POST"): {"province"},  # publicity
+    ("review/applications/<int:application_id>/", "GET"): APPLICATION_READERS,
+    ("review/applications/<int:application_id>/documents/<str:name>", "GET"): APPLICATION_READERS,
+    ("review/applications/<int:application_id>/sheet/", "GET"): EXPERTS,
+    ("review/applications/<int:application_id>/sheet/<str:entry>/", "POST"): EXPERTS,  # submit
+    ("review/applications/<int:application_id>/<str:action>/", "POST"): {"city"},  # forward
     # the administrators' routes change users: they come last
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
@@ -281,6 +290,9 @@ def world(assessment, plan, users, request):
         "application_id": in_review.pk,
         "indicator_code": "1",
         "name": "report.pdf",
+        "step": "publicity",
+        "entry": "submit",
+        "action": "forward",
     }
 
 
@@ -349,6 +361,12 @@ BODIES = {
         "reason": "请复核",
     },
     "api/v1/campaigns/<code>/publicity": {"starts_on": "2025-09-29"},
+    "review/campaigns/<str:code>/<str:step>/": {"starts_on": "2025-09-29"},
+    "review/applications/<int:application_id>/<str:action>/": {
+        "doc_no": "资科〔2020〕15号",
+        "signer": "肖建华",
+        "conclusion": "eligible",
+    },
     "api/v1/campaigns/<code>/naming": {"doc_no": "川科函〔2020〕100号"},
     "api/v1/assessments": {"zone": "zy-gxq", "framework": "sc-sti-law-zone-2019", "year": 2031},
     "api/v1/assessments/<int:assessment_id>/results/<code>": {"version": 1, "self_score": 1},
@@ -419,6 +437,7 @@ def fill(route: str, ids: dict) -> str:
         "<code>", "sc-sti-law-zone-2019" if route.startswith("api/v1/frameworks") else "<code>"
     )
     path = path.replace("campaigns/<code>", "campaigns/sc-2019")
+    path = path.replace("campaigns/<str:code>", "campaigns/sc-2019")
     for key, value in ids.items():
         for conv in ("int:", "str:", ""):
             path = path.replace(f"<{conv}{key}>", str(value))

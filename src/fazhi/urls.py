@@ -12,6 +12,7 @@ urlpatterns = [
     path("manage/", include("fazhi.orgs.manage_urls")),
     path("public/", include("fazhi.registers_pages.portal_urls")),
     path("registers/", include("fazhi.registers_pages.urls")),
+    path("review/", include("fazhi.review.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]

@@ -3,23 +3,18 @@ province's panel and the experts' sheets, ranking, publicity and naming. Handler
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fazhi.api.routers import ResultIn
-from fazhi.audit.services import record
 from fazhi.core.scoring import format_points
-from fazhi.reports.gongwen import render_docx, render_pdf
 from fazhi.reports.gongwen.pdf import FontsMissing
-from fazhi.review import documents, panel, selectors, services
+from fazhi.review import downloads, panel, selectors, services
 from fazhi.review.models import Application
-from fazhi.review.package import write_package
 
 router = Router(tags=["review"])
 
@@ -136,16 +131,6 @@ class ApplicationOut(ApplicationBrief):
     items: list[ItemOut] = Field(description="评分项：自评分与市级评估分并列")
 
 
-DOCUMENTS = ("report.docx", "report.pdf", "package.zip", "city-report.docx", "city-report.pdf")
-
-
-def _documents(app: Application) -> list[str]:
-    names = ["report.docx", "report.pdf", "package.zip"]
-    if app.city_doc_no:
-        names += ["city-report.docx", "city-report.pdf"]
-    return names
-
-
 def application_out(user, app: Application) -> dict:
     from fazhi.assessments.selectors import items_by_code, results_of
 
@@ -185,7 +170,7 @@ def application_out(user, app: Application) -> dict:
         "plan": app.plan_id,
         "self_total": format_points(selectors.zone_totals(app).final),
         "panel_score": None if app.panel_score is None else format_points(app.panel_score),
-        "documents": _documents(app),
+        "documents": downloads.application_files(app),
         "items": items,
     }
 
@@ -430,36 +415,8 @@ def update_review(request, application_id: int, indicator_code: str, payload: Re
 def document(request, application_id: int, name: str):
     """report.docx / report.pdf（报送报告及两个附件）、package.zip（证据包）、city-report.docx / city-report.pdf（情况报告）。"""
     app = selectors.get_application(request.user, application_id)
-    if name not in DOCUMENTS or name not in _documents(app):
-        raise Http404("没有该文件")
-    record(request.user, "application.document", app, after={"name": name})
-    title = f"{app.zone.name}{app.campaign.title}"
-    if name == "package.zip":
-        tmp = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
-        write_package(app, tmp)
-        tmp.seek(0)
-        return FileResponse(
-            tmp, as_attachment=True, filename=f"{title}证据包.zip", content_type="application/zip"
-        )
-    doc = documents.city_report(app) if name.startswith("city") else documents.zone_report(app)
-    if name.endswith(".pdf"):
-        body, kind = _pdf(doc), "application/pdf"
-    else:
-        body, kind = (
-            render_docx(doc),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    response = HttpResponse(body, content_type=kind)
-    label = "情况报告" if name.startswith("city") else "报送报告"
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{title}{label}.{name.rsplit('.', 1)[1]}"
-    )
-    return response
-
-
-def _pdf(doc) -> bytes:
     try:
-        return render_pdf(doc)
+        return downloads.application_file(request.user, app, name)
     except FontsMissing as exc:
         raise ServiceUnavailable(str(exc)) from None
 
@@ -530,21 +487,7 @@ def naming(request, code: str, payload: NamingIn):
 def campaign_document(request, code: str, name: str):
     """naming.docx / naming.pdf：命名通知（命名后）。"""
     campaign = selectors.get_campaign(request.user, code)
-    if name not in ("naming.docx", "naming.pdf") or not campaign.named_on:
-        raise Http404("没有该文件")
-    named = list(
-        campaign.applications.filter(status=Application.Status.NAMED).select_related("zone__parent")
-    )
-    doc = documents.naming_notice(campaign, named)
-    record(request.user, "campaign.document", campaign, after={"name": name})
-    if name.endswith(".pdf"):
-        response = HttpResponse(_pdf(doc), content_type="application/pdf")
-    else:
-        response = HttpResponse(
-            render_docx(doc),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{campaign.title}命名通知.{name.rsplit('.', 1)[1]}"
-    )
-    return response
+    try:
+        return downloads.campaign_file(request.user, campaign, name)
+    except FontsMissing as exc:
+        raise ServiceUnavailable(str(exc)) from None
