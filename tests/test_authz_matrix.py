@@ -168,6 +168,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/campaigns/<code>/ranking", "GET"): {"province"},
     ("api/v1/campaigns/<code>/publicity", "POST"): {"province"},
     ("api/v1/campaigns/<code>/naming", "POST"): {"province"},
+    ("api/v1/campaigns/<code>/objections", "GET"): {"province"},
+    ("public/publicity/", "GET"): PUBLIC,
     ("api/v1/campaigns/<code>/documents/<name>", "GET"): set(),  # only once named
     ("api/v1/applications", "POST"): OFFICE,
     ("api/v1/applications/<int:application_id>", "GET"): APPLICATION_READERS,

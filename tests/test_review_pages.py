@@ -141,3 +141,55 @@ def test_query_counts_do_not_grow_with_evidence_or_applications(login, applicati
         create_assessment(office, f"z{i}", "sc-sti-law-zone-2019", None, 2025)
         open_application(office, application.campaign.code, f"z{i}")
     assert _count(c, "/review/") == lists
+
+
+def test_publicity_on_the_portal_and_objections_for_the_province(
+    login, in_review, experts, users, settings, workcalendar
+):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from fazhi.registers.rules import load_shipped
+    from fazhi.review.models import Campaign
+    from tests.conftest import ROOT
+
+    for e in experts[:5]:
+        score_sheet(in_review, e)
+    today = timezone.localdate()
+    settings.FAZHI_TODAY = today
+    settings.FAZHI_PUBLIC_CHALLENGE = "off"
+    load_shipped(ROOT / "rules")
+    public = Client(REMOTE_ADDR="203.0.113.9")
+    assert "目前没有正在公示的名单" in public.get("/public/publicity/").content.decode()
+    Campaign.objects.update(
+        publicity_starts_on=today - timedelta(days=1), publicity_ends_on=today + timedelta(days=6)
+    )
+    page = public.get("/public/publicity/").content.decode()
+    assert "拟命名名单公示" in page and "资阳高新区" in page
+    link = "/public/complaints/new/?category=publicity_objection&zone=zy-gxq"
+    assert link.replace("&", "&amp;") in page
+    form = public.get(link).content.decode()
+    assert "公示异议" in form
+    r = public.post(
+        "/public/complaints/new/",
+        {
+            "zone": "zy-gxq",
+            "anonymous": "1",
+            "category": "publicity_objection",
+            "subject": "对资阳高新区的异议",
+            "content": "得分依据不实",
+        },
+    )
+    assert r.status_code == 200, r.content.decode()[:500]
+    page = login("province").get(f"/review/campaigns/{in_review.campaign.code}/").content.decode()
+    assert "对资阳高新区的异议" in page
+    from tests.conftest import Api
+
+    rows = Api("province").get(f"/campaigns/{in_review.campaign.code}/objections").json()
+    assert rows[0]["zone"] == "资阳高新区" and not rows[0]["late"]
+    assert (
+        "对资阳高新区的异议"
+        not in login("office").get(f"/review/campaigns/{in_review.campaign.code}/").content.decode()
+    )

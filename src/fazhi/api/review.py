@@ -458,6 +458,33 @@ def ranking(request, code: str):
     return ranking_out(campaign)
 
 
+class ObjectionOut(Schema):
+    tracking_no: str = Field(description="受理编号")
+    zone: str = Field(description="园区名称")
+    subject: str = Field(description="事项")
+    received_on: date = Field(description="收到日期")
+    late: bool = Field(description="公示期满后收到")
+
+
+@router.get("/campaigns/{code}/objections", response={200: list[ObjectionOut], **ERRORS})
+def objections(request, code: str):
+    """通过公众渠道（投诉举报，类别“公示异议”）提出的公示异议；仅省科技厅。"""
+    campaign = selectors.get_campaign(request.user, code)
+    if not selectors.is_province(request.user):
+        raise Http404("创建试点不存在或无权查看")
+    ends = campaign.publicity_ends_on
+    return [
+        {
+            "tracking_no": c.tracking_no,
+            "zone": c.zone.name,
+            "subject": c.subject,
+            "received_on": c.received_on,
+            "late": bool(ends and c.received_on > ends),
+        }
+        for c in selectors.objections(campaign)
+    ]
+
+
 class PublicityIn(Schema):
     starts_on: Any = Field(description="公示开始日期 YYYY-MM-DD")
 

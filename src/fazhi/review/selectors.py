@@ -139,3 +139,22 @@ def scored_items(app: Application) -> list[fw.Indicator]:
 
 def item_maxima(app: Application) -> dict[str, Decimal]:
     return {i.code: i.max_points or Decimal(0) for i in scored_items(app)}
+
+
+def objections(campaign: Campaign):
+    """公示异议 received through the public channel about the campaign's zones, from the
+    publicity's first day on (late ones are listed too: the province decides on them)."""
+    from fazhi.registers.catalog import PUBLICITY_OBJECTION
+    from fazhi.registers.models import Case
+
+    if campaign.publicity_starts_on is None:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(
+            category=PUBLICITY_OBJECTION,
+            zone__in=campaign.applications.values("zone"),
+            received_on__gte=campaign.publicity_starts_on,
+        )
+        .select_related("zone")
+        .order_by("received_on", "id")
+    )

@@ -65,6 +65,7 @@ def campaign_detail(request, code):
             "campaign": campaign,
             "applications": selectors.applications_for(user).filter(campaign=campaign),
             "ranking": panel.ranking(campaign) if province else None,
+            "objections": list(selectors.objections(campaign)) if province else None,
             "is_province": province,
             "apply_zones": _can_apply(user, campaign, timezone.localdate()),
             "errors": {},
