@@ -169,6 +169,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/campaigns/<code>/publicity", "POST"): {"province"},
     ("api/v1/campaigns/<code>/naming", "POST"): {"province"},
     ("api/v1/campaigns/<code>/objections", "GET"): {"province"},
+    ("api/v1/applications/<int:application_id>/annual-reviews", "GET"): APPLICATION_READERS,
+    ("api/v1/applications/<int:application_id>/annual-reviews", "POST"): {"province"},
+    ("api/v1/annual-reviews/<int:review_id>/decision", "POST"): {"province"},
     ("public/publicity/", "GET"): PUBLIC,
     ("api/v1/campaigns/<code>/documents/<name>", "GET"): set(),  # only once named
     ("api/v1/applications", "POST"): OFFICE,
@@ -273,6 +276,12 @@ def world(assessment, plan, users, request):
         {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"},
     )
     case = _register_case(users)  # registers: one case for the routes to point at
+    from fazhi.review.models import AnnualReview
+
+    # a yearly review for the decision route (its flow is tested in tests/test_review_annual.py)
+    annual = AnnualReview.objects.create(
+        application=in_review, year=2031, assessment=in_review.assessment
+    )
     return {
         "assessment_id": assessment.pk,
         "code": "1",
@@ -295,6 +304,7 @@ def world(assessment, plan, users, request):
         "step": "publicity",
         "entry": "submit",
         "action": "forward",
+        "review_id": annual.pk,
     }
 
 
@@ -370,6 +380,8 @@ BODIES = {
         "conclusion": "eligible",
     },
     "api/v1/campaigns/<code>/naming": {"doc_no": "川科函〔2020〕100号"},
+    "api/v1/applications/<int:application_id>/annual-reviews": {"year": 2031},
+    "api/v1/annual-reviews/<int:review_id>/decision": {"score": 90},
     "api/v1/assessments": {"zone": "zy-gxq", "framework": "sc-sti-law-zone-2019", "year": 2031},
     "api/v1/assessments/<int:assessment_id>/results/<code>": {"version": 1, "self_score": 1},
     "api/v1/assessments/<int:assessment_id>/return": {"reason": "请补充材料"},

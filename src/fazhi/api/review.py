@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from fazhi.api.routers import ResultIn
 from fazhi.core.scoring import format_points
 from fazhi.reports.gongwen.pdf import FontsMissing
-from fazhi.review import downloads, panel, selectors, services
+from fazhi.review import annual, downloads, panel, selectors, services
 from fazhi.review.models import Application
 
 router = Router(tags=["review"])
@@ -518,3 +518,66 @@ def campaign_document(request, code: str, name: str):
         return downloads.campaign_file(request.user, campaign, name)
     except FontsMissing as exc:
         raise ServiceUnavailable(str(exc)) from None
+
+
+class AnnualIn(Schema):
+    year: Any = Field(description="复核年度（园区须已有该年度按现行评分表的自评）")
+
+
+class DecisionIn(Schema):
+    score: Any = Field(description="复核得分")
+    note: Any = Field("", description="复核意见")
+    due_on: Any = Field(None, description="整改期限 YYYY-MM-DD（得分低于合格线的首次复核必填）")
+
+
+class AnnualOut(Schema):
+    id: int = Field(description="复核编号")
+    year: int = Field(description="复核年度")
+    zone: str = Field(description="园区名称")
+    status: str = Field(
+        description="open 待复核 / passed 通过 / rectifying 限期整改 / revoked 撤销称号"
+    )
+    status_label: str = Field(description="状态（中文）")
+    assessment: int = Field(description="所依据的自评编号")
+    score: str | None = Field(description="复核得分")
+    second_score: str | None = Field(description="整改后复核得分")
+    due_on: date | None = Field(description="整改期限")
+    note: str = Field(description="复核意见")
+
+
+def annual_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "year": r.year,
+        "zone": r.application.zone.name,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "assessment": r.assessment_id,
+        "score": None if r.score is None else format_points(r.score),
+        "second_score": None if r.second_score is None else format_points(r.second_score),
+        "due_on": r.due_on,
+        "note": r.note,
+    }
+
+
+@router.post(
+    "/applications/{int:application_id}/annual-reviews", response={201: AnnualOut, **ERRORS}
+)
+def open_annual_review(request, application_id: int, payload: AnnualIn):
+    """省科技厅对已命名园区开始年度复核（动态管理）。"""
+    return Status(201, annual_out(annual.open_review(request.user, application_id, payload.year)))
+
+
+@router.get(
+    "/applications/{int:application_id}/annual-reviews", response={200: list[AnnualOut], **ERRORS}
+)
+def annual_reviews(request, application_id: int):
+    """该园区历年复核记录。"""
+    app = selectors.get_application(request.user, application_id)
+    return [annual_out(r) for r in annual.history(app)]
+
+
+@router.post("/annual-reviews/{int:review_id}/decision", response={200: AnnualOut, **ERRORS})
+def decide_annual_review(request, review_id: int, payload: DecisionIn):
+    """复核打分：达到合格线为通过；首次未达到为限期整改（须填整改期限）；整改后仍未达到则撤销称号。"""
+    return annual_out(annual.decide(request.user, review_id, payload.model_dump()))

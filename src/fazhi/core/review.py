@@ -138,3 +138,14 @@ def publicity_ends(starts_on: date, days: int, calendar: WorkCalendar) -> date:
 
 def window_open(opens_on: date, closes_on: date, today: date) -> bool:
     return opens_on <= today <= closes_on
+
+
+# After naming (动态管理): a yearly review; below the threshold the zone rectifies by a due
+# date (限期整改) and is reviewed again; failing that second review revokes the title.
+PASSED, RECTIFY, REVOKED = "passed", "rectify", "revoked"
+
+
+def annual_outcome(score: Decimal, threshold: Decimal, second_round: bool) -> str:
+    if score >= threshold:
+        return PASSED
+    return REVOKED if second_round else RECTIFY

@@ -59,6 +59,7 @@ class Application(models.Model):
         REVIEWED = "reviewed", "评审完成"
         NAMED = "named", "已命名"
         NOT_NAMED = "not_named", "未命名"
+        REVOKED = "revoked", "称号已撤销"
 
     class Conclusion(models.TextChoices):
         ELIGIBLE = "eligible", "符合申报条件"
@@ -184,4 +185,34 @@ class ExpertResult(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["member", "indicator"], name="expertresult_item")
+        ]
+
+
+class AnnualReview(models.Model):
+    """The yearly review of a named zone (动态管理): the province's score on the zone's
+    re-assessment; below the threshold 限期整改 and a second review, whose failure revokes."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待复核"
+        PASSED = "passed", "复核通过"
+        RECTIFYING = "rectifying", "限期整改"
+        REVOKED = "revoked", "撤销称号"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="annual_reviews"
+    )
+    year = models.PositiveSmallIntegerField("复核年度")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    score = models.DecimalField("复核得分", max_digits=6, decimal_places=2, null=True)
+    second_score = models.DecimalField("整改后复核得分", max_digits=6, decimal_places=2, null=True)
+    note = models.TextField("复核意见", blank=True)
+    due_on = models.DateField("整改期限", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "年度复核"
+        ordering = ["application", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "year"], name="annualreview_year")
         ]

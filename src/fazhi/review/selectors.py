@@ -25,6 +25,7 @@ PROVINCE_STATUSES = (
     Application.Status.REVIEWED,
     Application.Status.NAMED,
     Application.Status.NOT_NAMED,
+    Application.Status.REVOKED,
 )
 
 

@@ -19,7 +19,7 @@ from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Role
 from fazhi.reports.gongwen.pdf import FontsMissing
 
-from . import downloads, panel, selectors, services
+from . import annual, downloads, panel, selectors, services
 from .models import Application, ExpertResult
 
 S = Application.Status
@@ -125,6 +125,8 @@ def _application_context(user, app, errors=None, values=None) -> dict:
         "documents": downloads.application_files(app),
         **flags,
     }
+    if app.status in (S.NAMED, S.REVOKED):
+        ctx["annual"] = annual.history(app)
     if flags["is_province"] or flags["member"] is not None:
         ctx["panel"] = list(app.panel.select_related("expert", "expert__org"))
         sees = flags["is_province"] or (flags["member"] and flags["member"].submitted_at)
@@ -149,6 +151,8 @@ ACTIONS = {
     "panel": lambda u, app, p: panel.set_panel(
         u, app.pk, [x for x in p.get("experts", "").split() if x], p.get("leader", "").strip()
     ),
+    "annual-open": lambda u, app, p: annual.open_review(u, app.pk, p.get("year")),
+    "annual-decide": lambda u, app, p: annual.decide(u, p.get("review", ""), p),
     "reopen": lambda u, app, p: panel.reopen_item(
         u, app.pk, p.get("expert", ""), p.get("indicator", ""), p.get("reason")
     ),
@@ -162,6 +166,8 @@ DONE = {
     "formal-check": "形式审查已完成。",
     "panel": "评审组已组建，专家可开始评分。",
     "reopen": "已退回该专家重评该项。",
+    "annual-open": "已开始年度复核。",
+    "annual-decide": "复核结果已记录。",
 }
 
 
