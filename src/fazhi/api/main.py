@@ -4,6 +4,7 @@ from . import errors
 from .auth import TokenAuth
 from .registers import router as registers_router
 from .review import router as review_router
+from .review_panel import router as review_panel_router
 from .routers import assessments_router, auth_router, frameworks_router
 from .workplan import router as workplan_router
 
@@ -23,3 +24,4 @@ api.add_router("/assessments", assessments_router)
 api.add_router("", workplan_router)
 api.add_router("", registers_router)
 api.add_router("", review_router)
+api.add_router("", review_panel_router)
