@@ -18,6 +18,7 @@ bench: $(VENV)/.installed-test
 	FAZHI_DATA_DIR=$(CURDIR)/var/bench $(VENV)/bin/python bench/api_bench.py
 	$(VENV)/bin/python bench/workplan_bench.py
 	$(VENV)/bin/python bench/registers_bench.py
+	$(VENV)/bin/python bench/review_bench.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
