@@ -18,8 +18,7 @@ from fazhi.assessments.models import Assessment
 from fazhi.assessments.selectors import items_by_code
 from fazhi.assessments.services import add_evidence, create_assessment, update_result
 from fazhi.core import framework as fw
-from fazhi.orgs.models import Org, Role, User
-from fazhi.orgs.services import add_org, add_user, random_password
+from fazhi.orgs.models import Role, User
 from fazhi.workplan.services import create_plan
 
 from .models import Application, Campaign
@@ -83,15 +82,8 @@ def _filled_assessment(office, zone: str, year: int, short: Decimal) -> Assessme
 
 
 def load(stdout) -> None:
-    """Idempotent: what exists is left as it is."""
-    for code, name, kind, parent in ORGS:
-        if not Org.objects.filter(code=code).exists():
-            add_org(code, name, kind, parent)
-    for username, role, org, name in USERS:
-        if not User.objects.filter(username=username).exists():
-            password = random_password()
-            add_user(username, password, role, org, name)
-            stdout.write(f"演示用户 {username}（{role.label}），密码（只显示这一次）：{password}")
+    """The campaign and its applications, once ORGS and USERS exist (the demo command makes
+    them with its own). Idempotent: an existing campaign is left as it is."""
     if Campaign.objects.filter(code=CAMPAIGN["code"]).exists():
         return
     province = User.objects.get(username="province")

@@ -116,7 +116,9 @@ def set_panel(user, application_id, usernames: list, leader: str) -> Application
     if leader not in names:
         raise RuleError("leader", "组长须为评审组成员之一")
     experts = {u.username: u for u in User.objects.filter(username__in=names).select_related("org")}
-    city_path = app.zone.parent.path if app.zone.parent_id else app.zone.path
+    # The applicant's city and everything under it; a zone directly under the province: itself.
+    parent = app.zone.parent
+    city_path = parent.path if parent is not None and parent.kind == "city" else app.zone.path
     declared = set(
         ExpertDeclaration.objects.filter(zone=app.zone).values_list("expert_id", flat=True)
     )

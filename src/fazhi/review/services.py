@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fazhi.assessments.models import Assessment
-from fazhi.assessments.selectors import items_by_code
+from fazhi.assessments.selectors import items_by_code, totals_of
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
 from fazhi.core import validate
@@ -232,8 +232,6 @@ def submit_application(user, application_id, today: date | None = None) -> Appli
     ):
         raise RuleError("campaign", f"申报已于 {campaign.closes_on} 截止，不能再提交")
     assessment = Assessment.objects.select_for_update().get(pk=app.assessment_id)
-    from fazhi.assessments.selectors import totals_of
-
     totals = totals_of(assessment)
     missing = totals.items_total - totals.items_done
     if missing:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fazhi.assessments.selectors import items_by_code, results_of
@@ -53,8 +54,6 @@ def _can_apply(user, campaign, today) -> list:
 
 @login_required
 def campaign_detail(request, code):
-    from django.utils import timezone
-
     user = request.user
     campaign = selectors.get_campaign(user, code)
     province = selectors.is_province(user) and campaign.province_id == user.org_id

@@ -39,10 +39,12 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve, host, port, **opts):
         call_command("init", stdout=self.stdout)
         with transaction.atomic():
-            for code, name, kind, parent in ORGS:
+            from fazhi.review import demo as review_demo
+
+            for code, name, kind, parent in ORGS + review_demo.ORGS:
                 if not Org.objects.filter(code=code).exists():
                     add_org(code, name, kind, parent)
-            for username, role, org, name in USERS:
+            for username, role, org, name in USERS + review_demo.USERS:
                 if not User.objects.filter(username=username).exists():
                     password = random_password()
                     add_user(username, password, role, org, name)
@@ -59,8 +61,6 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"已为资阳高新区创建 {year} 年度工作方案（任务待创建办分解、分配）"
                 )
-            from fazhi.review.demo import load as load_review_demo
-
-            load_review_demo(self.stdout)
+            review_demo.load(self.stdout)
         if not no_serve:
             call_command("serve", host=host, port=port, stdout=self.stdout)
