@@ -168,7 +168,7 @@ def test_publicity_on_the_portal_and_objections_for_the_province(
     )
     page = public.get("/public/publicity/").content.decode()
     assert "拟命名名单公示" in page and "资阳高新区" in page
-    link = "/public/complaints/new/?category=publicity_objection&zone=zy-gxq"
+    link = "/public/complaints/new/?category=objection&zone=zy-gxq"
     assert link.replace("&", "&amp;") in page
     form = public.get(link).content.decode()
     assert "公示异议" in form
@@ -177,7 +177,7 @@ def test_publicity_on_the_portal_and_objections_for_the_province(
         {
             "zone": "zy-gxq",
             "anonymous": "1",
-            "category": "publicity_objection",
+            "category": "objection",
             "subject": "对资阳高新区的异议",
             "content": "得分依据不实",
         },
