@@ -58,10 +58,17 @@ def scoring_table(app: Application) -> tuple:
         for c, r in results.items()
     }
     blocks = _build_blocks(tree(app.assessment.framework), rows)
+    # The group's name once, on its first row (the paper merges the cells down the block).
     out = tuple(
-        (row.code, row.group or "", row.title, _cell_text(row.max_cell), _cell_text(row.score_cell))
+        (
+            row.code,
+            (row.group or "") if i == 0 else "",
+            row.title,
+            _cell_text(row.max_cell),
+            _cell_text(row.score_cell),
+        )
         for block in blocks
-        for row in block
+        for i, row in enumerate(block)
     )
     totals = totals_of(app.assessment, results)
     summary = (
