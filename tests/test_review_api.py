@@ -262,3 +262,24 @@ def test_publicity_before_the_panel_is_complete(api, in_review, workcalendar):
     from fazhi.review.models import Campaign
 
     assert Campaign.objects.get(code="sc-2019").publicity_starts_on is None
+
+
+def test_an_expert_who_declared_the_zone_stands_down(api, forwarded, experts):
+    prov, app_id = api("province"), forwarded.pk
+    prov.post(f"/applications/{app_id}/formal-check")
+    r = api("expert3").post("/declarations", {"zone": "zy-gxq", "reason": ""})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = api("expert3").post("/declarations", {"zone": "zy-gxq", "reason": "曾任该园区法律顾问"})
+    assert r.status_code == 201
+    assert (
+        api("expert3").post("/declarations", {"zone": "zy-gxq", "reason": "x"}).status_code == 409
+    )
+    assert api("office").post("/declarations", {"zone": "zy-gxq", "reason": "x"}).status_code == 403
+    names = [e.username for e in experts[:5]]
+    r = prov.post(f"/applications/{app_id}/panel", {"experts": names, "leader": "expert1"})
+    assert (
+        r.status_code == 422
+        and "expert3" in r.json()["detail"]
+        and "利害关系" in r.json()["detail"]
+    )
+    assert not PanelMember.objects.exists()

@@ -109,6 +109,23 @@ def get_panel(request, application_id: int):
     return panel_out(request.user, app)
 
 
+class DeclarationIn(Schema):
+    zone: str = Field(description="园区组织代码")
+    reason: Any = Field(description="利害关系说明")
+
+
+class DeclarationOut(Schema):
+    zone: str = Field(description="园区组织代码")
+    reason: str = Field(description="利害关系说明")
+
+
+@router.post("/declarations", response={201: DeclarationOut, **ERRORS})
+def declare(request, payload: DeclarationIn):
+    """评审专家声明与某园区存在利害关系；此后不能进入该园区的评审组（回避）。"""
+    d = panel.declare_interest(request.user, payload.zone, payload.reason)
+    return Status(201, {"zone": d.zone.code, "reason": d.reason})
+
+
 class ReviewOut(Schema):
     indicator: str = Field(description="指标编号")
     version: int = Field(description="新版本号")

@@ -147,6 +147,26 @@ def set_panel(user, application_id, usernames: list, leader: str) -> Application
     return app
 
 
+@transaction.atomic
+def declare_interest(user, zone_code, reason) -> ExpertDeclaration:
+    """An expert declares an interest in a zone (利害关系声明); they stand down from its panels."""
+    from fazhi.orgs.models import Org
+
+    if not user.has_role(Role.EXPERT):
+        raise PermissionDenied("只有评审专家可以声明利害关系")
+    zone = Org.objects.filter(code=str(zone_code), kind=Org.Kind.ZONE).first()
+    if zone is None:
+        raise RuleError("zone", f"园区 {zone_code} 不存在")
+    reason = validate.text(reason, "reason", "说明", limit=200, required=True)
+    declaration, created = ExpertDeclaration.objects.get_or_create(
+        expert=user, zone=zone, defaults={"reason": reason}
+    )
+    if not created:
+        raise ConflictError(f"已声明与{zone.name}存在利害关系")
+    record(user, "review.declaration", declaration, after={"zone": zone.code, "reason": reason})
+    return declaration
+
+
 def _own_sheet(user, application_id) -> tuple[Application, PanelMember]:
     app = get_application(user, application_id, for_update=True)
     member = member_of(app, user)
