@@ -3,13 +3,10 @@ the province only once an application is forwarded, an expert only where it sits
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from fazhi.assessments.selectors import items_by_code, result_input, results_of
-from fazhi.core import framework as fw
+from fazhi.assessments.selectors import result_input, results_of
 from fazhi.core.scoring import ResultInput, Totals, compute_totals
 from fazhi.frameworks.services import tree
 from fazhi.orgs.access import in_scope, org_scope_q
@@ -132,14 +129,6 @@ def zone_totals(app: Application) -> Totals:
     return compute_totals(
         tree(app.assessment.framework), {c: result_input(r) for c, r in results.items()}
     )
-
-
-def scored_items(app: Application) -> list[fw.Indicator]:
-    return [i for i in items_by_code(app.assessment).values() if i.kind == fw.SCORED]
-
-
-def item_maxima(app: Application) -> dict[str, Decimal]:
-    return {i.code: i.max_points or Decimal(0) for i in scored_items(app)}
 
 
 def objections(campaign: Campaign):

@@ -11,7 +11,6 @@ from datetime import date
 
 # Paragraph levels of the body: 一、 黑体 / （一） 楷体 / 1. and plain text 仿宋.
 BODY, H1, H2, H3 = "body", "h1", "h2", "h3"
-LEVELS = (BODY, H1, H2, H3)
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,3 @@ def attachment_lines(doc: Document) -> list[str]:
 
 def attachment_label(doc: Document, index: int) -> str:
     return "附件" if len(doc.attachments) == 1 else f"附件{index}"
-
-
-def issuer_mark(doc: Document) -> str:
-    """发文机关标志: the issuing bodies' names followed by 文件 is for 下行文; we print the names."""
-    return "\n".join(doc.issuers)
