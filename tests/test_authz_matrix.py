@@ -29,19 +29,25 @@ ROLES = (
     "leader",
     "city",
     "city2",
+    "province",
+    "expert1",
     "admin",
     "security",
     "auditor",
 )
 PUBLIC = set(ROLES)
 SIGNED_IN = PUBLIC - {"anon"}
-ZONE_READERS = {"office", "leader", "city"}
+ZONE_READERS = {"office", "leader", "city", "province"}
 OFFICE = {"office"}
 
 ADMINS = {"admin", "security", "auditor"}
-BUSINESS = SIGNED_IN - ADMINS
-PLAN_READERS = {"office", "leader", "city", "kjj"}  # kjj leads a task of the plan
-ZONE_OVERSIGHT = {"office", "leader", "city"}
+EXPERTS = {"expert1"}  # 评审专家: only the applications on whose panel they sit
+BUSINESS = SIGNED_IN - ADMINS - EXPERTS
+PLAN_READERS = {"office", "leader", "city", "province", "kjj"}  # kjj leads a task of the plan
+ZONE_OVERSIGHT = {"office", "leader", "city", "province"}
+ZONE_FIGURES = {"office", "office2", "leader", "city", "city2", "province"}
+# an application: its zone, its city, the province once forwarded, the experts on its panel
+APPLICATION_READERS = {"office", "leader", "city", "province", "expert1"}
 
 # (route, method) -> roles allowed. Every route of the URL configuration must be here.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -83,8 +89,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/assessments/<int:assessment_id>/results/<code>", "PUT"): OFFICE,
     ("api/v1/assessments/<int:assessment_id>/export.xlsx", "GET"): ZONE_READERS,
     ("api/v1/assessments/<int:assessment_id>/submit", "POST"): OFFICE,
-    ("api/v1/assessments/<int:assessment_id>/return", "POST"): {"city"},
-    ("api/v1/assessments/<int:assessment_id>/accept", "POST"): {"city"},
+    ("api/v1/assessments/<int:assessment_id>/return", "POST"): {"city", "province"},
+    ("api/v1/assessments/<int:assessment_id>/accept", "POST"): {"city", "province"},
     # the departments' annual assessment: each office creates for its own zone's
     # departments (office2's zone has none: refused with 422, still authorised); the
     # ranking lists what the user's scope holds (nothing for the administrators)
@@ -106,7 +112,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("notices/<int:notice_id>/close/", "POST"): OFFICE,
     ("my-tasks/", "GET"): {"office", "office2", "kjj", "leader"},
     # the leader's dashboard (each zone's own, a city's zones); search within one's scope
-    ("dashboard/", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("dashboard/", "GET"): {"office", "office2", "leader", "city", "city2", "province"},
     ("search/", "GET"): BUSINESS,
     ("tasks/<int:task_id>/", "GET"): PLAN_READERS,
     ("tasks/<int:task_id>/report/", "POST"): {"office", "kjj"},
@@ -151,14 +157,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/registers/cases/<int:case_id>", "GET"): PLAN_READERS,
     ("api/v1/registers/cases/<int:case_id>/events", "POST"): {"office", "kjj"},
     ("api/v1/registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
-    ("api/v1/registers/annual-report.xlsx", "GET"): {
-        "office",
-        "office2",
-        "leader",
-        "city",
-        "city2",
-    },
-    ("api/v1/registers/figures", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("api/v1/registers/annual-report.xlsx", "GET"): ZONE_FIGURES,
+    ("api/v1/registers/figures", "GET"): ZONE_FIGURES,
     ("api/v1/registers/assessments/<int:assessment_id>/items/<code>/figures", "POST"): OFFICE,
     # register pages: the public portal (no sign-in) and the staff register
     ("public/", "GET"): PUBLIC,
@@ -172,13 +172,51 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/", "GET"): BUSINESS,
     ("registers/export.xlsx", "GET"): BUSINESS,
     ("registers/rules/", "GET"): BUSINESS,
-    ("registers/annual-report.xlsx", "GET"): {"office", "office2", "leader", "city", "city2"},
+    ("registers/annual-report.xlsx", "GET"): ZONE_FIGURES,
     ("registers/cases/<int:case_id>/", "GET"): PLAN_READERS,
     ("registers/cases/<int:case_id>/events/", "POST"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/query-code/", "POST"): OFFICE,
     ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
+    # the review chain: campaign, application, city, province, the experts' panel
+    ("api/v1/campaigns", "GET"): SIGNED_IN,
+    ("api/v1/campaigns", "POST"): {"province"},
+    ("api/v1/campaigns/<code>", "GET"): BUSINESS | EXPERTS,
+    ("api/v1/campaigns/<code>/ranking", "GET"): {"province"},
+    ("api/v1/campaigns/<code>/publicity", "POST"): {"province"},
+    ("api/v1/campaigns/<code>/naming", "POST"): {"province"},
+    ("api/v1/campaigns/<code>/objections", "GET"): {"province"},
+    ("api/v1/declarations", "POST"): EXPERTS,
+    ("api/v1/applications/<int:application_id>/annual-reviews", "GET"): APPLICATION_READERS,
+    ("api/v1/applications/<int:application_id>/annual-reviews", "POST"): {"province"},
+    ("api/v1/annual-reviews/<int:review_id>/decision", "POST"): {"province"},
+    ("public/publicity/", "GET"): PUBLIC,
+    ("api/v1/campaigns/<code>/documents/<name>", "GET"): set(),  # only once named
+    ("api/v1/applications", "POST"): OFFICE,
+    ("api/v1/applications/<int:application_id>", "GET"): APPLICATION_READERS,
+    ("api/v1/applications/<int:application_id>/report", "PUT"): OFFICE,
+    ("api/v1/applications/<int:application_id>/submit", "POST"): OFFICE,
+    ("api/v1/applications/<int:application_id>/city-review/<indicator_code>", "PUT"): {"city"},
+    ("api/v1/applications/<int:application_id>/forward", "POST"): {"city"},
+    ("api/v1/applications/<int:application_id>/return", "POST"): {"city"},
+    ("api/v1/applications/<int:application_id>/formal-check", "POST"): {"province"},
+    ("api/v1/applications/<int:application_id>/panel", "POST"): {"province"},
+    ("api/v1/applications/<int:application_id>/panel", "GET"): {"province", "expert1"},
+    ("api/v1/applications/<int:application_id>/reviews/submit", "POST"): {"expert1"},
+    ("api/v1/applications/<int:application_id>/reviews/reopen", "POST"): {"expert1"},  # leader
+    ("api/v1/applications/<int:application_id>/reviews/<indicator_code>", "PUT"): {"expert1"},
+    ("api/v1/applications/<int:application_id>/documents/<name>", "GET"): APPLICATION_READERS,
+    ("review/", "GET"): {"office", "office2", "leader", "city", "city2", "province", "expert1"},
+    ("review/campaigns/<str:code>/", "GET"): BUSINESS | EXPERTS,
+    ("review/campaigns/<str:code>/documents/<str:name>", "GET"): set(),  # only once named
+    ("review/campaigns/<str:code>/<str:step>/", "POST"): {"province"},  # publicity
+    ("review/applications/<int:application_id>/", "GET"): APPLICATION_READERS,
+    ("review/applications/<int:application_id>/documents/<str:name>", "GET"): APPLICATION_READERS,
+    ("review/applications/<int:application_id>/sheet/", "GET"): EXPERTS,
+    ("review/applications/<int:application_id>/sheet/<str:entry>/", "POST"): EXPERTS,  # submit
+    ("review/applications/<int:application_id>/<str:action>/", "POST"): {"city"},  # forward
+    # the administrators' routes change users: they come last
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
     ("admin/calendar/days/", "POST"): {"admin"},
@@ -217,9 +255,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def world(assessment, plan, users):
+def world(assessment, plan, users, request):
     """One of everything in 资阳高新区, for the routes to point at."""
     from fazhi.assessments.services import add_evidence
+    from fazhi.orgs.services import add_user
     from fazhi.workplan.services import (
         add_milestone,
         issue_notice,
@@ -227,10 +266,12 @@ def world(assessment, plan, users):
         request_extension,
         update_task,
     )
+    from tests.conftest import PASSWORD
 
     evidence = add_evidence(
         users["office"], assessment.pk, "1", SimpleUploadedFile("证明.pdf", PDF)
     )
+    in_review = request.getfixturevalue("in_review")  # locks the assessment: after the evidence
     task = task_of(plan, "一.1")
     update_task(
         users["office"],
@@ -261,6 +302,14 @@ def world(assessment, plan, users):
         {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"},
     )
     case = _register_case(users)  # registers: one case for the routes to point at
+    # the account the administrators act on: a clerk no other check signs in as
+    target = add_user("target", PASSWORD, "department", "zy-gxq-kjj", must_change=False)
+    from fazhi.review.models import AnnualReview
+
+    # a yearly review for the decision route (its flow is tested in tests/test_review_annual.py)
+    annual = AnnualReview.objects.create(
+        application=in_review, year=2031, assessment=in_review.assessment
+    )
     return {
         "assessment_id": assessment.pk,
         "code": "1",
@@ -275,11 +324,16 @@ def world(assessment, plan, users):
         "case_id": case.pk,
         "attachment_id": case.attachments.get().pk,
         "tracking_no": case.tracking_no,
-        "user_id": users[
-            "province"
-        ].pk,  # not one of the ROLES: its changes end no session used here
+        "user_id": target.pk,  # not one of the ROLES: its changes end no session used here
         "milestone_id": milestone.pk,
         "kind": "complaint",
+        "application_id": in_review.pk,
+        "indicator_code": "1",
+        "name": "report.pdf",
+        "step": "publicity",
+        "entry": "submit",
+        "action": "forward",
+        "review_id": annual.pk,
     }
 
 
@@ -314,6 +368,52 @@ def _register_case(users):
 
 # Well-formed bodies, so that what is tested is who may act, not the input checks.
 BODIES = {
+    "api/v1/campaigns": {
+        "code": "sc-2031",
+        "title": "试点",
+        "notice_title": "通知",
+        "notice_no": "川科规〔2031〕1号",
+        "honour": "示范区",
+        "framework": "sc-sti-law-zone-2019",
+        "opens_on": "2031-01-01",
+        "closes_on": "2031-12-31",
+    },
+    "api/v1/applications": {"campaign": "sc-2019", "zone": "zy-gxq"},
+    "api/v1/applications/<int:application_id>/report": {
+        "version": 1,
+        "report_title": "报告",
+        "report_issuers": "管委会",
+        "report_addressee": "省科学技术厅",
+        "report_body": "正文",
+    },
+    "api/v1/applications/<int:application_id>/city-review/<indicator_code>": {"score": 1},
+    "api/v1/applications/<int:application_id>/forward": {
+        "doc_no": "资科〔2020〕15号",
+        "signer": "肖建华",
+        "conclusion": "eligible",
+    },
+    "api/v1/applications/<int:application_id>/return": {"reason": "请补充"},
+    "api/v1/applications/<int:application_id>/panel": {"experts": [], "leader": "x"},
+    "api/v1/applications/<int:application_id>/reviews/<indicator_code>": {
+        "version": 1,
+        "self_score": 1,
+    },
+    "api/v1/applications/<int:application_id>/reviews/reopen": {
+        "expert": "expert2",
+        "indicator": "1",
+        "reason": "请复核",
+    },
+    "api/v1/campaigns/<code>/publicity": {"starts_on": "2025-09-29"},
+    "review/campaigns/<str:code>/<str:step>/": {"starts_on": "2025-09-29"},
+    "review/applications/<int:application_id>/<str:action>/": {
+        "doc_no": "资科〔2020〕15号",
+        "signer": "肖建华",
+        "conclusion": "eligible",
+    },
+    "api/v1/campaigns/<code>/naming": {"doc_no": "川科函〔2020〕100号"},
+    "api/v1/applications/<int:application_id>/annual-reviews": {"year": 2031},
+    "api/v1/declarations": {"zone": "cd-gxq", "reason": "曾任该园区顾问"},
+    "api/v1/annual-reviews/<int:review_id>/decision": {"score": 90},
     "api/v1/assessments": {"zone": "zy-gxq", "framework": "sc-sti-law-zone-2019", "year": 2031},
     "api/v1/assessments/<int:assessment_id>/results/<code>": {"version": 1, "self_score": 1},
     "api/v1/assessments/<int:assessment_id>/return": {"reason": "请补充材料"},
@@ -396,6 +496,8 @@ def fill(route: str, ids: dict) -> str:
     path = "/" + route.replace(
         "<code>", "sc-sti-law-zone-2019" if route.startswith("api/v1/frameworks") else "<code>"
     )
+    path = path.replace("campaigns/<code>", "campaigns/sc-2019")
+    path = path.replace("campaigns/<str:code>", "campaigns/sc-2019")
     for key, value in ids.items():
         for conv in ("int:", "str:", ""):
             path = path.replace(f"<{conv}{key}>", str(value))

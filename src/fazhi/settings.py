@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fazhi.ops",
     "fazhi.registers",
     "fazhi.registers_pages",
+    "fazhi.review",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from fazhi.api.main import api
 from fazhi.ops.views import healthz
+from fazhi.review.public import publicity
 from fazhi.web.views import favicon
 
 urlpatterns = [
@@ -12,8 +13,10 @@ urlpatterns = [
     path("account/", include("fazhi.orgs.urls")),
     path("audit/", include("fazhi.audit.urls")),
     path("manage/", include("fazhi.orgs.manage_urls")),
+    path("public/publicity/", publicity, name="publicity"),
     path("public/", include("fazhi.registers_pages.portal_urls")),
     path("registers/", include("fazhi.registers_pages.urls")),
+    path("review/", include("fazhi.review.urls")),
     path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),

@@ -3,6 +3,8 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth
 from .registers import router as registers_router
+from .review import router as review_router
+from .review_panel import router as review_panel_router
 from .routers import assessments_router, auth_router, frameworks_router
 from .tokens import router as tokens_router
 from .workplan import router as workplan_router
@@ -31,3 +33,5 @@ api.add_router("/assessments", assessments_router)
 
 api.add_router("", workplan_router)
 api.add_router("", registers_router)
+api.add_router("", review_router)
+api.add_router("", review_panel_router)

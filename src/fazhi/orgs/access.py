@@ -13,6 +13,7 @@ ROLE_SCOPE = {
     Role.LEADER: SCOPE_SUBTREE,
     Role.REVIEWER: SCOPE_SUBTREE,
     Role.DEPARTMENT: SCOPE_OWN,
+    Role.EXPERT: SCOPE_NONE,  # sees only the applications on whose panel it sits
     Role.ADMIN: SCOPE_NONE,  # 三权分立: the administrators see no business content
     Role.SECURITY: SCOPE_NONE,
     Role.AUDITOR: SCOPE_NONE,

@@ -59,6 +59,7 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", "部门填报员"
     LEADER = "leader", "领导（只读）"
     REVIEWER = "reviewer", "审核（市科技局/省科技厅）"
+    EXPERT = "expert", "评审专家"
     ADMIN = "admin", "系统管理员"
     SECURITY = "security", "安全管理员"
     AUDITOR = "auditor", "审计管理员"

@@ -32,7 +32,9 @@ RECEIPT_DATE = {  # what received_on means for each channel (《政府信息公�
 PUBLIC_CHANNEL = "online"
 
 APPLICANT_KINDS = {"person": "自然人", "organisation": "法人或其他组织"}
-COMPLAINT_CATEGORIES = {"complaint": "投诉", "report": "举报"}
+# 公示异议: an objection to a proposed list on publicity (the review chain lists them for the province).
+PUBLICITY_OBJECTION = "objection"  # fits Case.category (16)
+COMPLAINT_CATEGORIES = {"complaint": "投诉", "report": "举报", PUBLICITY_OBJECTION: "公示异议"}
 DELIVERY = {
     "paper": "纸质文本",
     "email": "电子邮件",

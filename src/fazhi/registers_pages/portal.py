@@ -115,6 +115,11 @@ def _intake(request, kind: str):
     }
     if len(zones) == 1:
         form["values"]["zone"] = zones[0]["code"]
+    # A link may preselect the zone and the category (the publicity page's 公示异议 link).
+    if request.GET.get("zone") in {z["code"] for z in zones}:
+        form["values"]["zone"] = request.GET["zone"]
+    if kind == states.COMPLAINT and request.GET.get("category") in catalog.COMPLAINT_CATEGORIES:
+        form["values"]["category"] = request.GET["category"]
     status = 200
     if request.method == "POST":
         data = {name: request.POST.get(name, "") for name in FIELDS[kind]}

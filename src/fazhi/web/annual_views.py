@@ -24,9 +24,14 @@ def _year(value, default: int) -> int:
         return default
 
 
+def may_see_departments(user) -> bool:
+    """Business users with an org; administrators and expert reviewers have no part in it."""
+    return bool(user.org_id) and not (user.has_role(Role.ADMIN) or user.has_role(Role.EXPERT))
+
+
 @login_required
 def departments(request):
-    if not request.user.org_id or request.user.has_role(Role.ADMIN):
+    if not may_see_departments(request.user):
         raise PermissionDenied("部门年度考核只对业务用户开放")
     this_year = timezone.localdate().year
     frameworks = list(Framework.objects.all())

@@ -33,6 +33,8 @@ from fazhi.registers import clock
 from fazhi.workdays.selectors import missing_notice
 from fazhi.workplan.selectors_links import tasks_by_indicator
 
+from .annual_views import may_see_departments
+
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -62,7 +64,7 @@ def home(request):
             "calendar_warning": missing_notice(clock.today())
             if request.user.has_role(Role.ADMIN)
             else None,
-            "show_departments": request.user.org is not None,
+            "show_departments": may_see_departments(request.user),
             **todo,
         },
     )
@@ -248,8 +250,11 @@ def submit_check(request, assessment_id):
     """提交前检查: the missing scores (linked), the items without evidence, then the
     confirmation; the submit button leads here, so nothing is confirmed before it is checked."""
     assessment = selectors.get_assessment(request.user, assessment_id)
-    if not (assessment.editable and can_edit_assessment(request.user, assessment)):
+    if not can_edit_assessment(request.user, assessment):
         raise PermissionDenied("只有本园区创建办可以提交自评")
+    if not assessment.editable:
+        messages.info(request, f"自评{assessment.get_status_display()}，无需再检查")
+        return redirect("web:assessment", assessment.pk)
     check = selectors.check_of(assessment)
     return render(
         request,

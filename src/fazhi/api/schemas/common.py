@@ -54,6 +54,7 @@ Day = typed({"type": "string", "format": "date"})
 DayOrNull = typed({"type": "string", "format": "date"}, nullable=True)
 Flag = typed({"type": "boolean"})
 Codes = typed({"type": "array", "items": {"type": "string"}})
+Number = typed({"anyOf": [{"type": "number"}, {"type": "string"}]})  # "4.5" or 4.5
 
 
 class In(BaseModel):
@@ -91,3 +92,10 @@ def file_answer(content_type: str, description: str) -> dict:
     """`openapi_extra` of an operation whose 200 is a download (an attachment, not JSON)."""
     binary = {"schema": {"type": "string", "format": "binary"}}
     return {"responses": {200: {"description": description, "content": {content_type: binary}}}}
+
+
+def files_answer(description: str, *content_types: str) -> dict:
+    """`openapi_extra` of a download whose type depends on the file asked for."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    content = dict.fromkeys(content_types, binary)
+    return {"responses": {200: {"description": description, "content": content}}}

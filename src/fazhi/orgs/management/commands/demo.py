@@ -40,10 +40,12 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve, host, port, **opts):
         call_command("init", stdout=self.stdout)
         with transaction.atomic():
-            for code, name, kind, parent in ORGS:
+            from fazhi.review import demo as review_demo
+
+            for code, name, kind, parent in ORGS + review_demo.ORGS:
                 if not Org.objects.filter(code=code).exists():
                     add_org(code, name, kind, parent)
-            for username, role, org, name in USERS:
+            for username, role, org, name in USERS + review_demo.USERS:
                 if not User.objects.filter(username=username).exists():
                     password = random_password()
                     add_user(username, password, role, org, name)
@@ -62,5 +64,7 @@ class Command(BaseCommand):
         if fresh:  # the year so far, once: tasks, reports, 督办单, cases, scores
             with transaction.atomic():
                 demo_year.populate(date.today(), self.stdout.write)
+        with transaction.atomic():  # idempotent: the seed's application and the review chain
+            review_demo.load(self.stdout)
         if not no_serve:
             call_command("serve", host=host, port=port, stdout=self.stdout)

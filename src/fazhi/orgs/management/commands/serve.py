@@ -19,7 +19,13 @@ class Command(BaseCommand):
             raise CommandError("端口须在 1 至 65535 之间")
         from waitress import serve
 
+        from fazhi.reports.gongwen.pdf import FontsMissing, warm_up
         from fazhi.wsgi import application
+
+        try:
+            warm_up()
+        except FontsMissing as exc:  # the platform runs; only the PDFs of 公文 are refused
+            self.stderr.write(f"注意：{exc}")
 
         self.stdout.write(f"Fazhi 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         serve(application, host=host, port=port, threads=threads, ident="fazhi")

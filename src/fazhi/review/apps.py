@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "fazhi.review"
+    verbose_name = "申报与评审"
