@@ -42,11 +42,11 @@ ACTION_ROLES = {
 }
 
 
-def action_roles(route: str, url: str, page: str, world: dict) -> set[str] | None:
+def action_roles(route: str, url: str, page: str, ids: dict) -> set[str] | None:
     """Who may send this action when it is not the one the matrix was filled for."""
     kwargs = resolve(urlsplit(url).path or page).kwargs
     for name in ("transition", "step", "action", "entry"):
-        if name in kwargs and kwargs[name] != world.get(name):
+        if name in kwargs and kwargs[name] != ids.get(name):
             return ACTION_ROLES.get((route, kwargs[name]), set())
     return None
 
