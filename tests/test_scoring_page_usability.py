@@ -139,8 +139,10 @@ def test_submit_is_checked_before_it_is_confirmed(login, assessment):
     assert "确认提交" in html and "提交后自评将被锁定" in html
     r = c.post(f"/assessments/{assessment.pk}/submit/", follow=True)
     assert "自评已提交" in r.content.decode()
-    # submitted: no check page, no button
-    assert c.get(f"/assessments/{assessment.pk}/check/").status_code == 403
+    # submitted: the check page leads back to the assessment, and there is no button
+    r = c.get(f"/assessments/{assessment.pk}/check/", follow=True)
+    assert r.redirect_chain == [(f"/assessments/{assessment.pk}/", 302)]
+    assert "无需再检查" in r.content.decode()
     assert 'id="submit-check"' not in c.get(f"/assessments/{assessment.pk}/").content.decode()
 
 
