@@ -157,6 +157,20 @@ def focused(page) -> str:
     return page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
 
 
+def expect_focus(page, element_id: str) -> None:
+    """Focus moves after htmx settles: wait for it (up to 5 s), then say where it is."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id",
+            arg=element_id,
+            timeout=5000,
+        )
+    except Timeout:  # say where focus went rather than that time ran out
+        raise AssertionError(f"focus on {focused(page)!r}, expected {element_id!r}") from None
+
+
 def test_focus_kept_and_saves_announced_after_htmx_swaps(page, live_server, assessment, tmp_path):
     from playwright.sync_api import expect
 
@@ -172,13 +186,13 @@ def test_focus_kept_and_saves_announced_after_htmx_swaps(page, live_server, asse
     page.keyboard.press("Enter")
     expect(status).to_have_text("已保存")
     expect(page.locator("#item-1 .saved-note")).to_have_text("已保存")
-    assert focused(page) == "score-1"
+    expect_focus(page, "score-1")
 
     # refused: focus goes to the field refused, even when the button was used
     page.fill("#score-2", "9")
     page.click("#save-2")
     expect(page.locator("#err-2")).to_be_visible()
-    assert focused(page) == "score-2"
+    expect_focus(page, "score-2")
 
     # an upload keeps focus on its button
     pdf = tmp_path / "计划.pdf"
@@ -186,14 +200,14 @@ def test_focus_kept_and_saves_announced_after_htmx_swaps(page, live_server, asse
     page.set_input_files("#file-1", str(pdf))
     page.click("#upload-1")
     expect(status).to_have_text("佐证材料已上传")
-    assert focused(page) == "upload-1"
+    expect_focus(page, "upload-1")
 
     # a removal takes its button away: focus goes to the item
     page.once("dialog", lambda d: d.accept())
     page.locator("#item-1 .evidence li").get_by_role("button", name="删除").click()
     expect(status).to_have_text("佐证材料已删除")
     expect(page.locator("#item-1 .evidence li")).to_have_count(0)
-    assert focused(page) == "item-1"
+    expect_focus(page, "item-1")
     assert not page.js_errors and not page.server_errors
 
 
@@ -253,6 +267,6 @@ def test_task_page_save_keeps_focus_and_is_announced(page, live_server, pages_wo
     page.fill("#assign-responsible", "李四")
     page.keyboard.press("Enter")
     expect(page.locator("#live-status")).to_have_text("任务分解已保存")
-    assert focused(page) == "assign-responsible"
+    expect_focus(page, "assign-responsible")
     expect(page.locator("#assign-responsible")).to_have_value("李四")
     assert not page.js_errors and not page.server_errors
