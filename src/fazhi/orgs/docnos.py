@@ -36,5 +36,7 @@ def set_prefix(actor, org: Org, prefix: str) -> Org:
     before = prefix_of(org)
     org.doc_prefix = docno.check_prefix(prefix)
     org.save(update_fields=["doc_prefix"])
-    record(actor, "org.doc_prefix", org, before={"prefix": before}, after={"prefix": org.doc_prefix})
+    record(
+        actor, "org.doc_prefix", org, before={"prefix": before}, after={"prefix": org.doc_prefix}
+    )
     return org

@@ -117,4 +117,6 @@ def notice_letter(
     case: Case, title: str, paragraphs: list[str], agency: str, doc_no: str, on: date
 ) -> bytes:
     """A short notice to the applicant (延期答复告知书, 补正告知书), same layout."""
-    return _letter(case, title, paragraphs, agency, doc_no, on, [f"（受理编号：{case.tracking_no}）"])
+    return _letter(
+        case, title, paragraphs, agency, doc_no, on, [f"（受理编号：{case.tracking_no}）"]
+    )

@@ -727,9 +727,7 @@ def _reply_fields(case: Case, data: dict, ev: CaseEvent, changes: dict, on: date
             catalog.COMPLAINT_OUTCOMES,
         )
         body = text(data.get("text"), "text", "答复内容", limit=LIMITS["reply_text"], required=True)
-        changes.update(
-            reply_type=outcome, reply_ground="", reply_agency="", reply_published_at=""
-        )
+        changes.update(reply_type=outcome, reply_ground="", reply_agency="", reply_published_at="")
         ev.data = {"outcome": outcome, "publish": publish}
     changes.update(reply_text=body, replied_on=on, reply_public=publish)
 

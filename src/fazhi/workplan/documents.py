@@ -75,7 +75,7 @@ def notice_docx(user, notice_id) -> tuple[str, bytes]:
 
 
 def parse_month(value, today: date) -> tuple[int, int]:
-    """"2026-11" -> (2026, 11); a month after the current one is refused."""
+    """ "2026-11" -> (2026, 11); a month after the current one is refused."""
     raw = str(value or "").strip()
     try:
         year, month = (int(p) for p in raw.split("-"))
