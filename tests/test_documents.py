@@ -123,6 +123,8 @@ def test_notice_docx_official_layout_and_scope(login, plan, users):
         f"/notices/{notice.pk}/notice.docx"
         in login("leader").get(f"/plans/{plan.pk}/notices/").content.decode()
     )
+    task_page = login("kjj").get(f"/tasks/{task.pk}/").content.decode()
+    assert f"/notices/{notice.pk}/notice.docx" in task_page and "资高新督〔2025〕1号" in task_page
     assert login("office2").get(f"/notices/{notice.pk}/notice.docx").status_code == 404
     downloads = AuditEntry.objects.filter(action="notice.download").count()
     assert downloads == 1
@@ -229,6 +231,27 @@ def test_already_published_reply_needs_its_place_and_writes_nothing_without(reg)
     assert f"现告知您获取该政府信息的方式和途径：{place}。" in body
     assert "2025年3月20日" in texts and case.tracking_no in body
     assert None not in east_asian_fonts(content)
+
+
+def test_notice_letters_carry_a_doc_no(reg):
+    case = disclosure(reg)
+    act(
+        reg["office"],
+        case,
+        "correction_requested",
+        "2025-03-04",
+        text="请写明所需文件的年份",
+        correction_due="2025-03-14",
+    )
+    item = case.attachments.get()
+    assert "补正告知书" in item.name
+    from fazhi.assessments import evidence as evidence_store
+
+    with evidence_store.open_blob(item.blob) as f:
+        texts = paragraphs(f.read())
+    assert "资高新函〔2025〕1号" in texts and "张三丰：" in texts and "资阳高新区" in texts
+    entry = AuditEntry.objects.filter(action="case.correction_requested").get()
+    assert "资高新函〔2025〕1号" in entry.after
 
 
 def test_case_page_reply_form_keeps_input_and_shows_the_place(reg, login):

@@ -622,6 +622,7 @@ def _task_context(request, task: Task, forms: dict | None = None, **extra) -> di
         "indicators": indicators,
         "reports": list(task.reports.select_related("reporter").prefetch_related("evidence__blob")),
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+        "notices": list(selectors.notices_for(request.user).filter(task=task)),
         "pending_extension": task.extensions.filter(state=Extension.State.PENDING).exists(),
         "is_office": is_office,
         "can_report": may_report and not done,
