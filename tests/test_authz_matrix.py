@@ -107,6 +107,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("plans/<int:plan_id>/timeline/", "GET"): PLAN_READERS,
     ("plans/<int:plan_id>/export.xlsx", "GET"): ZONE_OVERSIGHT,
     ("plans/<int:plan_id>/notices/", "GET"): PLAN_READERS,
+    # 督办单 .docx: whoever sees the notice (its office and leaders, the department it is to)
+    ("notices/<int:notice_id>/notice.docx", "GET"): PLAN_READERS,
+    # issuing the month's 通报 takes a 文号: the office only
+    ("plans/<int:plan_id>/bulletin.docx", "POST"): OFFICE,
     ("plans/<int:plan_id>/notices/new/", "POST"): OFFICE,
     ("notices/<int:notice_id>/reply/", "POST"): {"kjj"},
     ("notices/<int:notice_id>/close/", "POST"): OFFICE,
@@ -437,6 +441,7 @@ BODIES = {
     "assessments/<int:assessment_id>/results/<str:code>/": {"version": "1", "self_score": "1"},
     "tasks/<int:task_id>/report/": {"percent": "30", "text": "进展"},
     "notices/<int:notice_id>/reply/": {"reply": "已办理"},
+    "plans/<int:plan_id>/bulletin.docx": {"month": "2025-06"},
     "api/v1/registers/cases": {
         "kind": "complaint",
         "zone": "zy-gxq",

@@ -110,7 +110,7 @@ def test_department_home_lists_what_waits(zone, login):
 def test_office_home_lists_what_waits(zone, login):
     page = text_of(login("office").get("/"))
     assert "待审批的延期申请（1 份）" in page and "2026-01-30" in page
-    assert "已回复、待办结的督办单（1 份）" in page and "督〔2025〕2号" in page
+    assert "已回复、待办结的督办单（1 份）" in page and "资高新督〔2025〕2号" in page
     assert "未交办的在办案件（1 件）" in page
     m = re.search(r"尚无佐证材料的评分项（2025 年度，(\d+) 项）", page)
     assert m and int(m.group(1)) > 0 and '#item-1"' not in page  # item 1 has its evidence

@@ -270,7 +270,7 @@ def test_supervision_notice(plan, users, api):
         },
         today=date(2025, 11, 3),
     )
-    assert n.number == "督〔2025〕1号"
+    assert n.number == "资高新督〔2025〕1号"
     assert Notification.objects.filter(user=users["kjj"], event=f"notice:{n.pk}").exists()
     assert office.post(f"/notices/{n.pk}/close").status_code == 409
     assert kjj.post(f"/notices/{n.pk}/reply", {"reply": ""}).status_code == 422

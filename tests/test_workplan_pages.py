@@ -679,11 +679,11 @@ def test_notice_issue_reply_close(login, plan, assigned, users):
     r = office.post(f"/plans/{plan.pk}/notices/new/", {**data, "reply_due": "2025-10-24"})
     assert r.status_code == 302
     notice = Notice.objects.get()
-    assert notice.number == "督〔2025〕1号" and notice.task == assigned["red"]
+    assert notice.number == "资高新督〔2025〕1号" and notice.task == assigned["red"]
     assert Notification.objects.filter(user=users["kjj"], event=f"notice:{notice.pk}").exists()
     assert kjj.post(f"/plans/{plan.pk}/notices/new/", data).status_code == 403
     body = html(kjj.get(url))
-    assert "督〔2025〕1号" in body and "待回复" in body and 'name="reply"' in body
+    assert "资高新督〔2025〕1号" in body and "待回复" in body and 'name="reply"' in body
     r = office.post(f"/notices/{notice.pk}/close/", follow=True)
     assert "未办结：督办单尚未回复，不能办结" in html(r)
     r = kjj.post(f"/notices/{notice.pk}/reply/", {"reply": "  "})
@@ -705,7 +705,7 @@ def test_notice_issue_reply_close(login, plan, assigned, users):
     assert kjj.post(f"/notices/{notice.pk}/close/").status_code == 403
     assert login("office2").post(f"/notices/{notice.pk}/close/").status_code == 404
     r = office.post(f"/notices/{notice.pk}/close/", follow=True)
-    assert "督办单 督〔2025〕1号 已办结" in html(r)
+    assert "督办单 资高新督〔2025〕1号 已办结" in html(r)
     assert Notice.objects.get().state == "closed"
     assert 'name="reply"' not in html(kjj.get(url))
 

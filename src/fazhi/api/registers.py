@@ -201,10 +201,12 @@ def case_dict(user, view: selectors.CaseView, today: date) -> dict:
                 "ground_label": catalog.WITHHOLD_GROUNDS.get(c.reply_ground)
                 or catalog.NOT_PROCESSED_GROUNDS.get(c.reply_ground, ""),
                 "agency": c.reply_agency,
+                "published_at": c.reply_published_at,
                 "text": c.reply_text,
                 "replied_on": c.replied_on,
                 "published": c.reply_public,
                 "letter": c.letter_id is not None,
+                "letter_no": c.letter_no,
             },
             "closed_on": c.closed_on,
             "events": [selectors.event_dict(e) for e in view.events],

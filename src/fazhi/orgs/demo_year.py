@@ -203,7 +203,14 @@ def _cases(office: User, kjj: User, today: date) -> int:
     act(c, "replied", -30, reply_type="disclosed", text="经查，该信息予以公开，见附件。")
     c = disclosure(-70, "行政执法人员名单")
     act(c, "accepted", -69)
-    act(c, "replied", -55, reply_type="disclosed_already", text="该信息已在园区门户网站主动公开。")
+    act(
+        c,
+        "replied",
+        -55,
+        reply_type="disclosed_already",
+        text="该信息已在园区门户网站主动公开。",
+        published_at="资阳高新区门户网站“政府信息公开—行政执法公示”栏目",
+    )
     act(c, "closed", -50)
     c = disclosure(-40, "科技成果转化奖励发放情况")
     act(

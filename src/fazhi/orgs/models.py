@@ -37,6 +37,8 @@ class Org(models.Model):
     )
     # Materialised path "/1/5/9/": a subtree is one indexed prefix query at any depth.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
+    # 机关代字 of its 文号 (资高新督〔2026〕3号); made from the name when blank (core.docno).
+    doc_prefix = models.CharField("发文机关代字", max_length=10, blank=True)
 
     class Meta:
         verbose_name = "组织"
@@ -52,6 +54,21 @@ class Org(models.Model):
         if self.kind == self.Kind.DEPARTMENT and self.parent_id:
             return self.parent
         return None
+
+
+class DocSerial(models.Model):
+    """The last 文号 number an org gave to a kind of document in a year (see orgs.docnos)."""
+
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("文种", max_length=20)  # core.docno.KINDS
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "文号序号"
+        constraints = [
+            models.UniqueConstraint(fields=["org", "kind", "year"], name="docserial_org_kind_year")
+        ]
 
 
 class Role(models.TextChoices):

@@ -30,6 +30,7 @@ LIMITS = {
     "reply_text": 4000,
     "note": 1000,
     "agency": 100,
+    "published_at": 300,
     "third_party": 200,
 }
 

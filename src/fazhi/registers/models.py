@@ -122,6 +122,8 @@ class Case(models.Model):
     reply_type = models.CharField("答复类型/处理结果", max_length=24, blank=True)
     reply_ground = models.CharField("理由", max_length=24, blank=True)
     reply_agency = models.CharField("负责公开的机关", max_length=100, blank=True)
+    # 已主动公开: where the applicant finds the published information (told in the letter).
+    reply_published_at = models.CharField("信息公开位置", max_length=300, blank=True)
     reply_text = models.TextField("答复内容", blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_public = models.BooleanField("答复内容公开查询", default=False)
@@ -133,6 +135,7 @@ class Case(models.Model):
         related_name="+",
         verbose_name="告知书",
     )
+    letter_no = models.CharField("告知书文号", max_length=40, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     # Cache of core.deadlines.compute (see the module docstring).
     next_due = models.DateField("最近到期日", null=True, blank=True, db_index=True)

@@ -34,6 +34,7 @@ from fazhi.core import deadlines as dl
 from fazhi.core.errors import Collect, ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import int_in, parse_date, text
+from fazhi.orgs import docnos
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 from fazhi.security.models import Person
@@ -371,6 +372,7 @@ EVENT_FIELDS = {
     "reply_type",
     "ground",
     "agency",
+    "published_at",
     "publish",
     "outcome",
     "appeal",
@@ -419,6 +421,7 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
       assigned: department; transferred: department, reason
       consultation_started: third_party; extended: days, reason, notified_on (default `on`)
       replied: disclosure: reply_type, text, ground (不予公开: required), agency (非本机关负责: optional),
+               published_at (已主动公开: required, where the information is published),
                publish (show the reply text to the public tracker); complaint: outcome, text, publish
       rejected: reason; review_requested, recheck_requested: reason;
       review_replied, recheck_replied: outcome, text
@@ -614,12 +617,15 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
     for k, v in changes.items():
         setattr(case, k, v)
     case.save(update_fields=[*changes.keys(), "updated_at"])
+    letter_no = ""
     if kind == "replied":
-        blob = _store_docx(letters.letter_name(case), letters.reply_letter(case, agency, contact))
-        case.letter = blob
-        case.save(update_fields=["letter"])
+        case.letter_no = letter_no = docnos.allocate(case.zone, "letter", on.year)
+        content = letters.reply_letter(case, agency, letter_no, contact)
+        case.letter = _store_docx(letters.letter_name(case), content)
+        case.save(update_fields=["letter", "letter_no"])
     if notice:
-        content = letters.notice_letter(case, notice[0], notice[1], agency, on)
+        letter_no = docnos.allocate(case.zone, "letter", on.year)
+        content = letters.notice_letter(case, notice[0], notice[1], agency, letter_no, on)
         CaseAttachment.objects.create(
             case=case,
             blob=_store_docx(f"{case.tracking_no}-{notice[0]}.docx", content),
@@ -642,6 +648,7 @@ def record_event(user, case_id, data: dict, today: date | None = None) -> CaseEv
             "on": on,
             "state": case.state,
             "days": ev.days or None,
+            "letter_no": letter_no or None,
             **{k: v for k, v in ev.data.items() if k not in ("text",)},
         },
     )
@@ -677,11 +684,41 @@ def _reply_fields(case: Case, data: dict, ev: CaseEvent, changes: dict, on: date
             )
         elif reply_type == "not_responsible":
             agency = text(data.get("agency"), "agency", "负责公开的机关", limit=LIMITS["agency"])
+        published_at = ""
+        if reply_type == "disclosed_already":
+            if not str(data.get("published_at") or "").strip():
+                raise RuleError(
+                    "published_at",
+                    "答复类型为“已主动公开”时，请填写信息公开位置（获取该信息的网站栏目、网址或查阅地点）",
+                )
+            published_at = text(
+                data.get("published_at"),
+                "published_at",
+                "信息公开位置",
+                limit=LIMITS["published_at"],
+                required=True,
+            )
+        elif data.get("published_at") not in (None, ""):
+            raise RuleError(
+                "published_at",
+                f"答复类型为“{catalog.REPLY_TYPES[reply_type]}”时不填写信息公开位置",
+            )
         if data.get("ground") not in (None, "") and not ground:
             raise RuleError("ground", f"答复类型为“{catalog.REPLY_TYPES[reply_type]}”时不填写理由")
         body = text(data.get("text"), "text", "答复内容", limit=LIMITS["reply_text"], required=True)
-        changes.update(reply_type=reply_type, reply_ground=ground, reply_agency=agency)
-        ev.data = {"reply_type": reply_type, "ground": ground, "agency": agency, "publish": publish}
+        changes.update(
+            reply_type=reply_type,
+            reply_ground=ground,
+            reply_agency=agency,
+            reply_published_at=published_at,
+        )
+        ev.data = {
+            "reply_type": reply_type,
+            "ground": ground,
+            "agency": agency,
+            "published_at": published_at,
+            "publish": publish,
+        }
     else:
         outcome = inputs.choice(
             data.get("outcome") or data.get("reply_type"),
@@ -690,7 +727,7 @@ def _reply_fields(case: Case, data: dict, ev: CaseEvent, changes: dict, on: date
             catalog.COMPLAINT_OUTCOMES,
         )
         body = text(data.get("text"), "text", "答复内容", limit=LIMITS["reply_text"], required=True)
-        changes.update(reply_type=outcome, reply_ground="", reply_agency="")
+        changes.update(reply_type=outcome, reply_ground="", reply_agency="", reply_published_at="")
         ev.data = {"outcome": outcome, "publish": publish}
     changes.update(reply_text=body, replied_on=on, reply_public=publish)
 

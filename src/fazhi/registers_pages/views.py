@@ -53,7 +53,7 @@ EVENT_FORM = {
     "consultation_delivered": (),
     "consultation_ended": (),
     "extended": ("days", "reason", "notified_on"),
-    "replied": ("reply_type", "outcome", "ground", "agency", "text", "publish"),
+    "replied": ("reply_type", "outcome", "ground", "agency", "published_at", "text", "publish"),
     "reply_delivered": (),
     "review_requested": ("reason",),
     "review_replied": ("outcome", "text"),

@@ -20,6 +20,7 @@ from fazhi.core.validate import int_in, parse_date, text
 from fazhi.frameworks.models import Framework
 from fazhi.frameworks.models import Indicator as IndicatorRow
 from fazhi.frameworks.services import find as find_framework
+from fazhi.orgs import docnos
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 
@@ -623,7 +624,7 @@ def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice
         check.errors["reply_due"] = f"要求回复日期不能早于今天 {today}"
     body = check(text, data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
     check.done()
-    number = f"督〔{today.year}〕{Notice.objects.filter(plan=plan, issued_on__year=today.year).count() + 1}号"
+    number = docnos.allocate(plan.zone, "supervision", today.year)
     notice = Notice.objects.create(
         plan=plan,
         task=task,

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.assessments import evidence as evidence_store
 from fazhi.audit.services import record
@@ -30,7 +30,8 @@ from fazhi.frameworks.models import Indicator
 from fazhi.orgs.models import Org, Role
 from fazhi.workdays.selectors import get_calendar
 
-from . import exports, selectors, services
+from . import documents, exports, selectors, services
+from .documents import DOCX
 from .models import Extension, Notice, Notification, PlanTemplate, ReportEvidence, Task
 
 
@@ -106,6 +107,7 @@ FORM_FIELDS = {
     "create": ("template", "year", "report_day"),
     "issue": ("to_org", "task", "text", "reply_due"),
     "reply": ("reply",),
+    "bulletin": ("month",),
 }
 
 
@@ -209,7 +211,7 @@ def _visible_ids(user, plan) -> set[int]:
     return set(selectors.tasks_for(user).filter(plan=plan).values_list("pk", flat=True))
 
 
-def _plan_context(request, plan, settings_form=None) -> dict:
+def _plan_context(request, plan, settings_form=None, bulletin_form=None) -> dict:
     user = request.user
     day = today()
     rows = selectors.task_rows(plan, day)
@@ -260,6 +262,7 @@ def _plan_context(request, plan, settings_form=None) -> dict:
         "departments": list(_zone_departments(plan)),
         "is_office": is_office,
         "is_supervisor": _has(user, *SUPERVISORS),
+        "bulletin": bulletin_form or _form("bulletin", {"month": day.strftime("%Y-%m")}),
         "settings": settings_form
         or _form(
             "settings",
@@ -303,6 +306,27 @@ def plan_export(request, plan_id):
     _require_supervisor(request.user, "任务倒排表导出")
     plan = selectors.get_plan(request.user, plan_id)
     return exports.schedule_response(request.user, plan, today())
+
+
+@login_required
+@require_POST
+def plan_bulletin(request, plan_id):
+    """The office issues the month's 工作进展通报 (a new 文号) and gets it as .docx."""
+    _require_business(request.user)
+    plan = selectors.get_plan(request.user, plan_id)
+    values = {"month": request.POST.get("month", "")}
+    try:
+        name, content = documents.issue_bulletin(request.user, plan.pk, values["month"], today())
+    except REFUSED as exc:
+        ctx = _plan_context(request, plan, bulletin_form=_form("bulletin", values, exc))
+        return render(request, "workplan/plan.html", ctx, status=_status(exc))
+    return _docx(name, content)
+
+
+def _docx(name: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @login_required
@@ -598,6 +622,7 @@ def _task_context(request, task: Task, forms: dict | None = None, **extra) -> di
         "indicators": indicators,
         "reports": list(task.reports.select_related("reporter").prefetch_related("evidence__blob")),
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+        "notices": list(selectors.notices_for(request.user).filter(task=task)),
         "pending_extension": task.extensions.filter(state=Extension.State.PENDING).exists(),
         "is_office": is_office,
         "can_report": may_report and not done,
@@ -937,6 +962,14 @@ def notice_close(request, notice_id):
     else:
         messages.success(request, f"督办单 {notice.number} 已办结")
     return redirect(reverse("workplan:notices", args=[notice.plan_id]) + f"#notice-{notice.pk}")
+
+
+@login_required
+@require_GET
+def notice_document(request, notice_id):
+    _require_business(request.user)
+    name, content = documents.notice_docx(request.user, notice_id)
+    return _docx(name, content)
 
 
 # ---------------------------------------------------------------- reminders (提醒)

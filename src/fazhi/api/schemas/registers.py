@@ -39,6 +39,7 @@ class EventIn(In):
     reply_type: Text = field("答复类型（依申请公开的答复）")
     ground: Text = field("不予公开或不予处理的理由代码（答复）")
     agency: Text = field("负责公开的机关（非本机关负责公开时）")
+    published_at: Text = field("信息公开位置（已主动公开时必填：网站栏目、网址或查阅地点）")
     publish: Flag = field("答复内容是否公开给查询人")
     outcome: Text = field(
         "处理结果（投诉举报的答复、复查答复）：substantiated、partly、unfounded、referred"
@@ -123,10 +124,12 @@ class CaseReplyOut(Out):
     ground: str = Field(description="理由代码")
     ground_label: str = Field(description="理由")
     agency: str = Field(description="负责公开的机关")
+    published_at: str = Field(description="信息公开位置（已主动公开）")
     text: str = Field(description="答复内容")
     replied_on: date | None = Field(description="答复日期")
     published: bool = Field(description="答复内容是否公开给查询人")
     letter: bool = Field(description="是否已生成答复书（GET …/letter.docx）")
+    letter_no: str = Field(description="告知书文号")
 
 
 class EventData(Out):
@@ -149,6 +152,7 @@ class EventData(Out):
     reply_type: str | None = Field(None, description="答复类型")
     ground: str | None = Field(None, description="理由代码")
     agency: str | None = Field(None, description="负责公开的机关")
+    published_at: str | None = Field(None, description="信息公开位置（已主动公开）")
     publish: bool | None = Field(None, description="答复内容是否公开")
     outcome: str | None = Field(None, description="处理结果")
     appeal: str | None = Field(None, description="行政复议或诉讼")

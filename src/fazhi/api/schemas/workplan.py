@@ -191,7 +191,7 @@ class RejectedOut(Out):
 
 class NoticeOut(Out):
     id: int = Field(description="督办单编号（系统内部）")
-    number: str = Field(description="督办单文号，如 督〔2025〕1号")
+    number: str = Field(description="督办单文号，如 资高新督〔2025〕1号")
     to_org: str = Field(description="督办对象单位代码")
     task: str | None = Field(description="所督办任务的序号")
     text: str = Field(description="督办事项")
