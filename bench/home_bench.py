@@ -196,7 +196,7 @@ def main() -> None:
             (label, path, statistics.median(times), max(times), statistics.median(cpus), len(ctx))
         )
         if os.environ.get("BENCH_PROFILE"):
-            _profile(label, lambda: client.get(path))
+            _profile(label, client.get, path)
         if os.environ.get("BENCH_SQL"):  # the slowest statements of the last run
             for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:4]:
                 print(f"  {label} {q['time']} s  {q['sql'][:240]}")
@@ -216,12 +216,12 @@ def main() -> None:
         )
 
 
-def _profile(label: str, request) -> None:
+def _profile(label: str, get, path: str) -> None:
     import cProfile
     import pstats
 
     profiler = cProfile.Profile()
-    profiler.runcall(request)
+    profiler.runcall(get, path)
     print(f"--- {label}: hottest functions (cumulative)")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
