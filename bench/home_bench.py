@@ -51,6 +51,7 @@ def main() -> None:
     else:
         os.environ.pop("FAZHI_DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
+    os.environ.setdefault("FAZHI_ALLOWED_HOSTS", "testserver")  # the test client's host
     import django
 
     django.setup()
