@@ -41,3 +41,25 @@ def test_an_overdue_task_stays_red_in_january():
     # Within published years the light is exact: due 2026-12-18, today 2026-12-31 -> 9.
     got = light(date(2026, 12, 18), date(2026, 12, 31))
     assert (got.reason, got.tentative) == ("已逾期 9 个工作日", "")
+
+
+def test_a_light_follows_the_calendar_it_is_asked_with():
+    # Lights are memoised: entering 2027 (01-01 a holiday: 3 working days, not 4) must give
+    # the exact light at once, and a calendar without the year again the 暂定 one.
+    due, today = date(2027, 1, 4), date(2026, 12, 29)
+    with_2027 = WorkCalendar(
+        years=frozenset({*YEARS, 2027}),
+        rest_days=CAL.rest_days | {date(2027, 1, 1)},
+        make_up_workdays=CAL.make_up_workdays,
+    )
+    assert light(due, today).tentative
+    got = lights.status_light(
+        start=None, due=due, progress=0, done=False, today=today, cal=with_2027
+    )
+    assert (got.color, got.reason, got.tentative) == (lights.YELLOW, "3 个工作日内到期", "")
+    assert light(due, today).tentative
+    # Another day or another progress is another light, not the one remembered.
+    assert light(due, date(2027, 1, 5)).color == lights.RED
+    start = date(2026, 1, 5)
+    assert light(date(2026, 12, 31), date(2026, 11, 2), start, progress=80).color == lights.GREEN
+    assert light(date(2026, 12, 31), date(2026, 11, 2), start, progress=10).color == lights.YELLOW

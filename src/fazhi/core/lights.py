@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .workdays import WorkCalendar, tentative_note
 
@@ -45,6 +46,11 @@ def expected_progress(start: date, due: date, today: date, cal: WorkCalendar) ->
     return min(100, max(0, cal.workdays_between(start, today) * 100 // total))
 
 
+# A light is a pure function of its arguments, the calendar (hashed once) and today
+# included: memoised, each task's light is computed once a day per process, and a changed
+# task, calendar or day is simply another key. Pages then show a thousand lights without
+# counting a thousand times (about 25 µs each).
+@lru_cache(maxsize=16384)
 def status_light(
     *,
     start: date | None,

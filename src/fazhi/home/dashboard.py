@@ -6,6 +6,7 @@ A fixed number of queries whatever the size of the zone: the plan's tasks in one
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,8 +20,9 @@ from fazhi.core.scoring import Totals
 from fazhi.orgs.models import Org
 from fazhi.registers.models import Case
 from fazhi.registers.states import KINDS, OPEN_STATES
-from fazhi.workplan.models import Plan, Task
-from fazhi.workplan.selectors import task_rows
+from fazhi.workdays.selectors import get_calendar
+from fazhi.workplan.models import Plan
+from fazhi.workplan.selectors import light_of
 
 from .todo import open_cases
 
@@ -39,7 +41,7 @@ class Dashboard:
     departments: list[figures.DepartmentLights] = field(default_factory=list)
     light_totals: dict[str, int] = field(default_factory=dict)
     # (task, light, lead org's name), the longest overdue first
-    overdue_tasks: list[tuple[Task, lights.Light, str | None]] = field(default_factory=list)
+    overdue_tasks: list[tuple[TaskFigures, lights.Light, str | None]] = field(default_factory=list)
     overdue_tasks_total: int = 0
     overdue_cases: list[Case] = field(default_factory=list)
     overdue_cases_total: int = 0
@@ -113,26 +115,36 @@ def _scores(d: Dashboard) -> None:
     d.trend = [by_year[y] for y in sorted(by_year) if years[0] <= y <= d.year]
 
 
+# What the dashboard reads of a task: its light's inputs and the overdue table's columns.
+TaskFigures = namedtuple(
+    "TaskFigures",
+    "pk parent_id lead_org_id number title responsible position "
+    "start_date due_date due_in_force progress done_at",
+)
+
+
 def _tasks(d: Dashboard) -> None:
     d.plan = Plan.objects.filter(zone=d.zone, year__lte=d.year).order_by("-year", "-id").first()
     if d.plan is None:
         return
-    # The departments' names come from one small query rather than a join per task (a
-    # thousand Org objects per page otherwise). Whole rows: .only() is slower to build.
-    tasks = list(d.plan.tasks.all())
+    # Plain tuples rather than a thousand Task objects (building those was half the page),
+    # and the departments' names from one small query rather than a join per task.
+    tasks = [TaskFigures(*v) for v in d.plan.tasks.values_list(*TaskFigures._fields)]
     names = dict(Org.objects.filter(parent=d.zone).values_list("pk", "name"))
-    rows = [r for r in task_rows(d.plan, d.today, tasks) if r.leaf]
+    parents = {t.parent_id for t in tasks}
+    cal = get_calendar()
+    rows = [(t, light_of(t, d.plan, d.today, cal)) for t in tasks if t.pk not in parents]
     d.departments = figures.lights_by_department(
-        (names.get(r.task.lead_org_id), r.light) for r in rows
+        (names.get(t.lead_org_id), light) for t, light in rows
     )
     d.light_totals = dict.fromkeys(figures.LIGHT_COLUMNS, 0)
-    for r in rows:
-        d.light_totals[figures.color_of(r.light)] += 1
+    for _, light in rows:
+        d.light_totals[figures.color_of(light)] += 1
     overdue = sorted(
         (
-            (r.task, r.light, names.get(r.task.lead_org_id))
-            for r in rows
-            if r.light and r.light.color == lights.RED
+            (t, light, names.get(t.lead_org_id))
+            for t, light in rows
+            if light and light.color == lights.RED
         ),
         key=lambda row: (row[0].due_in_force or row[0].due_date, row[0].position),
     )
