@@ -48,9 +48,10 @@ from .clock import (
     events_of,
     extendable_period,
 )
+from .conf import conf
 from .exports import XLSX, to_bytes, write_figures_xlsx
 from .inputs import LIMITS
-from .models import Case, CaseAttachment, CaseEvent, IntakeSettings
+from .models import Case, CaseAttachment, CaseEvent, IntakeSettings, RateCounter, UsedChallenge
 from .selectors import (
     agency_of,
     get_case,
@@ -843,8 +844,6 @@ def refresh(
     `fazhi tick`). One transaction per batch of cases; only rows whose values changed are
     written. Reads plain tuples, not model instances: the deadline engine is the cost.
     With `since`, only the cases a change of the calendar from that day on can move."""
-    from .models import RateCounter, UsedChallenge
-    from .public import conf
 
     started = time.perf_counter()
     today = _today(today)
