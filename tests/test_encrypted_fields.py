@@ -23,10 +23,10 @@ from fazhi.security import keys
 from fazhi.security.fields import (
     BlindIndexField,
     EncryptedTextField,
-    encrypted_fields,
     lookup_q,
 )
 from fazhi.security.models import Person
+from fazhi.security.stored import encrypted_fields
 
 pytestmark = pytest.mark.django_db
 
