@@ -26,7 +26,7 @@ from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
-from fazhi.registers_pages.portal import audio_url
+from fazhi.registers.views.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
 from .schemas.common import READ, WRITE, errors, file_answer

@@ -1,6 +1,6 @@
 """台账 (registers): disclosure requests (依申请公开) and complaints (投诉举报).
 
-Where things are (for the pages built on top):
+Where things are:
 
     models.py     RuleSetVersion, IntakeSettings, Case, CaseEvent, CaseAttachment, RateCounter, UsedChallenge
     states.py     the state machine: STATES, EVENTS, TRANSITIONS (one table), OFFICE_ONLY,
@@ -18,4 +18,7 @@ Where things are (for the pages built on top):
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
     exports.py    write_register_xlsx, write_annual_report_xlsx, write_figures_xlsx
     letters.py    reply_letter (.docx), notice_letter
+    conf.py       conf(name, default): the FAZHI_PUBLIC_* settings
+    views/        the pages: register.py, cases.py, intake.py (staff), portal.py (public);
+                  urls.py (namespace registers) and portal_urls.py (namespace portal) route them
 """
