@@ -3,7 +3,7 @@ from django.urls import include, path
 from fazhi.api.main import api
 from fazhi.ops.views import healthz
 from fazhi.review.public import publicity
-from fazhi.web.views import favicon
+from fazhi.web.views.site import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("fazhi.web.urls")),
 ]
 
-handler400 = "fazhi.web.views.bad_request"
-handler403 = "fazhi.web.views.forbidden"
-handler404 = "fazhi.web.views.not_found"
-handler500 = "fazhi.web.views.server_error"
+handler400 = "fazhi.web.views.site.bad_request"
+handler403 = "fazhi.web.views.site.forbidden"
+handler404 = "fazhi.web.views.site.not_found"
+handler500 = "fazhi.web.views.site.server_error"
