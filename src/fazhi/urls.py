@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from fazhi.api.main import api
 from fazhi.ops.views import healthz
-from fazhi.review.public import publicity
+from fazhi.review.views.publicity import publicity
 from fazhi.web.views.site import favicon
 
 urlpatterns = [
