@@ -13,8 +13,10 @@ Where things are:
                   case_row(case, today), person_view(user, case), contact_visible(user, case),
                   zone_for(user, code), intake_zones(kind), register_figures(zone, year, cal, today),
                   annual_report(zone, year)
-    services.py   register_case, record_event, add_attachment, open_attachment, letter_of, set_intake,
-                  refresh, attach_figures_as_evidence
+    services.py   register_case, add_attachment, open_attachment, letter_of, set_intake
+    events.py     record_event (every step of a case)
+    refresh.py    refresh (the cached deadlines), refresh_after_calendar_change
+    figures.py    attach_figures_as_evidence
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
     exports.py    write_register_xlsx, write_annual_report_xlsx, write_figures_xlsx
     letters.py    reply_letter (.docx), notice_letter

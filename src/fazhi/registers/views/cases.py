@@ -26,6 +26,8 @@ from fazhi.registers import (
     services,
     states,
 )
+from fazhi.registers.events import record_event
+from fazhi.registers.figures import attach_figures_as_evidence
 from fazhi.registers.selectors import is_office_of
 from fazhi.workdays.selectors import get_calendar
 
@@ -190,7 +192,7 @@ def case_event(request, case_id: int):
     if kind == "replied":
         data["publish"] = "1" if request.POST.get("publish") else ""
     try:
-        ev = services.record_event(user, case_id, data)
+        ev = record_event(user, case_id, data)
     except (RuleError, ConflictError) as exc:
         return _case_page(
             request,
@@ -249,7 +251,7 @@ def attach_figures(request, assessment_id: int, code: str):
     require_business(user)
     target = reverse("web:assessment", args=[assessment_id]) + f"#item-{code}"
     try:
-        item = services.attach_figures_as_evidence(user, assessment_id, code)
+        item = attach_figures_as_evidence(user, assessment_id, code)
     except (RuleError, ConflictError) as exc:
         messages.error(request, f"未能生成统计：{exc.message}")
         return redirect(target)
