@@ -25,15 +25,7 @@ from fazhi.audit.middleware import address_of
 from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
-from fazhi.registers import (
-    catalog,
-    clock,
-    exports,
-    public,
-    selectors,
-    services,
-    states,
-)
+from fazhi.registers import catalog, clock, exports, public, selectors, services, states
 from fazhi.registers.events import record_event
 from fazhi.registers.figures import attach_figures_as_evidence
 from fazhi.registers.views.portal import audio_url

@@ -18,19 +18,10 @@ from fazhi.orgs.models import Org
 from fazhi.workdays.selectors import get_calendar
 
 from . import catalog, inputs, letters, rules, states
-from .clock import (
-    deadlines_of,
-    events_of,
-    extendable_period,
-)
+from .clock import deadlines_of, events_of, extendable_period
 from .inputs import LIMITS
 from .models import Case, CaseAttachment, CaseEvent
-from .selectors import (
-    agency_of,
-    get_case,
-    is_handling_department,
-    is_office_of,
-)
+from .selectors import agency_of, get_case, is_handling_department, is_office_of
 from .services import DOCX, day_or_today, recompute
 
 # ---------------------------------------------------------------- events

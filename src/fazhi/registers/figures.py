@@ -14,9 +14,7 @@ from fazhi.workdays.selectors import get_calendar
 
 from . import clock, states
 from .exports import XLSX, to_bytes, write_figures_xlsx
-from .selectors import (
-    register_figures,
-)
+from .selectors import register_figures
 
 # ---------------------------------------------------------------- figures for the self-assessment
 

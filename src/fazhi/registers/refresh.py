@@ -14,10 +14,7 @@ from django.utils import timezone
 from fazhi.core import deadlines as dl
 from fazhi.workdays.selectors import get_calendar
 
-from .clock import (
-    CACHE_COLUMNS,
-    cache_values,
-)
+from .clock import CACHE_COLUMNS, cache_values
 from .conf import conf
 from .models import Case, CaseEvent, RateCounter, UsedChallenge
 from .services import day_or_today

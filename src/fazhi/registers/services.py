@@ -30,16 +30,10 @@ from fazhi.security.models import Person
 from fazhi.workdays.selectors import get_calendar
 
 from . import catalog, clock, codes, inputs, letters, rules, states
-from .clock import (
-    cache_fields,
-)
+from .clock import cache_fields
 from .inputs import LIMITS
 from .models import Case, CaseAttachment, CaseEvent, IntakeSettings
-from .selectors import (
-    get_case,
-    is_handling_department,
-    is_office_of,
-)
+from .selectors import get_case, is_handling_department, is_office_of
 
 PUBLIC_ACTOR = "公众"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

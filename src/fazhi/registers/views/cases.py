@@ -17,15 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.orgs.models import Org
-from fazhi.registers import (
-    catalog,
-    clock,
-    exports,
-    query_codes,
-    selectors,
-    services,
-    states,
-)
+from fazhi.registers import catalog, clock, exports, query_codes, selectors, services, states
 from fazhi.registers.events import record_event
 from fazhi.registers.figures import attach_figures_as_evidence
 from fazhi.registers.selectors import is_office_of

@@ -7,9 +7,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from fazhi.orgs.models import Org, Role
-from fazhi.registers import (
-    selectors,
-)
+from fazhi.registers import selectors
 
 BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
 

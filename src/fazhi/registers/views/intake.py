@@ -11,12 +11,7 @@ from django.shortcuts import redirect, render
 
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.orgs.models import Role
-from fazhi.registers import (
-    catalog,
-    clock,
-    services,
-    states,
-)
+from fazhi.registers import catalog, clock, services, states
 
 STAFF_FIELDS = {
     states.DISCLOSURE: (

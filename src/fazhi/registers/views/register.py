@@ -14,13 +14,7 @@ from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Org
-from fazhi.registers import (
-    clock,
-    exports,
-    rules,
-    selectors,
-    states,
-)
+from fazhi.registers import clock, exports, rules, selectors, states
 
 from .common import departments_of, file_response, require_business
 

@@ -12,14 +12,7 @@ from fazhi.orgs.models import Role
 
 from .. import selectors
 from . import common
-from .common import (
-    SUPERVISORS,
-    due_of,
-    has_any_role,
-    light_color,
-    require_business,
-    visible_ids,
-)
+from .common import SUPERVISORS, due_of, has_any_role, light_color, require_business, visible_ids
 
 # ---------------------------------------------------------------- timeline (甘特图)
 
