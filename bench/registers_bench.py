@@ -2,7 +2,7 @@
 
 Creates 100,000 cases (disclosure requests and complaints, with 2–6 events each) in a
 temporary SQLite database with bulk_create, then times:
-  * `fazhi registers refresh` (services.refresh): every case's deadlines computed by
+  * `fazhi registers refresh` (registers.refresh.refresh): every case's deadlines computed by
     core.deadlines.compute from its events, first run (every row written) and a repeat
     (nothing changed, nothing written);
   * the register selector's first page (50 rows, with the count) as the office: newest
@@ -38,9 +38,9 @@ def main() -> None:
     from fazhi.orgs.services import add_org, add_user
     from fazhi.registers import codes
     from fazhi.registers.models import Case, CaseEvent
+    from fazhi.registers.refresh import refresh
     from fazhi.registers.rules import load_shipped
     from fazhi.registers.selectors import RegisterFilter, register_page
-    from fazhi.registers.services import refresh
     from fazhi.security.models import Person
     from fazhi.workdays.services import import_years
 

@@ -343,8 +343,9 @@ def world(assessment, plan, users, request):
 
 def _register_case(users):
     """A disclosure request of 资阳高新区, assigned to kjj and replied (so it has its letter)."""
+    from fazhi.registers.events import record_event
     from fazhi.registers.rules import load_shipped
-    from fazhi.registers.services import record_event, register_case
+    from fazhi.registers.services import register_case
 
     load_shipped()
     on = date(2025, 10, 10)

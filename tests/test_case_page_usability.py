@@ -10,8 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.audit.models import AuditEntry
+from fazhi.registers.events import record_event
 from fazhi.registers.models import Case
-from fazhi.registers.services import record_event, register_case
+from fazhi.registers.services import register_case
 from tests.test_register_pages import TODAY, new_case, reg  # noqa: F401
 
 pytestmark = pytest.mark.django_db

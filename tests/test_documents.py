@@ -30,7 +30,7 @@ AGENCY = "资阳高新技术产业开发区管理委员会"
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    monkeypatch.setattr("fazhi.workplan.views.today", lambda: TODAY)
+    monkeypatch.setattr("fazhi.workplan.views.common.today", lambda: TODAY)
 
 
 def paragraphs(content: bytes) -> list[str]:

@@ -20,13 +20,9 @@ from django.test.utils import isolate_apps
 
 from fazhi.core.crypto import AuthenticationFailed, CryptoError, Keyring
 from fazhi.security import keys
-from fazhi.security.fields import (
-    BlindIndexField,
-    EncryptedTextField,
-    encrypted_fields,
-    lookup_q,
-)
+from fazhi.security.fields import BlindIndexField, EncryptedTextField, lookup_q
 from fazhi.security.models import Person
+from fazhi.security.stored import encrypted_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ def assert_printable(ws, title_rows: str):
 
 
 def test_schedule_export_layout(zone, users, login, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("fazhi.workplan.views.today", lambda: date(2025, 11, 3))
+    monkeypatch.setattr("fazhi.workplan.views.common.today", lambda: date(2025, 11, 3))
     t = assign(zone, users, "三.1", start="2025-10-01", due="2025-12-03")
     ext = request_extension(
         users["kjj"], t.pk, {"new_due": "2025-12-25", "reason": "待审查"}, today=date(2025, 11, 3)

@@ -10,9 +10,10 @@ from django.core import mail
 
 from fazhi.core.errors import RuleError
 from fazhi.orgs.services import add_user
+from fazhi.registers.events import record_event
 from fazhi.registers.models import Case
 from fazhi.registers.rules import load_shipped
-from fazhi.registers.services import record_event, register_case
+from fazhi.registers.services import register_case
 from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Notification
 from fazhi.workplan.services import decide_extension, issue_notice, reply_notice, request_extension

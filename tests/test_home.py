@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fazhi.assessments.services import add_evidence
+from fazhi.registers.events import record_event
 from fazhi.registers.rules import load_shipped
-from fazhi.registers.services import record_event, register_case
+from fazhi.registers.services import register_case
 from fazhi.workplan.services import (
     issue_notice,
     reply_notice,

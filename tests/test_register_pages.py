@@ -11,9 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fazhi.registers.events import record_event
 from fazhi.registers.models import Case
 from fazhi.registers.rules import load_shipped
-from fazhi.registers.services import record_event, register_case
+from fazhi.registers.services import register_case
 
 pytestmark = pytest.mark.django_db
 

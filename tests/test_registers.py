@@ -21,10 +21,12 @@ from openpyxl import load_workbook
 
 from fazhi.core.errors import RuleError
 from fazhi.registers import states
+from fazhi.registers.events import record_event
 from fazhi.registers.models import Case, CaseEvent, RuleSetVersion
+from fazhi.registers.refresh import refresh
 from fazhi.registers.rules import RulesRefused, load_rules, load_shipped
 from fazhi.registers.selectors import RegisterFilter, register, register_figures
-from fazhi.registers.services import record_event, refresh, register_case
+from fazhi.registers.services import register_case
 from fazhi.workdays.selectors import get_calendar
 
 pytestmark = pytest.mark.django_db
@@ -868,7 +870,7 @@ def test_evidence_cannot_be_dated_at_will(reg, assessment, api, settings):
 
 def test_attach_figures_as_evidence_on_item_8(reg, assessment, api):
     from fazhi.assessments.models import Evidence
-    from fazhi.registers.services import attach_figures_as_evidence
+    from fazhi.registers.figures import attach_figures_as_evidence
 
     _small_data_set(reg)
     item = attach_figures_as_evidence(reg["office"], assessment.pk, "8")

@@ -329,7 +329,7 @@ def test_oversized_request_refused(users, settings):
 
 def test_no_stack_trace_when_debug_is_off(users, settings, monkeypatch):
     settings.DEBUG = False
-    from fazhi.web import views
+    from fazhi.web.views import site as views
 
     def boom(request):
         raise RuntimeError("secret internals")

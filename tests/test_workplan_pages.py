@@ -27,7 +27,7 @@ TODAY = date(2025, 10, 20)
 
 @pytest.fixture(autouse=True)
 def frozen_today(monkeypatch):
-    monkeypatch.setattr("fazhi.workplan.views.today", lambda: TODAY)
+    monkeypatch.setattr("fazhi.workplan.views.common.today", lambda: TODAY)
 
 
 def assign(plan, users, number, lead="zy-gxq-kjj", start="2025-09-01", due="2025-10-31", **extra):

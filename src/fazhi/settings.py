@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "fazhi.web",
     "fazhi.ops",
     "fazhi.registers",
-    "fazhi.registers_pages",
     "fazhi.review",
 ]
 

@@ -2,8 +2,8 @@ from django.urls import include, path
 
 from fazhi.api.main import api
 from fazhi.ops.views import healthz
-from fazhi.review.public import publicity
-from fazhi.web.views import favicon
+from fazhi.review.views.publicity import publicity
+from fazhi.web.views.site import favicon
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,15 +14,15 @@ urlpatterns = [
     path("audit/", include("fazhi.audit.urls")),
     path("manage/", include("fazhi.orgs.manage_urls")),
     path("public/publicity/", publicity, name="publicity"),
-    path("public/", include("fazhi.registers_pages.portal_urls")),
-    path("registers/", include("fazhi.registers_pages.urls")),
+    path("public/", include("fazhi.registers.portal_urls")),
+    path("registers/", include("fazhi.registers.urls")),
     path("review/", include("fazhi.review.urls")),
     path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),
 ]
 
-handler400 = "fazhi.web.views.bad_request"
-handler403 = "fazhi.web.views.forbidden"
-handler404 = "fazhi.web.views.not_found"
-handler500 = "fazhi.web.views.server_error"
+handler400 = "fazhi.web.views.site.bad_request"
+handler403 = "fazhi.web.views.site.forbidden"
+handler404 = "fazhi.web.views.site.not_found"
+handler500 = "fazhi.web.views.site.server_error"

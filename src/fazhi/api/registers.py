@@ -26,7 +26,9 @@ from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
-from fazhi.registers_pages.portal import audio_url
+from fazhi.registers.events import record_event
+from fazhi.registers.figures import attach_figures_as_evidence
+from fazhi.registers.views.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
 from .schemas.common import READ, WRITE, errors, file_answer
@@ -316,8 +318,8 @@ def get_case(request, case_id: int):
     summary="记录办理事项",
 )
 def post_event(request, case_id: int, payload: EventIn):
-    """Record a step: {kind, on, ...} (see registers.services.record_event for the fields per kind)."""
-    ev = services.record_event(request.user, case_id, payload.data())
+    """Record a step: {kind, on, ...} (see registers.events.record_event for the fields per kind)."""
+    ev = record_event(request.user, case_id, payload.data())
     today = clock.today()
     view = selectors.case_view(request.user, case_id, get_calendar(), today)
     return Status(
@@ -384,5 +386,5 @@ def attach_figures(request, assessment_id: int, code: str):
         as_of = date.fromisoformat(raw) if raw else None
     except ValueError:
         raise RuleError("as_of", "as_of 格式应为 YYYY-MM-DD") from None
-    item = services.attach_figures_as_evidence(request.user, assessment_id, code, as_of)
+    item = attach_figures_as_evidence(request.user, assessment_id, code, as_of)
     return Status(201, {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code})

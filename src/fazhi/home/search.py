@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import render
 
 from fazhi.assessments.models import Evidence
 from fazhi.assessments.selectors import assessments_for
@@ -177,22 +174,3 @@ def search(user, query: Query) -> Results:
         qs = qs.filter(department=query.department)
     cases = _hits(_between(qs, "received_on", query).order_by("-received_on", "-id"))
     return Results(tasks, cases, evidence, report_evidence, notices, notes)
-
-
-@login_required
-def search_view(request):
-    user = request.user
-    if not any(user.has_role(r) for r in SEARCH_ROLES) or user.org_id is None:
-        raise PermissionDenied("搜索供创建办、部门、领导和审核单位使用")
-    ctx = {
-        "departments": departments_for(user),
-        "people": may_search_people(user),
-        "values": request.GET,
-    }
-    if request.GET:
-        query, errors = parse_query(user, request.GET)
-        ctx["errors"] = errors
-        if not errors:
-            ctx["results"] = search(user, query)
-    status = 422 if ctx.get("errors") else 200
-    return render(request, "home/search.html", ctx, status=status)

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import search, views
+from . import views
 
 app_name = "home"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("search/", search.search_view, name="search"),
+    path("search/", views.search_view, name="search"),
 ]

@@ -1,5 +1,5 @@
-"""Home pages per role (待办) and the leader's dashboard (领导驾驶舱). Thin: the reads are in
-todo.py and dashboard.py."""
+"""Home pages per role (待办), the leader's dashboard (领导驾驶舱) and the search page. Thin:
+the reads are in todo.py, dashboard.py and search.py."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fazhi.registers.selectors import zone_for
 
 from . import dashboard as dashboard_reads
 from . import todo
+from .search import SEARCH_ROLES, departments_for, may_search_people, parse_query, search
 
 
 def todo_for(user) -> dict:
@@ -52,3 +53,22 @@ def dashboard(request):
             "above_zones": user.org.kind in (Org.Kind.CITY, Org.Kind.PROVINCE),
         },
     )
+
+
+@login_required
+def search_view(request):
+    user = request.user
+    if not any(user.has_role(r) for r in SEARCH_ROLES) or user.org_id is None:
+        raise PermissionDenied("搜索供创建办、部门、领导和审核单位使用")
+    ctx = {
+        "departments": departments_for(user),
+        "people": may_search_people(user),
+        "values": request.GET,
+    }
+    if request.GET:
+        query, errors = parse_query(user, request.GET)
+        ctx["errors"] = errors
+        if not errors:
+            ctx["results"] = search(user, query)
+    status = 422 if ctx.get("errors") else 200
+    return render(request, "home/search.html", ctx, status=status)

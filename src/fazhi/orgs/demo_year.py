@@ -18,7 +18,9 @@ from fazhi.assessments.models import Assessment, Result
 from fazhi.assessments.selectors import items_by_code
 from fazhi.core import framework as fw
 from fazhi.orgs.models import User
-from fazhi.registers.services import record_event, refresh, register_case
+from fazhi.registers.events import record_event
+from fazhi.registers.refresh import refresh
+from fazhi.registers.services import register_case
 from fazhi.workplan import services as workplan
 from fazhi.workplan.models import Plan, Task
 from fazhi.workplan.supervision import tick

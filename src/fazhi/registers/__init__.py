@@ -1,6 +1,6 @@
 """台账 (registers): disclosure requests (依申请公开) and complaints (投诉举报).
 
-Where things are (for the pages built on top):
+Where things are:
 
     models.py     RuleSetVersion, IntakeSettings, Case, CaseEvent, CaseAttachment, RateCounter, UsedChallenge
     states.py     the state machine: STATES, EVENTS, TRANSITIONS (one table), OFFICE_ONLY,
@@ -13,9 +13,14 @@ Where things are (for the pages built on top):
                   case_row(case, today), person_view(user, case), contact_visible(user, case),
                   zone_for(user, code), intake_zones(kind), register_figures(zone, year, cal, today),
                   annual_report(zone, year)
-    services.py   register_case, record_event, add_attachment, open_attachment, letter_of, set_intake,
-                  refresh, attach_figures_as_evidence
+    services.py   register_case, add_attachment, open_attachment, letter_of, set_intake
+    events.py     record_event (every step of a case)
+    refresh.py    refresh (the cached deadlines), refresh_after_calendar_change
+    figures.py    attach_figures_as_evidence
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
     exports.py    write_register_xlsx, write_annual_report_xlsx, write_figures_xlsx
     letters.py    reply_letter (.docx), notice_letter
+    conf.py       conf(name, default): the FAZHI_PUBLIC_* settings
+    views/        the pages: register.py, cases.py, intake.py (staff), portal.py (public);
+                  urls.py (namespace registers) and portal_urls.py (namespace portal) route them
 """

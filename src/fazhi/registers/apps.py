@@ -8,6 +8,6 @@ class RegistersConfig(AppConfig):
     def ready(self):
         from fazhi.workdays.services import calendar_changed
 
-        from .services import refresh_after_calendar_change
+        from .refresh import refresh_after_calendar_change
 
         calendar_changed.connect(refresh_after_calendar_change, dispatch_uid="registers.refresh")

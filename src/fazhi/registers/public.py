@@ -21,12 +21,10 @@ needs both the tracking number and its query code.
 from __future__ import annotations
 
 import math
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -38,6 +36,7 @@ from fazhi.core.errors import Collect, RuleError
 
 from . import catalog, clock, codes, speech, states
 from .captcha import render_svg
+from .conf import conf
 from .models import Case, CaseEvent, RateCounter, UsedChallenge
 from .rules import ruleset_of
 from .selectors import intake_zones
@@ -51,20 +50,6 @@ from .services import (
 SUBMIT, LOOKUP, CHALLENGE = "submit", "lookup", "challenge"
 _SALT = "fazhi.registers.challenge"
 NOT_FOUND_MESSAGE = "受理编号或查询码不正确"
-
-
-def conf(name: str, default):
-    """A FAZHI_PUBLIC_* setting: Django settings first, then the environment, then the default."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None:
-        return default
-    if isinstance(default, bool):
-        return str(value).strip().lower() not in {"0", "off", "false", "no"}
-    if isinstance(default, int):
-        return int(value)
-    return value
 
 
 def challenge_on() -> bool:

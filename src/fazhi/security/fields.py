@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django import forms
-from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db import models
@@ -33,9 +32,10 @@ from django.views.decorators.debug import sensitive_variables
 from fazhi.core.crypto import BLIND_INDEX_MAX_LENGTH, KINDS, CryptoError
 
 from .keys import get_keyring
+from .stored import EncryptedColumn
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(EncryptedColumn, models.TextField):
     description = "SM4 加密文本"
 
     def __init__(
@@ -204,16 +204,3 @@ def lookup_q(model, field_name: str, value: str) -> Q:
         return Q(pk__in=[])
     candidates = get_keyring(create=True).blind_index_candidates(str(value), field.kind)
     return Q(**{f"{field.index_field}__in": candidates})
-
-
-def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
-    """Every encrypted field of every installed concrete model (the registry that key rotation
-    walks). Django's app registry is the source, so migration-state copies never appear."""
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        for f in model._meta.local_concrete_fields:
-            if isinstance(f, EncryptedTextField):
-                found.append((model, f))
-    return found

@@ -25,17 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Value
 from django.db.models.functions import Cast
 from django.views.decorators.debug import sensitive_variables
 
 from fazhi.core.crypto import PREFIX, CryptoError, Keyring, KeyringError
 
+from .stored import TOKEN, encrypted_fields, has_encrypted_data, table_exists, tokens
+
 log = logging.getLogger(__name__)
 
 ENV = "FAZHI_KEYS"
-_TOKEN = "_fz_token"  # annotation holding a column's raw token, bypassing from_db_value
 
 
 class KeyringUnavailable(CryptoError):
@@ -217,34 +218,6 @@ def _exclusive() -> Iterator[None]:
 # --- what the database holds ------------------------------------------------------------------
 
 
-def _fields():
-    from .fields import encrypted_fields
-
-    return encrypted_fields()
-
-
-def _tokens(model, field) -> models.QuerySet:
-    """Rows with a non-empty value in field, annotated with the raw token (no decryption)."""
-    return (
-        model._base_manager.annotate(**{_TOKEN: Cast(field.name, output_field=models.TextField())})
-        .exclude(**{f"{_TOKEN}__isnull": True})
-        .exclude(**{_TOKEN: ""})
-    )
-
-
-def _table_exists(model) -> bool:
-    return model._meta.db_table in connection.introspection.table_names()
-
-
-def has_encrypted_data() -> bool:
-    """Encrypted values, or audit entries signed with an audit key: either needs the old keys."""
-    from fazhi.audit.models import AuditEntry
-
-    if _table_exists(AuditEntry) and AuditEntry.objects.exclude(key_id="").exists():
-        return True
-    return any(_table_exists(m) and _tokens(m, f).exists() for m, f in _fields())
-
-
 @dataclass
 class FieldUsage:
     label: str  # app_label.Model.field
@@ -260,13 +233,13 @@ def usage(ring: Keyring | None = None) -> list[FieldUsage]:
     """How many values of each encrypted field use each key (counted in SQL, nothing decrypted)."""
     ring = ring or get_keyring(create=True)
     out = []
-    for model, f in _fields():
-        if not _table_exists(model):
+    for model, f in encrypted_fields():
+        if not table_exists(model):
             continue
-        qs = _tokens(model, f)
+        qs = tokens(model, f)
         total = qs.count()
         by_key = {
-            kid: qs.filter(**{f"{_TOKEN}__startswith": f"{PREFIX}{kid}:"}).count()
+            kid: qs.filter(**{f"{TOKEN}__startswith": f"{PREFIX}{kid}:"}).count()
             for kid in ring.keys
         }
         u = FieldUsage(f.label, f.aad_context, total, by_key, total - sum(by_key.values()))
@@ -283,11 +256,11 @@ def usage(ring: Keyring | None = None) -> list[FieldUsage]:
 def key_use_count(key_id: str) -> int:
     """Values (or blind indexes) that still use key_id, over every encrypted field."""
     n = 0
-    for model, f in _fields():
-        if not _table_exists(model):
+    for model, f in encrypted_fields():
+        if not table_exists(model):
             continue
-        qs = _tokens(model, f)
-        n += qs.filter(**{f"{_TOKEN}__startswith": f"{PREFIX}{key_id}:"}).count()
+        qs = tokens(model, f)
+        n += qs.filter(**{f"{TOKEN}__startswith": f"{PREFIX}{key_id}:"}).count()
         if f.index_field:
             n += qs.filter(**{f"{f.index_field}__startswith": f"{key_id}:"}).count()
     return n
@@ -342,10 +315,10 @@ def rotate(
             save_keyring(ring)  # the new keys are on disk before any value depends on them
         result = RotationResult(ring.current, ring.index_current, added)
         by_model: dict = {}
-        for model, f in _fields():
+        for model, f in encrypted_fields():
             by_model.setdefault(model, []).append(f)
         for model, fields in by_model.items():
-            if _table_exists(model):
+            if table_exists(model):
                 _rotate_model(ring, model, fields, batch_size, result, progress)
     return result
 
@@ -361,7 +334,7 @@ def _rotate_model(
     todo = models.Q()
     annotations = {}
     for f in fields:
-        tok = f"{_TOKEN}_{f.attname}"
+        tok = f"{TOKEN}_{f.attname}"
         annotations[tok] = Cast(f.name, output_field=models.TextField())
         bidx = model._meta.get_field(f.index_field) if f.index_field else None
         plan.append((f, tok, bidx))

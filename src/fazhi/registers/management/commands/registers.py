@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from fazhi.core.errors import RuleError
-from fazhi.registers.services import INTAKE_TEXT, refresh, set_intake
+from fazhi.registers.refresh import refresh
+from fazhi.registers.services import INTAKE_TEXT, set_intake
 
 # option -> IntakeSettings field of `fazhi registers intake`
 INTAKE_OPTIONS = {

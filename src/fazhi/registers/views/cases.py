@@ -1,44 +1,29 @@
-"""Staff pages of the registers (台账): the register with its filters, a case with its
-timeline, deadlines and the forms for the next steps, the files (.xlsx, .docx), and the
-button that attaches the register figures to an item of the self-assessment.
-
-Thin: registers.selectors read (and scope: 404 outside it), registers.services write and
-refuse (PermissionDenied → 403, RuleError/ConflictError shown next to the field or at the
-top of the form, everything typed kept)."""
+"""A case with its timeline, deadlines and the forms for the next steps, its files (.docx,
+attachments), and the button that attaches the register figures to an item of the
+self-assessment. registers.services write and refuse (PermissionDenied → 403,
+RuleError/ConflictError shown next to the field or at the top of the form, everything
+typed kept)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.audit.services import record
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
-from fazhi.core.validate import int_in
-from fazhi.orgs.models import Org, Role
-from fazhi.registers import (
-    catalog,
-    clock,
-    exports,
-    query_codes,
-    rules,
-    selectors,
-    services,
-    states,
-)
+from fazhi.orgs.models import Org
+from fazhi.registers import catalog, clock, exports, query_codes, selectors, services, states
+from fazhi.registers.events import record_event
+from fazhi.registers.figures import attach_figures_as_evidence
 from fazhi.registers.selectors import is_office_of
 from fazhi.workdays.selectors import get_calendar
 
-BUSINESS = (Role.OFFICE, Role.DEPARTMENT, Role.LEADER, Role.REVIEWER)
-FILTER_FIELDS = ("kind", "state", "department", "overdue", "due_within", "q")
+from .common import file_response, require_business
 
 # The fields of each step's form (besides on, note and version), as record_event reads them.
 EVENT_FORM = {
@@ -66,137 +51,6 @@ EVENT_FORM = {
 COMMON = ("on", "note")
 
 
-def _require_business(user) -> None:
-    has_role = getattr(user, "has_role", None)
-    if not (has_role and any(has_role(r) for r in BUSINESS)):
-        raise PermissionDenied("系统管理员负责系统运行，不查看台账")
-    if selectors.scope_of(user) == selectors.SCOPE_NONE:
-        raise PermissionDenied("无权查看台账")
-
-
-def _file(name: str, content: bytes, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
-def _departments(user):
-    if not user.org_id:
-        return Org.objects.none()
-    return (
-        Org.objects.filter(kind=Org.Kind.DEPARTMENT, path__startswith=user.org.path)
-        .only("id", "code", "name")
-        .order_by("path")
-    )
-
-
-# ---------------------------------------------------------------- the register
-
-
-@login_required
-@require_GET
-def rules_page(request):
-    """The deadline rules in force, each period with its legal basis (依据)."""
-    _require_business(request.user)
-    kinds = [(label, rules.page(kind)) for kind, label in states.KINDS.items()]
-    return render(request, "registers/rules.html", {"kinds": kinds})
-
-
-@login_required
-@require_GET
-def register(request):
-    user = request.user
-    _require_business(user)
-    today = clock.today()
-    values = {k: (request.GET.get(k) or "").strip() for k in FILTER_FIELDS}
-    errors = {}
-    try:
-        f = selectors.parse_filter(request.GET)
-    except RuleError as exc:
-        errors[exc.field if exc.field in FILTER_FIELDS else "q"] = exc.message
-        f = selectors.RegisterFilter()
-    try:
-        page_no = int_in(request.GET.get("page") or 1, "page", "页码", 1, 100_000)
-    except RuleError:
-        page_no = 1
-    page = selectors.register_page(user, f, today, page_no)
-    rows = [selectors.case_row(c, today) for c in page.rows]
-    query = urlencode({k: v for k, v in values.items() if v})
-    zone_wide = selectors.scope_of(user) != selectors.SCOPE_OWN
-    return render(
-        request,
-        "registers/register.html",
-        {
-            "rows": rows,
-            "page": page,
-            "values": values,
-            "errors": errors,
-            "query": query,
-            "today": today,
-            "kinds": states.KINDS,
-            "states": states.STATES,
-            "departments": _departments(user),
-            "prev_page": page.page - 1 if page.page > 1 else None,
-            "next_page": page.page + 1 if page.page < page.pages else None,
-            "zone_wide": zone_wide,
-            "year": today.year,
-            "zones": Org.objects.filter(kind=Org.Kind.ZONE, path__startswith=user.org.path)
-            .only("code", "name")
-            .order_by("path")
-            if zone_wide and user.org_id
-            else [],
-        },
-        status=422 if errors else 200,
-    )
-
-
-@login_required
-@require_GET
-def export(request):
-    user = request.user
-    _require_business(user)
-    try:
-        f = selectors.parse_filter(request.GET)
-    except RuleError as exc:
-        messages.error(request, exc.message)
-        return redirect("registers:register")
-    today = clock.today()
-    content = exports.to_bytes(
-        exports.write_register_xlsx,
-        selectors.register(user, f, today).iterator(chunk_size=2000),
-        today,
-        exports.register_title(user, f.zone),
-    )
-    record(
-        user,
-        "register.export",
-        object_type="register",
-        object_id=f.kind or "all",
-        after={"filter": vars(f)},
-    )
-    return _file(f"台账-{today.isoformat()}.xlsx", content, exports.XLSX)
-
-
-@login_required
-@require_GET
-def annual_report(request):
-    user = request.user
-    _require_business(user)
-    try:
-        year = int_in(request.GET.get("year") or clock.today().year, "year", "年度", 2000, 2100)
-        zone = selectors.zone_for(user, request.GET.get("zone") or None)
-    except RuleError as exc:
-        messages.error(request, exc.message)
-        return redirect("registers:register")
-    report = selectors.annual_report(zone, year)
-    record(user, "register.annual_report", zone, after={"year": year})
-    return _file(
-        f"{zone.name}{year}年度政府信息公开申请情况.xlsx",
-        exports.to_bytes(exports.write_annual_report_xlsx, report),
-        exports.XLSX,
-    )
-
-
 # ---------------------------------------------------------------- one case
 
 
@@ -212,7 +66,7 @@ def _event_form(kind: str = "", values: dict | None = None, exc: Exception | Non
 
 def _case_page(request, case_id, form=None, status=200, qc=None):
     user = request.user
-    _require_business(user)
+    require_business(user)
     today = clock.today()
     view = selectors.case_view(user, case_id, get_calendar(), today)
     case = view.case
@@ -319,7 +173,7 @@ def case_detail(request, case_id: int):
 @require_POST
 def case_event(request, case_id: int):
     user = request.user
-    _require_business(user)
+    require_business(user)
     kind = request.POST.get("kind", "")
     fields = EVENT_FORM.get(kind, ()) + COMMON
     values = {k: request.POST.get(k, "").strip() for k in fields}
@@ -330,7 +184,7 @@ def case_event(request, case_id: int):
     if kind == "replied":
         data["publish"] = "1" if request.POST.get("publish") else ""
     try:
-        ev = services.record_event(user, case_id, data)
+        ev = record_event(user, case_id, data)
     except (RuleError, ConflictError) as exc:
         return _case_page(
             request,
@@ -345,7 +199,7 @@ def case_event(request, case_id: int):
 @login_required
 @require_POST
 def case_query_code(request, case_id: int):
-    _require_business(request.user)
+    require_business(request.user)
     values = {k: request.POST.get(k, "").strip() for k in query_codes.FIELDS}
     try:
         case, code = query_codes.reissue(request.user, case_id, values)
@@ -364,15 +218,15 @@ def case_query_code(request, case_id: int):
 @login_required
 @require_GET
 def case_letter(request, case_id: int):
-    _require_business(request.user)
+    require_business(request.user)
     name, content = services.letter_of(request.user, case_id)
-    return _file(name, content, services.DOCX)
+    return file_response(name, content, services.DOCX)
 
 
 @login_required
 @require_GET
 def case_file(request, case_id: int, attachment_id: int):
-    _require_business(request.user)
+    require_business(request.user)
     name, handle = services.attachment_of(request.user, case_id, attachment_id)
     response = FileResponse(handle, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, safe_display_name(name))
@@ -386,10 +240,10 @@ def case_file(request, case_id: int, attachment_id: int):
 @require_POST
 def attach_figures(request, assessment_id: int, code: str):
     user = request.user
-    _require_business(user)
+    require_business(user)
     target = reverse("web:assessment", args=[assessment_id]) + f"#item-{code}"
     try:
-        item = services.attach_figures_as_evidence(user, assessment_id, code)
+        item = attach_figures_as_evidence(user, assessment_id, code)
     except (RuleError, ConflictError) as exc:
         messages.error(request, f"未能生成统计：{exc.message}")
         return redirect(target)
@@ -399,91 +253,3 @@ def attach_figures(request, assessment_id: int, code: str):
 
 # Fields the office fills when it registers a case received by hotline, letter, e-mail box,
 # report box or in person (the web form's fields, plus how and when it came in).
-STAFF_FIELDS = {
-    states.DISCLOSURE: (
-        "channel",
-        "received_on",
-        "applicant_kind",
-        "name",
-        "id_number",
-        "phone",
-        "email",
-        "address",
-        "subject",
-        "content",
-        "delivery",
-        "note",
-    ),
-    states.COMPLAINT: (
-        "channel",
-        "received_on",
-        "name",
-        "phone",
-        "email",
-        "address",
-        "category",
-        "subject",
-        "content",
-        "respondent",
-        "note",
-    ),
-}
-
-
-@login_required
-def case_new(request, kind: str):
-    """登记: the office enters a case that did not come through the public form."""
-    if kind not in STAFF_FIELDS:
-        raise Http404("未知的案件类别")
-    if not request.user.has_role(Role.OFFICE):
-        raise PermissionDenied("只有创建办可以登记案件")
-    today = clock.today()
-    form = {
-        "values": {
-            "received_on": today.isoformat(),
-            "applicant_kind": "person",
-            "category": "complaint",
-        },
-        "errors": {},
-        "top": "",
-    }
-    status = 200
-    if request.method == "POST":
-        data = {name: request.POST.get(name, "") for name in STAFF_FIELDS[kind]}
-        if kind == states.COMPLAINT:
-            data["anonymous"] = "1" if request.POST.get("anonymous") else ""
-        form["values"] = data
-        try:
-            case, code = services.register_case(
-                request.user, {**data, "kind": kind}, today, request.FILES.getlist("files")
-            )
-        except (RuleError, ConflictError) as exc:
-            status = 422 if isinstance(exc, RuleError) else 409
-            errors = getattr(exc, "errors", None) or {getattr(exc, "field", ""): exc.message}
-            for field, message in errors.items():
-                if field in STAFF_FIELDS[kind] or field == "anonymous":
-                    form["errors"][field] = message
-                else:
-                    form["top"] = form["top"] or message
-        else:
-            messages.success(
-                request, f"已登记 {case.tracking_no}。查询码（只显示这一次，请告知当事人）：{code}"
-            )
-            return redirect("registers:case", case_id=case.pk)
-    return render(
-        request,
-        "registers/new.html",
-        {
-            "kind": kind,
-            "form": form,
-            "channels": {
-                k: v for k, v in catalog.CHANNELS[kind].items() if k != "online" and k != "web"
-            },
-            "receipt_dates": catalog.RECEIPT_DATE,
-            "applicant_kinds": catalog.APPLICANT_KINDS,
-            "delivery": catalog.DELIVERY,
-            "categories": catalog.COMPLAINT_CATEGORIES,
-            "title": "登记依申请公开" if kind == states.DISCLOSURE else "登记投诉举报",
-        },
-        status=status,
-    )

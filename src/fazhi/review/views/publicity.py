@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from fazhi.registers.catalog import PUBLICITY_OBJECTION
 
-from . import panel
-from .models import Campaign
+from .. import panel
+from ..models import Campaign
 
 
 def publicity(request):

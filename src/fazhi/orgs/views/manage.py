@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from fazhi.core import duties
 from fazhi.core.errors import RuleError
 
-from .models import ADMIN_ROLES, Org, Role, TokenPolicy, User
-from .security import lock_until, unlock
-from .services import create_account, reset_password_by_mail, set_active, set_roles
-from .tokens import set_policy
+from ..models import ADMIN_ROLES, Org, Role, TokenPolicy, User
+from ..security import lock_until, unlock
+from ..services import create_account, reset_password_by_mail, set_active, set_roles
+from ..tokens import set_policy
 
 
 def _either_admin(user) -> None:

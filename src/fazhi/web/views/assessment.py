@@ -1,16 +1,14 @@
-"""Pages. Thin: services write, selectors read, templates show."""
+"""The self-assessment pages (自评): create, fill in row by row, evidence, check, submit and
+the transitions after it, export. Thin: services write, selectors read, templates show."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -24,50 +22,14 @@ from fazhi.audit.services import record
 from fazhi.core import framework as fw
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
-from fazhi.frameworks.models import Framework
 from fazhi.frameworks.services import tree
-from fazhi.home import views as home_views
 from fazhi.orgs.access import can_edit_assessment, can_override, can_review_assessment
 from fazhi.orgs.models import Role
-from fazhi.registers import clock
-from fazhi.workdays.selectors import missing_notice
 from fazhi.workplan.selectors_links import tasks_by_indicator
-
-from .annual_views import may_see_departments
 
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-@login_required
-def home(request):
-    if request.user.role == Role.LEADER:  # the leader's home is the dashboard (领导驾驶舱)
-        return home_views.dashboard(request)
-    todo = home_views.todo_for(request.user)
-    visible = selectors.assessments_for(request.user)
-    in_department = request.user.org is not None and request.user.org.kind == "department"
-    if not in_department:  # departments' sheets are listed on their own page (with ranking)
-        visible = visible.exclude(zone__kind="department")
-    cards = selectors.totals_for_many(list(visible))
-    can_create = (
-        request.user.has_role(Role.OFFICE) and request.user.org and request.user.org.kind == "zone"
-    )
-    return render(
-        request,
-        "web/home.html",
-        {
-            "cards": cards,
-            "can_create": can_create,
-            "frameworks": Framework.objects.all() if can_create else [],
-            "this_year": date.today().year,
-            "calendar_warning": missing_notice(clock.today())
-            if request.user.has_role(Role.ADMIN)
-            else None,
-            "show_departments": may_see_departments(request.user),
-            **todo,
-        },
-    )
 
 
 @login_required
@@ -291,45 +253,3 @@ def assessment_transition(request, assessment_id, transition):
 @login_required
 def assessment_export(request, assessment_id):
     return xlsx_response(request.user, selectors.get_assessment(request.user, assessment_id))
-
-
-def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page links; answer with the app's icon."""
-    return redirect(static("img/favicon.svg"), permanent=True)
-
-
-API_ERRORS = {
-    400: "请求的格式不正确",
-    403: "无权执行该操作",
-    404: "接口不存在，请查看 /api/v1/openapi.json",
-    500: "系统出现错误，已记录，请稍后重试",
-}
-
-
-def _error(request, status, title, text):
-    # what reaches Django's own handlers under /api/ (an unknown path, for one) keeps the
-    # API's error shape instead of an HTML page
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": API_ERRORS.get(status, text)}, status=status)
-    return render(request, "web/error.html", {"title": title, "text": text}, status=status)
-
-
-def bad_request(request, exception=None):
-    return _error(request, 400, "请求有误", "请求的格式不正确，请返回上一页重试。")
-
-
-def forbidden(request, exception=None):
-    text = (
-        str(exception)
-        if isinstance(exception, PermissionDenied) and str(exception)
-        else "你没有执行该操作的权限。"
-    )
-    return _error(request, 403, "无权访问", text)
-
-
-def not_found(request, exception=None):
-    return _error(request, 404, "页面不存在", "你要找的页面不存在，或者你无权查看。")
-
-
-def server_error(request):
-    return _error(request, 500, "系统出错", "系统出现错误，已记录。请稍后重试，或联系系统管理员。")

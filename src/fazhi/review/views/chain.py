@@ -20,8 +20,8 @@ from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Role
 from fazhi.reports.gongwen.pdf import FontsMissing
 
-from . import annual, downloads, panel, selectors, services
-from .models import Application, ExpertResult
+from .. import annual, downloads, panel, selectors, services
+from ..models import Application, ExpertResult
 
 S = Application.Status
 REVIEW_ROLES = {Role.OFFICE, Role.LEADER, Role.REVIEWER, Role.EXPERT}

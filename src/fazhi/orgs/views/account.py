@@ -18,10 +18,10 @@ from fazhi.audit.middleware import client_address
 from fazhi.core import totp
 from fazhi.core.errors import RuleError
 
-from .middleware import AUTH_AT, SEEN
-from .models import User
-from .security import disable_totp, enable_totp, lock_until, second_factor_step
-from .services import change_password
+from ..middleware import AUTH_AT, SEEN
+from ..models import User
+from ..security import disable_totp, enable_totp, lock_until, second_factor_step
+from ..services import change_password
 
 PENDING = "fz_pending_user"
 ISSUER = "法治示范区平台"

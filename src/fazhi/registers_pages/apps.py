@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class RegistersPagesConfig(AppConfig):
-    name = "fazhi.registers_pages"
-    label = "registers_pages"
-    verbose_name = "台账页面"
