@@ -179,6 +179,13 @@ def application_out(user, app: Application) -> dict:
     }
 
 
+# A document download: its type follows the name asked for.
+DOCUMENT_FILES = files_answer(
+    "文件（.docx、.pdf 或 .zip，按文件名）",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/pdf",
+    "application/zip",
+)
 ERRORS = {**WRITE, **errors(503)}  # 503: the PDF fonts are missing on the server
 
 
@@ -285,12 +292,7 @@ def return_application(request, application_id: int, payload: ApplicationReturnI
 @router.get(
     "/applications/{int:application_id}/documents/{name}",
     response=ERRORS,
-    openapi_extra=files_answer(
-        "文件（.docx、.pdf 或 .zip，按文件名）",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/pdf",
-        "application/zip",
-    ),
+    openapi_extra=DOCUMENT_FILES,
 )
 def document(request, application_id: int, name: str):
     """report.docx / report.pdf（报送报告及两个附件）、package.zip（证据包）、city-report.docx / city-report.pdf（情况报告）。"""

@@ -13,9 +13,16 @@ from fazhi.reports.gongwen.pdf import FontsMissing
 from fazhi.review import annual, downloads, panel, selectors
 from fazhi.review.models import Application
 
-from .review import ERRORS, ApplicationBrief, CampaignOut, ServiceUnavailable, campaign_out
+from .review import (
+    DOCUMENT_FILES,
+    ERRORS,
+    ApplicationBrief,
+    CampaignOut,
+    ServiceUnavailable,
+    campaign_out,
+)
 from .schemas.assessments import ResultIn
-from .schemas.common import Codes, Day, DayOrNull, Int, Number, Text, files_answer
+from .schemas.common import Codes, Day, DayOrNull, Int, Number, Text
 
 router = Router(tags=["review"])
 
@@ -262,12 +269,7 @@ def naming(request, code: str, payload: NamingIn):
 @router.get(
     "/campaigns/{code}/documents/{name}",
     response=ERRORS,
-    openapi_extra=files_answer(
-        "文件（.docx、.pdf 或 .zip，按文件名）",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/pdf",
-        "application/zip",
-    ),
+    openapi_extra=DOCUMENT_FILES,
 )
 def campaign_document(request, code: str, name: str):
     """naming.docx / naming.pdf：命名通知（命名后）。"""
