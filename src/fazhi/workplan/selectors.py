@@ -65,9 +65,10 @@ class TaskRow:
     leaf: bool
 
 
-def light_of(task: Task, plan: Plan, today: date, cal: WorkCalendar) -> lights.Light | None:
+def light_of(task, plan: Plan, today: date, cal: WorkCalendar) -> lights.Light | None:
     """The light of a task with a due date (暂定 when its counts need a year whose holiday
-    notice is missing); None when it has no due date."""
+    notice is missing); None when it has no due date. `task` is a Task, or anything with
+    its start_date, due_date, due_in_force, progress and done_at (the dashboard's tuples)."""
     due = task.due_in_force or task.due_date
     if due is None:
         return lights.Light(lights.DONE, "已办结销号") if task.done_at else None
