@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .framework import BONUS, DEDUCTION, SCORED, Indicator
+from .framework import BONUS, DEDUCTION, SCORED, Indicator, prune
 from .scoring import ResultInput, item_score
 
 
@@ -52,10 +52,9 @@ def submit_check(
         if not ind.is_group:
             rows.append((ind, res))
         for child in ind.children:
-            if not ind.choose or child.code in blocks:
-                visit(child)
+            visit(child)
 
-    for ind in indicators:
+    for ind in prune(indicators, blocks):  # the chosen alternatives only
         visit(ind)
     return SubmitCheck(
         missing=[ind for ind, res in rows if unfilled(ind, res)],
