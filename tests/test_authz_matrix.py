@@ -164,6 +164,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/registers/annual-report.xlsx", "GET"): ZONE_FIGURES,
     ("api/v1/registers/figures", "GET"): ZONE_FIGURES,
     ("api/v1/registers/assessments/<int:assessment_id>/items/<code>/figures", "POST"): OFFICE,
+    ("api/v1/assessments/<int:assessment_id>/items/<code>/sources", "GET"): ZONE_READERS,
+    ("api/v1/assessments/<int:assessment_id>/items/<code>/sources/<key>", "POST"): OFFICE,
     # register pages: the public portal (no sign-in) and the staff register
     ("public/", "GET"): PUBLIC,
     ("public/complaints/new/", "GET"): PUBLIC,
@@ -182,7 +184,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/cases/<int:case_id>/letter.docx", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/query-code/", "POST"): OFFICE,
-    ("registers/assessments/<int:assessment_id>/items/<str:code>/figures/", "POST"): OFFICE,
+    ("assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>/", "POST"): OFFICE,
     # the review chain: campaign, application, city, province, the experts' panel
     ("api/v1/campaigns", "GET"): SIGNED_IN,
     ("api/v1/campaigns", "POST"): {"province"},
@@ -504,6 +506,9 @@ def fill(route: str, ids: dict) -> str:
     )
     path = path.replace("campaigns/<code>", "campaigns/sc-2019")
     path = path.replace("campaigns/<str:code>", "campaigns/sc-2019")
+    if "/sources" in route or route.endswith("/figures"):  # item 8 is backed by a register
+        path = path.replace("<str:code>", "8").replace("<code>", "8")
+        path = path.replace("<slug:key>", "disclosure").replace("<key>", "disclosure")
     for key, value in ids.items():
         for conv in ("int:", "str:", ""):
             path = path.replace(f"<{conv}{key}>", str(value))

@@ -189,45 +189,30 @@ def test_register_query_count_does_not_grow(reg, login):
 def test_figures_button_attaches_evidence(reg, login, assessment):
     new_case(reg)
     office = login("office")
-    r = office.post(f"/registers/assessments/{assessment.pk}/items/8/figures/")
+    url = f"/assessments/{assessment.pk}/results/8/sources/disclosure/"
+    r = office.post(url)
     assert r.status_code == 302 and r["Location"] == f"/assessments/{assessment.pk}/#item-8"
     from fazhi.assessments.models import Evidence
 
-    assert Evidence.objects.filter(name__contains="台账统计").exists()
-    assert (
-        login("leader").post(f"/registers/assessments/{assessment.pk}/items/8/figures/").status_code
-        == 403
-    )
-    assert (
-        login("office2")
-        .post(f"/registers/assessments/{assessment.pk}/items/8/figures/")
-        .status_code
-        == 404
-    )
+    assert Evidence.objects.filter(name__contains="台账统计（依申请公开）").exists()
+    assert login("leader").post(url).status_code == 403
+    assert login("office2").post(url).status_code == 404
+    # a source only backs its own items
+    other = f"/assessments/{assessment.pk}/results/1/sources/disclosure/"
+    assert office.post(other).status_code == 404
 
 
 def test_figures_box_renders(reg, login, assessment):
-    from django.template import Context, Template
-    from django.test import RequestFactory
-
     new_case(reg)
-    tpl = Template('{% include "registers/_item_figures.html" %}')
-    html = tpl.render(
-        Context(
-            {
-                "a": assessment,
-                "ind": type("I", (), {"code": "8"})(),
-                "can_edit": True,
-                "request": RequestFactory().get("/"),
-                "csrf_token": "x",
-            }
-        )
+    html = login("office").get(f"/assessments/{assessment.pk}/").content.decode()
+    box = html[html.index('id="source-8-disclosure"') :]
+    box = box[: box.index("</div>")]
+    assert (
+        "依申请公开台账" in box and "收到件数" in box and "生成依申请公开统计并作为佐证材料" in box
     )
-    assert "台账统计" in html and "生成统计并作为佐证材料" in html and "依申请公开收到" in html
-    other = tpl.render(
-        Context({"a": assessment, "ind": type("I", (), {"code": "1"})(), "can_edit": True})
-    )
-    assert "台账统计" not in other
+    assert 'id="source-11-complaints"' in html and 'id="source-1-' not in html
+    leader = login("leader").get(f"/assessments/{assessment.pk}/").content.decode()
+    assert 'id="source-8-disclosure"' in leader and "作为佐证材料</button>" not in leader
 
 
 def test_case_page_through_every_state(reg, login):

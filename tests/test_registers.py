@@ -857,23 +857,24 @@ def test_evidence_cannot_be_dated_at_will(reg, assessment, api, settings):
         r = office.post(url + query)
         assert r.status_code == 422, query
         assert r.json()["field"] in ("today", "as_of") and r.json()["detail"]
-    assert not AuditEntry.objects.filter(action="register.figures.attach").exists()
+    assert not AuditEntry.objects.filter(action="evidence.summary.attach").exists()
     # the year closed: its year-end figure may be filed, and says so
     settings.FAZHI_TODAY = D(2026, 2, 10)
     r = office.post(url + "?as_of=2025-12-31")
     assert r.status_code == 201, r.content
     assert "年末数截至2025-12-31（2026-02-10生成）" in r.json()["name"]
-    after = json.loads(AuditEntry.objects.get(action="register.figures.attach").after)
+    after = json.loads(AuditEntry.objects.get(action="evidence.summary.attach").after)
     assert after["as_of"] == "2025-12-31" and after["generated_on"] == "2026-02-10"
-    assert after["year_end"] is True
+    assert after["year_end"] is True and after["source"] == "complaints"
+    assert after["figures"]["收到件数"] == "0"
 
 
 def test_attach_figures_as_evidence_on_item_8(reg, assessment, api):
     from fazhi.assessments.models import Evidence
-    from fazhi.registers.figures import attach_figures_as_evidence
+    from fazhi.assessments.summaries import attach_summary
 
     _small_data_set(reg)
-    item = attach_figures_as_evidence(reg["office"], assessment.pk, "8")
+    item = attach_summary(reg["office"], assessment.pk, "8", "disclosure")
     assert Evidence.objects.filter(
         pk=item.pk, result__indicator__code="8", result__assessment=assessment
     ).exists()
@@ -886,6 +887,13 @@ def test_attach_figures_as_evidence_on_item_8(reg, assessment, api):
         ws = load_workbook(io.BytesIO(f.read())).active
     cells = {row[0].value: row[1].value for row in ws.iter_rows(min_row=4) if row[0].value}
     assert cells["收到件数"] == 2 and cells["按期答复率"] == 0.5
+    with open_blob(item.blob) as f:
+        records = load_workbook(io.BytesIO(f.read()))["记录"]
+    listed = list(records.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in listed] == [
+        c.tracking_no for c in Case.objects.filter(kind="disclosure").order_by("id")
+    ]
+    assert all(r[1].startswith("2025-") for r in listed)
     r = api("office").post(f"/registers/assessments/{assessment.pk}/items/11/figures")
     assert r.status_code == 201 and "投诉举报" in r.json()["name"]
     assert (

@@ -21,13 +21,14 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 from ninja import Router, Status
 
+from fazhi.assessments import summaries
 from fazhi.audit.middleware import address_of
 from fazhi.audit.services import record
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
 from fazhi.registers.events import record_event
-from fazhi.registers.figures import attach_figures_as_evidence
+from fazhi.registers.figures import SOURCES
 from fazhi.registers.views.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
@@ -366,7 +367,10 @@ def annual_report(request):
 def figures(request):
     """register_figures for ?year= and ?zone= (as of today or ?today=)."""
     zone = selectors.zone_for(request.user, request.GET.get("zone"))
-    return selectors.register_figures(zone, _year(request), get_calendar(), _today(request))
+    figures = selectors.register_figures(zone, _year(request), get_calendar(), _today(request))
+    for kind in (states.DISCLOSURE, states.COMPLAINT):
+        del figures[kind]["rows"]  # listed in the evidence file, not here
+    return figures
 
 
 @staff_router.post(
@@ -375,16 +379,14 @@ def figures(request):
     summary="台账统计附为评分项佐证",
 )
 def attach_figures(request, assessment_id: int, code: str):
-    """Attach a summary of the register figures to an item, stamped with the real date;
-    ?as_of=YYYY-12-31 only for the year-end figure of a closed year."""
+    """Attach a summary of the register figures to an item (8: disclosure requests; 11, 12:
+    complaints), stamped with the real date; ?as_of=YYYY-12-31 only for the year-end figure of
+    a closed year. The same as POST /assessments/{id}/items/{code}/sources/{key}."""
     if "today" in request.GET:
         raise RuleError(
             "today", "佐证材料按实际日期生成，不接受 today；已结束年度的年末数请用 as_of"
         )
-    raw = request.GET.get("as_of")
-    try:
-        as_of = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise RuleError("as_of", "as_of 格式应为 YYYY-MM-DD") from None
-    item = attach_figures_as_evidence(request.user, assessment_id, code, as_of)
+    as_of = summaries.parse_as_of(request.GET.get("as_of", ""))
+    key = next((s.key for s in SOURCES if code in s.codes), "")
+    item = summaries.attach_summary(request.user, assessment_id, code, key, as_of)
     return Status(201, {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code})

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from fazhi.assessments import annual, presenters, selectors, services
+from fazhi.assessments import annual, presenters, selectors, services, summaries
 from fazhi.assessments.exports import XLSX, xlsx_response
 from fazhi.assessments.presenters import assessment_dict, result_dict, totals_dict
 from fazhi.frameworks.models import Framework
@@ -26,6 +26,8 @@ from .schemas.assessments import (
     ReasonIn,
     ResultIn,
     ResultUpdateOut,
+    SourceSummaryOut,
+    SummaryEvidenceOut,
     TotalsOut,
 )
 from .schemas.common import READ, WRITE, ErrorOut, file_answer
@@ -180,6 +182,36 @@ def update_result(request, assessment_id: int, code: str, payload: ResultIn):
         "version": result.version,
         "totals": totals_dict(totals),
     }
+
+
+@assessments_router.get(
+    "/{int:assessment_id}/items/{code}/sources",
+    response={200: list[SourceSummaryOut], **READ},
+    summary="评分项的台账统计",
+)
+def item_sources(request, assessment_id: int, code: str):
+    """The registers behind an item: this year's figures, what is missing, a proposed value."""
+    a = selectors.get_assessment(request.user, assessment_id)
+    if code not in selectors.items_by_code(a):
+        raise Http404("评分表中没有该指标")
+    return [presenters.source_summary_dict(s, x) for s, x in summaries.page_summaries(a, code)]
+
+
+@assessments_router.post(
+    "/{int:assessment_id}/items/{code}/sources/{key}",
+    response={201: SummaryEvidenceOut, **WRITE},
+    summary="台账统计附为评分项佐证",
+)
+def attach_item_source(request, assessment_id: int, code: str, key: str, as_of: str = ""):
+    """作为佐证: the register's summary as a stamped .xlsx evidence file on the item, dated
+    today; as_of=YYYY-12-31 only for the year-end figure of a closed year."""
+    item = summaries.attach_summary(
+        request.user, assessment_id, code, key, summaries.parse_as_of(as_of)
+    )
+    return Status(
+        201,
+        {"id": item.pk, "name": item.name, "sm3": item.blob_id, "indicator": code, "source": key},
+    )
 
 
 @assessments_router.get(

@@ -142,3 +142,18 @@ def ranking_dict(row) -> dict:
             "missed_reports": f.missed_reports,
         },
     }
+
+
+def source_summary_dict(source, summary) -> dict:
+    """A register's summary beside an item (fazhi.core.summary.Summary), as the API shows it."""
+    p = summary.proposal
+    return {
+        "key": source.key,
+        "title": summary.title,
+        "figures": [{"label": f.label, "value": f.shown()} for f in summary.figures],
+        "records": len(summary.rows),
+        "missing": list(summary.missing),
+        "proposal": {"value": str(p.value), "field": p.field, "rule": p.rule} if p else None,
+        "note": summary.note,
+        "error": summary.error,
+    }

@@ -26,11 +26,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed self score (or case count, for a per-case bonus item) and the rule behind it,
-    in words a reviewer can check by hand."""
+    """A proposed value for the item's input and the rule behind it, in words a reviewer can
+    check by hand. `field` names the input: self_score (a plain item), value (the completion
+    percentage or figure of an item scored by rule), count (times fallen short) or cases (a
+    bonus or deduction item counted per case)."""
 
     value: Decimal
     rule: str
+    field: str = "self_score"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ Where things are:
     services.py   register_case, add_attachment, open_attachment, letter_of, set_intake
     events.py     record_event (every step of a case)
     refresh.py    refresh (the cached deadlines), refresh_after_calendar_change
-    figures.py    attach_figures_as_evidence
+    figures.py    SOURCES: items 8, 11, 12 backed by the registers (fazhi.assessments.sources)
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
-    exports.py    write_register_xlsx, write_annual_report_xlsx, write_figures_xlsx
+    exports.py    write_register_xlsx, write_annual_report_xlsx
     letters.py    reply_letter (.docx), notice_letter
     conf.py       conf(name, default): the FAZHI_PUBLIC_* settings
     views/        the pages: register.py, cases.py, intake.py (staff), portal.py (public);

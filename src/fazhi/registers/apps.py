@@ -6,8 +6,12 @@ class RegistersConfig(AppConfig):
     verbose_name = "台账（依申请公开、投诉举报）"
 
     def ready(self):
+        from fazhi.assessments.sources import register_source
         from fazhi.workdays.services import calendar_changed
 
+        from .figures import SOURCES
         from .refresh import refresh_after_calendar_change
 
         calendar_changed.connect(refresh_after_calendar_change, dispatch_uid="registers.refresh")
+        for source in SOURCES:
+            register_source(source)

@@ -372,7 +372,13 @@ def _first(events: list[CaseEvent], kind: str) -> CaseEvent | None:
     return next((e for e in events if e.kind == kind), None)
 
 
-def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> dict:
+def register_figures(
+    zone: Org,
+    year: int,
+    cal: WorkCalendar,
+    today: date,
+    kinds: tuple[str, ...] = (states.DISCLOSURE, states.COMPLAINT),
+) -> dict:
     """For complaints and disclosure requests of a zone received in `year`, as of `today`:
 
     received, received by channel, replied, replied on time, on-time rate (replied on time /
@@ -380,17 +386,21 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
     due as of today), average calendar and working days from receipt to reply, still open,
     and for complaints the number not accepted (不予受理), for disclosure requests the number
     treated as abandoned. Deadlines come from core.deadlines.compute over each case's events.
+    `rows` lists each case (number, receipt, channel, state, due date, reply, on time) for the
+    evidence file.
     """
     out = {"zone": zone.code, "zone_name": zone.name, "year": year, "as_of": today}
-    cases = list(Case.objects.filter(zone=zone, received_on__year=year).order_by("id"))
+    cases = list(
+        Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds).order_by("id")
+    )
     events_by_case: dict[int, list[CaseEvent]] = {}
     for e in CaseEvent.objects.filter(case__in=[c.pk for c in cases]).order_by("on", "id"):
         events_by_case.setdefault(e.case_id, []).append(e)
-    for kind in (states.DISCLOSURE, states.COMPLAINT):
+    for kind in kinds:
         mine = [c for c in cases if c.kind == kind]
         by_channel = Counter(c.channel for c in mine)
         replied = on_time = late = open_overdue = unknown = 0
-        days, workdays = [], []
+        days, workdays, rows = [], [], []
         for c in mine:
             events = events_by_case.get(c.pk, [])
             reply = _first(events, "replied")
@@ -400,6 +410,7 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
                 st = d.periods.get(period.code) if period else None
             except RuleError:
                 d, st = None, None
+            timely = None
             if reply is not None:
                 replied += 1
                 days.append((reply.on - c.received_on).days)
@@ -411,10 +422,24 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
                     unknown += 1  # after the earliest date it could end: not surely late
                 elif reply.on > st.due_on:
                     late += 1
+                    timely = False
                 else:
                     on_time += 1
+                    timely = True
             elif c.state in states.OPEN_STATES and d is not None and d.overdue:
                 open_overdue += 1
+                timely = False
+            rows.append(
+                (
+                    c.tracking_no,
+                    c.received_on,
+                    catalog.CHANNELS[kind].get(c.channel, c.channel),
+                    states.STATES.get(c.state, c.state),
+                    st.due_on if st is not None else None,
+                    reply.on if reply is not None else None,
+                    timely,
+                )
+            )
         out[kind] = {
             "received": len(mine),
             "by_channel": {ch: by_channel.get(ch, 0) for ch in catalog.CHANNELS[kind]},
@@ -430,6 +455,7 @@ def register_figures(zone: Org, year: int, cal: WorkCalendar, today: date) -> di
             if workdays
             else None,
             "deadline_unknown": unknown,
+            "rows": rows,
         }
         if kind == states.DISCLOSURE:
             out[kind]["abandoned"] = sum(

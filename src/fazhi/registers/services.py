@@ -7,7 +7,7 @@ Staff (office of the zone, the assigned department):
     letter_of(user, case_id) -> (name, bytes)                          the reply letter (.docx)
     set_intake(user, zone_code, data) -> IntakeSettings                public intake of a zone
 The other use cases have a module each: events.record_event (every step of a case),
-figures.attach_figures_as_evidence, refresh.refresh (recompute every case's cached deadlines).
+refresh.refresh (recompute every case's cached deadlines).
 The public side (intake, tracking, challenge, rate limits) is in registers.public.
 """
 

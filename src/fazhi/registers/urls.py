@@ -14,9 +14,4 @@ urlpatterns = [
     path("cases/<int:case_id>/query-code/", cases.case_query_code, name="case-query-code"),
     path("cases/<int:case_id>/letter.docx", cases.case_letter, name="case-letter"),
     path("cases/<int:case_id>/files/<int:attachment_id>/", cases.case_file, name="case-file"),
-    path(
-        "assessments/<int:assessment_id>/items/<str:code>/figures/",
-        cases.attach_figures,
-        name="attach-figures",
-    ),
 ]

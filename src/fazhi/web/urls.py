@@ -30,6 +30,11 @@ urlpatterns = [
         name="evidence-upload",
     ),
     path(
+        "assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>/",
+        assessment.attach_summary,
+        name="attach-summary",
+    ),
+    path(
         "assessments/<int:assessment_id>/evidence/<int:evidence_id>/",
         assessment.evidence_download,
         name="evidence-download",

@@ -263,3 +263,35 @@ class RankingRowOut(Out):
     scaled: Points = Field(description="折算得分（排名依据）")
     disqualified: bool = Field(description="是否一票否决")
     figures: PlanFiguresOut = Field(description="工作方案完成情况")
+
+
+class FigureOut(Out):
+    label: str = Field(description="统计项")
+    value: str = Field(description="数值（按页面显示，如 12 件、95.0%、—）")
+
+
+class ProposalOut(Out):
+    value: str = Field(description="建议值")
+    field: str = Field(
+        description="建议值对应的填报字段：self_score 自评分、value 完成比例或数值、count 次数、cases 起数"
+    )
+    rule: str = Field(description="建议值的计算规则")
+
+
+class SourceSummaryOut(Out):
+    key: str = Field(description="台账代码（生成佐证材料时使用）")
+    title: str = Field(description="台账名称")
+    figures: list[FigureOut] = Field(description="本年度统计")
+    records: int = Field(description="统计所依据的记录数（佐证材料中逐条列出）")
+    missing: list[str] = Field(description="评分项要求而台账中尚缺的内容")
+    proposal: ProposalOut | None = Field(description="按台账建议的填报值；评分表无规则时为 null")
+    note: str = Field(description="统计口径说明")
+    error: str = Field(description="统计无法计算时的原因；可计算时为空字符串")
+
+
+class SummaryEvidenceOut(Out):
+    id: int = Field(description="佐证材料编号")
+    name: str = Field(description="文件名（含台账名称与统计截止日期）")
+    sm3: str = Field(description="文件内容的 SM3 摘要")
+    indicator: str = Field(description="所附评分项的指标编号")
+    source: str = Field(description="台账代码")

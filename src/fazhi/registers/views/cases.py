@@ -19,7 +19,6 @@ from fazhi.core.filetypes import safe_display_name
 from fazhi.orgs.models import Org
 from fazhi.registers import catalog, clock, exports, query_codes, selectors, services, states
 from fazhi.registers.events import record_event
-from fazhi.registers.figures import attach_figures_as_evidence
 from fazhi.registers.selectors import is_office_of
 from fazhi.workdays.selectors import get_calendar
 
@@ -231,24 +230,6 @@ def case_file(request, case_id: int, attachment_id: int):
     response = FileResponse(handle, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, safe_display_name(name))
     return response
-
-
-# ---------------------------------------------------------------- figures for the self-assessment
-
-
-@login_required
-@require_POST
-def attach_figures(request, assessment_id: int, code: str):
-    user = request.user
-    require_business(user)
-    target = reverse("web:assessment", args=[assessment_id]) + f"#item-{code}"
-    try:
-        item = attach_figures_as_evidence(user, assessment_id, code)
-    except (RuleError, ConflictError) as exc:
-        messages.error(request, f"未能生成统计：{exc.message}")
-        return redirect(target)
-    messages.success(request, f"已生成台账统计并作为佐证材料上传：{item.name}")
-    return redirect(target)
 
 
 # Fields the office fills when it registers a case received by hotline, letter, e-mail box,

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from fazhi.assessments import evidence as evidence_store
-from fazhi.assessments import selectors, services
+from fazhi.assessments import selectors, services, summaries
 from fazhi.assessments.exports import xlsx_response
 from fazhi.assessments.models import Evidence
 from fazhi.audit.services import record
@@ -166,6 +166,20 @@ def evidence_upload(request, assessment_id, code):
         return _row_response(request, assessment, code, saved="佐证材料已上传")
     messages.success(request, f"第 {code} 项佐证材料已上传")
     return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+@login_required
+@require_POST
+def attach_summary(request, assessment_id, code, key):
+    """作为佐证: a register's summary for the item, written as a stamped .xlsx evidence file."""
+    target = reverse("web:assessment", args=[assessment_id]) + f"#item-{code}"
+    try:
+        item = summaries.attach_summary(request.user, assessment_id, code, key)
+    except (RuleError, ConflictError) as exc:
+        messages.error(request, f"第 {code} 项未能生成台账统计：{exc.message}")
+        return redirect(target)
+    messages.success(request, f"已生成台账统计并作为第 {code} 项佐证材料上传：{item.name}")
+    return redirect(target)
 
 
 @login_required

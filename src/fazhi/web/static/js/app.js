@@ -68,3 +68,16 @@ document.addEventListener("click", function (event) {
     })
     .finally(function () { button.disabled = false; });
 });
+
+// A register's proposed value beside a scoring item: "采用建议分" puts it into the item's input;
+// the user still saves (and says why in 自评说明 when saving something else).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-adopt]");
+  if (!button) return;
+  var input = document.getElementById(button.getAttribute("data-adopt"));
+  if (!input) return;
+  input.value = button.getAttribute("data-value");
+  input.focus();
+  var status = document.getElementById("adopt-status-" + button.getAttribute("data-code"));
+  if (status) status.textContent = "已填入建议值 " + input.value + "，请核对后保存。";
+});
