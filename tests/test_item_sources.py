@@ -141,3 +141,19 @@ def test_a_source_that_cannot_count_says_why_and_writes_nothing(
 def test_registers_declare_their_items():
     keys = {s.key: s.codes for s in sources.all_sources()}
     assert keys["disclosure"] == {"8"} and keys["complaints"] == {"11", "12"}
+
+
+def test_task_page_shows_the_registers_of_its_items(reg, counsel, plan, login):
+    from fazhi.frameworks.models import Indicator
+
+    task = plan.tasks.filter(parent=None).order_by("position").first()
+    task.indicators.set(
+        Indicator.objects.filter(code__in=["3", "8"], framework__code="sc-sti-law-zone-2019")
+    )
+    page = login("office").get(f"/tasks/{task.pk}/").content.decode()
+    box = page[page.index('id="registers"') :]
+    box = box[: box.index("</section>")]
+    assert "相关台账（2025 年度）" in box and "法律顾问" in box and "依申请公开" in box
+    assert "2025 年度未签订法律顾问合同" in box and "<form" not in box
+    task.indicators.clear()
+    assert 'id="registers"' not in login("office").get(f"/tasks/{task.pk}/").content.decode()

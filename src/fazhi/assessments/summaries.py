@@ -46,6 +46,14 @@ def page_summaries(assessment, code: str) -> list[tuple[sources.Source, Summary]
     return out
 
 
+def summaries_for_codes(zone, year: int, codes) -> list[tuple[sources.Source, Summary]]:
+    """The summaries of the registers behind any of the items (a work-plan task's linked
+    items), each register once."""
+    found = {s.key: s for code in codes for s in sources.sources_for(code)}
+    today = register_today()
+    return [(s, _summarise(s, zone, year, today)) for s in found.values()]
+
+
 def _as_of(assessment, as_of: date | None) -> tuple[date, bool]:
     """The real date, or the year-end of a closed year (then True): evidence cannot be dated
     at will."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from fazhi.assessments.summaries import page_summaries
+from fazhi.assessments.summaries import page_summaries, summaries_for_codes
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def item_sources(context, assessment, indicator, can_edit=False):
         "can_edit": can_edit,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("assessments/_task_sources.html")
+def task_sources(plan, indicators):
+    """The registers behind a task's linked items, for the plan's zone and year (read only:
+    evidence is attached on the assessment's page)."""
+    codes = [i.code for i in indicators]
+    return {"found": summaries_for_codes(plan.zone, plan.year, codes), "year": plan.year}
