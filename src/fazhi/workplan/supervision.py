@@ -125,7 +125,9 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
     """
     today = today or timezone.localdate()
     result = TickResult()
-    result.reminders += len(_calendar_reminder(today))
+    with transaction.atomic():
+        _lock()  # two ticks at once: the second sees the first's reminders and sends none
+        result.reminders += len(_calendar_reminder(today))
     plans = Plan.objects.select_related("zone")
     if plan_id:
         plans = plans.filter(pk=plan_id)
