@@ -157,3 +157,18 @@ def test_task_page_shows_the_registers_of_its_items(reg, counsel, plan, login):
     assert "2025 年度未签订法律顾问合同" in box and "<form" not in box
     task.indicators.clear()
     assert 'id="registers"' not in login("office").get(f"/tasks/{task.pk}/").content.decode()
+
+
+def test_a_departments_assessment_shows_no_zone_register(reg, counsel, login, framework):
+    """A department's annual sheet numbers the same table's items, but the zone's registers
+    are not its figures."""
+    from fazhi.assessments.annual import create_department_assessments
+
+    made, _ = create_department_assessments(
+        reg["office"], framework.code, None, 2025, ["zy-gxq-kjj"]
+    )
+    r = login("office").get(f"/assessments/{made[0].pk}/")
+    page = r.content.decode()
+    assert r.status_code == 200 and 'id="item-3"' in page and 'id="source-' not in page
+    r = login("office").post(f"/assessments/{made[0].pk}/results/3/sources/counsel-test/")
+    assert r.status_code == 404

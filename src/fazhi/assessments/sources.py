@@ -3,6 +3,8 @@ AppConfig.ready(), and the scoring page, the evidence file and the API use them 
 
     register_source(Source("decisions", "重大行政决策", frozenset({"7"}), summarise))
 
+The codes are those of the seed's table unless `framework` names another. Only a zone's own
+assessment shows them (a department's annual assessment has its own table).
 `summarise(zone, year, as_of)` returns a `fazhi.core.summary.Summary` for the zone's year,
 counting only what was known on `as_of`; it must run a fixed number of queries whatever the
 number of records (the scoring page calls every source once per page)."""
@@ -15,6 +17,8 @@ from datetime import date
 
 from fazhi.core.summary import Summary
 
+SEED_FRAMEWORK = "sc-sti-law-zone-2019"  # the seed's 自查评分表
+
 
 @dataclass(frozen=True)
 class Source:
@@ -22,6 +26,9 @@ class Source:
     title: str  # 重大行政决策
     codes: frozenset[str]  # the seed table's item codes it backs ("3", "6", "7", ...)
     summarise: Callable[..., Summary]  # (zone: Org, year: int, as_of: date) -> Summary
+    # The table whose item codes `codes` are: another table (a department's, an imported one)
+    # numbers its items its own way.
+    framework: str = SEED_FRAMEWORK
 
 
 _SOURCES: dict[str, Source] = {}
@@ -33,8 +40,8 @@ def register_source(source: Source) -> None:
     _SOURCES[source.key] = source
 
 
-def sources_for(code: str) -> list[Source]:
-    return [s for s in _SOURCES.values() if str(code) in s.codes]
+def sources_for(code: str, framework: str = SEED_FRAMEWORK) -> list[Source]:
+    return [s for s in _SOURCES.values() if str(code) in s.codes and s.framework == framework]
 
 
 def source(key: str) -> Source | None:

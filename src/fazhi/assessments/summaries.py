@@ -30,11 +30,18 @@ def _summarise(source: sources.Source, zone, year: int, as_of: date) -> Summary:
         return Summary(title=source.title, figures=(), error=exc.message)
 
 
+def item_sources_of(assessment, code: str) -> list[sources.Source]:
+    """The sources behind the item of this assessment: a zone's, on the table they number."""
+    if assessment is None or assessment.zone.kind != "zone":
+        return []
+    return sources.sources_for(code, assessment.framework.code)
+
+
 def page_summaries(assessment, code: str) -> list[tuple[sources.Source, Summary]]:
     """The summaries of the item's sources, each source computed once per page (kept on the
     assessment object, which every item row of one page shares)."""
-    found = sources.sources_for(code)
-    if not found or assessment is None:
+    found = item_sources_of(assessment, code)
+    if not found:
         return []
     cache = assessment.__dict__.setdefault("_source_summaries", {})
     today = register_today()
@@ -46,10 +53,10 @@ def page_summaries(assessment, code: str) -> list[tuple[sources.Source, Summary]
     return out
 
 
-def summaries_for_codes(zone, year: int, codes) -> list[tuple[sources.Source, Summary]]:
-    """The summaries of the registers behind any of the items (a work-plan task's linked
-    items), each register once."""
-    found = {s.key: s for code in codes for s in sources.sources_for(code)}
+def summaries_for_items(zone, year: int, items) -> list[tuple[sources.Source, Summary]]:
+    """The summaries of the registers behind any of the items, given as (code, framework
+    code) pairs (a work-plan task's linked items), each register once."""
+    found = {s.key: s for code, fw in items for s in sources.sources_for(code, fw)}
     today = register_today()
     return [(s, _summarise(s, zone, year, today)) for s in found.values()]
 
@@ -83,10 +90,10 @@ def attach_summary(user, assessment_id, code, key: str, as_of: date | None = Non
     from .services import add_evidence
 
     code = str(code)
-    source = sources.source(key)
-    if source is None or code not in source.codes:
-        raise Http404("该评分项没有这一台账")
     assessment = get_assessment(user, assessment_id)
+    source = sources.source(key)
+    if source is None or source not in item_sources_of(assessment, code):
+        raise Http404("该评分项没有这一台账")
     as_of, closed = _as_of(assessment, as_of)
     summary = source.summarise(assessment.zone, assessment.year, as_of)
     today = register_today()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from fazhi.assessments.summaries import page_summaries, summaries_for_codes
+from fazhi.assessments.summaries import page_summaries, summaries_for_items
 
 register = template.Library()
 
@@ -36,5 +36,16 @@ def item_sources(context, assessment, indicator, can_edit=False):
 def task_sources(plan, indicators):
     """The registers behind a task's linked items, for the plan's zone and year (read only:
     evidence is attached on the assessment's page)."""
-    codes = [i.code for i in indicators]
-    return {"found": summaries_for_codes(plan.zone, plan.year, codes), "year": plan.year}
+    from fazhi.frameworks.models import Framework
+
+    tables = (
+        dict(
+            Framework.objects.filter(pk__in={i.framework_id for i in indicators}).values_list(
+                "pk", "code"
+            )
+        )
+        if indicators
+        else {}
+    )
+    items = [(i.code, tables[i.framework_id]) for i in indicators]
+    return {"found": summaries_for_items(plan.zone, plan.year, items), "year": plan.year}
