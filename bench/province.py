@@ -56,7 +56,6 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
     from fazhi.orgs.models import Org, Role, User
     from fazhi.orgs.services import add_org
     from fazhi.registers.models import Case
-    from fazhi.registers.refresh import refresh
     from fazhi.registers.rules import load_shipped
     from fazhi.workdays.services import import_years
     from fazhi.workplan.models import ProgressReport, Task
@@ -162,9 +161,8 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
     step(f"plans ({zones * YEARS:,}), tasks and progress reports ({len(reports):,})")
 
     made_cases, made_events = _cases(cases, zone_codes, orgs, rules, rnd, first_year, today)
-    step(f"cases ({made_cases:,}) and their events ({made_events:,})")
-    refreshed = refresh(today=today)
-    step(f"cached deadlines of every case ({refreshed.cases:,}, {refreshed.overdue:,} overdue)")
+    overdue = Case.objects.filter(overdue=True).count()
+    step(f"cases ({made_cases:,}, {overdue:,} overdue) and their events ({made_events:,})")
 
     added = _audit_to(audit)
     step(f"audit log filled to {audit:,} entries (+{added:,})")
@@ -185,68 +183,138 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
     }
 
 
+class _Rows:
+    """Rows of one table written straight to the database, ids assigned here: COPY on
+    PostgreSQL, executemany on SQLite. Model instances and bulk_create cost more than the
+    data at millions of rows. Columns not given take the field's default, prepared once."""
+
+    def __init__(self, model, given: tuple[str, ...]):
+        from django.db import connection
+
+        self.model = model
+        self.table = model._meta.db_table
+        self.given = given
+        fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
+        self.columns = ["id", *given, *(f.column for f in fields if f.attname not in given)]
+        self.defaults = tuple(
+            f.get_db_prep_save(f.get_default(), connection)
+            for f in fields
+            if f.attname not in given
+        )
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
+            self.next_id = cur.fetchone()[0] + 1
+
+    def take_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def write(self, rows: list[tuple]) -> None:
+        from django.db import connection, transaction
+
+        if not rows:
+            return
+        names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        full = [(*row, *self.defaults) for row in rows]
+        with transaction.atomic(), connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                with cur.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+                    for row in full:
+                        copy.write_row(row)
+            else:  # SQLite keeps datetimes as Django writes them (text, UTC, no offset)
+                adapt = connection.ops.adapt_datetimefield_value
+                full = [tuple(adapt(v) if isinstance(v, datetime) else v for v in r) for r in full]
+                marks = ", ".join(["%s"] * len(self.columns))
+                cur.executemany(f"INSERT INTO {self.table} ({names}) VALUES ({marks})", full)
+
+    def finish(self) -> None:
+        """Move the id sequence past the ids assigned here (PostgreSQL)."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{self.table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {self.table}))"
+                )
+
+
 def _cases(total, zone_codes, orgs, rules, rnd, first_year, today):
     """Register cases spread over the zones and years, with the events that brought each to its
-    state; the cached deadlines are left to the refresh (the engine is the one that computes)."""
-    from django.db import transaction
+    state and the cached deadlines the engine computes from them (registers.clock.cache_values,
+    what the refresh writes)."""
+    import json
 
+    from django.utils import timezone
+
+    from fazhi.core import deadlines as dl
     from fazhi.registers import codes
+    from fazhi.registers.clock import CACHE_COLUMNS, cache_values
     from fazhi.registers.models import Case, CaseEvent
+    from fazhi.workdays.selectors import get_calendar
 
+    cal = get_calendar()
+
+    cases = _Rows(
+        Case,
+        (
+            "kind", "tracking_no", "query_digest", "zone_id", "department_id", "rules_id",
+            "state", "channel", "received_on", "submitted_at", "anonymous", "subject",
+            "content", "reply_type", "replied_on", "closed_on", "updated_at", *CACHE_COLUMNS,
+        ),
+    )  # fmt: skip
+    events = _Rows(CaseEvent, ("case_id", "kind", "on", "data", "created_at"))
     per_zone = max(1, total // len(zone_codes))
     days = (today - date(first_year, 1, 2)).days
-    made = events = 0
-    serial = 0
+    now = timezone.now()
+    made = made_events = serial = 0
+    case_rows, event_rows = [], []
     for z in zone_codes:
         zone = orgs[z]
-        batch = []
         for _ in range(per_zone):
             serial += 1
             kind = "disclosure" if serial % 3 else "complaint"
             received = date(first_year, 1, 2) + timedelta(days=rnd.randrange(days))
-            age = (today - received).days
+            path = _path((today - received).days, rnd)
+            last = path[-1][1]
             dept = orgs[f"{z}-d{rnd.randrange(DEPARTMENTS)}"]
-            path = _path(age, rnd)
-            last = path[-1]
-            batch.append(
+            assigned = any(k == "assigned" for _, k in path)
+            closed = last == "closed"
+            case_id = cases.take_id()
+            steps = [dl.Event(kind=k, on=received + timedelta(days=o)) for o, k in path]
+            cached = cache_values(rules[kind].pk, steps, cal, today)
+            case_rows.append(
                 (
-                    Case(
-                        kind=kind,
-                        tracking_no=f"{codes.PREFIX[kind]}-{received.year}-{serial:09d}",
-                        query_digest="0" * 64,
-                        zone=zone,
-                        department=dept if any(k == "assigned" for _, k in path) else None,
-                        rules=rules[kind],
-                        state=_STATE_AFTER[last[1]],
-                        channel="online" if kind == "disclosure" else "hotline",
-                        received_on=received,
-                        anonymous=True,  # no personal data: the bench needs none to be encrypted
-                        subject=f"事项 {serial}",
-                        content="内容",
-                        reply_type=_reply_type(kind) if last[1] == "closed" else "",
-                        replied_on=received + timedelta(days=path[3][0])
-                        if last[1] == "closed"
-                        else None,
-                        closed_on=received + timedelta(days=last[0])
-                        if last[1] == "closed"
-                        else None,
-                    ),
-                    [(kind_, received + timedelta(days=offset)) for offset, kind_ in path],
+                    case_id, kind, f"{codes.PREFIX[kind]}-{received.year}-{serial:09d}",
+                    "0" * 64, zone.pk, dept.pk if assigned else None, rules[kind].pk,
+                    _STATE_AFTER[last], "online" if kind == "disclosure" else "hotline",
+                    received, now, True, f"事项 {serial}", "内容",
+                    _reply_type(kind) if closed else "",
+                    received + timedelta(days=path[3][0]) if closed else None,
+                    received + timedelta(days=path[-1][0]) if closed else None, now,
+                    *(cached[c] for c in CACHE_COLUMNS),
                 )
-            )
-        for start in range(0, len(batch), BATCH):
-            chunk = batch[start : start + BATCH]
-            with transaction.atomic():
-                rows = Case.objects.bulk_create([c for c, _ in chunk])
-                evs = [
-                    CaseEvent(case=row, kind=k, on=on, data=_data(k, row))
-                    for row, (_, steps) in zip(rows, chunk, strict=True)
-                    for k, on in steps
-                ]
-                CaseEvent.objects.bulk_create(evs, batch_size=BATCH)
-            made += len(rows)
-            events += len(evs)
-    return made, events
+            )  # fmt: skip
+            for offset, k in path:
+                data = {"department": dept.code} if k == "assigned" else {}
+                if k == "replied":
+                    data = {"reply_type": _reply_type(kind)}
+                event_rows.append(
+                    (
+                        events.take_id(), case_id, k, received + timedelta(days=offset),
+                        json.dumps(data, ensure_ascii=False), now,
+                    )
+                )  # fmt: skip
+            if len(case_rows) >= BATCH * 4:
+                cases.write(case_rows)
+                events.write(event_rows)
+                made, made_events = made + len(case_rows), made_events + len(event_rows)
+                case_rows, event_rows = [], []
+    cases.write(case_rows)
+    events.write(event_rows)
+    cases.finish()
+    events.finish()
+    return made + len(case_rows), made_events + len(event_rows)
 
 
 # Each generated case's steps: (days after receipt, event). The state follows from the last.
@@ -273,19 +341,10 @@ def _reply_type(kind: str) -> str:
     return "disclosed" if kind == "disclosure" else "substantiated"
 
 
-def _data(kind: str, case) -> dict:
-    if kind == "assigned":
-        return {"department": case.department.code}
-    if kind == "replied":
-        return {"reply_type": _reply_type(case.kind)}
-    return {}
-
-
 def _audit_to(total: int) -> int:
-    """Append keyed entries until the log holds `total`, continuing the chain from its head."""
-    from django.db import transaction
-
-    from fazhi.audit.models import AuditEntry
+    """Append keyed entries until the log holds `total`, continuing the chain from its head
+    with the chain's own link function."""
+    from fazhi.audit.models import AuditEntry, chain_fields
     from fazhi.core import chain
     from fazhi.core.crypto import AUDIT_KEY_ID
     from fazhi.security.keys import audit_keys
@@ -294,31 +353,30 @@ def _audit_to(total: int) -> int:
     head = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
     prev = head or chain.GENESIS
     have = AuditEntry.objects.count()
+    rows = _Rows(AuditEntry, (*AuditEntry.CHAIN_COLUMNS, "prev_hash", "hash", "key_id"))
     start = datetime.now(UTC) - timedelta(days=3 * 365)
-    added = 0
-    while have + added < total:
-        batch = []
-        for _ in range(min(BATCH * 2, total - have - added)):
-            i = have + added + len(batch)
-            e = AuditEntry(
-                at=start + timedelta(seconds=i * 18),
-                actor_id=i % 2400,
-                actor_name=f"user{i % 2400}",
-                action="assessment.result.update" if i % 3 else "register.event.record",
-                object_type="assessments.result" if i % 3 else "registers.case",
-                object_id=str(i % 100_000),
-                before='{"self_score":"1.00","version":3}',
-                after='{"self_score":"2.00","version":4}',
-                ip=f"10.{i % 250}.{i % 7}.1",
-                prev_hash=prev,
-                key_id=AUDIT_KEY_ID,
-            )
-            e.hash = prev = chain.link(prev, e.chain_fields(), key)
-            batch.append(e)
-        with transaction.atomic():
-            AuditEntry.objects.bulk_create(batch)
-        added += len(batch)
-    return added
+    batch = []
+    for i in range(have, total):
+        values = (
+            start + timedelta(seconds=i * 18),
+            i % 2400,
+            f"user{i % 2400}",
+            "assessment.result.update" if i % 3 else "register.event.record",
+            "assessments.result" if i % 3 else "registers.case",
+            str(i % 100_000),
+            '{"self_score":"1.00","version":3}',
+            '{"self_score":"2.00","version":4}',
+            f"10.{i % 250}.{i % 7}.1",
+        )
+        digest = chain.link(prev, chain_fields(values), key)
+        batch.append((rows.take_id(), *values, prev, digest, AUDIT_KEY_ID))
+        prev = digest
+        if len(batch) == BATCH * 4:
+            rows.write(batch)
+            batch = []
+    rows.write(batch)
+    rows.finish()
+    return max(0, total - have)
 
 
 def main(argv=None) -> None:

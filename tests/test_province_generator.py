@@ -67,9 +67,12 @@ def test_small_province(settings, tmp_path):
     assert Evidence.objects.count() == 45 and ProgressReport.objects.exists()
     assert counts["cases"] == Case.objects.count() == 300
     assert CaseEvent.objects.filter(kind="received").count() == 300
-    # the engine, not the generator, dated the cases: every open one has a due date
+    # the engine dated the cases: every open one has a due date, the same a refresh gives
     open_cases = Case.objects.exclude(state="closed")
     assert open_cases.exists() and not open_cases.filter(next_due=None).exists()
+    from fazhi.registers.refresh import refresh
+
+    assert refresh(today=today).changed == 0
     assert (
         Case.objects.filter(state="closed", reply_due__isnull=False).count()
         == Case.objects.filter(state="closed").count()
