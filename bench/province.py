@@ -160,6 +160,9 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
     ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
     step(f"plans ({zones * YEARS:,}), tasks and progress reports ({len(reports):,})")
 
+    _campaign(zone_codes, orgs, offices, framework, rnd, today)
+    step(f"a review campaign with {zones:,} reviewed applications")
+
     made_cases, made_events = _cases(cases, zone_codes, orgs, rules, rnd, first_year, today)
     overdue = Case.objects.filter(overdue=True).count()
     step(f"cases ({made_cases:,}, {overdue:,} overdue) and their events ({made_events:,})")
@@ -181,6 +184,60 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
         "cases": Case.objects.count(),
         "audit": cp.id,
     }
+
+
+def _campaign(zone_codes, orgs, offices, framework, rnd, today):
+    """This year's pilot: every zone applied with this year's self-assessment and plan, and the
+    experts' panel has scored it (what the province's ranking page ranks)."""
+    from decimal import Decimal
+
+    from fazhi.assessments.models import Assessment
+    from fazhi.review.models import Application, Campaign
+    from fazhi.workplan.models import Plan
+
+    province = orgs["sc"]
+    campaign = Campaign.objects.create(
+        code=f"sc-{today.year}",
+        title=f"{today.year}年度科技创新法治示范区创建试点",
+        notice_title="关于开展科技创新法治示范区创建试点工作的通知",
+        notice_no=f"川科规〔{today.year}〕1号",
+        honour="四川省科技创新法治示范区",
+        province=province,
+        framework=framework,
+        opens_on=date(today.year, 1, 1),
+        closes_on=date(today.year, 12, 31),
+        threshold=Decimal("80"),
+        quota=max(1, len(zone_codes) // 10),
+    )
+    assessments = {
+        a.zone_id: a for a in Assessment.objects.filter(year=today.year, zone__kind="zone")
+    }
+    plans = {p.zone_id: p for p in Plan.objects.filter(year=today.year)}
+    apps = []
+    for z in zone_codes:
+        zone = orgs[z]
+        scored = Decimal(rnd.randrange(7000, 9900)) / 100
+        bonus = Decimal(rnd.randrange(0, 300)) / 100
+        apps.append(
+            Application(
+                campaign=campaign,
+                zone=zone,
+                assessment=assessments[zone.pk],
+                plan=plans.get(zone.pk),
+                status=Application.Status.REVIEWED,
+                report_title=f"{zone.name}关于申报科技创新法治示范区创建试点的报告",
+                report_issuers=f"{zone.name}管理委员会",
+                report_addressee="四川省科学技术厅",
+                report_body="（略）",
+                city_conclusion="eligible",
+                panel_scored=scored,
+                panel_bonus=bonus,
+                panel_score=scored + bonus,
+                disqualified=rnd.random() < 0.02,
+                created_by=offices[z],
+            )
+        )
+    Application.objects.bulk_create(apps, batch_size=BATCH)
 
 
 class _Rows:

@@ -65,6 +65,10 @@ def test_small_province(settings, tmp_path):
     assert User.objects.filter(username="z002-office").exists()
     assert Assessment.objects.count() == 9 and Plan.objects.count() == 9
     assert Evidence.objects.count() == 45 and ProgressReport.objects.exists()
+    from fazhi.review.models import Campaign
+    from fazhi.review.panel import ranking
+
+    assert len(ranking(Campaign.objects.get(code="sc-2026"))) == 3
     assert counts["cases"] == Case.objects.count() == 300
     assert CaseEvent.objects.filter(kind="received").count() == 300
     # the engine dated the cases: every open one has a due date, the same a refresh gives
