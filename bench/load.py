@@ -1,0 +1,264 @@
+"""A bounded load test of Fazhi at province scale (Locust), on loopback only.
+
+Against a server holding the data of `bench/province.py generate` (its accounts and password):
+
+    fazhi serve --workers 2 --port 8000 &                          # or two instances on two ports
+    locust -f bench/load.py --headless -u 20 -r 4 -t 10m --host http://127.0.0.1:8000 \\
+           --csv var/load --only-summary
+
+Twenty users in the mix of a working day: zone offices (the scoring page and score updates, the
+register with filters, their home page), department clerks (the plan page, progress reports,
+their home page), leaders (the dashboard), the province (its ranking of all applications) and the
+public (the portal and tracking). Every write goes through the API with the user's token, with
+the version the server gave, so a lost update shows as a 409. Hard caps: LOAD_MAX_REQUESTS (default
+100,000) requests, and Locust's -t. At the end it prints the CPU time that PostgreSQL's and the
+app's processes used during the run, as a share of the wall time of both cores.
+
+Settings (environment): LOAD_ZONES (200), LOAD_PASSWORD (the generator's), LOAD_YEAR (this year).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from locust import HttpUser, between, events, task
+
+ZONES = int(os.environ.get("LOAD_ZONES", "200"))
+PASSWORD = os.environ.get("LOAD_PASSWORD", "Province-Bench-2026!")
+YEAR = int(os.environ.get("LOAD_YEAR", str(date.today().year)))
+MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "100000"))
+DEPARTMENTS = 10
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# ---------------------------------------------------------------- caps and CPU shares
+
+_sent = 0
+_cpu_before: dict[str, float] = {}
+_started = 0.0
+_environment = None
+
+
+def _cpu_by_program() -> dict[str, float]:
+    """CPU seconds used so far by PostgreSQL's processes and by the app's (fazhi, gunicorn)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"postgres": 0.0, "app": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if name.startswith("postgres"):
+            used["postgres"] += seconds
+        elif name.startswith(("fazhi", "gunicorn")):
+            used["app"] += seconds
+    return used
+
+
+@events.test_start.add_listener
+def _start(environment, **kwargs):
+    global _started, _environment
+    _environment = environment
+    host = urlsplit(environment.host or "").hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("只对本机（127.0.0.1）做压力测试：请用 --host http://127.0.0.1:端口")
+    _wait_for(environment.host)
+    _cpu_before.update(_cpu_by_program())
+    _started = time.monotonic()
+
+
+def _wait_for(host: str) -> None:
+    """Up to a minute for the server to answer its health check."""
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{host}/healthz", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{host}/healthz 没有应答：请先启动 fazhi serve")
+
+
+@events.request.add_listener
+def _count(**kwargs):
+    global _sent
+    _sent += 1
+    if _sent == MAX_REQUESTS and _environment is not None and _environment.runner:
+        print(f"LOAD_MAX_REQUESTS ({MAX_REQUESTS:,}) reached: stopping")
+        _environment.runner.quit()
+
+
+@events.test_stop.add_listener
+def _stop(environment, **kwargs):
+    wall = max(time.monotonic() - _started, 1e-9) * (os.cpu_count() or 1)
+    after = _cpu_by_program()
+    for program, label in (("postgres", "PostgreSQL"), ("app", "Fazhi")):
+        share = (after[program] - _cpu_before.get(program, 0.0)) / wall
+        print(f"CPU share of {label}: {share:.0%} of {os.cpu_count()} cores")
+
+
+# ---------------------------------------------------------------- the users
+
+
+class Staff(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def sign_in(self, username: str) -> None:
+        self.username = username
+        page = self.client.get("/login/", name="/login/").text
+        token = CSRF.search(page)[1]
+        self.client.post(
+            "/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+            headers={"Referer": f"{self.host}/login/"},
+            name="/login/ (POST)",
+        )
+        answer = self.client.post(
+            "/api/v1/auth/token",
+            json={"username": username, "password": PASSWORD, "name": "load"},
+            name="/api/v1/auth/token",
+        )
+        self.api = {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    def zone(self) -> str:
+        return f"z{random.randrange(ZONES):03d}"
+
+
+class Office(Staff):
+    weight = 6
+
+    def on_start(self):
+        self.sign_in(f"{self.zone()}-office")
+        rows = self.client.get(
+            f"/api/v1/assessments?year={YEAR}", headers=self.api, name="/api/v1/assessments"
+        ).json()
+        self.assessment = rows[0]["id"]
+
+    @task(3)
+    def scoring_page(self):
+        self.client.get(f"/assessments/{self.assessment}/", name="/assessments/[id]/")
+
+    @task(2)
+    def update_score(self):
+        a = self.client.get(
+            f"/api/v1/assessments/{self.assessment}",
+            headers=self.api,
+            name="/api/v1/assessments/[id]",
+        ).json()
+        scored = [r for r in a["results"] if r["kind"] == "scored" and not r["rule"]]
+        r = random.choice(scored)
+        top = float(r["max_points"])
+        self.client.put(
+            f"/api/v1/assessments/{self.assessment}/results/{r['code']}",
+            json={"version": r["version"], "self_score": round(random.uniform(0, top), 1)},
+            headers=self.api,
+            name="/api/v1/assessments/[id]/results/[code] (PUT)",
+        )
+
+    @task(2)
+    def register(self):
+        query = random.choice(["", "?overdue=1", "?kind=complaint", "?state=accepted"])
+        self.client.get(f"/registers/{query}", name="/registers/?filters")
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="/ (office)")
+
+
+class Department(Staff):
+    weight = 6
+
+    def on_start(self):
+        self.sign_in(f"{self.zone()}-d{random.randrange(DEPARTMENTS)}")
+        plans = self.client.get("/api/v1/plans", headers=self.api, name="/api/v1/plans").json()
+        self.plan = next(p["id"] for p in plans if p["year"] == YEAR)
+        plan = self.client.get(
+            f"/api/v1/plans/{self.plan}", headers=self.api, name="/api/v1/plans/[id]"
+        ).json()
+        parents = {t["parent"] for t in plan["tasks"]}
+        # a clerk's account is named after its department (z003-d4)
+        self.tasks = [
+            t["id"]
+            for t in plan["tasks"]
+            if t["lead_org"] == self.username and t["id"] not in parents
+        ]
+
+    @task(3)
+    def plan_page(self):
+        self.client.get(f"/plans/{self.plan}/", name="/plans/[id]/")
+
+    @task(2)
+    def report(self):
+        if not self.tasks:
+            return
+        self.client.post(
+            f"/api/v1/tasks/{random.choice(self.tasks)}/reports",
+            json={"percent": random.randrange(10, 100, 10), "text": "按计划推进"},
+            headers=self.api,
+            name="/api/v1/tasks/[id]/reports (POST)",
+        )
+
+    @task(1)
+    def home(self):
+        self.client.get("/", name="/ (department)")
+
+
+class Leader(Staff):
+    weight = 2
+
+    def on_start(self):
+        self.sign_in(f"{self.zone()}-leader")
+
+    @task
+    def dashboard(self):
+        self.client.get("/", name="/ (leader dashboard)")
+
+
+class Province(Staff):
+    weight = 1
+
+    def on_start(self):
+        self.sign_in("province")
+
+    @task
+    def ranking(self):
+        self.client.get(f"/review/campaigns/sc-{YEAR}/", name="/review/campaigns/[code]/ (ranking)")
+
+
+class Public(HttpUser):
+    weight = 5
+    wait_time = between(1, 5)
+
+    @task(3)
+    def portal(self):
+        self.client.get("/public/", name="/public/")
+
+    @task(1)
+    def track(self):
+        page = self.client.get("/public/track/", name="/public/track/").text
+        token = CSRF.search(page)
+        with self.client.post(
+            "/public/track/",
+            {
+                "csrfmiddlewaretoken": token[1] if token else "",
+                "tracking_no": f"GK-{YEAR}-{random.randrange(10**9):09d}",
+                "code": "ABCD-EFGH",
+            },
+            headers={"Referer": f"{self.host}/public/track/"},
+            name="/public/track/ (POST)",
+            catch_response=True,
+        ) as answer:
+            # a made-up number is not found (404, the same answer as a wrong code)
+            if answer.status_code == 404:
+                answer.success()
