@@ -94,3 +94,34 @@ def test_the_same_seed_builds_the_same_data(tmp_path):
 def test_refuses_a_database_in_use(users):
     with pytest.raises(SystemExit, match="数据库不是空的"):
         province.generate(zones=1, cities=1, cases=10, audit=10)
+
+
+def test_verify_in_parallel_answers_as_one_walk(tmp_path):
+    """`fazhi audit verify --workers 2` checks stretches in two processes: intact, and with an
+    entry changed in the middle (by someone who dropped the append-only trigger), it says what
+    one walk says."""
+    _generated(tmp_path)
+    env = {**os.environ, "FAZHI_DATA_DIR": str(tmp_path)}
+    env.pop("FAZHI_DATABASE_URL", None)
+    fazhi = str(Path(sys.executable).with_name("fazhi"))
+
+    def verify(workers: int) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [fazhi, "audit", "verify", "--workers", str(workers)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    one, two = verify(1), verify(2)
+    assert one.returncode == two.returncode == 0 and "已校验 500 条" in two.stdout
+    assert one.stdout == two.stdout
+    with sqlite3.connect(tmp_path / "fazhi.sqlite3") as db:
+        db.execute("DROP TRIGGER audit_entry_no_update")
+        db.execute("UPDATE audit_auditentry SET actor_name = 'x' WHERE id = 321")
+    one, two = verify(1), verify(2)
+    assert one.returncode == two.returncode == 1
+    assert "第 321 条记录" in two.stderr and "此前 320 条完好" in two.stderr
+    assert one.stderr == two.stderr
+    assert verify(0).returncode != 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from fazhi.core import chain
@@ -123,9 +126,9 @@ def _iso(at) -> str:
     return at.isoformat(timespec="microseconds")
 
 
-def entries(after: int = 0, batch: int = 5000):
-    """(id, prev_hash, hash, key id, chain fields) in id order, read with a raw cursor (no
-    models, no per-row converters): verification reads every entry."""
+def entries(after: int = 0, batch: int = 5000, upto: int | None = None):
+    """(id, prev_hash, hash, key id, chain fields) in id order (after < id <= upto), read with
+    a raw cursor (no models, no per-row converters): verification reads every entry."""
     q = connection.ops.quote_name
     table = q(AuditEntry._meta.db_table)
     names = [q(AuditEntry._meta.get_field(c).column) for c in ("id", "prev_hash", "hash", "key_id")]
@@ -136,11 +139,12 @@ def entries(after: int = 0, batch: int = 5000):
             f"CAST({name} AS TEXT)" if c == "at" and connection.vendor == "sqlite" else name
         )
     columns = ", ".join(names)
-    sql = f"SELECT {columns} FROM {table} WHERE id > %s ORDER BY id LIMIT %s"
+    bound = " AND id <= %s" if upto is not None else ""
+    sql = f"SELECT {columns} FROM {table} WHERE id > %s{bound} ORDER BY id LIMIT %s"
     last = after
     while True:
         with connection.cursor() as cur:
-            cur.execute(sql, [last, batch])
+            cur.execute(sql, [last, *([upto] if upto is not None else []), batch])
             rows = cur.fetchall()
         if not rows:
             return
@@ -149,19 +153,52 @@ def entries(after: int = 0, batch: int = 5000):
         last = rows[-1][0]
 
 
-def verify(*, use_checkpoint: bool = True) -> tuple[int, int | None, str]:
+# Below this many entries one walk is quicker than starting processes.
+PARALLEL_FROM = 200_000
+
+
+def verify(
+    *, use_checkpoint: bool = True, workers: int | None = None
+) -> tuple[int, int | None, str]:
     """Walk the whole chain in id order and hold it against the checkpoint kept outside the
     database. Returns (checked, first entry concerned or None, reason). A restore checks
-    without the checkpoint: it rewinds the log on purpose, and anchors it anew."""
+    without the checkpoint: it rewinds the log on purpose, and anchors it anew.
+
+    A long log is checked in stretches by `workers` processes side by side (default: one per
+    core from PARALLEL_FROM entries on), joined as one walk would (chain.join)."""
     keys = audit_keys()
     try:
         cp = anchor.read(keys) if use_checkpoint else None
     except anchor.CheckpointInvalid as exc:
         return 0, 0, str(exc)  # 0: the checkpoint itself, not an entry
-    found = chain.first_break(entries(), keys, keyed_from=cp.keyed_from if cp else None)
+    found = _walk(keys, cp.keyed_from if cp else None, workers)
     if found.entry_id is not None:
         return found.checked, found.entry_id, found.reason
     return _against(cp, found.checked)
+
+
+def _walk(keys, keyed_from: int | None, workers: int | None) -> chain.Break:
+    span = AuditEntry.objects.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if (span["n"] or 0) >= PARALLEL_FROM else 1
+    if workers <= 1 or not span["n"]:
+        return chain.first_break(entries(), keys, keyed_from=keyed_from)
+    # Stretches of equal id width, several per process so that none waits long for another.
+    pieces = workers * 4
+    lo, hi = span["lo"] - 1, span["hi"]
+    edges = [lo + (hi - lo) * k // pieces for k in range(pieces + 1)]
+    jobs = [(a, b, keys, keyed_from) for a, b in zip(edges, edges[1:], strict=False) if b > a]
+    connections.close_all()  # each process opens its own
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_check_stretch, jobs)
+    return chain.join(parts)
+
+
+def _check_stretch(after: int, upto: int, keys, keyed_from) -> chain.Part:
+    try:
+        return chain.check_part(entries(after, upto=upto), keys, keyed_from=keyed_from)
+    finally:
+        connections.close_all()
 
 
 def _against(cp, checked: int) -> tuple[int, int | None, str]:

@@ -44,6 +44,9 @@ def link(prev_hash: str, fields: Sequence, key: bytes | None = None) -> str:
     return hmac.new(key, data, "sm3").hexdigest()
 
 
+UNSIGNED = "记录缺少审计密钥的签名（链被重新计算）"
+
+
 class Break(NamedTuple):
     checked: int  # entries found intact before the break
     entry_id: int | None  # the first entry concerned; None when the chain is whole
@@ -76,12 +79,100 @@ def first_break(
             keyed_seen = True
         else:
             if keyed_seen or (keyed_from is not None and entry_id >= keyed_from):
-                return Break(checked, entry_id, "记录缺少审计密钥的签名（链被重新计算）")
+                return Break(checked, entry_id, UNSIGNED)
             computed = sm3_hex(data)
         if not hmac.compare_digest(computed, stored_hash):
             return Break(checked, entry_id, "内容与哈希不符（记录被改动或链被重新计算）")
         expected_prev = stored_hash
         checked += 1
+    return Break(checked, None)
+
+
+# ---------------------------------------------------------------- verifying in parts, side by side
+
+
+class Part(NamedTuple):
+    """One stretch of the chain checked on its own (entries in id order), with what is needed
+    to join it to the stretches before it: its first entry's link backwards, its last hash,
+    and the signing facts the rule "no unkeyed entry after a keyed one" spans stretches by."""
+
+    count: int
+    first_id: int | None
+    first_prev: str
+    last_hash: str
+    found: Break  # inside the stretch (its first link backwards not checked here)
+    has_keyed: bool
+    first_unkeyed: tuple[int, int] | None  # (index in the stretch, entry id)
+
+
+def check_part(
+    entries: Iterable[tuple[int, str, str, str, Sequence]],
+    keys: Mapping[str, bytes],
+    *,
+    keyed_from: int | None = None,
+) -> Part:
+    """first_break over one stretch, trusting its first entry's stored link backwards (join
+    checks it against the stretch before)."""
+    seen = {"count": 0, "last": "", "keyed": False, "unkeyed": None, "first": None}
+
+    def watched():
+        for row in entries:
+            if seen["first"] is None:
+                seen["first"] = row
+            if row[3]:
+                seen["keyed"] = True
+            elif seen["unkeyed"] is None:
+                seen["unkeyed"] = (seen["count"], row[0])
+            seen["count"] += 1
+            seen["last"] = row[2]
+            yield row
+
+    rows = watched()
+    first = next(rows, None)
+    if first is None:
+        return Part(0, None, "", "", Break(0, None), False, None)
+    found = first_break(_prepend(first, rows), keys, keyed_from=keyed_from, expected_prev=first[1])
+    return Part(
+        seen["count"],
+        first[0],
+        first[1],
+        seen["last"],
+        found,
+        seen["keyed"],
+        seen["unkeyed"],
+    )
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest
+
+
+def join(parts: Iterable[Part], expected_prev: str = GENESIS) -> Break:
+    """The stretches in id order, as first_break over them all would answer."""
+    checked = 0
+    keyed_before = False
+    prev = expected_prev
+    for part in parts:
+        if part.count == 0:
+            continue
+        if part.first_prev != prev:
+            return Break(checked, part.first_id, "前一条哈希不符（记录被删除、插入或改动）")
+        # At one entry first_break looks at its link, then its signing, then its content.
+        issues = []
+        if part.found.entry_id is not None:
+            reason = part.found.reason
+            order = 0 if reason.startswith("前一条") else 2 if reason.startswith("内容") else 1
+            issues.append((part.found.checked, order, part.found.entry_id, reason))
+        if keyed_before and part.first_unkeyed is not None:
+            index, entry_id = part.first_unkeyed
+            issues.append((index, 1, entry_id, UNSIGNED))
+        if issues:
+            index, _, entry_id, reason = min(issues)
+            return Break(checked + index, entry_id, reason)
+        checked += part.count
+        keyed_before = keyed_before or part.has_keyed
+        prev = part.last_hash
     return Break(checked, None)
 
 
