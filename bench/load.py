@@ -2,7 +2,10 @@
 
 Against a server holding the data of `bench/province.py generate` (its accounts and password):
 
-    fazhi serve --workers 2 --port 8000 &                          # or two instances on two ports
+    # every simulated member of the public comes from 127.0.0.1: lift the per-address limits,
+    # and the challenge (a person solves it; a load test cannot)
+    FAZHI_PUBLIC_CHALLENGE=off FAZHI_PUBLIC_SUBMIT_LIMIT=1000000 FAZHI_PUBLIC_LOOKUP_LIMIT=1000000 \
+        fazhi serve --workers 2 --port 8000 &                     # or two instances on two ports
     locust -f bench/load.py --headless -u 20 -r 4 -t 10m --host http://127.0.0.1:8000 \\
            --csv var/load --only-summary
 
@@ -14,7 +17,8 @@ the version the server gave, so a lost update shows as a 409. Hard caps: LOAD_MA
 100,000) requests, and Locust's -t. At the end it prints the CPU time that PostgreSQL's and the
 app's processes used during the run, as a share of the wall time of both cores.
 
-Settings (environment): LOAD_ZONES (200), LOAD_PASSWORD (the generator's), LOAD_YEAR (this year).
+Settings (environment): LOAD_ZONES (200), LOAD_PASSWORD (the generator's), LOAD_YEAR (this year),
+LOAD_PUBLIC_SUBMIT (1: the public also files complaints; needs the server settings above).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ ZONES = int(os.environ.get("LOAD_ZONES", "200"))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Province-Bench-2026!")
 YEAR = int(os.environ.get("LOAD_YEAR", str(date.today().year)))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "100000"))
+PUBLIC_SUBMIT = os.environ.get("LOAD_PUBLIC_SUBMIT", "1") == "1"
 DEPARTMENTS = 10
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -187,12 +192,12 @@ class Department(Staff):
             f"/api/v1/plans/{self.plan}", headers=self.api, name="/api/v1/plans/[id]"
         ).json()
         parents = {t["parent"] for t in plan["tasks"]}
-        # a clerk's account is named after its department (z003-d4)
-        self.tasks = [
-            t["id"]
+        # a clerk's account is named after its department (z003-d4); done tasks take no report
+        self.progress = {
+            t["id"]: t["progress"]
             for t in plan["tasks"]
-            if t["lead_org"] == self.username and t["id"] not in parents
-        ]
+            if t["lead_org"] == self.username and t["id"] not in parents and t["progress"] < 100
+        }
 
     @task(3)
     def plan_page(self):
@@ -200,14 +205,19 @@ class Department(Staff):
 
     @task(2)
     def report(self):
-        if not self.tasks:
+        """A month's progress: forward from where the task stands, as a clerk reports it."""
+        if not self.progress:
             return
-        self.client.post(
-            f"/api/v1/tasks/{random.choice(self.tasks)}/reports",
-            json={"percent": random.randrange(10, 100, 10), "text": "按计划推进"},
+        task_id = random.choice(list(self.progress))
+        percent = min(99, self.progress[task_id] + random.randrange(1, 10))
+        answer = self.client.post(
+            f"/api/v1/tasks/{task_id}/reports",
+            json={"percent": percent, "text": "按计划推进"},
             headers=self.api,
             name="/api/v1/tasks/[id]/reports (POST)",
         )
+        if answer.status_code == 201:
+            self.progress[task_id] = percent
 
     @task(1)
     def home(self):
@@ -245,7 +255,34 @@ class Public(HttpUser):
         self.client.get("/public/", name="/public/")
 
     @task(1)
+    def submit(self):
+        if not PUBLIC_SUBMIT:
+            return
+        with self.client.post(
+            "/api/v1/public/complaints",
+            json={
+                "zone": f"z{random.randrange(ZONES):03d}",
+                "anonymous": True,
+                "subject": "反映园区企业夜间施工噪声扰民",
+                "content": "每晚十点后仍在施工，请核查处理。",
+            },
+            name="/api/v1/public/complaints (POST)",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 201:
+                self.tracked = (answer.json()["tracking_no"], answer.json()["query_code"])
+
+    @task(1)
     def track(self):
+        tracked = getattr(self, "tracked", None)
+        if tracked:  # what one filed, by its number and query code
+            number, code = tracked
+            self.client.post(
+                "/api/v1/public/track",
+                json={"tracking_no": number, "code": code},
+                name="/api/v1/public/track (POST)",
+            )
+            return
         page = self.client.get("/public/track/", name="/public/track/").text
         token = CSRF.search(page)
         with self.client.post(
