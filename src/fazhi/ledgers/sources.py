@@ -1,0 +1,168 @@
+"""The ledgers' evidence sources (fazhi.assessments.sources): figures beside items 1, 2, 4,
+5, 13, 14, 15 and 16, the records behind them, what is missing, and a proposal where the
+table gives a rule (13: proportional; 15, 16: case counts). A fixed number of queries each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fazhi.core import activities as act_rules
+from fazhi.core import awards as award_rules
+from fazhi.core.summary import Figure, Proposal, Summary
+from fazhi.workdays.selectors import get_calendar
+
+from .models import Activity, Award, Target
+from .targets import ITEM_POINTS, overview
+
+ACTIVITY_SOURCES = {
+    "1": ("annual-plan", "年度科技工作计划部署"),
+    "2": ("research", "专题研究"),
+    "4": ("study", "法治专题学习"),
+    "5": ("training", "法律培训"),
+    "14": ("publicity", "法治宣传活动"),
+}
+
+
+def summarise_targets(zone, year: int, as_of: date) -> Summary:
+    qs = Target.objects.filter(zone=zone, year=year)
+    ov = overview(qs, as_of, get_calendar())
+    rows = tuple(
+        (
+            r.target.indicator,
+            r.target.unit,
+            r.target.target,
+            r.target.weight,
+            r.target.department.name if r.target.department else "",
+            r.actual,
+            r.period,
+            None if r.rate is None else float(r.rate),
+            r.light.reason,
+        )
+        for r in ov.rows
+    )
+    missing = []
+    if not ov.rows:
+        missing.append(f"未登记 {year} 年主体考核目标（指标、目标值、权重）")
+    unreported = [r.target.indicator for r in ov.rows if r.actual is None]
+    if unreported:
+        missing.append("未填报实际完成数的指标：" + "、".join(unreported[:10]))
+    late = [r.target.indicator for r in ov.rows if r.report_due and r.actual is not None]
+    if late:
+        missing.append("最近一期未按时填报的指标：" + "、".join(late[:10]))
+    done = sum(1 for r in ov.rows if r.rate is not None and r.rate >= 1)
+    return Summary(
+        title="主体考核目标",
+        figures=(
+            Figure("考核指标", len(ov.rows), "项"),
+            Figure("已完成目标的指标", done, "项"),
+            Figure("加权完成率", None if ov.weighted is None else float(ov.weighted), "%"),
+        ),
+        headers=(
+            "指标",
+            "单位",
+            "目标值",
+            "权重",
+            "责任部门",
+            "累计完成数",
+            "截至期间",
+            "完成率",
+            "进度",
+        ),
+        rows=rows,
+        missing=tuple(missing),
+        proposal=Proposal(ov.proposal.value, ov.proposal.rule) if ov.proposal else None,
+        note=f"实际完成数为各指标最近一期填报的年度累计数；满分按评分表第 13 项 {ITEM_POINTS} 分。",
+    )
+
+
+def _held(a: Activity) -> act_rules.Held:
+    return act_rules.Held(
+        a.kind, a.held_on, a.status, a.files_n, a.attendee_count + a.public_headcount
+    )
+
+
+def activity_summariser(code: str):
+    kinds = [req.kind for req in act_rules.REQUIREMENTS[code]]
+
+    def summarise(zone, year: int, as_of: date) -> Summary:
+        from django.db.models import Count
+
+        items = list(
+            Activity.objects.filter(
+                zone=zone, kind__in=kinds, held_on__year=year, held_on__lte=as_of
+            )
+            .select_related("organiser")
+            .annotate(files_n=Count("files"))
+            .order_by("held_on", "pk")
+        )
+        held = [a for a in items if a.status == act_rules.HELD]
+        figures = [
+            Figure(f"{act_rules.KINDS[k]}（已开展）", sum(1 for a in held if a.kind == k), "次")
+            for k in kinds
+        ]
+        figures.append(
+            Figure("参加人次", sum(a.attendee_count + a.public_headcount for a in held), "人次")
+        )
+        return Summary(
+            title=ACTIVITY_SOURCES[code][1],
+            figures=tuple(figures),
+            headers=("日期", "类别", "主题", "组织部门", "状态", "本单位参加", "群众参与", "佐证文件"),
+            rows=tuple(
+                (
+                    a.held_on,
+                    act_rules.KINDS[a.kind],
+                    a.subject,
+                    a.organiser.name if a.organiser else "",
+                    act_rules.STATUSES[a.status],
+                    a.attendee_count,
+                    a.public_headcount,
+                    a.files_n,
+                )
+                for a in items
+            ),
+            missing=tuple(act_rules.missing_for(code, [_held(a) for a in items], year)),
+            note="只计当年已开展的活动；计划中的活动列出但不计数。",
+        )
+
+    return summarise
+
+
+AWARD_SOURCES = {"15": ("awards", "省部级以上表彰、奖励、批示"), "16": ("practices", "经验做法全国推广")}
+
+
+def award_summariser(code: str):
+    def summarise(zone, year: int, as_of: date) -> Summary:
+        items = list(
+            Award.objects.filter(zone=zone, on__year=year, on__lte=as_of).order_by("on", "pk")
+        )
+        honours = [award_rules.Honour(a.kind, a.level, a.on) for a in items]
+        n, rule = award_rules.case_count(code, honours, year)
+        asked = (
+            "省部级以上表彰、奖励、批示" if code == "15" else "在全国范围内推广的经验做法"
+        )
+        return Summary(
+            title=AWARD_SOURCES[code][1],
+            figures=(
+                Figure(f"{asked}（计入第 {code} 项）", int(n), "起"),
+                Figure("登记总数（含不计入的）", len(items), "件"),
+            ),
+            headers=("日期", "类别", "级别", "名称", "单位", "文号", "推广范围", f"计入第{code}项"),
+            rows=tuple(
+                (
+                    a.on,
+                    award_rules.KINDS[a.kind],
+                    award_rules.LEVELS[a.level],
+                    a.title,
+                    a.issuer,
+                    a.doc_no,
+                    a.where,
+                    "是" if award_rules.counts_for(code, h) else "否",
+                )
+                for a, h in zip(items, honours, strict=True)
+            ),
+            missing=() if n else (f"{year} 年无{asked}",),
+            proposal=Proposal(n, rule),
+            note="附加项分值表中为“——”：建议值为起数，每起分值由创建办在该项设定。",
+        )
+
+    return summarise
