@@ -48,6 +48,8 @@ ZONE_OVERSIGHT = {"office", "leader", "city", "province"}
 ZONE_FIGURES = {"office", "office2", "leader", "city", "city2", "province"}
 # an application: its zone, its city, the province once forwarded, the experts on its panel
 APPLICATION_READERS = {"office", "leader", "city", "province", "expert1"}
+# a ledger row of kjj's: the zone's readers and kjj itself
+LEDGER_READERS = {"office", "leader", "city", "province", "kjj"}
 
 # (route, method) -> roles allowed. Every route of the URL configuration must be here.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -237,6 +239,28 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("manage/users/<int:user_id>/roles/", "POST"): {"security"},
     ("manage/users/<int:user_id>/unlock/", "POST"): {"security"},
     ("manage/token-policy/", "POST"): {"security"},
+    # the ledgers (issue 14): a target and an activity of kjj's, an award of the zone
+    ("targets/", "GET"): BUSINESS,
+    ("targets/new/", "POST"): OFFICE | {"office2"},
+    ("targets/import/", "POST"): OFFICE | {"office2"},
+    ("targets/<int:target_id>/", "GET"): LEDGER_READERS,
+    ("targets/<int:target_id>/reports/", "POST"): {"office", "kjj"},
+    ("targets/reports/<int:report_id>/file/", "GET"): LEDGER_READERS,
+    ("activities/", "GET"): BUSINESS,
+    ("activities/new/", "POST"): {"office", "office2", "kjj"},
+    ("activities/<int:activity_id>/", "GET"): LEDGER_READERS,
+    ("activities/<int:activity_id>/files/<int:file_id>/", "GET"): LEDGER_READERS,
+    ("awards/", "GET"): BUSINESS,
+    ("awards/new/", "POST"): OFFICE | {"office2"},
+    ("awards/<int:award_id>/file/", "GET"): ZONE_READERS,
+    ("api/v1/targets", "GET"): BUSINESS,
+    ("api/v1/targets", "POST"): OFFICE | {"office2"},
+    ("api/v1/targets/<int:target_id>", "GET"): LEDGER_READERS,
+    ("api/v1/targets/<int:target_id>/reports", "POST"): {"office", "kjj"},
+    ("api/v1/activities", "GET"): BUSINESS,
+    ("api/v1/activities", "POST"): {"office", "office2", "kjj"},
+    ("api/v1/awards", "GET"): BUSINESS,
+    ("api/v1/awards", "POST"): OFFICE | {"office2"},
     # one's own API tokens (revoking them runs last: it ends the tokens the other checks use)
     ("api/v1/auth/tokens", "GET"): SIGNED_IN,
     ("api/v1/auth/tokens/<int:token_id>", "DELETE"): OFFICE,  # office's token: others 404
@@ -315,6 +339,7 @@ def world(assessment, plan, users, request):
         application=in_review, year=2031, assessment=in_review.assessment
     )
     return {
+        **_ledgers(users),
         "assessment_id": assessment.pk,
         "code": "1",
         "evidence_id": evidence.pk,
@@ -338,6 +363,57 @@ def world(assessment, plan, users, request):
         "entry": "submit",
         "action": "forward",
         "review_id": annual.pk,
+    }
+
+
+def _ledgers(users):
+    """A target with a report, an activity with a file (both kjj's) and an award."""
+    from fazhi.ledgers import activities, awards, targets
+
+    on = date(2025, 10, 10)
+    t = targets.add_target(
+        users["office"],
+        {
+            "year": 2025,
+            "indicator": "高新技术企业数",
+            "unit": "家",
+            "target": "50",
+            "weight": "100",
+            "department": "zy-gxq-kjj",
+            "frequency": "quarterly",
+        },
+    )
+    report = targets.report_figure(
+        users["kjj"],
+        t.pk,
+        {"period": "2025-Q3", "value": "20"},
+        SimpleUploadedFile("表.pdf", PDF),
+        today=on,
+    )
+    a = activities.record_activity(
+        users["kjj"],
+        {"kind": "study", "held_on": "2025-10-09", "subject": "学习"},
+        [("photo", SimpleUploadedFile("照片.pdf", PDF))],
+        today=on,
+    )
+    award = awards.record_award(
+        users["office"],
+        {
+            "kind": "award",
+            "level": "provincial",
+            "title": "先进",
+            "issuer": "省厅",
+            "on": "2025-10-01",
+        },
+        SimpleUploadedFile("文件.pdf", PDF),
+        today=on,
+    )
+    return {
+        "target_id": t.pk,
+        "report_id": report.pk,
+        "activity_id": a.pk,
+        "file_id": a.files.get().pk,
+        "award_id": award.pk,
     }
 
 
@@ -489,6 +565,40 @@ BODIES = {
         "phone": "13800138000",
     },
     "manage/token-policy/": {"max_hours": "12", "allow_write": "1"},
+    "targets/new/": {
+        "year": "2031",
+        "indicator": "新指标",
+        "unit": "家",
+        "target": "1",
+        "weight": "1",
+        "frequency": "monthly",
+    },
+    "api/v1/targets": {
+        "year": 2031,
+        "indicator": "新指标",
+        "unit": "家",
+        "target": 1,
+        "weight": 1,
+        "frequency": "monthly",
+    },
+    "targets/<int:target_id>/reports/": {"period": "2025-Q3", "value": "21"},
+    "api/v1/targets/<int:target_id>/reports": {"period": "2025-Q3", "value": 21},
+    "activities/new/": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
+    "api/v1/activities": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
+    "awards/new/": {
+        "kind": "award",
+        "level": "city",
+        "title": "先进",
+        "issuer": "市局",
+        "on": "2025-10-01",
+    },
+    "api/v1/awards": {
+        "kind": "award",
+        "level": "city",
+        "title": "先进",
+        "issuer": "市局",
+        "on": "2025-10-01",
+    },
 }
 # Run after every other check: they end sessions or tokens the other checks use.
 LAST = [

@@ -85,12 +85,23 @@ def test_only_the_zones_office_adds_targets(users):
 def test_reports_give_completion_light_and_the_proportional_proposal(users, workcalendar):
     a = targets.add_target(users["office"], target_body())
     b = targets.add_target(
-        users["office"], target_body(indicator="技术合同成交额", unit="亿元", target="10", weight="40", frequency="monthly", department="")
+        users["office"],
+        target_body(
+            indicator="技术合同成交额",
+            unit="亿元",
+            target="10",
+            weight="40",
+            frequency="monthly",
+            department="",
+        ),
     )
     # the responsible department reports its indicator, with evidence
     rep = targets.report_figure(
-        users["kjj"], a.pk, {"period": "2026-Q2", "value": "30"},
-        SimpleUploadedFile("统计表.pdf", PDF), today=TODAY,
+        users["kjj"],
+        a.pk,
+        {"period": "2026-Q2", "value": "30"},
+        SimpleUploadedFile("统计表.pdf", PDF),
+        today=TODAY,
     )
     assert rep.period_end == date(2026, 6, 30) and rep.blob_id
     # kjj is not responsible for b: it does not even see it
@@ -101,7 +112,9 @@ def test_reports_give_completion_light_and_the_proportional_proposal(users, work
     targets.report_figure(users["office"], b.pk, {"period": "2026-06", "value": "12"}, today=TODAY)
     # a future period is refused, nothing written
     with pytest.raises(RuleError, match="尚未开始"):
-        targets.report_figure(users["office"], b.pk, {"period": "2026-08", "value": "1"}, today=TODAY)
+        targets.report_figure(
+            users["office"], b.pk, {"period": "2026-08", "value": "1"}, today=TODAY
+        )
     assert TargetReport.objects.count() == 2
     s = summarise("targets", Org.objects.get(code="zy-gxq"), 2026, TODAY)
     # 60 × 30/50 + 40 × min(12/10, 1) = 36 + 40 = 76% of 29 = 22.04
@@ -147,7 +160,12 @@ def test_import_reports_bad_rows_by_cell_and_writes_nothing(users):
     made = import_targets(
         users["office"],
         2026,
-        xlsx([["研发经费投入", "亿元", 5.5, 30, "统计局", "科技经济局", "季度"], ["高企数", "家", 20, 70, "", "zy-gxq-sfj", "按月"]]),
+        xlsx(
+            [
+                ["研发经费投入", "亿元", 5.5, 30, "统计局", "科技经济局", "季度"],
+                ["高企数", "家", 20, 70, "", "zy-gxq-sfj", "按月"],
+            ]
+        ),
     )
     assert [(t.indicator, t.target, t.department.code, t.frequency) for t in made] == [
         ("研发经费投入", Decimal("5.5"), "zy-gxq-kjj", "quarterly"),
@@ -182,7 +200,9 @@ def test_an_activity_in_the_future_recorded_as_held_is_refused(users):
     with pytest.raises(RuleError) as e:
         activities.record_activity(
             users["office"],
-            activity_body(held_on="2026-08-01", subject="", attendees="office, nobody", public_headcount="-1"),
+            activity_body(
+                held_on="2026-08-01", subject="", attendees="office, nobody", public_headcount="-1"
+            ),
             today=TODAY,
         )
     assert e.value.errors == {
@@ -203,7 +223,10 @@ def test_activities_back_items_with_what_is_missing_named(users):
     s = summarise("study", zone, 2026, TODAY)
     assert s.missing == ("每年开展法治专题学习 1 次以上：2026 年已开展 0 次，至少应有 1 次",)
     a = activities.record_activity(
-        users["kjj"], activity_body(), [("material", SimpleUploadedFile("签到表.pdf", PDF))], today=TODAY
+        users["kjj"],
+        activity_body(),
+        [("material", SimpleUploadedFile("签到表.pdf", PDF))],
+        today=TODAY,
     )
     assert a.organiser.code == "zy-gxq-kjj" and a.attendee_count == 2
     s = summarise("study", zone, 2026, TODAY)
@@ -218,14 +241,20 @@ def test_activities_back_items_with_what_is_missing_named(users):
         "日常工作培训设置法律专题课程：2026 年已开展 0 次，至少应有 1 次",
     )
     assert {s.key for c in ("1", "2", "4", "5", "14") for s in sources_for(c)} == {
-        "annual-plan", "research", "study", "training", "publicity",
+        "annual-plan",
+        "research",
+        "study",
+        "training",
+        "publicity",
     }
     assert all(s.proposal is None for s in (summarise("research", zone, 2026, TODAY), s5))
 
 
 def test_a_department_sees_its_own_activities_only(users):
     mine = activities.record_activity(users["kjj"], activity_body(), today=TODAY)
-    other = activities.record_activity(users["office"], activity_body(organiser="zy-gxq-sfj"), today=TODAY)
+    other = activities.record_activity(
+        users["office"], activity_body(organiser="zy-gxq-sfj"), today=TODAY
+    )
     assert list(activities.activities_for(users["kjj"])) == [mine]
     assert set(activities.activities_for(users["leader"])) == {mine, other}
     assert not activities.activities_for(users["office2"]).exists()
@@ -235,23 +264,41 @@ def test_a_department_sees_its_own_activities_only(users):
 
 
 def award_body(**kw):
-    body = {"kind": "award", "level": "provincial", "title": "法治建设先进集体", "issuer": "四川省科学技术厅", "on": "2026-05-20"}
+    body = {
+        "kind": "award",
+        "level": "provincial",
+        "title": "法治建设先进集体",
+        "issuer": "四川省科学技术厅",
+        "on": "2026-05-20",
+    }
     return {**body, **kw}
 
 
 def test_awards_count_for_15_and_16_as_the_table_says(users):
     with pytest.raises(RuleError) as e:
-        awards.record_award(users["office"], award_body(level="county", kind="practice", on="2027-01-01"), today=TODAY)
+        awards.record_award(
+            users["office"],
+            award_body(level="county", kind="practice", on="2027-01-01"),
+            today=TODAY,
+        )
     assert e.value.errors == {
         "level": "级别只能是：国家级、省部级、市级",
         "on": "日期不能晚于今天（2026-07-15）",
         "where": "经验做法推广须填写推广范围/地点",
     }
     assert not Award.objects.exists()
-    awards.record_award(users["office"], award_body(), SimpleUploadedFile("表彰.pdf", PDF), today=TODAY)
+    awards.record_award(
+        users["office"], award_body(), SimpleUploadedFile("表彰.pdf", PDF), today=TODAY
+    )
     awards.record_award(users["office"], award_body(level="city"), today=TODAY)
-    awards.record_award(users["office"], award_body(kind="practice", level="national", where="全国科技系统"), today=TODAY)
-    awards.record_award(users["office"], award_body(kind="practice", level="provincial", where="全省"), today=TODAY)
+    awards.record_award(
+        users["office"],
+        award_body(kind="practice", level="national", where="全国科技系统"),
+        today=TODAY,
+    )
+    awards.record_award(
+        users["office"], award_body(kind="practice", level="provincial", where="全省"), today=TODAY
+    )
     zone = Org.objects.get(code="zy-gxq")
     s15, s16 = summarise("awards", zone, 2026, TODAY), summarise("practices", zone, 2026, TODAY)
     assert (s15.proposal.value, s16.proposal.value) == (1, 1)
@@ -271,7 +318,11 @@ def test_pages_show_actions_only_to_who_may_take_them(users, login, workcalendar
     t = targets.add_target(users["office"], target_body())
     office, kjj, leader = login("office"), login("kjj"), login("leader")
     r = office.get("/targets/?year=2026")
-    assert r.status_code == 200 and "登记指标" in r.content.decode() and "从 Excel 导入" in r.content.decode()
+    assert (
+        r.status_code == 200
+        and "登记指标" in r.content.decode()
+        and "从 Excel 导入" in r.content.decode()
+    )
     r = leader.get("/targets/?year=2026")
     assert "高新技术企业数" in r.content.decode() and "登记指标" not in r.content.decode()
     assert "填报实际完成数" in kjj.get(f"/targets/{t.pk}/").content.decode()
@@ -288,7 +339,9 @@ def test_a_refused_form_keeps_what_was_typed_beside_each_error(users, login):
     body = r.content.decode()
     assert r.status_code == 422
     assert "请填写单位" in body and "目标值必须大于 0" in body and 'value="研发经费投入"' in body
-    r = office.post("/targets/import/", {"year": "2026", "file": xlsx([["x", "", 1, 1, "", "", "月"]])})
+    r = office.post(
+        "/targets/import/", {"year": "2026", "file": xlsx([["x", "", 1, 1, "", "", "月"]])}
+    )
     assert r.status_code == 422 and "B2：请填写单位" in r.content.decode()
     r = office.post("/activities/new/", activity_body(held_on="2099-01-01"))
     assert r.status_code == 422 and "不能晚于今天" in r.content.decode()
@@ -310,8 +363,12 @@ def test_list_pages_run_a_constant_number_of_queries(users, login, workcalendar)
     def grow(n, start):
         for i in range(start, start + n):
             t = targets.add_target(users["office"], target_body(indicator=f"指标{i}"))
-            targets.report_figure(users["office"], t.pk, {"period": "2026-Q1", "value": "1"}, today=TODAY)
-            activities.record_activity(users["office"], activity_body(subject=f"学习{i}"), today=TODAY)
+            targets.report_figure(
+                users["office"], t.pk, {"period": "2026-Q1", "value": "1"}, today=TODAY
+            )
+            activities.record_activity(
+                users["office"], activity_body(subject=f"学习{i}"), today=TODAY
+            )
             awards.record_award(users["office"], award_body(title=f"表彰{i}"), today=TODAY)
 
     grow(2, 0)

@@ -82,7 +82,13 @@ def test_a_future_period_or_another_years_is_refused():
 
 @pytest.mark.parametrize(
     "value,message",
-    [("", "请填写"), ("abc", "必须是数字"), ("0", "大于 0"), ("-3", "大于 0"), ("1.23456", "4 位小数")],
+    [
+        ("", "请填写"),
+        ("abc", "必须是数字"),
+        ("0", "大于 0"),
+        ("-3", "大于 0"),
+        ("1.23456", "4 位小数"),
+    ],
 )
 def test_a_target_must_be_a_positive_number(value, message):
     with pytest.raises(RuleError, match=message):
@@ -127,7 +133,9 @@ def test_missing_names_what_the_item_asks():
     planned = [act.Held(act.STUDY, date(2026, 3, 1), act.PLANNED, 1, 10)]
     assert "法治专题学习 1 次以上" in act.missing_for("4", planned, 2026)[0]
     nofile = [act.Held(act.RESEARCH, date(2026, 3, 1), act.HELD, 0, 5)]
-    assert act.missing_for("2", nofile, 2026) == ["党工委会/管委会专题研究未上传佐证材料（会议纪要）"]
+    assert act.missing_for("2", nofile, 2026) == [
+        "党工委会/管委会专题研究未上传佐证材料（会议纪要）"
+    ]
 
 
 def test_an_activity_in_the_future_cannot_be_held():
@@ -166,9 +174,14 @@ def test_case_counts_follow_the_tables_words(items):
 
 
 def test_every_kind_and_level_decided():
-    table = {(k, lv): (aw.counts_for("15", aw.Honour(k, lv, date(2026, 1, 1))),
-                       aw.counts_for("16", aw.Honour(k, lv, date(2026, 1, 1))))
-             for k in aw.KINDS for lv in aw.LEVELS}
+    table = {
+        (k, lv): (
+            aw.counts_for("15", aw.Honour(k, lv, date(2026, 1, 1))),
+            aw.counts_for("16", aw.Honour(k, lv, date(2026, 1, 1))),
+        )
+        for k in aw.KINDS
+        for lv in aw.LEVELS
+    }
     assert table == {
         ("award", "national"): (True, False),
         ("award", "provincial"): (True, False),

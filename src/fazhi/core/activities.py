@@ -43,7 +43,11 @@ class Requirement:
 
 # What each item asks, in the table's words (evidence column included).
 REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
-    "1": (Requirement(PLAN, 1, "年度科技工作计划（纳入科技创新法治建设并安排部署）", "计划及安排部署文件"),),
+    "1": (
+        Requirement(
+            PLAN, 1, "年度科技工作计划（纳入科技创新法治建设并安排部署）", "计划及安排部署文件"
+        ),
+    ),
     "2": (Requirement(RESEARCH, 1, "每年对科技创新依法行政重点工作进行专题研究", "会议纪要"),),
     "4": (Requirement(STUDY, 1, "每年开展法治专题学习 1 次以上", "通知、签到表、学习记录"),),
     "5": (
@@ -79,9 +83,7 @@ def missing_for(code: str, items: list[Held], year: int) -> list[str]:
     missing = []
     for req in REQUIREMENTS.get(code, ()):
         held = [
-            a
-            for a in items
-            if a.kind == req.kind and a.status == HELD and a.held_on.year == year
+            a for a in items if a.kind == req.kind and a.status == HELD and a.held_on.year == year
         ]
         if len(held) < req.at_least:
             missing.append(

@@ -44,7 +44,9 @@ def _headcount(value) -> int:
 
 def _attendees(zone: Org, value) -> list[User]:
     """Attendees from the zone's own users, by user name."""
-    names = value if isinstance(value, list | tuple) else str(value or "").replace("，", ",").split(",")
+    names = (
+        value if isinstance(value, list | tuple) else str(value or "").replace("，", ",").split(",")
+    )
     names = [str(n).strip() for n in names if str(n).strip()]
     if len(names) > 1000:
         raise RuleError("attendees", "参加人员最多 1000 人")

@@ -49,7 +49,9 @@ class TargetReport(models.Model):
     period_end = models.DateField("期间截止日")
     value = models.DecimalField("累计完成数", max_digits=18, decimal_places=4)
     note = models.CharField("说明", max_length=500, blank=True)
-    blob = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     file_name = models.CharField("佐证文件名", max_length=255, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,7 +114,9 @@ class Award(models.Model):
     on = models.DateField("日期")
     doc_no = models.CharField("文件文号", max_length=60, blank=True)
     where = models.CharField("推广范围/地点", max_length=200, blank=True)
-    blob = models.ForeignKey(Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     file_name = models.CharField("文件名", max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

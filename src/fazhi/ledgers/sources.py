@@ -106,7 +106,16 @@ def activity_summariser(code: str):
         return Summary(
             title=ACTIVITY_SOURCES[code][1],
             figures=tuple(figures),
-            headers=("日期", "类别", "主题", "组织部门", "状态", "本单位参加", "群众参与", "佐证文件"),
+            headers=(
+                "日期",
+                "类别",
+                "主题",
+                "组织部门",
+                "状态",
+                "本单位参加",
+                "群众参与",
+                "佐证文件",
+            ),
             rows=tuple(
                 (
                     a.held_on,
@@ -127,7 +136,10 @@ def activity_summariser(code: str):
     return summarise
 
 
-AWARD_SOURCES = {"15": ("awards", "省部级以上表彰、奖励、批示"), "16": ("practices", "经验做法全国推广")}
+AWARD_SOURCES = {
+    "15": ("awards", "省部级以上表彰、奖励、批示"),
+    "16": ("practices", "经验做法全国推广"),
+}
 
 
 def award_summariser(code: str):
@@ -137,9 +149,7 @@ def award_summariser(code: str):
         )
         honours = [award_rules.Honour(a.kind, a.level, a.on) for a in items]
         n, rule = award_rules.case_count(code, honours, year)
-        asked = (
-            "省部级以上表彰、奖励、批示" if code == "15" else "在全国范围内推广的经验做法"
-        )
+        asked = "省部级以上表彰、奖励、批示" if code == "15" else "在全国范围内推广的经验做法"
         return Summary(
             title=AWARD_SOURCES[code][1],
             figures=(

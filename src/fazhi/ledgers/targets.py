@@ -63,7 +63,9 @@ def clean_target(zone: Org, data: dict) -> dict:
     """The fields of one indicator, every refusal at once (RuleErrors)."""
     check = Collect()
     clean = {
-        "indicator": check(text, data.get("indicator"), "indicator", "指标", limit=100, required=True),
+        "indicator": check(
+            text, data.get("indicator"), "indicator", "指标", limit=100, required=True
+        ),
         "unit": check(text, data.get("unit"), "unit", "单位", limit=20, required=True),
         "target": check(rules.parse_amount, data.get("target"), "target", "目标值", positive=True),
         "weight": check(weight_of, data.get("weight")),
@@ -133,9 +135,7 @@ def report_figure(user, target_id, data: dict, upload=None, *, today: date) -> T
         }
         if blob is not None:
             fields.update(blob=blob, file_name=upload.name[:255])
-        rep, _ = TargetReport.objects.update_or_create(
-            target=t, period=period.key, defaults=fields
-        )
+        rep, _ = TargetReport.objects.update_or_create(target=t, period=period.key, defaults=fields)
         record(
             user,
             "target.report",
@@ -233,4 +233,3 @@ def report_file(user, report_id) -> tuple[str, object]:
         raise Http404("文件不存在或无权查看")
     record(user, "target.report.download", rep.target, after={"sm3": rep.blob_id})
     return rep.file_name, evidence_store.open_blob(rep.blob)
-

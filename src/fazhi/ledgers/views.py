@@ -121,7 +121,9 @@ def _target_page(request, target_id, form=None, status=200):
     access.require_reader(user)
     t = targets.get_target(user, target_id)
     today = timezone.localdate()
-    row = targets.row_of(targets.with_latest(type(t).objects.filter(pk=t.pk)).get(), today, get_calendar())
+    row = targets.row_of(
+        targets.with_latest(type(t).objects.filter(pk=t.pk)).get(), today, get_calendar()
+    )
     open_periods = [p for p in target_rules.periods(t.year, t.frequency) if p.start <= today]
     return render(
         request,
@@ -132,7 +134,8 @@ def _target_page(request, target_id, form=None, status=200):
             "reports": targets.reports_of(t),
             "can_report": targets.can_report(user, t),
             "periods": {p.key: p.label for p in open_periods},
-            "form": form or {"values": {"period": open_periods[-1].key if open_periods else ""}, "errors": {}},
+            "form": form
+            or {"values": {"period": open_periods[-1].key if open_periods else ""}, "errors": {}},
         },
         status=status,
     )

@@ -1,0 +1,137 @@
+"""Schemas of the ledgers: 主体考核目标, activities, awards (and projects, policies)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from .common import Codes, Day, In, Int, Number, Out, Text, field
+
+# ---------------------------------------------------------------- requests
+
+
+class TargetIn(In):
+    required = ("year", "indicator", "unit", "target", "weight", "frequency")
+    year: Int = field("年度")
+    indicator: Text = field("指标，如 研发经费投入（最长 100 字）")
+    unit: Text = field("单位，如 亿元、家（必填）")
+    target: Number = field("目标值，大于 0")
+    weight: Number = field("权重，大于 0，不超过 100")
+    source: Text = field("数据来源")
+    department: Text = field("责任部门代码或名称（本园区的部门）")
+    frequency: Text = field("填报频次：monthly 按月，quarterly 按季度")
+
+
+class TargetReportIn(In):
+    required = ("period", "value")
+    period: Text = field("填报期间：按月如 2026-03，按季度如 2026-Q1；不能是尚未开始的期间")
+    value: Number = field("年初至期末累计完成数，不小于 0")
+    note: Text = field("说明")
+
+
+class ActivityIn(In):
+    required = ("kind", "held_on", "subject")
+    kind: Text = field(
+        "类别：plan 年度计划部署，research 专题研究，study 法治专题学习，new_staff 新进人员法律培训，training 日常法律培训，publicity 法治宣传活动"
+    )
+    status: Text = field("状态：held 已开展（默认，日期不能晚于今天），planned 计划中")
+    held_on: Day = field("日期 YYYY-MM-DD")
+    subject: Text = field("主题")
+    organiser: Text = field("组织部门代码（创建办填写；部门登记时为本部门）")
+    attendees: Codes = field("参加人员：本园区用户的用户名")
+    public_headcount: Int = field("群众参与人数")
+    note: Text = field("说明")
+
+
+class AwardIn(In):
+    required = ("kind", "level", "title", "issuer", "on")
+    kind: Text = field("类别：award 表彰奖励，instruction 批示，practice 经验做法推广")
+    level: Text = field("级别：national 国家级，provincial 省部级，city 市级")
+    title: Text = field("名称")
+    issuer: Text = field("授予、批示或推广单位")
+    on: Day = field("日期 YYYY-MM-DD，不晚于今天")
+    doc_no: Text = field("文件文号")
+    where: Text = field("推广范围或地点（经验做法推广必填）")
+
+
+# ---------------------------------------------------------------- answers
+
+
+class ProposalOut(Out):
+    value: str = Field(description="建议分值（或附加项的起数）")
+    rule: str = Field(description="得出建议值的规则（可人工核对）")
+
+
+class TargetOut(Out):
+    id: int = Field(description="指标编号")
+    year: int = Field(description="年度")
+    indicator: str = Field(description="指标")
+    unit: str = Field(description="单位")
+    target: str = Field(description="目标值")
+    weight: str = Field(description="权重")
+    source: str = Field(description="数据来源")
+    department: str | None = Field(description="责任部门代码")
+    frequency: str = Field(description="填报频次：monthly 按月，quarterly 按季度")
+    actual: str | None = Field(description="最近一期的累计完成数；未填报为空")
+    period: str = Field(description="最近一期的期间")
+    completion: str | None = Field(description="完成率（实际 ÷ 目标，未封顶）")
+    light: str = Field(description="进度灯：green 绿灯，yellow 黄灯，red 红灯，done 已完成")
+    light_reason: str = Field(description="进度灯的说明（含序时进度）")
+    report_due: bool = Field(description="已结束的期间中有未填报的")
+
+
+class TargetsOut(Out):
+    zone: str = Field(description="园区代码")
+    year: int = Field(description="年度")
+    weighted_completion: str | None = Field(description="加权完成率（0 至 1，超额按 1 计）")
+    proposal: ProposalOut | None = Field(description="第 13 项建议得分及规则")
+    items: list[TargetOut] = Field(description="考核指标")
+
+
+class TargetReportOut(Out):
+    id: int = Field(description="填报记录编号")
+    period: str = Field(description="期间")
+    period_end: date = Field(description="期间截止日")
+    value: str = Field(description="累计完成数")
+    note: str = Field(description="说明")
+    reported_on: date = Field(description="填报日期")
+    reported_by: str | None = Field(description="填报人用户名")
+    has_file: bool = Field(description="是否附有佐证文件")
+
+
+class TargetDetailOut(TargetOut):
+    reports: list[TargetReportOut] = Field(description="填报记录")
+
+
+class ActivityOut(Out):
+    id: int = Field(description="活动编号")
+    zone: str = Field(description="园区代码")
+    kind: str = Field(description="类别代码")
+    kind_label: str = Field(description="类别")
+    status: str = Field(description="状态：held 已开展，planned 计划中")
+    held_on: date = Field(description="日期")
+    subject: str = Field(description="主题")
+    organiser: str | None = Field(description="组织部门代码")
+    attendee_count: int = Field(description="本单位参加人数")
+    public_headcount: int = Field(description="群众参与人数")
+
+
+class AwardOut(Out):
+    id: int = Field(description="记录编号")
+    zone: str = Field(description="园区代码")
+    kind: str = Field(description="类别代码")
+    level: str = Field(description="级别代码")
+    title: str = Field(description="名称")
+    issuer: str = Field(description="授予、批示或推广单位")
+    on: date = Field(description="日期")
+    doc_no: str = Field(description="文件文号")
+    where: str = Field(description="推广范围或地点")
+    counts_for: list[str] = Field(description="计入的评分表项目（15、16）")
+
+
+class AwardsOut(Out):
+    zone: str = Field(description="园区代码")
+    year: int = Field(description="年度")
+    proposals: dict[str, ProposalOut] = Field(description="第 15、16 项的建议起数及规则")
+    items: list[AwardOut] = Field(description="表彰与推广记录")

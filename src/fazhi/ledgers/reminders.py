@@ -1,0 +1,55 @@
+"""Reminders of the ledgers, sent from `fazhi tick` through workplan.supervision.notify (each
+event once per user): a target's period ended without its figure; a project's acceptance
+overdue (projects.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from fazhi.core import targets as rules
+from fazhi.orgs.models import Role, User
+
+from .models import Target
+from .targets import with_latest
+
+
+def _staff(org_ids: set[int], role: str) -> dict[int, list[User]]:
+    out: dict[int, list[User]] = {}
+    for u in User.objects.filter(is_active=True, org_id__in=org_ids, role=role):
+        out.setdefault(u.org_id, []).append(u)
+    return out
+
+
+def remind_targets_due(today: date) -> int:
+    """For each indicator whose last ended period has no figure: its department's staff (the
+    zone's office when none is named) are reminded once per indicator and period."""
+    from fazhi.workplan.supervision import notify
+
+    years = {today.year, today.year - 1} if today.month == 1 else {today.year}
+    owed = []
+    for t in with_latest(Target.objects.filter(year__in=years)).select_related("zone"):
+        periods = rules.due_periods(t.year, t.frequency, today)
+        if not periods:
+            continue
+        last = periods[-1]
+        if t.actual_end is None or t.actual_end < last.end:
+            owed.append((t, last))
+    if not owed:
+        return 0
+    departments = _staff({t.department_id for t, _ in owed if t.department_id}, Role.DEPARTMENT)
+    offices = _staff({t.zone_id for t, _ in owed}, Role.OFFICE)
+    sent = 0
+    for t, period in owed:
+        users = departments.get(t.department_id, []) if t.department_id else []
+        users = users or offices.get(t.zone_id, [])
+        text = f"考核指标“{t.indicator}”{period.label}的实际完成数尚未填报，请及时填报。"
+        url = reverse("ledgers:target", args=[t.pk])
+        sent += len(notify(users, f"target-report:{t.pk}:{period.key}", text, url=url))
+    return sent
+
+
+def remind_ledgers_due(today: date) -> int:
+    """Every ledger reminder due on `today` (called by workplan.supervision.tick)."""
+    return remind_targets_due(today)
