@@ -195,3 +195,76 @@ def test_every_kind_and_level_decided():
     }
     with pytest.raises(RuleError, match="国家级、省部级、市级"):
         aw.check_level("county")
+
+
+# ---------------------------------------------------------------- projects
+
+from fazhi.core import projects as pj  # noqa: E402
+
+
+def test_every_stage_and_event_decided_by_the_table():
+    """Exhaustive: each (stage, event) either moves as the table says or is refused naming
+    what may be done instead."""
+    for stage in pj.STAGES:
+        for event, (sources, target) in pj.EVENTS.items():
+            if stage in sources:
+                assert pj.next_stage(stage, event) == target
+            else:
+                with pytest.raises(RuleError, match="现在可以办理") as e:
+                    pj.next_stage(stage, event)
+                assert e.value.field == "event"
+    with pytest.raises(RuleError, match="办理事项只能是"):
+        pj.next_stage(pj.APPLIED, "fly")
+
+
+def test_the_stages_run_in_order_only():
+    path = ["screen", "review", "approve", "start", "midterm", "change", "accept", "evaluate"]
+    stage = pj.APPLIED
+    for event in path:
+        stage = pj.next_stage(stage, event)
+    assert stage == pj.EVALUATED
+    assert pj.allowed_events(pj.EVALUATED) == [] == pj.allowed_events(pj.REJECTED)
+    with pytest.raises(RuleError, match="不能办理“立项”"):
+        pj.next_stage(pj.APPLIED, "approve")  # 立项 before 形式审查 and 专家评审
+
+
+amounts = st.lists(st.decimals(min_value="0.01", max_value="500", places=2), max_size=20)
+
+
+@given(st.decimals(min_value=1, max_value="1000", places=2), amounts)
+def test_payments_never_exceed_the_budget(budget, tranches):
+    paid = Decimal(0)
+    for a in tranches:
+        try:
+            pj.check_payment(budget, paid, a)
+        except RuleError as e:
+            assert paid + a > budget and "超过预算" in e.message
+            continue
+        paid += a
+    assert paid <= budget
+
+
+@given(amounts, amounts)
+def test_spending_never_exceeds_what_was_paid(payments, spendings):
+    paid = sum(payments, Decimal(0))
+    spent = Decimal(0)
+    for a in spendings:
+        try:
+            pj.check_spending(paid, spent, a)
+        except RuleError:
+            continue
+        spent += a
+    assert spent <= paid
+
+
+def test_flags():
+    today = date(2026, 7, 1)
+    f = pj.flags(pj.EXECUTING, date(2026, 6, 30), Decimal(10), Decimal(4), True, today)
+    assert f == pj.Flags(True, Decimal(0), True)
+    f = pj.flags(pj.ACCEPTED, date(2026, 6, 30), Decimal(10), Decimal(4), False, today)
+    assert f == pj.Flags(False, Decimal(6), False)
+    assert not pj.flags(
+        pj.EXECUTING, today, Decimal(0), Decimal(0), False, today
+    ).acceptance_overdue
+    with pytest.raises(RuleError, match="尚未立项"):
+        pj.check_payment(None, Decimal(0), Decimal(1))

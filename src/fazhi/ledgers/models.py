@@ -9,6 +9,7 @@ from django.db import models
 from fazhi.assessments.models import Blob
 from fazhi.core import activities as act_rules
 from fazhi.core import awards as award_rules
+from fazhi.core import projects as project_rules
 from fazhi.core import targets as target_rules
 from fazhi.orgs.models import Org
 
@@ -126,3 +127,92 @@ class Award(models.Model):
     class Meta:
         ordering = ["-on", "-pk"]
         indexes = [models.Index(fields=["zone", "on"])]
+
+
+class CreditNote(models.Model):
+    """An enterprise's recorded breach of trust (诚信记录), checked when it applies."""
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    applicant_code = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    applicant = models.CharField("单位名称", max_length=100)
+    breach = models.CharField("失信情况", max_length=500)
+    on = models.DateField("记录日期")
+    source = models.CharField("来源", max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class Project(models.Model):
+    """A 科技计划项目 from 申报 to 绩效评价; amounts in 万元."""
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("项目名称", max_length=200)
+    applicant = models.CharField("申报单位", max_length=100)
+    applicant_code = models.CharField("统一社会信用代码", max_length=18)
+    department = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_on = models.DateField("申报日期")
+    stage = models.CharField("阶段", max_length=12, choices=list(project_rules.STAGES.items()))
+    credit_note = models.CharField("诚信提示", max_length=500, blank=True)
+    review_score = models.DecimalField(
+        "专家评审得分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    budget = models.DecimalField(
+        "预算（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    contract_no = models.CharField("合同编号", max_length=60, blank=True)
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    due_on = models.DateField("验收期限", null=True, blank=True)
+    acceptance = models.CharField(
+        "验收结论", max_length=10, blank=True, choices=list(project_rules.ACCEPTANCE.items())
+    )
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    grade = models.CharField(
+        "绩效评价等次", max_length=10, blank=True, choices=list(project_rules.GRADES.items())
+    )
+    paid = models.DecimalField("已拨付（万元）", max_digits=14, decimal_places=2, default=0)
+    spent = models.DecimalField("已支出（万元）", max_digits=14, decimal_places=2, default=0)
+    last_event_on = models.DateField("最近办理日期")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applied_on", "-pk"]
+        indexes = [
+            models.Index(fields=["zone", "applied_on"]),
+            models.Index(fields=["stage", "due_on"]),
+        ]
+
+
+class ProjectEvent(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("办理事项", max_length=12)
+    on = models.DateField("日期")
+    note = models.CharField("说明", max_length=1000, blank=True)
+    data = models.JSONField(default=dict)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+
+class ProjectFunds(models.Model):
+    """A tranche paid out (拨付) or spending reported (支出) against a budget line."""
+
+    KINDS = {"paid": "拨付", "spent": "支出"}
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funds")
+    kind = models.CharField("类别", max_length=6, choices=list(KINDS.items()))
+    on = models.DateField("日期")
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
+    line = models.CharField("预算科目", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
