@@ -261,6 +261,19 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/activities", "POST"): {"office", "office2", "kjj"},
     ("api/v1/awards", "GET"): BUSINESS,
     ("api/v1/awards", "POST"): OFFICE | {"office2"},
+    # 科技计划项目 (kjj is the department in charge): the office records every step
+    ("projects/", "GET"): BUSINESS,
+    ("projects/new/", "POST"): OFFICE | {"office2"},
+    ("projects/credit-notes/", "POST"): OFFICE | {"office2"},
+    ("projects/<int:project_id>/", "GET"): LEDGER_READERS,
+    ("projects/<int:project_id>/events/", "POST"): OFFICE,
+    ("projects/<int:project_id>/funds/", "POST"): OFFICE,
+    ("api/v1/projects", "GET"): BUSINESS,
+    ("api/v1/projects", "POST"): OFFICE | {"office2"},
+    ("api/v1/projects/credit-notes", "POST"): OFFICE | {"office2"},
+    ("api/v1/projects/<int:project_id>", "GET"): LEDGER_READERS,
+    ("api/v1/projects/<int:project_id>/events", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/funds", "POST"): OFFICE,
     # one's own API tokens (revoking them runs last: it ends the tokens the other checks use)
     ("api/v1/auth/tokens", "GET"): SIGNED_IN,
     ("api/v1/auth/tokens/<int:token_id>", "DELETE"): OFFICE,  # office's token: others 404
@@ -408,7 +421,21 @@ def _ledgers(users):
         SimpleUploadedFile("文件.pdf", PDF),
         today=on,
     )
+    from fazhi.ledgers import projects
+
+    project = projects.apply_project(
+        users["office"],
+        {
+            "title": "项目",
+            "applicant": "某公司",
+            "applicant_code": "91510100MA61234567",
+            "department": "zy-gxq-kjj",
+            "applied_on": "2025-10-01",
+        },
+        today=on,
+    )
     return {
+        "project_id": project.pk,
         "target_id": t.pk,
         "report_id": report.pk,
         "activity_id": a.pk,
@@ -592,6 +619,34 @@ BODIES = {
         "issuer": "市局",
         "on": "2025-10-01",
     },
+    "projects/new/": {
+        "title": "项目",
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "applied_on": "2025-10-01",
+    },
+    "api/v1/projects": {
+        "title": "项目",
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "applied_on": "2025-10-01",
+    },
+    "projects/credit-notes/": {
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "breach": "失信",
+        "on": "2025-10-01",
+    },
+    "api/v1/projects/credit-notes": {
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "breach": "失信",
+        "on": "2025-10-01",
+    },
+    "projects/<int:project_id>/events/": {"event": "midterm"},
+    "api/v1/projects/<int:project_id>/events": {"event": "midterm"},
+    "projects/<int:project_id>/funds/": {"kind": "paid", "amount": "1"},
+    "api/v1/projects/<int:project_id>/funds": {"kind": "paid", "amount": 1},
     "api/v1/awards": {
         "kind": "award",
         "level": "city",

@@ -24,5 +24,8 @@ class LedgersConfig(AppConfig):
             register_source(
                 Source(key, title, frozenset({code}), sources.activity_summariser(code))
             )
+        register_source(
+            Source("projects", "科技计划项目与资金", frozenset({"10"}), sources.summarise_projects)
+        )
         for code, (key, title) in sources.AWARD_SOURCES.items():
             register_source(Source(key, title, frozenset({code}), sources.award_summariser(code)))

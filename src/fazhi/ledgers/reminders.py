@@ -52,4 +52,30 @@ def remind_targets_due(today: date) -> int:
 
 def remind_ledgers_due(today: date) -> int:
     """Every ledger reminder due on `today` (called by workplan.supervision.tick)."""
-    return remind_targets_due(today)
+    return remind_targets_due(today) + remind_acceptance_overdue(today)
+
+
+def remind_acceptance_overdue(today: date) -> int:
+    """A project past its 验收期限 and not accepted: the zone's office (and the department in
+    charge) are reminded once per project and deadline."""
+    from fazhi.core import projects as project_rules
+    from fazhi.workplan.supervision import notify
+
+    from .models import Project
+
+    late = list(
+        Project.objects.filter(
+            stage__in=(project_rules.APPROVED, project_rules.EXECUTING), due_on__lt=today
+        ).only("pk", "title", "zone_id", "department_id", "due_on")
+    )
+    if not late:
+        return 0
+    offices = _staff({p.zone_id for p in late}, Role.OFFICE)
+    departments = _staff({p.department_id for p in late if p.department_id}, Role.DEPARTMENT)
+    sent = 0
+    for p in late:
+        users = offices.get(p.zone_id, []) + departments.get(p.department_id, [])
+        text = f"科技计划项目“{p.title}”已超过验收期限（{p.due_on.isoformat()}），尚未验收。"
+        event = f"project-acceptance:{p.pk}:{p.due_on.isoformat()}"
+        sent += len(notify(users, event, text, url=reverse("ledgers:project", args=[p.pk])))
+    return sent

@@ -176,3 +176,91 @@ def award_summariser(code: str):
         )
 
     return summarise
+
+
+def summarise_projects(zone, year: int, as_of: date) -> Summary:
+    """Item 10: the projects applied for in the year, their stages, funds and flags. The table
+    gives no scoring rule for item 10, so nothing is proposed."""
+    from fazhi.core import projects as project_rules
+
+    from .models import Project
+
+    items = list(
+        Project.objects.filter(zone=zone, applied_on__year=year, applied_on__lte=as_of)
+        .select_related("department")
+        .order_by("applied_on", "pk")
+    )
+    flags = [
+        project_rules.flags(p.stage, p.due_on, p.paid, p.spent, bool(p.credit_note), as_of)
+        for p in items
+    ]
+    approved = [p for p in items if p.budget is not None]
+    overdue = [p.title for p, f in zip(items, flags, strict=True) if f.acceptance_overdue]
+    unevaluated = [p.title for p in items if p.stage == project_rules.ACCEPTED]
+    unspent = [p.title for p, f in zip(items, flags, strict=True) if f.unspent]
+    missing = []
+    if not items:
+        missing.append(f"{year} 年未登记科技计划项目的申报、评审、立项、执行、验收")
+    if overdue:
+        missing.append("超过验收期限未验收的项目：" + "、".join(overdue[:10]))
+    if unevaluated:
+        missing.append("已验收未做资金绩效评价的项目：" + "、".join(unevaluated[:10]))
+    if unspent:
+        missing.append("已验收仍有资金结余的项目：" + "、".join(unspent[:10]))
+    total = sum((p.budget for p in approved), start=0)
+    return Summary(
+        title="科技计划项目与资金",
+        figures=(
+            Figure("申报项目", len(items), "个"),
+            Figure("立项项目", len(approved), "个"),
+            Figure("已验收", sum(1 for p in items if p.accepted_on), "个"),
+            Figure("已绩效评价", sum(1 for p in items if p.grade), "个"),
+            Figure("立项预算", total, "万元"),
+            Figure("已拨付", sum((p.paid for p in items), start=0), "万元"),
+            Figure("已支出", sum((p.spent for p in items), start=0), "万元"),
+            Figure("验收逾期", len(overdue), "个"),
+        ),
+        headers=(
+            "申报日期",
+            "项目名称",
+            "申报单位",
+            "主管部门",
+            "阶段",
+            "评审得分",
+            "预算",
+            "已拨付",
+            "已支出",
+            "验收期限",
+            "验收结论",
+            "绩效评价",
+            "提示",
+        ),
+        rows=tuple(
+            (
+                p.applied_on,
+                p.title,
+                p.applicant,
+                p.department.name if p.department else "",
+                project_rules.STAGES[p.stage],
+                p.review_score,
+                p.budget,
+                p.paid,
+                p.spent,
+                p.due_on,
+                project_rules.ACCEPTANCE.get(p.acceptance, ""),
+                project_rules.GRADES.get(p.grade, ""),
+                "；".join(
+                    t
+                    for t, on in (
+                        ("验收逾期", f.acceptance_overdue),
+                        (f"结余 {f.unspent} 万元", bool(f.unspent)),
+                        ("失信记录", f.credit_breach),
+                    )
+                    if on
+                ),
+            )
+            for p, f in zip(items, flags, strict=True)
+        ),
+        missing=tuple(missing),
+        note="按申报日期计入年度；金额单位万元。",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, awards, targets
+from .views import activities, awards, projects, targets
 
 app_name = "ledgers"
 urlpatterns = [
@@ -25,4 +25,10 @@ urlpatterns = [
     path("awards/", awards.awards_page, name="awards"),
     path("awards/new/", awards.award_new, name="award-new"),
     path("awards/<int:award_id>/file/", awards.award_file, name="award-file"),
+    path("projects/", projects.projects_page, name="projects"),
+    path("projects/new/", projects.project_new, name="project-new"),
+    path("projects/credit-notes/", projects.credit_note_new, name="credit-note-new"),
+    path("projects/<int:project_id>/", projects.project_page, name="project"),
+    path("projects/<int:project_id>/events/", projects.project_event, name="project-event"),
+    path("projects/<int:project_id>/funds/", projects.project_funds, name="project-funds"),
 ]

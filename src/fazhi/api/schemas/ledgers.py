@@ -135,3 +135,102 @@ class AwardsOut(Out):
     year: int = Field(description="年度")
     proposals: dict[str, ProposalOut] = Field(description="第 15、16 项的建议起数及规则")
     items: list[AwardOut] = Field(description="表彰与推广记录")
+
+
+# ---------------------------------------------------------------- projects
+
+
+class ProjectIn(In):
+    required = ("title", "applicant", "applicant_code", "applied_on")
+    title: Text = field("项目名称")
+    applicant: Text = field("申报单位")
+    applicant_code: Text = field("申报单位统一社会信用代码（18 位）")
+    department: Text = field("主管部门代码")
+    applied_on: Day = field("申报日期 YYYY-MM-DD，不晚于今天")
+
+
+class CreditNoteIn(In):
+    required = ("applicant", "applicant_code", "breach", "on")
+    applicant: Text = field("单位名称")
+    applicant_code: Text = field("统一社会信用代码（18 位）")
+    breach: Text = field("失信情况")
+    on: Day = field("记录日期 YYYY-MM-DD")
+    source: Text = field("来源")
+
+
+class ProjectEventIn(In):
+    required = ("event",)
+    event: Text = field(
+        "办理事项：screen 形式审查通过，screen_fail 形式审查不通过，review 专家评审，approve 立项，decline 不予立项，start 开始执行，midterm 中期检查，change 项目变更，accept 验收，evaluate 绩效评价"
+    )
+    on: Day = field("办理日期 YYYY-MM-DD（默认今天），不早于上一次办理")
+    note: Text = field("说明（中期检查、变更时必填）")
+    version: Int = field("项目当前版本号（乐观锁，可不填）")
+    scores: Codes = field("专家评分（专家评审，至少 3 位）")
+    budget: Number = field("预算，万元（立项）")
+    contract_no: Text = field("合同编号（立项）")
+    starts_on: Day = field("开始日期（立项）")
+    due_on: Day = field("验收期限（立项）")
+    acceptance: Text = field("验收结论（验收）：passed 通过，failed 不通过，closed 结题")
+    grade: Text = field(
+        "绩效评价等次（绩效评价）：excellent 优秀，good 良好，pass 合格，fail 不合格"
+    )
+
+
+class FundsIn(In):
+    required = ("kind", "amount")
+    kind: Text = field("类别：paid 拨付（累计不超过预算），spent 支出（累计不超过已拨付）")
+    amount: Number = field("金额，万元，大于 0")
+    on: Day = field("日期 YYYY-MM-DD（默认今天）")
+    line: Text = field("预算科目")
+    note: Text = field("说明")
+
+
+class ProjectOut(Out):
+    id: int = Field(description="项目编号")
+    zone: str = Field(description="园区代码")
+    title: str = Field(description="项目名称")
+    applicant: str = Field(description="申报单位")
+    applicant_code: str = Field(description="统一社会信用代码")
+    department: str | None = Field(description="主管部门代码")
+    applied_on: date = Field(description="申报日期")
+    stage: str = Field(description="阶段代码")
+    stage_label: str = Field(description="阶段")
+    allowed_events: list[str] = Field(description="现在可以办理的事项")
+    review_score: str | None = Field(description="专家评审得分")
+    budget: str | None = Field(description="预算（万元）")
+    paid: str = Field(description="已拨付（万元）")
+    spent: str = Field(description="已支出（万元）")
+    due_on: date | None = Field(description="验收期限")
+    acceptance: str = Field(description="验收结论代码")
+    grade: str = Field(description="绩效评价等次代码")
+    acceptance_overdue: bool = Field(description="已超过验收期限未验收")
+    unspent: str = Field(description="已验收后的资金结余（万元）")
+    credit_note: str = Field(description="申报时发现的失信记录；无则为空")
+    version: int = Field(description="版本号")
+
+
+class ProjectEventOut(Out):
+    kind: str = Field(description="办理事项代码")
+    on: date = Field(description="日期")
+    note: str = Field(description="说明")
+
+
+class FundsOut(Out):
+    id: int = Field(description="资金记录编号")
+    kind: str = Field(description="类别：paid 拨付，spent 支出")
+    on: date = Field(description="日期")
+    amount: str = Field(description="金额（万元）")
+    line: str = Field(description="预算科目")
+
+
+class ProjectDetailOut(ProjectOut):
+    events: list[ProjectEventOut] = Field(description="办理记录")
+    funds: list[FundsOut] = Field(description="资金记录")
+
+
+class CreditNoteOut(Out):
+    id: int = Field(description="记录编号")
+    applicant_code: str = Field(description="统一社会信用代码")
+    applicant: str = Field(description="单位名称")
+    on: date = Field(description="记录日期")
