@@ -274,6 +274,17 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/projects/<int:project_id>", "GET"): LEDGER_READERS,
     ("api/v1/projects/<int:project_id>/events", "POST"): OFFICE,
     ("api/v1/projects/<int:project_id>/funds", "POST"): OFFICE,
+    # 政策清单: the zone's office keeps it, the zone's readers see it (not the departments)
+    ("policies/", "GET"): BUSINESS,  # a department sees an empty list
+    ("policies/new/", "POST"): OFFICE | {"office2"},
+    ("policies/<int:policy_id>/", "GET"): ZONE_READERS,
+    ("policies/<int:policy_id>/measures/", "POST"): OFFICE,
+    ("policies/<int:policy_id>/benefits/", "POST"): OFFICE,
+    ("api/v1/policies", "GET"): BUSINESS,
+    ("api/v1/policies", "POST"): OFFICE | {"office2"},
+    ("api/v1/policies/<int:policy_id>", "GET"): ZONE_READERS,
+    ("api/v1/policies/<int:policy_id>/measures", "POST"): OFFICE,
+    ("api/v1/policies/<int:policy_id>/benefits", "POST"): OFFICE,
     # one's own API tokens (revoking them runs last: it ends the tokens the other checks use)
     ("api/v1/auth/tokens", "GET"): SIGNED_IN,
     ("api/v1/auth/tokens/<int:token_id>", "DELETE"): OFFICE,  # office's token: others 404
@@ -434,7 +445,15 @@ def _ledgers(users):
         },
         today=on,
     )
+    from fazhi.ledgers import policies
+
+    policy = policies.add_policy(
+        users["office"],
+        {"title": "政策", "level": "provincial", "issuer": "省政府", "issued_on": "2025-01-01"},
+        today=on,
+    )
     return {
+        "policy_id": policy.pk,
         "project_id": project.pk,
         "target_id": t.pk,
         "report_id": report.pk,
@@ -647,6 +666,30 @@ BODIES = {
     "api/v1/projects/<int:project_id>/events": {"event": "midterm"},
     "projects/<int:project_id>/funds/": {"kind": "paid", "amount": "1"},
     "api/v1/projects/<int:project_id>/funds": {"kind": "paid", "amount": 1},
+    "policies/new/": {
+        "title": "政策",
+        "level": "national",
+        "issuer": "国务院",
+        "issued_on": "2025-01-01",
+    },
+    "api/v1/policies": {
+        "title": "政策",
+        "level": "national",
+        "issuer": "国务院",
+        "issued_on": "2025-01-01",
+    },
+    "policies/<int:policy_id>/measures/": {"title": "措施", "status": "drafting"},
+    "api/v1/policies/<int:policy_id>/measures": {"title": "措施", "status": "drafting"},
+    "policies/<int:policy_id>/benefits/": {
+        "enterprise": "某公司",
+        "amount": "1",
+        "on": "2025-10-01",
+    },
+    "api/v1/policies/<int:policy_id>/benefits": {
+        "enterprise": "某公司",
+        "amount": 1,
+        "on": "2025-10-01",
+    },
     "api/v1/awards": {
         "kind": "award",
         "level": "city",

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth
 from .ledgers import router as ledgers_router
+from .ledgers_policies import router as policies_router
 from .ledgers_projects import router as projects_router
 from .registers import router as registers_router
 from .review import router as review_router
@@ -39,3 +40,4 @@ api.add_router("", review_router)
 api.add_router("", review_panel_router)
 api.add_router("", ledgers_router)
 api.add_router("", projects_router)
+api.add_router("", policies_router)

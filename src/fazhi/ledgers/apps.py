@@ -27,5 +27,8 @@ class LedgersConfig(AppConfig):
         register_source(
             Source("projects", "科技计划项目与资金", frozenset({"10"}), sources.summarise_projects)
         )
+        register_source(
+            Source("policies", "政策清单", frozenset({"9"}), sources.summarise_policies)
+        )
         for code, (key, title) in sources.AWARD_SOURCES.items():
             register_source(Source(key, title, frozenset({code}), sources.award_summariser(code)))

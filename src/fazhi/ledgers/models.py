@@ -9,6 +9,7 @@ from django.db import models
 from fazhi.assessments.models import Blob
 from fazhi.core import activities as act_rules
 from fazhi.core import awards as award_rules
+from fazhi.core import policies as policy_rules
 from fazhi.core import projects as project_rules
 from fazhi.core import targets as target_rules
 from fazhi.orgs.models import Org
@@ -216,3 +217,48 @@ class ProjectFunds(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+
+
+class Policy(models.Model):
+    """A national or provincial policy that applies to the zone (政策清单)."""
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("政策名称", max_length=200)
+    level = models.CharField("层级", max_length=12, choices=list(policy_rules.LEVELS.items()))
+    issuer = models.CharField("发文机关", max_length=100)
+    doc_no = models.CharField("文号", max_length=60, blank=True)
+    issued_on = models.DateField("发布日期")
+    # denormalised for the register's constant queries: how many measures are issued
+    measures_issued = models.PositiveIntegerField(default=0)
+    measures_drafting = models.PositiveIntegerField(default=0)
+    benefit_total = models.DecimalField(
+        "兑现金额（万元）", max_digits=14, decimal_places=2, default=0
+    )
+    beneficiaries = models.PositiveIntegerField("受益企业（次）", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["zone", "issued_on"])]
+
+
+class Measure(models.Model):
+    """The zone's supporting measure (配套措施) for a policy."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="measures")
+    title = models.CharField("配套措施", max_length=200)
+    doc_no = models.CharField("文号", max_length=60, blank=True)
+    issued_on = models.DateField("出台日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=list(policy_rules.MEASURE_STATUSES.items())
+    )
+
+
+class Benefit(models.Model):
+    """An enterprise that benefited from a policy: 奖励补助 paid (万元)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="benefits")
+    enterprise = models.CharField("受益企业", max_length=100)
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
+    on = models.DateField("兑现日期")
+    note = models.CharField("说明", max_length=300, blank=True)

@@ -264,3 +264,60 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
         missing=tuple(missing),
         note="按申报日期计入年度；金额单位万元。",
     )
+
+
+def summarise_policies(zone, year: int, as_of: date) -> Summary:
+    """Item 9: the policies in force for the zone up to the end of the year (issued by then),
+    their measures and what was paid out; gaps named. No rule in the table: no proposal."""
+    from fazhi.core import policies as policy_rules
+
+    from .models import Policy
+    from .policies import state_of
+
+    items = list(
+        Policy.objects.filter(zone=zone, issued_on__lte=min(as_of, date(year, 12, 31))).order_by(
+            "issued_on", "pk"
+        )
+    )
+    states = [state_of(p) for p in items]
+    gaps = policy_rules.gaps(states)
+    missing = list(gaps[:20])
+    if not items:
+        missing.append("未登记适用于本园区的国家和省政策清单")
+    return Summary(
+        title="政策清单",
+        figures=(
+            Figure("适用政策", len(items), "项"),
+            Figure("已出台配套措施", sum(1 for s in states if policy_rules.supported(s)), "项"),
+            Figure("缺少配套", len(gaps), "项"),
+            Figure("受益企业", sum(p.beneficiaries for p in items), "家次"),
+            Figure("兑现金额", sum((p.benefit_total for p in items), start=0), "万元"),
+        ),
+        headers=(
+            "发布日期",
+            "政策名称",
+            "层级",
+            "发文机关",
+            "文号",
+            "配套情况",
+            "受益企业（家次）",
+            "兑现金额（万元）",
+        ),
+        rows=tuple(
+            (
+                p.issued_on,
+                p.title,
+                policy_rules.LEVELS[p.level],
+                p.issuer,
+                p.doc_no,
+                "已出台"
+                if policy_rules.supported(s)
+                else ("制定中" if p.measures_drafting else "无"),
+                p.beneficiaries,
+                p.benefit_total,
+            )
+            for p, s in zip(items, states, strict=True)
+        ),
+        missing=tuple(missing),
+        note="兑现金额为各政策累计登记的奖励补助；配套措施以已出台的为准。",
+    )

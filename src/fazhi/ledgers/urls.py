@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, awards, projects, targets
+from .views import activities, awards, policies, projects, targets
 
 app_name = "ledgers"
 urlpatterns = [
@@ -31,4 +31,9 @@ urlpatterns = [
     path("projects/<int:project_id>/", projects.project_page, name="project"),
     path("projects/<int:project_id>/events/", projects.project_event, name="project-event"),
     path("projects/<int:project_id>/funds/", projects.project_funds, name="project-funds"),
+    path("policies/", policies.policies_page, name="policies"),
+    path("policies/new/", policies.policy_new, name="policy-new"),
+    path("policies/<int:policy_id>/", policies.policy_page, name="policy"),
+    path("policies/<int:policy_id>/measures/", policies.policy_measure, name="policy-measure"),
+    path("policies/<int:policy_id>/benefits/", policies.policy_benefit, name="policy-benefit"),
 ]

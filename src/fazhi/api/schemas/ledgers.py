@@ -234,3 +234,64 @@ class CreditNoteOut(Out):
     applicant_code: str = Field(description="统一社会信用代码")
     applicant: str = Field(description="单位名称")
     on: date = Field(description="记录日期")
+
+
+# ---------------------------------------------------------------- policies
+
+
+class PolicyIn(In):
+    required = ("title", "level", "issuer", "issued_on")
+    title: Text = field("政策名称")
+    level: Text = field("层级：national 国家，provincial 省")
+    issuer: Text = field("发文机关")
+    doc_no: Text = field("文号")
+    issued_on: Day = field("发布日期 YYYY-MM-DD，不晚于今天")
+
+
+class MeasureIn(In):
+    required = ("title", "status")
+    title: Text = field("配套措施名称")
+    status: Text = field("状态：drafting 制定中，issued 已出台（须填出台日期），repealed 已废止")
+    doc_no: Text = field("文号")
+    issued_on: Day = field("出台日期 YYYY-MM-DD")
+
+
+class BenefitIn(In):
+    required = ("enterprise", "amount", "on")
+    enterprise: Text = field("受益企业")
+    amount: Number = field("奖励补助金额，万元，大于 0")
+    on: Day = field("兑现日期 YYYY-MM-DD，不晚于今天")
+    note: Text = field("说明")
+
+
+class MeasureOut(Out):
+    id: int = Field(description="配套措施编号")
+    title: str = Field(description="配套措施名称")
+    status: str = Field(description="状态代码")
+    doc_no: str = Field(description="文号")
+    issued_on: date | None = Field(description="出台日期")
+
+
+class BenefitOut(Out):
+    id: int = Field(description="记录编号")
+    enterprise: str = Field(description="受益企业")
+    amount: str = Field(description="金额（万元）")
+    on: date = Field(description="兑现日期")
+
+
+class PolicyOut(Out):
+    id: int = Field(description="政策编号")
+    zone: str = Field(description="园区代码")
+    title: str = Field(description="政策名称")
+    level: str = Field(description="层级代码")
+    issuer: str = Field(description="发文机关")
+    doc_no: str = Field(description="文号")
+    issued_on: date = Field(description="发布日期")
+    supported: bool = Field(description="已出台配套措施")
+    beneficiaries: int = Field(description="受益企业（家次）")
+    benefit_total: str = Field(description="兑现金额（万元）")
+
+
+class PolicyDetailOut(PolicyOut):
+    measures: list[MeasureOut] = Field(description="配套措施")
+    benefits: list[BenefitOut] = Field(description="受益企业")
