@@ -112,8 +112,8 @@ def test_funds_never_above_budget_nor_spent_above_paid(users):
     p.refresh_from_db()
     assert projects.flags_of(p, TODAY).unspent == Decimal("15")
     s = summarise("projects", p.zone, 2026, TODAY)
-    assert "已验收未做资金绩效评价的项目：智能传感器研发" in s.missing
-    assert "已验收仍有资金结余的项目：智能传感器研发" in s.missing
+    assert "已验收未做资金绩效评价的项目 1 个：智能传感器研发" in s.missing
+    assert "已验收仍有资金结余的项目 1 个：智能传感器研发" in s.missing
     assert s.proposal is None
     assert {f.label: f.shown() for f in s.figures}["已拨付"] == "60.00 万元"
 
