@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fazhi.core import activities as act
@@ -19,6 +19,7 @@ weights = st.decimals(min_value="0.01", max_value="100", places=2)
 rates = st.one_of(st.none(), st.decimals(min_value=0, max_value=5, places=4))
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.lists(st.tuples(weights, rates), min_size=1, max_size=40))
 def test_weighted_rate_lies_in_0_1_and_proposal_never_above_max(rows):
     rate = tg.weighted_rate(rows)
@@ -28,6 +29,7 @@ def test_weighted_rate_lies_in_0_1_and_proposal_never_above_max(rows):
     assert "29 分" in p.rule
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.lists(st.tuples(weights, rates), min_size=1, max_size=20))
 def test_every_target_met_scores_full_points_and_none_met_scores_zero(rows):
     met = [(w, Decimal(1) + (r or 0)) for w, r in rows]
@@ -36,6 +38,7 @@ def test_every_target_met_scores_full_points_and_none_met_scores_zero(rows):
     assert tg.propose(Decimal(29), tg.weighted_rate(unreported)).value == Decimal("0.00")
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.lists(st.tuples(weights, rates), min_size=1, max_size=20), rates)
 def test_raising_one_indicator_never_lowers_the_proposal(rows, better):
     before = tg.weighted_rate(rows)
@@ -56,6 +59,7 @@ def test_weighted_rate_by_hand():
 
 
 @pytest.mark.parametrize("frequency,count", [("monthly", 12), ("quarterly", 4)])
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(year=st.integers(2000, 2100))
 def test_periods_cover_the_year_without_gaps(frequency, count, year):
     ps = tg.periods(year, frequency)
@@ -113,6 +117,7 @@ held = st.builds(
 )
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.lists(held, max_size=30), st.sampled_from(list(act.REQUIREMENTS)))
 def test_an_item_lacks_nothing_exactly_when_each_kind_was_held_with_a_file(items, code):
     missing = act.missing_for(code, items, 2026)
@@ -159,6 +164,7 @@ honours = st.builds(
 )
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.lists(honours, max_size=40))
 def test_case_counts_follow_the_tables_words(items):
     n15, _ = aw.case_count("15", items, 2026)
@@ -231,6 +237,7 @@ def test_the_stages_run_in_order_only():
 amounts = st.lists(st.decimals(min_value="0.01", max_value="500", places=2), max_size=20)
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(st.decimals(min_value=1, max_value="1000", places=2), amounts)
 def test_payments_never_exceed_the_budget(budget, tranches):
     paid = Decimal(0)
@@ -244,6 +251,7 @@ def test_payments_never_exceed_the_budget(budget, tranches):
     assert paid <= budget
 
 
+@settings(deadline=None)  # timing varies on a loaded machine; the rule does not
 @given(amounts, amounts)
 def test_spending_never_exceeds_what_was_paid(payments, spendings):
     paid = sum(payments, Decimal(0))

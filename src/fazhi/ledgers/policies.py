@@ -44,7 +44,7 @@ def policies_for(user) -> QuerySet[Policy]:
 def get_policy(user, policy_id, *, for_update: bool = False) -> Policy:
     qs = policies_for(user)
     if for_update:
-        qs = Policy.objects.filter(pk__in=qs.values("pk")).select_for_update()
+        qs = Policy.objects.filter(pk__in=qs.values("pk")).select_for_update(of=("self",))
     try:
         return qs.select_related("zone").get(pk=int(policy_id))
     except (Policy.DoesNotExist, ValueError, TypeError, OverflowError):

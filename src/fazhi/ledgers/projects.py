@@ -114,7 +114,7 @@ def projects_for(user) -> QuerySet[Project]:
 def get_project(user, project_id, *, for_update: bool = False) -> Project:
     qs = projects_for(user)
     if for_update:
-        qs = Project.objects.filter(pk__in=qs.values("pk")).select_for_update()
+        qs = Project.objects.filter(pk__in=qs.values("pk")).select_for_update(of=("self",))
     try:
         return qs.select_related("zone", "department").get(pk=int(project_id))
     except (Project.DoesNotExist, ValueError, TypeError, OverflowError):
