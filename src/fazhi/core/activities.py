@@ -71,7 +71,7 @@ class Held:
 
 def check_status(status: str, held_on: date, today: date) -> str:
     """An activity recorded as held cannot be dated after today."""
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         raise RuleError("status", "状态只能是：" + "、".join(STATUSES.values()))
     if status == HELD and held_on > today:
         raise RuleError("held_on", f"已开展的活动日期不能晚于今天（{today.isoformat()}）")

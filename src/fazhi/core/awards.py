@@ -26,13 +26,13 @@ class Honour:
 
 
 def check_level(level: str) -> str:
-    if level not in LEVELS:
+    if not isinstance(level, str) or level not in LEVELS:
         raise RuleError("level", "级别只能是：" + "、".join(LEVELS.values()))
     return level
 
 
 def check_kind(kind: str) -> str:
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise RuleError("kind", "类别只能是：" + "、".join(KINDS.values()))
     return kind
 

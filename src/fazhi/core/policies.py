@@ -16,13 +16,13 @@ MEASURE_STATUSES = {"drafting": "制定中", "issued": "已出台", "repealed": 
 
 
 def check_level(level: str) -> str:
-    if level not in LEVELS:
+    if not isinstance(level, str) or level not in LEVELS:
         raise RuleError("level", "政策层级只能是：" + "、".join(LEVELS.values()))
     return level
 
 
 def check_status(status: str) -> str:
-    if status not in MEASURE_STATUSES:
+    if not isinstance(status, str) or status not in MEASURE_STATUSES:
         raise RuleError("status", "配套措施状态只能是：" + "、".join(MEASURE_STATUSES.values()))
     return status
 

@@ -63,7 +63,7 @@ GRADES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "�
 
 def next_stage(stage: str, event: str) -> str:
     """The stage after `event`, or RuleError naming what may happen now."""
-    if event not in EVENTS:
+    if not isinstance(event, str) or event not in EVENTS:
         raise RuleError("event", "办理事项只能是：" + "、".join(EVENT_LABELS.values()))
     sources, target = EVENTS[event]
     if stage not in sources:

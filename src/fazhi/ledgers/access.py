@@ -52,6 +52,7 @@ def zone_for(user, code: str | None) -> Org:
     if scope == SCOPE_NONE:
         raise Http404("园区不存在或无权查看")
     zones = Org.objects.filter(kind=Org.Kind.ZONE)
+    code = (code or "").replace("\x00", "")
     if code:
         zone = zones.filter(code=code).first()
         if zone is None or (scope != SCOPE_OWN and not in_scope(user, zone)):

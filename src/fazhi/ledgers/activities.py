@@ -25,7 +25,7 @@ MAX_FILES = 20
 
 
 def _kind(value) -> str:
-    if value not in rules.KINDS:
+    if not isinstance(value, str) or value not in rules.KINDS:
         raise RuleError("kind", "类别只能是：" + "、".join(rules.KINDS.values()))
     return value
 
@@ -47,7 +47,8 @@ def _attendees(zone: Org, value) -> list[User]:
     names = (
         value if isinstance(value, list | tuple) else str(value or "").replace("，", ",").split(",")
     )
-    names = [str(n).strip() for n in names if str(n).strip()]
+    names = [str(n).replace("\x00", "").strip() for n in names]
+    names = [n for n in names if n]
     if len(names) > 1000:
         raise RuleError("attendees", "参加人员最多 1000 人")
     found = {

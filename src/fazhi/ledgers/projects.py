@@ -140,7 +140,7 @@ def _scores(value) -> list[Decimal]:
 
 
 def _choice(value, options: dict, field: str, label: str) -> str:
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         raise RuleError(field, f"{label}只能是：" + "、".join(options.values()))
     return value
 

@@ -31,7 +31,7 @@ ITEM_POINTS = Decimal(29)  # as printed in the seed table for item 13
 
 def department_of(zone: Org, value, field: str = "department") -> Org | None:
     """A department of the zone by code or name; "" for none."""
-    value = (str(value) if value is not None else "").strip()
+    value = (str(value) if value is not None else "").replace("\x00", "").strip()
     if not value:
         return None
     found = (
