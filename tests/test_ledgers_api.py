@@ -11,6 +11,7 @@ from fazhi.ledgers import targets
 from fazhi.ledgers.models import Target
 from fazhi.ledgers.reminders import remind_targets_due
 from fazhi.workplan.models import Notification
+from fazhi.workplan.supervision import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -102,18 +103,18 @@ def test_activities_and_awards_through_the_api(api):
 
 def test_a_period_without_its_figure_is_reminded_once(users, workcalendar):
     t = targets.add_target(users["office"], {**body(frequency="quarterly"), "year": 2026})
-    assert remind_targets_due(date(2026, 3, 31)) == 0  # Q1 not ended yet
-    assert remind_targets_due(date(2026, 4, 2)) == 1  # kjj, the responsible department
-    assert remind_targets_due(date(2026, 4, 3)) == 0  # once per event
+    assert remind_targets_due(date(2026, 3, 31), notify) == 0  # Q1 not ended yet
+    assert remind_targets_due(date(2026, 4, 2), notify) == 1  # kjj, the responsible department
+    assert remind_targets_due(date(2026, 4, 3), notify) == 0  # once per event
     n = Notification.objects.get()
     assert n.user.username == "kjj" and "2026年第1季度" in n.text and n.url == f"/targets/{t.pk}/"
     targets.report_figure(
         users["kjj"], t.pk, {"period": "2026-Q2", "value": "3"}, today=date(2026, 7, 2)
     )
-    assert remind_targets_due(date(2026, 7, 3)) == 0  # Q2 reported
+    assert remind_targets_due(date(2026, 7, 3), notify) == 0  # Q2 reported
     # without a responsible department the zone's office is told
     targets.add_target(users["office"], {**body(indicator="人才", department=""), "year": 2026})
-    assert remind_targets_due(date(2026, 7, 3)) == 1
+    assert remind_targets_due(date(2026, 7, 3), notify) == 1
     assert Notification.objects.filter(user__username="office").count() == 1
 
 

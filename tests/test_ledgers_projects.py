@@ -18,6 +18,7 @@ from fazhi.ledgers.models import Project, ProjectEvent, ProjectFunds
 from fazhi.ledgers.reminders import remind_acceptance_overdue
 from fazhi.orgs.models import Org
 from fazhi.workplan.models import Notification
+from fazhi.workplan.supervision import notify
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 7, 15)
@@ -148,9 +149,9 @@ def test_a_bad_application_is_refused_whole(users):
 
 def test_acceptance_overdue_is_reminded_once(users):
     p = to_executing(users, apply(users))
-    assert remind_acceptance_overdue(date(2026, 6, 30)) == 0
-    assert remind_acceptance_overdue(date(2026, 7, 1)) == 2  # the office and kjj
-    assert remind_acceptance_overdue(date(2026, 7, 2)) == 0
+    assert remind_acceptance_overdue(date(2026, 6, 30), notify) == 0
+    assert remind_acceptance_overdue(date(2026, 7, 1), notify) == 2  # the office and kjj
+    assert remind_acceptance_overdue(date(2026, 7, 2), notify) == 0
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"office", "kjj"}
     assert Notification.objects.first().url == f"/projects/{p.pk}/"
 

@@ -1,5 +1,5 @@
 """Reminders of the ledgers, sent from `fazhi tick` through workplan.supervision.notify (each
-event once per user): a target's period ended without its figure; a project's acceptance
+event once per user; tick passes it in): a target's period ended without its figure; a project's acceptance
 overdue (projects.py)."""
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ def _staff(org_ids: set[int], role: str) -> dict[int, list[User]]:
     return out
 
 
-def remind_targets_due(today: date) -> int:
+def remind_targets_due(today: date, notify) -> int:
     """For each indicator whose last ended period has no figure: its department's staff (the
     zone's office when none is named) are reminded once per indicator and period."""
-    from fazhi.workplan.supervision import notify
-
     years = {today.year, today.year - 1} if today.month == 1 else {today.year}
     owed = []
     for t in with_latest(Target.objects.filter(year__in=years)).select_related("zone"):
@@ -50,16 +48,17 @@ def remind_targets_due(today: date) -> int:
     return sent
 
 
-def remind_ledgers_due(today: date) -> int:
-    """Every ledger reminder due on `today` (called by workplan.supervision.tick)."""
-    return remind_targets_due(today) + remind_acceptance_overdue(today)
+def remind_ledgers_due(today: date, notify) -> int:
+    """Every ledger reminder due on `today`. Called by workplan.supervision.tick, which passes
+    its `notify(users, event, text, url=...)` (sent once per user and event): taking it as an
+    argument keeps the ledgers from importing the work plan back (no import circle)."""
+    return remind_targets_due(today, notify) + remind_acceptance_overdue(today, notify)
 
 
-def remind_acceptance_overdue(today: date) -> int:
+def remind_acceptance_overdue(today: date, notify) -> int:
     """A project past its 验收期限 and not accepted: the zone's office (and the department in
     charge) are reminded once per project and deadline."""
     from fazhi.core import projects as project_rules
-    from fazhi.workplan.supervision import notify
 
     from .models import Project
 

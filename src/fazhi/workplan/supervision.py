@@ -143,7 +143,7 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
 
         with transaction.atomic():
             _lock()
-            result.reminders += remind_ledgers_due(today)
+            result.reminders += remind_ledgers_due(today, notify)
     return result
 
 
