@@ -48,6 +48,8 @@ ZONE_OVERSIGHT = {"office", "leader", "city", "province"}
 ZONE_FIGURES = {"office", "office2", "leader", "city", "city2", "province"}
 # an application: its zone, its city, the province once forwarded, the experts on its panel
 APPLICATION_READERS = {"office", "leader", "city", "province", "expert1"}
+# a ledger row of kjj's: the zone's readers and kjj itself
+LEDGER_READERS = {"office", "leader", "city", "province", "kjj"}
 
 # (route, method) -> roles allowed. Every route of the URL configuration must be here.
 MATRIX: dict[tuple[str, str], set[str]] = {
@@ -239,6 +241,52 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("manage/users/<int:user_id>/roles/", "POST"): {"security"},
     ("manage/users/<int:user_id>/unlock/", "POST"): {"security"},
     ("manage/token-policy/", "POST"): {"security"},
+    # the ledgers (issue 14): a target and an activity of kjj's, an award of the zone
+    ("targets/", "GET"): BUSINESS,
+    ("targets/new/", "POST"): OFFICE | {"office2"},
+    ("targets/import/", "POST"): OFFICE | {"office2"},
+    ("targets/<int:target_id>/", "GET"): LEDGER_READERS,
+    ("targets/<int:target_id>/reports/", "POST"): {"office", "kjj"},
+    ("targets/reports/<int:report_id>/file/", "GET"): LEDGER_READERS,
+    ("activities/", "GET"): BUSINESS,
+    ("activities/new/", "POST"): {"office", "office2", "kjj"},
+    ("activities/<int:activity_id>/", "GET"): LEDGER_READERS,
+    ("activities/<int:activity_id>/files/<int:file_id>/", "GET"): LEDGER_READERS,
+    ("awards/", "GET"): BUSINESS,
+    ("awards/new/", "POST"): OFFICE | {"office2"},
+    ("awards/<int:award_id>/file/", "GET"): ZONE_READERS,
+    ("api/v1/targets", "GET"): BUSINESS,
+    ("api/v1/targets", "POST"): OFFICE | {"office2"},
+    ("api/v1/targets/<int:target_id>", "GET"): LEDGER_READERS,
+    ("api/v1/targets/<int:target_id>/reports", "POST"): {"office", "kjj"},
+    ("api/v1/activities", "GET"): BUSINESS,
+    ("api/v1/activities", "POST"): {"office", "office2", "kjj"},
+    ("api/v1/awards", "GET"): BUSINESS,
+    ("api/v1/awards", "POST"): OFFICE | {"office2"},
+    # 科技计划项目 (kjj is the department in charge): the office records every step
+    ("projects/", "GET"): BUSINESS,
+    ("projects/new/", "POST"): OFFICE | {"office2"},
+    ("projects/credit-notes/", "POST"): OFFICE | {"office2"},
+    ("projects/<int:project_id>/", "GET"): LEDGER_READERS,
+    ("projects/<int:project_id>/events/", "POST"): OFFICE,
+    ("projects/<int:project_id>/funds/", "POST"): OFFICE,
+    ("api/v1/projects", "GET"): BUSINESS,
+    ("api/v1/projects", "POST"): OFFICE | {"office2"},
+    ("api/v1/projects/credit-notes", "POST"): OFFICE | {"office2"},
+    ("api/v1/projects/<int:project_id>", "GET"): LEDGER_READERS,
+    ("api/v1/projects/<int:project_id>/events", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/funds", "POST"): OFFICE,
+    # 政策清单: the zone's office keeps it, the zone's readers see it (not the departments)
+    ("policies/", "GET"): BUSINESS,  # a department sees an empty list
+    ("policies/new/", "POST"): OFFICE | {"office2"},
+    ("policies/<int:policy_id>/", "GET"): ZONE_READERS,
+    ("policies/<int:policy_id>/measures/", "POST"): OFFICE,
+    ("policies/<int:policy_id>/benefits/", "POST"): OFFICE,
+    ("api/v1/policies", "GET"): BUSINESS,
+    ("api/v1/policies", "POST"): OFFICE | {"office2"},
+    ("api/v1/policies/<int:policy_id>", "GET"): ZONE_READERS,
+    ("api/v1/policies/<int:policy_id>/measures", "POST"): OFFICE,
+    ("api/v1/policies/<int:policy_id>/benefits", "POST"): OFFICE,
     # one's own API tokens (revoking them runs last: it ends the tokens the other checks use)
     ("api/v1/auth/tokens", "GET"): SIGNED_IN,
     ("api/v1/auth/tokens/<int:token_id>", "DELETE"): OFFICE,  # office's token: others 404
@@ -317,6 +365,7 @@ def world(assessment, plan, users, request):
         application=in_review, year=2031, assessment=in_review.assessment
     )
     return {
+        **_ledgers(users),
         "assessment_id": assessment.pk,
         "code": "1",
         "evidence_id": evidence.pk,
@@ -340,6 +389,79 @@ def world(assessment, plan, users, request):
         "entry": "submit",
         "action": "forward",
         "review_id": annual.pk,
+    }
+
+
+def _ledgers(users):
+    """A target with a report, an activity with a file (both kjj's) and an award."""
+    from fazhi.ledgers import activities, awards, targets
+
+    on = date(2025, 10, 10)
+    t = targets.add_target(
+        users["office"],
+        {
+            "year": 2025,
+            "indicator": "高新技术企业数",
+            "unit": "家",
+            "target": "50",
+            "weight": "100",
+            "department": "zy-gxq-kjj",
+            "frequency": "quarterly",
+        },
+    )
+    report = targets.report_figure(
+        users["kjj"],
+        t.pk,
+        {"period": "2025-Q3", "value": "20"},
+        SimpleUploadedFile("表.pdf", PDF),
+        today=on,
+    )
+    a = activities.record_activity(
+        users["kjj"],
+        {"kind": "study", "held_on": "2025-10-09", "subject": "学习"},
+        [("photo", SimpleUploadedFile("照片.pdf", PDF))],
+        today=on,
+    )
+    award = awards.record_award(
+        users["office"],
+        {
+            "kind": "award",
+            "level": "provincial",
+            "title": "先进",
+            "issuer": "省厅",
+            "on": "2025-10-01",
+        },
+        SimpleUploadedFile("文件.pdf", PDF),
+        today=on,
+    )
+    from fazhi.ledgers import projects
+
+    project = projects.apply_project(
+        users["office"],
+        {
+            "title": "项目",
+            "applicant": "某公司",
+            "applicant_code": "91510100MA61234567",
+            "department": "zy-gxq-kjj",
+            "applied_on": "2025-10-01",
+        },
+        today=on,
+    )
+    from fazhi.ledgers import policies
+
+    policy = policies.add_policy(
+        users["office"],
+        {"title": "政策", "level": "provincial", "issuer": "省政府", "issued_on": "2025-01-01"},
+        today=on,
+    )
+    return {
+        "policy_id": policy.pk,
+        "project_id": project.pk,
+        "target_id": t.pk,
+        "report_id": report.pk,
+        "activity_id": a.pk,
+        "file_id": a.files.get().pk,
+        "award_id": award.pk,
     }
 
 
@@ -491,6 +613,92 @@ BODIES = {
         "phone": "13800138000",
     },
     "manage/token-policy/": {"max_hours": "12", "allow_write": "1"},
+    "targets/new/": {
+        "year": "2031",
+        "indicator": "新指标",
+        "unit": "家",
+        "target": "1",
+        "weight": "1",
+        "frequency": "monthly",
+    },
+    "api/v1/targets": {
+        "year": 2031,
+        "indicator": "新指标",
+        "unit": "家",
+        "target": 1,
+        "weight": 1,
+        "frequency": "monthly",
+    },
+    "targets/<int:target_id>/reports/": {"period": "2025-Q3", "value": "21"},
+    "api/v1/targets/<int:target_id>/reports": {"period": "2025-Q3", "value": 21},
+    "activities/new/": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
+    "api/v1/activities": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
+    "awards/new/": {
+        "kind": "award",
+        "level": "city",
+        "title": "先进",
+        "issuer": "市局",
+        "on": "2025-10-01",
+    },
+    "projects/new/": {
+        "title": "项目",
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "applied_on": "2025-10-01",
+    },
+    "api/v1/projects": {
+        "title": "项目",
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "applied_on": "2025-10-01",
+    },
+    "projects/credit-notes/": {
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "breach": "失信",
+        "on": "2025-10-01",
+    },
+    "api/v1/projects/credit-notes": {
+        "applicant": "某公司",
+        "applicant_code": "91510100MA61234567",
+        "breach": "失信",
+        "on": "2025-10-01",
+    },
+    "projects/<int:project_id>/events/": {"event": "midterm"},
+    "api/v1/projects/<int:project_id>/events": {"event": "midterm"},
+    "projects/<int:project_id>/funds/": {"kind": "paid", "amount": "1"},
+    "api/v1/projects/<int:project_id>/funds": {"kind": "paid", "amount": 1},
+    "policies/new/": {
+        "title": "政策",
+        "level": "national",
+        "issuer": "国务院",
+        "issued_on": "2025-01-01",
+    },
+    "api/v1/policies": {
+        "title": "政策",
+        "level": "national",
+        "issuer": "国务院",
+        "issued_on": "2025-01-01",
+    },
+    "policies/<int:policy_id>/measures/": {"title": "措施", "status": "drafting"},
+    "api/v1/policies/<int:policy_id>/measures": {"title": "措施", "status": "drafting"},
+    "policies/<int:policy_id>/benefits/": {
+        "enterprise": "某公司",
+        "amount": "1",
+        "on": "2025-10-01",
+    },
+    "api/v1/policies/<int:policy_id>/benefits": {
+        "enterprise": "某公司",
+        "amount": 1,
+        "on": "2025-10-01",
+    },
+    "api/v1/awards": {
+        "kind": "award",
+        "level": "city",
+        "title": "先进",
+        "issuer": "市局",
+        "on": "2025-10-01",
+    },
 }
 # Run after every other check: they end sessions or tokens the other checks use.
 LAST = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("public/", include("fazhi.registers.portal_urls")),
     path("registers/", include("fazhi.registers.urls")),
     path("review/", include("fazhi.review.urls")),
+    path("", include("fazhi.ledgers.urls")),
     path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),

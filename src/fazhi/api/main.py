@@ -2,6 +2,9 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .ledgers import router as ledgers_router
+from .ledgers_policies import router as policies_router
+from .ledgers_projects import router as projects_router
 from .registers import router as registers_router
 from .review import router as review_router
 from .review_panel import router as review_panel_router
@@ -35,3 +38,6 @@ api.add_router("", workplan_router)
 api.add_router("", registers_router)
 api.add_router("", review_router)
 api.add_router("", review_panel_router)
+api.add_router("", ledgers_router)
+api.add_router("", projects_router)
+api.add_router("", policies_router)

@@ -141,6 +141,11 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
         with transaction.atomic():
             _lock()
             result.reminders += remind_cases_due(today, get_calendar())
+        from fazhi.ledgers.reminders import remind_ledgers_due
+
+        with transaction.atomic():
+            _lock()
+            result.reminders += remind_ledgers_due(today, notify)
     return result
 
 

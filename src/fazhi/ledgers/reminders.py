@@ -1,0 +1,80 @@
+"""Reminders of the ledgers, sent from `fazhi tick` through workplan.supervision.notify (each
+event once per user; tick passes it in): a target's period ended without its figure; a project's acceptance
+overdue (projects.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from fazhi.core import targets as rules
+from fazhi.orgs.models import Role, User
+
+from .models import Target
+from .targets import with_latest
+
+
+def _staff(org_ids: set[int], role: str) -> dict[int, list[User]]:
+    out: dict[int, list[User]] = {}
+    for u in User.objects.filter(is_active=True, org_id__in=org_ids, role=role):
+        out.setdefault(u.org_id, []).append(u)
+    return out
+
+
+def remind_targets_due(today: date, notify) -> int:
+    """For each indicator whose last ended period has no figure: its department's staff (the
+    zone's office when none is named) are reminded once per indicator and period."""
+    years = {today.year, today.year - 1} if today.month == 1 else {today.year}
+    owed = []
+    for t in with_latest(Target.objects.filter(year__in=years)).select_related("zone"):
+        periods = rules.due_periods(t.year, t.frequency, today)
+        if not periods:
+            continue
+        last = periods[-1]
+        if t.actual_end is None or t.actual_end < last.end:
+            owed.append((t, last))
+    if not owed:
+        return 0
+    departments = _staff({t.department_id for t, _ in owed if t.department_id}, Role.DEPARTMENT)
+    offices = _staff({t.zone_id for t, _ in owed}, Role.OFFICE)
+    sent = 0
+    for t, period in owed:
+        users = departments.get(t.department_id, []) if t.department_id else []
+        users = users or offices.get(t.zone_id, [])
+        text = f"考核指标“{t.indicator}”{period.label}的实际完成数尚未填报，请及时填报。"
+        url = reverse("ledgers:target", args=[t.pk])
+        sent += len(notify(users, f"target-report:{t.pk}:{period.key}", text, url=url))
+    return sent
+
+
+def remind_ledgers_due(today: date, notify) -> int:
+    """Every ledger reminder due on `today`. Called by workplan.supervision.tick, which passes
+    its `notify(users, event, text, url=...)` (sent once per user and event): taking it as an
+    argument keeps the ledgers from importing the work plan back (no import circle)."""
+    return remind_targets_due(today, notify) + remind_acceptance_overdue(today, notify)
+
+
+def remind_acceptance_overdue(today: date, notify) -> int:
+    """A project past its 验收期限 and not accepted: the zone's office (and the department in
+    charge) are reminded once per project and deadline."""
+    from fazhi.core import projects as project_rules
+
+    from .models import Project
+
+    late = list(
+        Project.objects.filter(
+            stage__in=(project_rules.APPROVED, project_rules.EXECUTING), due_on__lt=today
+        ).only("pk", "title", "zone_id", "department_id", "due_on")
+    )
+    if not late:
+        return 0
+    offices = _staff({p.zone_id for p in late}, Role.OFFICE)
+    departments = _staff({p.department_id for p in late if p.department_id}, Role.DEPARTMENT)
+    sent = 0
+    for p in late:
+        users = offices.get(p.zone_id, []) + departments.get(p.department_id, [])
+        text = f"科技计划项目“{p.title}”已超过验收期限（{p.due_on.isoformat()}），尚未验收。"
+        event = f"project-acceptance:{p.pk}:{p.due_on.isoformat()}"
+        sent += len(notify(users, event, text, url=reverse("ledgers:project", args=[p.pk])))
+    return sent

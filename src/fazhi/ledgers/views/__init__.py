@@ -1,0 +1,1 @@
+"""The ledgers' pages, one module per register."""
