@@ -99,7 +99,7 @@ def test_api_lists_and_attaches(reg, counsel, api, assessment):
         "field": "self_score",
         "rule": "每出具 1 件意见计 0.75 分，最高 2 分",
     }
-    assert office.get(f"/assessments/{assessment.pk}/items/1/sources").json() == []
+    assert office.get(f"/assessments/{assessment.pk}/items/17/sources").json() == []
     assert office.get(f"/assessments/{assessment.pk}/items/99/sources").status_code == 404
     r = office.post(f"/assessments/{assessment.pk}/items/3/sources/counsel-test")
     assert r.status_code == 201 and r.json()["source"] == "counsel-test"
@@ -172,3 +172,29 @@ def test_a_departments_assessment_shows_no_zone_register(reg, counsel, login, fr
     assert r.status_code == 200 and 'id="item-3"' in page and 'id="source-' not in page
     r = login("office").post(f"/assessments/{made[0].pk}/results/3/sources/counsel-test/")
     assert r.status_code == 404
+
+
+def test_the_scoring_page_shows_every_register_beside_its_items(reg, login, assessment):
+    """Every register declared by the apps, on the real page, in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.test_register_pages import new_case
+
+    new_case(reg)  # with no case at all, the events are not even asked for
+    office = login("office")
+    office.get(f"/assessments/{assessment.pk}/")  # warm: caches of the table and calendar
+    with CaptureQueriesContext(connection) as ctx:
+        r = office.get(f"/assessments/{assessment.pk}/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    for s in sources.all_sources():
+        for code in s.codes:
+            assert f'id="source-{code}-{s.key}"' in html, (s.key, code)
+    assert "统计无法计算" not in html
+    few = len(ctx)
+    for n in range(5):
+        new_case(reg, received=f"2025-02-0{n + 3}")
+    with CaptureQueriesContext(connection) as ctx:
+        office.get(f"/assessments/{assessment.pk}/")
+    assert len(ctx) == few

@@ -198,7 +198,7 @@ def test_figures_button_attaches_evidence(reg, login, assessment):
     assert login("leader").post(url).status_code == 403
     assert login("office2").post(url).status_code == 404
     # a source only backs its own items
-    other = f"/assessments/{assessment.pk}/results/1/sources/disclosure/"
+    other = f"/assessments/{assessment.pk}/results/17/sources/disclosure/"
     assert office.post(other).status_code == 404
 
 
@@ -210,7 +210,7 @@ def test_figures_box_renders(reg, login, assessment):
     assert (
         "依申请公开台账" in box and "收到件数" in box and "生成依申请公开统计并作为佐证材料" in box
     )
-    assert 'id="source-11-complaints"' in html and 'id="source-1-' not in html
+    assert 'id="source-11-complaints"' in html and 'id="source-17-' not in html
     leader = login("leader").get(f"/assessments/{assessment.pk}/").content.decode()
     assert 'id="source-8-disclosure"' in leader and "作为佐证材料</button>" not in leader
 

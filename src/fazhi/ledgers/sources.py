@@ -172,7 +172,7 @@ def award_summariser(code: str):
                 for a, h in zip(items, honours, strict=True)
             ),
             missing=() if n else (f"{year} 年无{asked}",),
-            proposal=Proposal(n, rule),
+            proposal=Proposal(n, rule, field="cases"),
             note="附加项分值表中为“——”：建议值为起数，每起分值由创建办在该项设定。",
         )
 
