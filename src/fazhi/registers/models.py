@@ -87,9 +87,8 @@ class Case(models.Model):
     rules = models.ForeignKey(
         RuleSetVersion, on_delete=models.PROTECT, related_name="cases", verbose_name="期限规则"
     )
-    state = models.CharField(
-        "状态", max_length=24, default=states.RECEIVED, choices=list(states.STATES.items())
-    )
+    # The codes and their labels are the rule files' (states.py): no choices fixed in code.
+    state = models.CharField("状态", max_length=24, default=states.RECEIVED)
     channel = models.CharField("渠道", max_length=16)  # catalog.CHANNELS[kind]
     received_on = models.DateField("收到日期")
     submitted_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -171,7 +170,7 @@ class Case(models.Model):
 
     @property
     def state_label(self) -> str:
-        return states.STATES.get(self.state, self.state)
+        return states.state_label(self.state)
 
 
 class CaseEvent(models.Model):
@@ -196,7 +195,7 @@ class CaseEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return states.EVENTS.get(self.kind, self.kind)
+        return states.event_label(self.kind)
 
 
 class CaseAttachment(models.Model):
