@@ -284,12 +284,20 @@ def test_a_malformed_steps_declaration_is_refused_naming_file_line_and_key(tmp_p
             "states:\n  - {code: received, name: 收到}\nsteps:\n  - {code: x, name: 叉, from: [received], requires: {y: 理由}}\n",
             '办理事项 "x" 的 requires 含未声明的办理事项 "y"',
         ),
+        (
+            "states:\n  - {code: received, name: 收到}\nsteps:\n  - {code: x, name: 叉, from: [received], timely: true}\n",
+            '办理事项 "x" 设置了 timely（只能在其结束的期限内办理），但没有期限的 ends_on 含有它',
+        ),
+        (
+            "states:\n  - {code: received, name: 收到}\nsteps:\n  - {code: delay, name: 延, from: [received], handler: extension}\n",
+            '办理事项 "delay" 的 handler extension 只能用于 code extended',
+        ),
     ],
 )
 def test_steps_declarations_checked_one_by_one(text, message):
     head = "kind: complaint\ntitle: t\nversion: 1\n"
     period = "periods:\n  - {code: a, name: n, length: 1, unit: days, starts_on: received, ends_on: [received]}\n"
-    ruleset, errors = load_rules(head + text + period, "c.yaml", {"reply"})
+    ruleset, errors = load_rules(head + text + period, "c.yaml", {"reply", "extension"})
     assert ruleset is None and any(message in e for e in errors), errors
 
 

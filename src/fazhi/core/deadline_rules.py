@@ -1,4 +1,5 @@
-"""The rule files (rules/disclosure.yaml, rules/complaint.yaml) read into a `RuleSet`.
+"""The rule files (rules/disclosure.yaml, rules/complaint.yaml) read into a `RuleSet`: the
+periods, and the case's states and steps when declared (read by fazhi.core.step_rules).
 
 Pure, no Django. `load_rules(text, path)` / `load_rules_file(path)` -> `(RuleSet | None,
 errors)`; every problem is one line `PATH:LINE: message` (Chinese). The keys are described
@@ -14,7 +15,7 @@ from pathlib import Path
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .deadlines import DAYS, EVENT_KINDS, EXTENDED, RULE_KINDS, UNITS, WORKDAYS, Period, RuleSet
-from .step_rules import read_states, read_steps
+from .step_rules import check_timely, read_states, read_steps
 from .steps import event_labels
 from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
 
@@ -288,6 +289,7 @@ def load_rules(
             for at, who, code, cap in doc.caps:
                 if cap == code or cap not in codes:
                     doc.error(at, f'{who}的 pause_cap "{cap}" 必须是本文件中另一个期限的 code')
+            check_timely(doc, steps, {k for p in periods for k in p.ends_on})
     errors = doc.lines(doc.errors)
     if errors:
         return None, errors

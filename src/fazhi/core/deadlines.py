@@ -96,7 +96,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from .errors import RuleError
-from .steps import State, Step, event_labels
+from .steps import EXTENDED, State, Step, event_labels
 from .workdays import CalendarGap, WorkCalendar, tentative_note
 
 __all__ = [
@@ -124,7 +124,6 @@ UNITS = {
 }  # unit -> the Chinese after a number: "20 个工作日", "30 日"
 
 RECEIVED = "received"
-EXTENDED = "extended"
 
 # The event kinds of a rule file that declares no `steps` (rule versions before 3, and
 # period-only files), with their Chinese labels. A file that declares its steps uses

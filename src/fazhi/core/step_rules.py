@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .steps import RECEIVED, State, Step
+from .steps import EXTENDED, RECEIVED, State, Step
 from .yamldoc import Doc, Keys, is_null, line, string
 
 STATE_KEYS = ("code", "name", "open")
@@ -198,6 +198,11 @@ def read_steps(
                     f'{who}的 handler "{handler}" 不存在（系统提供：{"、".join(sorted(handlers))}；'
                     "不需要额外字段的办理事项不写 handler）",
                 )
+        if handler == "extension" and code and code != EXTENDED:
+            doc.error(
+                line(keys["handler"][0]),
+                f"{who}的 handler extension 只能用于 code {EXTENDED}（期限计算按该代码识别延期）",
+            )
         step = Step(
             code=code or "",
             name=name,
@@ -213,4 +218,16 @@ def read_steps(
         )
         if len(doc.errors) == errors:
             out.append(step)
+    doc.step_lines = seen
     return tuple(out)
+
+
+def check_timely(doc: Doc, steps: tuple[Step, ...], ended: set[str]) -> None:
+    """A `timely` step is checked against the period it ends: one must end it."""
+    for st in steps:
+        if st.timely and st.code not in ended:
+            doc.error(
+                getattr(doc, "step_lines", {}).get(st.code, 1),
+                f'办理事项 "{st.code}" 设置了 timely（只能在其结束的期限内办理），'
+                "但没有期限的 ends_on 含有它",
+            )

@@ -23,6 +23,7 @@ from .errors import RuleError
 RECEIVED = "received"  # the registration: the first state and the first event, never a step
 RECEIVED_LABEL = "收到"
 CLOSED = "closed"
+EXTENDED = "extended"  # the step the deadline engine reads as an extension (handler extension)
 
 
 @dataclass(frozen=True)
