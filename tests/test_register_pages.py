@@ -317,6 +317,11 @@ def test_rules_page_cites_every_period_and_the_roll_over(reg, login):
     assert "申请复核期限" in page and "中止至多到“第三方答复期限”届满" in page
     assert "《中华人民共和国民法典》第二百零一条、第二百零三条（类推适用" in page
     assert "可延长，合计不超过 20 个工作日" in page
+    # the steps as the rule files declare them
+    assert (
+        '<th scope="row">申请复核</th><td>已复查答复、已办结</td><td>复核中</td><td>创建办</td>'
+        in page
+    )
     assert 'href="/registers/rules/"' in login("office").get("/registers/").content.decode()
 
 

@@ -212,10 +212,10 @@ def case_dict(user, view: selectors.CaseView, today: date) -> dict:
                 "letter_no": c.letter_no,
             },
             "closed_on": c.closed_on,
-            "events": [selectors.event_dict(e) for e in view.events],
+            "events": [selectors.event_dict(e, view.labels) for e in view.events],
             "deadlines": selectors.deadlines_dict(view.deadlines),
             "deadline_error": view.deadline_error,
-            "allowed_events": [{"kind": k, "label": states.EVENTS[k]} for k in view.allowed_events],
+            "allowed_events": [{"kind": k, "label": view.labels[k]} for k in view.allowed_events],
             "attachments": [
                 {"id": a.pk, "name": a.name, "uploaded_at": a.uploaded_at} for a in view.attachments
             ]

@@ -1,4 +1,5 @@
-"""The rule files (rules/disclosure.yaml, rules/complaint.yaml) read into a `RuleSet`.
+"""The rule files (rules/disclosure.yaml, rules/complaint.yaml) read into a `RuleSet`: the
+periods, and the case's states and steps when declared (read by fazhi.core.step_rules).
 
 Pure, no Django. `load_rules(text, path)` / `load_rules_file(path)` -> `(RuleSet | None,
 errors)`; every problem is one line `PATH:LINE: message` (Chinese). The keys are described
@@ -8,16 +9,19 @@ at the top of rules/disclosure.yaml; `deadlines` holds what they mean when count
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .deadlines import DAYS, EVENT_KINDS, EXTENDED, RULE_KINDS, UNITS, WORKDAYS, Period, RuleSet
+from .step_rules import check_timely, read_states, read_steps
+from .steps import event_labels
 from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
 
 __all__ = ["load_rules", "load_rules_file"]
 
-TOP_KEYS = ("kind", "title", "version", "roll_over_basis", "periods")
+TOP_KEYS = ("kind", "title", "version", "roll_over_basis", "periods", "states", "steps")
 PERIOD_KEYS = (
     "code",
     "name",
@@ -57,6 +61,8 @@ class _Rules(Doc):
     def __init__(self, path: str):
         super().__init__(path)
         self.caps: list[tuple[int, str, str | None, str]] = []  # checked once all codes are known
+        # The event kinds periods may name: the file's own steps when it declares them.
+        self.vocabulary: dict[str, str] = EVENT_KINDS
 
     def count(
         self, keys: Keys, name: str, who: str, *, minimum: int, required_at: int | None = None
@@ -82,8 +88,8 @@ class _Rules(Doc):
         if not kind:
             self.error(line(node), f"{who}的 {name} 必须是事件类型（字符串）")
             return None
-        if kind not in EVENT_KINDS:
-            usable = "、".join(k for k in EVENT_KINDS if k != EXTENDED)
+        if kind not in self.vocabulary:
+            usable = "、".join(k for k in self.vocabulary if k != EXTENDED)
             self.error(line(node), f'{who}的 {name} 含未知的事件类型 "{kind}"（可用：{usable}）')
             return None
         if kind == EXTENDED:
@@ -226,9 +232,12 @@ class _Rules(Doc):
         )
 
 
-def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
+def load_rules(
+    text: str, path: str, handlers: Collection[str] | None = None
+) -> tuple[RuleSet | None, list[str]]:
     """Parse and validate one rule file. Never raises on bad input: the RuleSet is None
-    and the errors (`PATH:LINE: message`, in line order) say why."""
+    and the errors (`PATH:LINE: message`, in line order) say why. `handlers`: the step
+    handlers the register has (a step naming another is refused); None skips that check."""
     doc = _Rules(path)
     parsed = doc.document(text, TOP_KEYS)
     if parsed is None:
@@ -254,6 +263,16 @@ def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
     roll_over_basis = (
         doc.field(keys, "roll_over_basis", optional_string, "roll_over_basis 必须是字符串") or ""
     )
+    states, steps = (), ()
+    if ("states" in keys) != ("steps" in keys):
+        have, lack = ("states", "steps") if "states" in keys else ("steps", "states")
+        doc.error(
+            line(keys[have][0]), f"设置了 {have}，须同时设置 {lack}（状态与办理事项一起声明）"
+        )
+    elif "states" in keys:
+        states = read_states(doc, keys["states"][1])
+        steps = read_steps(doc, keys["steps"][1], states, handlers)
+        doc.vocabulary = event_labels(steps)
     periods: list[Period] = []
     if "periods" not in keys:
         doc.error(top, "缺少必填键 periods（期限列表）")
@@ -270,6 +289,7 @@ def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
             for at, who, code, cap in doc.caps:
                 if cap == code or cap not in codes:
                     doc.error(at, f'{who}的 pause_cap "{cap}" 必须是本文件中另一个期限的 code')
+            check_timely(doc, steps, {k for p in periods for k in p.ends_on})
     errors = doc.lines(doc.errors)
     if errors:
         return None, errors
@@ -279,14 +299,18 @@ def load_rules(text: str, path: str) -> tuple[RuleSet | None, list[str]]:
         version=version,
         periods=tuple(periods),
         roll_over_basis=roll_over_basis,
+        states=states,
+        steps=steps,
     )
     return ruleset, []
 
 
-def load_rules_file(path: str | Path) -> tuple[RuleSet | None, list[str]]:
+def load_rules_file(
+    path: str | Path, handlers: Collection[str] | None = None
+) -> tuple[RuleSet | None, list[str]]:
     """Read a rule file (UTF-8) and load it; the path as given names it in messages."""
     doc = _Rules(str(path))
     text = doc.read(path)
     if text is None:
         return None, doc.lines(doc.errors)
-    return load_rules(text.removeprefix("\ufeff"), str(path))
+    return load_rules(text.removeprefix("\ufeff"), str(path), handlers)

@@ -12,8 +12,9 @@ Pure Python, no Django (one exception, see `check_event`). The register code cal
 
 Event kinds
 -----------
-`EVENT_KINDS` maps every event kind a case may record to its Chinese label. Rule files
-may only name these, and `check_event` refuses any other:
+A rule file that declares its `steps` (fazhi.core.steps) names its own event kinds and
+labels. For one that does not, `EVENT_KINDS` maps every event kind a case may record to
+its Chinese label; such files may only name these, and `check_event` refuses any other:
 
   received              收到申请/投诉（登记收到）  - the day of receipt; every other event is on or after it
   accepted              受理
@@ -95,6 +96,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from .errors import RuleError
+from .steps import EXTENDED, State, Step, event_labels
 from .workdays import CalendarGap, WorkCalendar, tentative_note
 
 __all__ = [
@@ -122,9 +124,10 @@ UNITS = {
 }  # unit -> the Chinese after a number: "20 个工作日", "30 日"
 
 RECEIVED = "received"
-EXTENDED = "extended"
 
-# Every event kind a case may record, with its Chinese label (see the module docstring).
+# The event kinds of a rule file that declares no `steps` (rule versions before 3, and
+# period-only files), with their Chinese labels. A file that declares its steps uses
+# those instead (RuleSet.steps; fazhi.core.steps), for its periods and for check_event.
 EVENT_KINDS: dict[str, str] = {
     RECEIVED: "收到申请/投诉",
     "accepted": "受理",
@@ -150,6 +153,7 @@ EVENT_KINDS: dict[str, str] = {
 # Event kinds that may only be recorded within a period they end, and only once: a
 # correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条); a
 # request for 复查 or 复核 within its window (refused as late only against that window).
+# For a file without steps; a declared step says it with `timely: true`.
 TIMELY_KINDS = frozenset({"correction_requested", "review_requested", "recheck_requested"})
 
 # Case kinds a rule file may describe: kind -> Chinese name.
@@ -186,6 +190,9 @@ class RuleSet:
     periods: tuple[Period, ...]
     # The source of the roll-over of a calendar-day period ending on a rest day.
     roll_over_basis: str = ""
+    # The case's states and steps (fazhi.core.steps), when the file declares them.
+    states: tuple[State, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -434,7 +441,7 @@ def check_event(
 
     The due dates need the working-day calendar `cal`. May raise `CalendarGap`.
     """
-    label = EVENT_KINDS.get(new.kind)
+    label = (event_labels(rules.steps) if rules.steps else EVENT_KINDS).get(new.kind)
     if label is None:
         raise RuleError("kind", f"未知的事件类型“{new.kind}”")
     if not isinstance(new.on, date):
@@ -461,8 +468,14 @@ def check_event(
 
     if new.kind == EXTENDED:
         _check_extension(rules, events, new, cal)
-    elif new.kind in TIMELY_KINDS:
+    elif new.kind in _timely(rules):
         _check_timely(rules, events, new, label, cal)
+
+
+def _timely(rules: RuleSet) -> frozenset[str]:
+    if rules.steps:
+        return frozenset(s.code for s in rules.steps if s.timely)
+    return TIMELY_KINDS
 
 
 def _state_before(

@@ -10,7 +10,8 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, Subquery
 
 from fazhi.assessments.models import Assessment
 from fazhi.assessments.selectors import totals_for_many
@@ -19,7 +20,7 @@ from fazhi.core import lights
 from fazhi.core.scoring import Totals
 from fazhi.orgs.models import Org
 from fazhi.registers.models import Case
-from fazhi.registers.states import KINDS, OPEN_STATES
+from fazhi.registers.states import KINDS, open_states
 from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Plan
 from fazhi.workplan.selectors import light_of
@@ -83,13 +84,15 @@ def _num(value) -> float | None:
 
 def dashboard(zone: Org, today: date) -> Dashboard:
     d = Dashboard(zone=zone, today=today, year=today.year)
-    _scores(d)
+    received = _cases(d)
+    _scores(d, received)
     _tasks(d)
-    _cases(d)
     return d
 
 
-def _scores(d: Dashboard) -> None:
+def _scores(d: Dashboard, received: int) -> None:
+    """The scores of every year and the trend; `received`: the cases of the current year
+    (counted with the year's register figures)."""
     assessments = list(
         Assessment.objects.filter(zone=d.zone).select_related("framework").order_by("year")
     )
@@ -103,16 +106,40 @@ def _scores(d: Dashboard) -> None:
         }
         if a.year <= d.year:  # the current year's (or the latest before it) is shown in full
             d.assessment, d.totals = a, t
-    # Cases per year: one count per year, each a range of the (zone, received_on) index read
-    # without touching the table (far cheaper than one grouped or filtered scan on SQLite).
+    # Cases of the past years: one count per year, each a range of the (zone, received_on)
+    # index read without touching the table - far cheaper than one scan grouped by year on
+    # both vendors (100,000 cases, bench/home_bench.py on a shared machine: SQLite 3 ms
+    # against 150 ms, PostgreSQL 10 ms against 90).
+    # PostgreSQL answers the five as scalar subqueries of one statement faster than as five
+    # statements (5 ms against 10); SQLite, in process, the other way round (9 ms against 3).
     years = range(d.year - TREND_YEARS + 1, d.year + 1)
-    for y in years:
-        n = Case.objects.filter(
-            zone=d.zone, received_on__gte=date(y, 1, 1), received_on__lte=date(y, 12, 31)
-        ).count()
+    if connection.vendor == "sqlite":
+        past = [_received_in(d.zone, y).count() for y in years[:-1]]
+    else:
+        past = (
+            Org.objects.filter(pk=d.zone.pk)
+            .values_list(*(_year_count(d.zone, y) for y in years[:-1]))
+            .first()
+            or ()
+        )
+    for y, n in zip(years, [*past, received], strict=False):
         if n:
             by_year.setdefault(y, {"year": y, "score": None, "max": None, "cases": 0})["cases"] = n
     d.trend = [by_year[y] for y in sorted(by_year) if years[0] <= y <= d.year]
+
+
+def _received_in(zone: Org, year: int):
+    return Case.objects.filter(
+        zone=zone, received_on__gte=date(year, 1, 1), received_on__lte=date(year, 12, 31)
+    )
+
+
+def _year_count(zone: Org, year: int) -> Subquery:
+    """The number of the zone's cases received in `year`, as a scalar subquery."""
+    return Subquery(
+        _received_in(zone, year).order_by().values("zone").annotate(n=Count("zone")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 # What the dashboard reads of a task: its light's inputs and the overdue table's columns.
@@ -151,7 +178,8 @@ def _tasks(d: Dashboard) -> None:
     d.overdue_tasks, d.overdue_tasks_total = overdue[:OVERDUE_LIMIT], len(overdue)
 
 
-def _cases(d: Dashboard) -> None:
+def _cases(d: Dashboard) -> int:
+    """The overdue cases and the year's register figures; returns the year's case count."""
     overdue = open_cases(zone=d.zone, overdue=True)
     d.overdue_cases = list(
         overdue.select_related("department").order_by("next_due", "id")[:OVERDUE_LIMIT]
@@ -164,14 +192,18 @@ def _cases(d: Dashboard) -> None:
             zone=d.zone, received_on__gte=date(d.year, 1, 1), received_on__lte=date(d.year, 12, 31)
         )
         .values_list("kind", "state")
+        # Counting a column of the (zone, received_on, kind, state, overdue, replied_late)
+        # index, not the id, lets PostgreSQL answer from the index alone (6x faster).
         .annotate(
-            n=Count("id"),
-            late=Count("id", filter=Q(overdue=True)),
-            replied_late=Count("id", filter=Q(replied_late=True)),
+            n=Count("received_on"),
+            late=Count("received_on", filter=Q(overdue=True)),
+            replied_late=Count("received_on", filter=Q(replied_late=True)),
         )
         .order_by()
     )
-    by_kind = figures.register_figures(rows, OPEN_STATES)
+    rows = list(rows)
+    by_kind = figures.register_figures(rows, open_states())
     d.register = [
         (label, by_kind.get(kind, figures.YearFigures())) for kind, label in KINDS.items()
     ]
+    return sum(row[2] for row in rows)

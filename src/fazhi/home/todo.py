@@ -17,7 +17,7 @@ from fazhi.core import dashboard as figures
 from fazhi.core.reporting import missing_period
 from fazhi.orgs.models import Org
 from fazhi.registers.models import Case
-from fazhi.registers.states import KINDS, OPEN_STATES
+from fazhi.registers.states import KINDS, open_states
 from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Extension, Notice, ProgressReport, Task
 from fazhi.workplan.selectors import light_of
@@ -41,7 +41,7 @@ def _page(qs) -> Page:
 def open_cases(**filters):
     """Cases still owed an answer. Naming every kind lets the (zone, kind, state) index reach
     just the open cases of a zone, a few percent of its register, instead of scanning it."""
-    return Case.objects.filter(kind__in=list(KINDS), state__in=OPEN_STATES, **filters)
+    return Case.objects.filter(kind__in=list(KINDS), state__in=open_states(), **filters)
 
 
 def _leaf_tasks():
@@ -191,7 +191,7 @@ def city_todo(user, today: date) -> CityTodo:
     for zone_id, n in (
         open_cases(zone__in=list(zones), overdue=True)
         .values_list("zone")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("zone"))  # a column of the index: no table rows read
         .order_by()
     ):
         zones[zone_id].overdue_cases = n

@@ -3,8 +3,9 @@
 Where things are:
 
     models.py     RuleSetVersion, IntakeSettings, Case, CaseEvent, CaseAttachment, RateCounter, UsedChallenge
-    states.py     the state machine: STATES, EVENTS, TRANSITIONS (one table), OFFICE_ONLY,
-                  next_state(kind, state, event), allowed_events(kind, state)
+    states.py     the state machine as the rule files declare it (states, steps; logic in
+                  core.steps): catalogue() (STATES, EVENTS, OPEN_STATES, OFFICE_ONLY),
+                  flow_of(kind, ruleset), next_state(...), allowed_events(...), rules_dir()
     catalog.py    channels, receipt-date rules, reply types, grounds, outcomes (Chinese labels)
     rules.py      load_rules(path) / load_shipped() / current(kind) / ruleset_of(row) / describe(row)
     clock.py      today(), deadlines_of(case, cal, today) — core.deadlines.compute over the events
@@ -15,6 +16,8 @@ Where things are:
                   annual_report(zone, year)
     services.py   register_case, add_attachment, open_attachment, letter_of, set_intake
     events.py     record_event (every step of a case)
+    handlers.py   the steps that need code (HANDLERS: reply, extension, assign, ...), named
+                  by a step's `handler` in the rule files; replies.py the reply's fields and letter
     refresh.py    refresh (the cached deadlines), refresh_after_calendar_change
     figures.py    SOURCES: items 8, 11, 12 backed by the registers (fazhi.assessments.sources)
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound

@@ -128,15 +128,16 @@ def period_notes(case: Case, deadlines: dl.CaseDeadlines, today: date) -> dict[s
     """For windows (duty: false, e.g. 补正告知期限) not used: why they no longer run. A window
     whose act the case's state no longer allows is over (a request answered cannot be sent
     for correction), and one past its last day has lapsed; neither is 进行中 nor overdue."""
-    possible = set(states.allowed_events(case.kind, case.state))
+    ruleset = ruleset_of(case.rules_id)
+    possible = set(states.allowed_events(case.kind, case.state, ruleset))
     notes = {}
-    for rule in ruleset_of(case.rules_id).periods:
+    for rule in ruleset.periods:
         p = deadlines.periods.get(rule.code)
         if rule.duty or p is None or p.met_on is not None or p.started_on is None:
             continue
         if not possible & set(rule.ends_on):
             notes[rule.code] = (
-                f"未使用，已不再适用（案件{states.STATES.get(case.state, case.state)}）"
+                f"未使用，已不再适用（案件{states.state_label(case.state, ruleset)}）"
             )
         elif p.due_on is not None and today > p.due_on:
             notes[rule.code] = "未使用，期限已届满"

@@ -8,15 +8,18 @@ import dataclasses
 import threading
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from fazhi.audit.services import record
 from fazhi.core import deadlines as dl
+from fazhi.core import steps
 from fazhi.core.errors import FileRefused, RuleError
 from fazhi.core.yamldoc import sm3_json
 
 from .models import RuleSetVersion
+from .states import HANDLER_NAMES, flow_of, rules_dir
+
+__all__ = ["RulesRefused", "describe", "load_rules", "load_shipped", "parse", "rules_dir"]
 
 _lock = threading.Lock()
 _cache: dict[int, tuple[str, dl.RuleSet]] = {}
@@ -26,18 +29,22 @@ class RulesRefused(FileRefused):
     """A deadline-rules file that cannot be loaded."""
 
 
-def rules_dir() -> Path:
-    return Path(
-        getattr(settings, "FAZHI_RULES_DIR", None)
-        or Path(settings.BASE_DIR).parent.parent / "rules"
-    )
-
-
 def to_content(ruleset: dl.RuleSet) -> dict:
     return dataclasses.asdict(ruleset)
 
 
+def _step(d: dict) -> steps.Step:
+    d = dict(d)
+    d["sources"] = tuple(d.get("sources") or ())
+    for key in ("requires", "barred_after", "refusals"):
+        d[key] = tuple(tuple(pair) for pair in d.get(key) or ())
+    known = {f.name for f in dataclasses.fields(steps.Step)}
+    return steps.Step(**{k: v for k, v in d.items() if k in known})
+
+
 def from_content(content: dict) -> dl.RuleSet:
+    """The RuleSet of stored content (to_content); a version loaded before steps were declared
+    has none (states.flow_of then uses the catalogue's)."""
     periods = []
     for p in content.get("periods", []):
         p = dict(p)
@@ -51,6 +58,8 @@ def from_content(content: dict) -> dl.RuleSet:
         version=int(content["version"]),
         periods=tuple(periods),
         roll_over_basis=content.get("roll_over_basis", ""),
+        states=tuple(steps.State(**st) for st in content.get("states") or ()),
+        steps=tuple(_step(st) for st in content.get("steps") or ()),
     )
 
 
@@ -68,6 +77,14 @@ def ruleset_of(row: RuleSetVersion | int) -> dl.RuleSet:
     return hit[1]
 
 
+def forget(sender=None, instance=None, **kwargs) -> None:
+    """Drop a version from the cache when its row is saved (post_save): a row's id can be
+    taken again after a rollback (a test database), and must not meet an old entry."""
+    if instance is not None:
+        with _lock:
+            _cache.pop(instance.pk, None)
+
+
 def current(kind: str) -> RuleSetVersion:
     """The newest loaded version for a kind; RuleError when none is loaded."""
     row = RuleSetVersion.objects.filter(kind=kind).order_by("-version").first()
@@ -80,7 +97,8 @@ def current(kind: str) -> RuleSetVersion:
 
 
 def parse(path: str | Path) -> tuple[dl.RuleSet | None, list[str]]:
-    return dl.load_rules_file(path)
+    """A rule file checked as the register takes it: a step's handler must be one it has."""
+    return dl.load_rules_file(path, HANDLER_NAMES)
 
 
 def load_rules(path: str | Path, actor=None) -> tuple[RuleSetVersion, bool]:
@@ -156,6 +174,17 @@ def describe(row: RuleSetVersion) -> list[str]:
         lines.append(
             f"期限最后一日不是工作日的顺延至其后第一个工作日，依据 {ruleset.roll_over_basis}"
         )
+    flow = flow_of(ruleset.kind, ruleset)
+    names = steps.state_labels(flow.states)
+    if not ruleset.steps:
+        lines.append("（本版本未声明办理流程，按规则目录中的文件办理）")
+    for st in flow.steps:
+        target = names.get(st.target, st.target) if st.target else "状态不变"
+        who = "仅创建办" if st.office_only else "创建办或承办部门"
+        lines.append(
+            f"{st.code}\t{st.name}：{'、'.join(names.get(c, c) for c in st.sources)} → {target}；{who}"
+            + (f"；处理程序 {st.handler}" if st.handler else "")
+        )
     return lines
 
 
@@ -165,10 +194,21 @@ def page(kind: str) -> dict | None:
     if row is None:
         return None
     ruleset = ruleset_of(row)
-    label = dl.EVENT_KINDS
+    label = steps.event_labels(ruleset.steps) if ruleset.steps else dl.EVENT_KINDS
     names = {p.code: p.name for p in ruleset.periods}
+    flow = flow_of(kind, ruleset)
+    state_name = steps.state_labels(flow.states)
     return {
         "row": row,
+        "steps": [
+            {
+                "name": st.name,
+                "from": "、".join(state_name.get(c, c) for c in st.sources),
+                "to": state_name.get(st.target, st.target) if st.target else "不变",
+                "who": "创建办" if st.office_only else "创建办或承办部门",
+            }
+            for st in flow.steps
+        ],
         "roll_over_basis": ruleset.roll_over_basis,
         "has_days": any(p.unit == dl.DAYS for p in ruleset.periods),
         "periods": [

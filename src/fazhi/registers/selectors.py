@@ -231,6 +231,7 @@ class CaseView:
     allowed_events: list[str]
     contact_visible: bool
     attachments: list = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # event kind -> label, the case's rules
 
 
 def case_view(user, case_id, cal: WorkCalendar, today: date) -> CaseView:
@@ -241,10 +242,13 @@ def case_view(user, case_id, cal: WorkCalendar, today: date) -> CaseView:
         deadlines, error = deadlines_of(case, cal, today, events), ""
     except RuleError as exc:
         deadlines, error = None, exc.message
-    allowed = states.allowed_events(case.kind, case.state)
+    ruleset = ruleset_of(case.rules_id)
+    flow = states.flow_of(case.kind, ruleset)
+    allowed = states.allowed_events(case.kind, case.state, ruleset)
     if not is_office_of(user, case):
+        office_only = {st.code for st in flow.steps if st.office_only}
         allowed = (
-            [e for e in allowed if e not in states.OFFICE_ONLY]
+            [e for e in allowed if e not in office_only]
             if is_handling_department(user, case)
             else []
         )
@@ -257,14 +261,15 @@ def case_view(user, case_id, cal: WorkCalendar, today: date) -> CaseView:
         allowed,
         contact_visible(user, case),
         list(case.attachments.select_related("blob")),
+        {**states.EVENTS, **{st.code: st.name for st in flow.steps}},
     )
 
 
-def event_dict(e: CaseEvent) -> dict:
+def event_dict(e: CaseEvent, labels: dict[str, str] | None = None) -> dict:
     return {
         "id": e.pk,
         "kind": e.kind,
-        "label": e.label,
+        "label": (labels or {}).get(e.kind) or e.label,
         "on": e.on,
         "days": e.days,
         "period": e.period,

@@ -76,7 +76,10 @@ def _case_page(request, case_id, form=None, status=200, qc=None):
         case.reply_ground
     ) or catalog.NOT_PROCESSED_GROUNDS.get(case.reply_ground, "")
     names = _org_names(view.events)
-    events = [{"e": e, "label": e.label, "detail": _detail(e, names)} for e in view.events]
+    events = [
+        {"e": e, "label": view.labels.get(e.kind, e.label), "detail": _detail(e, names)}
+        for e in view.events
+    ]
     form = form or _event_form()
     # A refusal for a step whose form is not on the page (the state no longer allows it).
     orphan = ""
@@ -92,7 +95,7 @@ def _case_page(request, case_id, form=None, status=200, qc=None):
             "today": today,
             "reply_label": reply_label,
             "ground_label": ground_label,
-            "allowed": [(k, states.EVENTS[k]) for k in view.allowed_events],
+            "allowed": [(k, view.labels[k]) for k in view.allowed_events],
             "form": form,
             "orphan": orphan,
             "row": selectors.case_row(case, today),
