@@ -139,6 +139,11 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
         with transaction.atomic():
             _lock()
             result.reminders += remind_cases_due(today, get_calendar())
+        from fazhi.decisions.reminders import remind_due
+
+        with transaction.atomic():
+            _lock()
+            result.reminders += remind_due(today, get_calendar())
     return result
 
 
