@@ -181,10 +181,10 @@ def record_document_step(
     nd.check_step(doc.state, step)
     check = Collect()
     on = _day(check, data.get("on") or today.isoformat(), "on", "办理日期", today)
+    fields = _step_data(doc, step, data, on, check, today)  # its own date rules first
     last = _last_on(doc)
     if on and on < last:
         check.errors.setdefault("on", f"办理日期不能早于上一步骤的日期（{last}）")
-    fields = _step_data(doc, step, data, on, check, today)
     note = check(text, data.get("note"), "note", "说明", limit=1000)
     check.done()
     before = {"state": doc.state}

@@ -194,9 +194,10 @@ def record_decision_step(user, decision_id, data: dict, files=(), today: date | 
     ds.check_step(frozenset(d.done), frozenset(d.applicable), step)
     check = Collect()
     on = _day(check, data.get("on") or today.isoformat(), "on", "办理日期", today)
-    if on and on < d.launched_on:
-        check.errors.setdefault("on", f"办理日期不能早于启动日期（{d.launched_on}）")
-    fields = _step_data(d, step, data, on, check, today)
+    fields = _step_data(d, step, data, on, check, today)  # its own date rules first
+    last = d.steps.order_by("-on").values_list("on", flat=True).first() or d.launched_on
+    if on and on < last:
+        check.errors.setdefault("on", f"办理日期不能早于上一步骤的日期（{last}）")
     note = check(text, data.get("note"), "note", "说明", limit=1000)
     check.done()
     before = {"state": d.state}
