@@ -111,7 +111,7 @@ def add_opinion(user, counsel_id, data: dict, today: date | None = None) -> Coun
     subject = check(text, data.get("subject"), "subject", "事项", limit=200)
     if not subject:
         subject = (decision and decision.title) or (document and document.title) or ""
-        if not subject and "subject" not in check.errors:
+        if not subject and not {"subject", "decision", "document"} & set(check.errors):
             check.errors["subject"] = "请填写事项"
     given = _day(check, data.get("given_on") or today.isoformat(), "given_on", "出具日期", today)
     conclusion = check(

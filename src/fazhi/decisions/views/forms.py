@@ -162,7 +162,7 @@ def values_of(post, fields) -> dict:
 
 
 def form_state(fields, values=None, exc: Exception | None = None, step: str = "") -> dict:
-    names = {f.name for f in fields} | {"step", "note", "version"}
+    names = {f.name for f in fields} | {"note"}  # a refused step or version: at the top
     errors, top = {}, ""
     if isinstance(exc, RuleError):
         for field, message in getattr(exc, "errors", {exc.field: exc.message}).items():
