@@ -19,19 +19,38 @@ from fazhi.decisions.models import DocumentStep, NormativeDocument, ZoneSettings
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 D = date
+MARCH_3 = D(2025, 3, 3)
 
 
 def step(user, doc, today, **data):
     return svc.record_document_step(user, doc.pk, data, today=today)
 
 
-def published(users, title="园区科技项目管理办法", on=D(2025, 3, 3), dept="zy-gxq-kjj", number=None):
+def published(users, title="园区科技项目管理办法", on=MARCH_3, dept="zy-gxq-kjj", number=None):
     office = users["office"]
-    doc = svc.create_document(office, {"title": title, "department": dept, "drafted_on": "2025-01-06"}, D(2025, 1, 6))
+    doc = svc.create_document(
+        office, {"title": title, "department": dept, "drafted_on": "2025-01-06"}, D(2025, 1, 6)
+    )
     step(office, doc, D(2025, 2, 10), step="solicit", on="2025-01-10", comment_end="2025-02-10")
-    step(office, doc, D(2025, 2, 20), step="review", on="2025-02-20", sent_on="2025-02-12", reviewer="司法分局", opinion="合法")
+    step(
+        office,
+        doc,
+        D(2025, 2, 20),
+        step="review",
+        on="2025-02-20",
+        sent_on="2025-02-12",
+        reviewer="司法分局",
+        opinion="合法",
+    )
     step(office, doc, D(2025, 2, 25), step="deliberate", on="2025-02-25", meeting="主任办公会")
-    step(office, doc, D(2025, 2, 28), step="register", on="2025-02-28", **({"number": number} if number else {}))
+    step(
+        office,
+        doc,
+        D(2025, 2, 28),
+        step="register",
+        on="2025-02-28",
+        **({"number": number} if number else {}),
+    )
     return step(office, doc, on, step="publish", on=on.isoformat(), published_in="门户网站")
 
 
@@ -42,17 +61,35 @@ def test_from_drafting_to_filing_accepted(users, workcalendar):
     assert doc.valid_until == D(2030, 3, 2)
     # 30 days after 2025-03-03 is Wednesday 2025-04-02.
     assert doc.filing_due == D(2025, 4, 2)
-    doc = step(users["kjj"], doc, D(2025, 3, 20), step="file", on="2025-03-20", to_body="资阳市人民政府")
-    doc = step(users["office"], doc, D(2025, 4, 1), step="filing_result", on="2025-04-01", result="accepted")
+    doc = step(
+        users["kjj"], doc, D(2025, 3, 20), step="file", on="2025-03-20", to_body="资阳市人民政府"
+    )
+    doc = step(
+        users["office"],
+        doc,
+        D(2025, 4, 1),
+        step="filing_result",
+        on="2025-04-01",
+        result="accepted",
+    )
     assert (doc.state, doc.filed_on, doc.filing_result) == ("accepted", D(2025, 3, 20), "accepted")
     assert [s.step for s in doc.steps.all()] == [
-        "draft", "solicit", "review", "deliberate", "register", "publish", "file", "filing_result"
+        "draft",
+        "solicit",
+        "review",
+        "deliberate",
+        "register",
+        "publish",
+        "file",
+        "filing_result",
     ]
     assert AuditEntry.objects.filter(action__startswith="normative.").count() == 8
 
 
 def test_provisional_documents_valid_two_years_and_zone_settings(users, workcalendar, orgs):
-    ZoneSettings.objects.create(zone=orgs["zy-gxq"], filing_days=15, validity_years=5, provisional_years=3)
+    ZoneSettings.objects.create(
+        zone=orgs["zy-gxq"], filing_days=15, validity_years=5, provisional_years=3
+    )
     doc = published(users, title="园区人才引进暂行办法", on=D(2026, 1, 30))
     assert doc.provisional
     assert doc.valid_until == D(2029, 1, 29)
@@ -79,7 +116,9 @@ def test_refusals_write_nothing(users, workcalendar):
     assert set(exc.value.errors) == {"on", "comment_end"}
     assert "2025-01-06" in exc.value.errors["on"]
     with pytest.raises(RuleError) as exc:
-        svc.create_document(office, {"title": "", "drafted_on": "2099-01-01", "department": "nope"}, D(2025, 1, 6))
+        svc.create_document(
+            office, {"title": "", "drafted_on": "2099-01-01", "department": "nope"}, D(2025, 1, 6)
+        )
     assert set(exc.value.errors) == {"title", "drafted_on", "department"}
     assert (DocumentStep.objects.count(), AuditEntry.objects.count()) == before
     assert NormativeDocument.objects.count() == 1
@@ -91,9 +130,20 @@ def test_filed_before_published_and_duplicate_number_refused(users, workcalendar
         step(users["office"], first, D(2025, 3, 10), step="file", on="2025-03-01", to_body="市政府")
     assert exc.value.field == "on" and "早于公布日期" in exc.value.message
     office = users["office"]
-    doc = svc.create_document(office, {"title": "乙办法", "drafted_on": "2025-01-06"}, D(2025, 1, 6))
+    doc = svc.create_document(
+        office, {"title": "乙办法", "drafted_on": "2025-01-06"}, D(2025, 1, 6)
+    )
     step(office, doc, D(2025, 2, 10), step="solicit", on="2025-01-10", comment_end="2025-02-10")
-    step(office, doc, D(2025, 2, 20), step="review", sent_on="2025-02-12", reviewer="司法分局", opinion="合法", on="2025-02-20")
+    step(
+        office,
+        doc,
+        D(2025, 2, 20),
+        step="review",
+        sent_on="2025-02-12",
+        reviewer="司法分局",
+        opinion="合法",
+        on="2025-02-20",
+    )
     step(office, doc, D(2025, 2, 25), step="deliberate", meeting="会", on="2025-02-25")
     with pytest.raises(RuleError) as exc:
         step(office, doc, D(2025, 3, 5), step="register", on="2025-03-05", year=2025, number=1)
@@ -109,10 +159,26 @@ def test_filed_before_published_and_duplicate_number_refused(users, workcalendar
 def test_cleanup_needs_a_reason_and_moves_catalogues(users, workcalendar, client):
     doc = published(users)
     with pytest.raises(RuleError) as exc:
-        step(users["office"], doc, D(2027, 3, 1), step="cleanup", on="2027-03-01", outcome="abolish", reason="")
+        step(
+            users["office"],
+            doc,
+            D(2027, 3, 1),
+            step="cleanup",
+            on="2027-03-01",
+            outcome="abolish",
+            reason="",
+        )
     assert exc.value.field == "reason"
     kept = published(users, title="保留的办法", number=2)
-    step(users["office"], doc, D(2027, 3, 1), step="cleanup", on="2027-03-01", outcome="abolish", reason="上位法修改")
+    step(
+        users["office"],
+        doc,
+        D(2027, 3, 1),
+        step="cleanup",
+        on="2027-03-01",
+        outcome="abolish",
+        reason="上位法修改",
+    )
     page = client.get("/public/documents/zy-gxq/").content.decode()
     valid, rest = page.split('id="l-abolished"')
     abolished, expired = rest.split('id="l-expired"')
@@ -125,8 +191,11 @@ def test_step_files_in_the_evidence_store_downloadable_by_readers_only(users, wo
     office = users["office"]
     doc = svc.create_document(office, {"title": "办法", "department": "zy-gxq-kjj"}, D(2025, 1, 6))
     svc.record_document_step(
-        office, doc.pk, {"step": "solicit", "comment_end": "2025-02-10"},
-        [SimpleUploadedFile("征求意见稿.pdf", PDF)], today=D(2025, 1, 10),
+        office,
+        doc.pk,
+        {"step": "solicit", "comment_end": "2025-02-10"},
+        [SimpleUploadedFile("征求意见稿.pdf", PDF)],
+        today=D(2025, 1, 10),
     )
     f = doc.files.get()
     assert len(f.blob_id) == 64 and f.step == "solicit"
@@ -135,8 +204,11 @@ def test_step_files_in_the_evidence_store_downloadable_by_readers_only(users, wo
     assert login("office2").get(url).status_code == 404
     with pytest.raises(RuleError):
         svc.record_document_step(
-            office, doc.pk, {"step": "review", "sent_on": "2025-01-20", "reviewer": "x", "opinion": "y"},
-            [SimpleUploadedFile("a.pdf", b"MZ not a pdf")], today=D(2025, 1, 21),
+            office,
+            doc.pk,
+            {"step": "review", "sent_on": "2025-01-20", "reviewer": "x", "opinion": "y"},
+            [SimpleUploadedFile("a.pdf", b"MZ not a pdf")],
+            today=D(2025, 1, 21),
         )
     doc.refresh_from_db()
     assert doc.state == "soliciting"
@@ -145,7 +217,9 @@ def test_step_files_in_the_evidence_store_downloadable_by_readers_only(users, wo
 def test_department_sees_and_acts_on_its_own_documents_only(users, workcalendar, login):
     mine = svc.create_document(users["kjj"], {"title": "科技局起草"}, D(2025, 1, 6))
     assert mine.department.code == "zy-gxq-kjj"
-    other = svc.create_document(users["office"], {"title": "司法分局起草", "department": "zy-gxq-sfj"}, D(2025, 1, 6))
+    other = svc.create_document(
+        users["office"], {"title": "司法分局起草", "department": "zy-gxq-sfj"}, D(2025, 1, 6)
+    )
     page = login("kjj").get("/documents/").content.decode()
     assert "科技局起草" in page and "司法分局起草" not in page
     assert login("kjj").get(f"/documents/{other.pk}/").status_code == 404
@@ -159,7 +233,9 @@ def test_department_sees_and_acts_on_its_own_documents_only(users, workcalendar,
 
 def test_step_form_errors_shown_beside_fields_with_values_kept(users, workcalendar, login):
     doc = svc.create_document(users["office"], {"title": "办法"}, D(2025, 1, 6))
-    r = login("office").post(f"/documents/{doc.pk}/steps/", {"step": "solicit", "comment_end": "1999-01-01x"})
+    r = login("office").post(
+        f"/documents/{doc.pk}/steps/", {"step": "solicit", "comment_end": "1999-01-01x"}
+    )
     assert r.status_code == 422
     body = r.content.decode()
     assert 'id="solicit-comment_end-error"' in body and "1999-01-01x" in body
@@ -169,9 +245,16 @@ def make_many(orgs, n, start=0):
     NormativeDocument.objects.bulk_create(
         [
             NormativeDocument(
-                zone=orgs["zy-gxq"], department=orgs["zy-gxq-kjj"], title=f"文件{i}",
-                drafted_on=D(2025, 1, 1), state="published", published_on=D(2025, 2, 1),
-                filing_due=D(2025, 3, 3), valid_until=D(2030, 1, 31), year=2025, number=i + 1,
+                zone=orgs["zy-gxq"],
+                department=orgs["zy-gxq-kjj"],
+                title=f"文件{i}",
+                drafted_on=D(2025, 1, 1),
+                state="published",
+                published_on=D(2025, 2, 1),
+                filing_due=D(2025, 3, 3),
+                valid_until=D(2030, 1, 31),
+                year=2025,
+                number=i + 1,
                 doc_no=f"资高新规〔2025〕{i + 1}号",
             )
             for i in range(start, start + n)
@@ -201,7 +284,13 @@ def test_figures_source_names_missing_documents(users, orgs, workcalendar):
     with CaptureQueriesContext(connection) as q:
         s = source.summarise(orgs["zy-gxq"], 2025, D(2025, 12, 31))
     assert len(q) <= 2
-    assert s.stamp() == {"公布文件": "2 件", "已报送备案": "1 件", "报备率": "50.0%", "及时报备率": "50.0%", "合法性审查率": "100.0%"}
+    assert s.stamp() == {
+        "公布文件": "2 件",
+        "已报送备案": "1 件",
+        "报备率": "50.0%",
+        "及时报备率": "50.0%",
+        "合法性审查率": "100.0%",
+    }
     assert s.missing == ("未报送备案：资高新规〔2025〕2号《乙办法》",)
     assert len(s.rows) == 2
 

@@ -21,7 +21,9 @@ D = date
 @pytest.fixture
 def catalogue(users, workcalendar):
     return major.save_catalogue(
-        users["office"], {"year": 2025, "adopted_on": "2025-01-10", "published_on": "2025-01-15"}, D(2025, 1, 20)
+        users["office"],
+        {"year": 2025, "adopted_on": "2025-01-10", "published_on": "2025-01-15"},
+        D(2025, 1, 20),
     )
 
 
@@ -38,12 +40,18 @@ def rec(users, d, today, who="office", **data):
 
 def test_catalogue_dates_in_order_and_office_only(users, workcalendar):
     with pytest.raises(RuleError) as exc:
-        major.save_catalogue(users["office"], {"year": 2025, "adopted_on": "2025-02-01", "published_on": "2025-01-15"}, D(2025, 3, 1))
+        major.save_catalogue(
+            users["office"],
+            {"year": 2025, "adopted_on": "2025-02-01", "published_on": "2025-01-15"},
+            D(2025, 3, 1),
+        )
     assert exc.value.field == "published_on" and "早于确定日期" in exc.value.message
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        major.save_catalogue(users["kjj"], {"year": 2025, "adopted_on": "2025-02-01"}, D(2025, 3, 1))
+        major.save_catalogue(
+            users["kjj"], {"year": 2025, "adopted_on": "2025-02-01"}, D(2025, 3, 1)
+        )
 
 
 def test_a_decision_needs_its_years_catalogue(users, workcalendar):
@@ -58,30 +66,100 @@ def test_full_procedure_across_national_day(users, catalogue, client):
     assert d.applicable == ["participation", "expert", "risk"]
     # Legality review before the procedures that apply: refused, naming them.
     with pytest.raises(RuleError) as exc:
-        rec(users, d, D(2025, 8, 2), step="legality_sent", reviewer="司法分局", review_due="2025-08-20")
+        rec(
+            users,
+            d,
+            D(2025, 8, 2),
+            step="legality_sent",
+            reviewer="司法分局",
+            review_due="2025-08-20",
+        )
     assert "公众参与（意见处理）" in exc.value.message and "专家论证" in exc.value.message
     # A 30-day period from 2025-09-01 ends on 10-09 (National Day); 10-01 needs a reason.
     with pytest.raises(RuleError) as exc:
-        rec(users, d, D(2025, 9, 1), step="participation_open", on="2025-09-01", comment_end="2025-10-01")
+        rec(
+            users,
+            d,
+            D(2025, 9, 1),
+            step="participation_open",
+            on="2025-09-01",
+            comment_end="2025-10-01",
+        )
     assert exc.value.field == "comment_reason"
     assert DecisionStep.objects.filter(decision=d).count() == 1
-    d = rec(users, d, D(2025, 9, 1), step="participation_open", on="2025-09-01", comment_end="2025-10-09")
+    d = rec(
+        users,
+        d,
+        D(2025, 9, 1),
+        step="participation_open",
+        on="2025-09-01",
+        comment_end="2025-10-09",
+    )
     assert d.comment_end == D(2025, 10, 9)
     with pytest.raises(RuleError) as exc:
-        rec(users, d, D(2025, 10, 20), step="participation", on="2025-10-08", comments=3, handling="采纳 2 条")
+        rec(
+            users,
+            d,
+            D(2025, 10, 20),
+            step="participation",
+            on="2025-10-08",
+            comments=3,
+            handling="采纳 2 条",
+        )
     assert exc.value.field == "on"
-    d = rec(users, d, D(2025, 10, 10), step="participation", on="2025-10-10", comments=3, handling="采纳 2 条")
-    d = rec(users, d, D(2025, 10, 10), who="kjj", step="expert", on="2025-10-10", experts="张教授", opinions="可行")
+    d = rec(
+        users,
+        d,
+        D(2025, 10, 10),
+        step="participation",
+        on="2025-10-10",
+        comments=3,
+        handling="采纳 2 条",
+    )
+    d = rec(
+        users,
+        d,
+        D(2025, 10, 10),
+        who="kjj",
+        step="expert",
+        on="2025-10-10",
+        experts="张教授",
+        opinions="可行",
+    )
     d = rec(users, d, D(2025, 10, 10), step="risk", on="2025-10-10", conclusion="风险可控")
     # 7 working days from 2025-10-10: 10/11 (make-up), 10/13 ... 10/20.
     with pytest.raises(RuleError) as exc:
-        rec(users, d, D(2025, 10, 10), step="legality_sent", on="2025-10-10", reviewer="司法分局", review_due="2025-10-17")
+        rec(
+            users,
+            d,
+            D(2025, 10, 10),
+            step="legality_sent",
+            on="2025-10-10",
+            reviewer="司法分局",
+            review_due="2025-10-17",
+        )
     assert exc.value.field == "review_due" and "7 个工作日" in exc.value.message
-    d = rec(users, d, D(2025, 10, 10), step="legality_sent", on="2025-10-10", reviewer="司法分局", review_due="2025-10-20")
+    d = rec(
+        users,
+        d,
+        D(2025, 10, 10),
+        step="legality_sent",
+        on="2025-10-10",
+        reviewer="司法分局",
+        review_due="2025-10-20",
+    )
     d = rec(users, d, D(2025, 10, 20), step="legality", on="2025-10-20", opinion="合法")
     d = rec(
-        users, d, D(2025, 10, 28), step="collective", on="2025-10-28", meeting="管委会常务会议",
-        attendees="主任、副主任", conclusion="同意", dissent="副主任甲：建议分期实施", decided_by="管委会主任",
+        users,
+        d,
+        D(2025, 10, 28),
+        step="collective",
+        on="2025-10-28",
+        meeting="管委会常务会议",
+        attendees="主任、副主任",
+        conclusion="同意",
+        dissent="副主任甲：建议分期实施",
+        decided_by="管委会主任",
     )
     with pytest.raises(RuleError) as exc:
         rec(users, d, D(2025, 11, 1), step="publish", on="2025-10-27", carried_out_by="科技经济局")
@@ -104,7 +182,10 @@ def test_decision_page_shows_next_steps_to_writers_only(users, catalogue, login)
     assert "公开征求意见" not in page  # does not apply
     assert "可办理的下一步" not in login("leader").get(f"/decisions/{d.pk}/").content.decode()
     assert login("office2").get(f"/decisions/{d.pk}/").status_code == 404
-    r = login("office").post(f"/decisions/{d.pk}/steps/", {"step": "legality_sent", "reviewer": "x", "review_due": "2025-08-02"})
+    r = login("office").post(
+        f"/decisions/{d.pk}/steps/",
+        {"step": "legality_sent", "reviewer": "x", "review_due": "2025-08-02"},
+    )
     assert r.status_code == 422
     assert "尚未办理“专家论证”" in r.content.decode()
 
@@ -114,9 +195,15 @@ def test_register_queries_constant_and_overdue_review(users, orgs, catalogue, lo
         MajorDecision.objects.bulk_create(
             [
                 MajorDecision(
-                    zone=orgs["zy-gxq"], catalogue=catalogue, department=orgs["zy-gxq-kjj"], title=f"决策{i}",
-                    applicable=["expert"], done=["launch", "expert", "legality_sent"], state="in_procedure",
-                    launched_on=D(2025, 3, 1), review_due=D(2025, 3, 20),
+                    zone=orgs["zy-gxq"],
+                    catalogue=catalogue,
+                    department=orgs["zy-gxq-kjj"],
+                    title=f"决策{i}",
+                    applicable=["expert"],
+                    done=["launch", "expert", "legality_sent"],
+                    state="in_procedure",
+                    launched_on=D(2025, 3, 1),
+                    review_due=D(2025, 3, 20),
                 )
                 for i in range(start, start + n)
             ]
@@ -138,9 +225,27 @@ def test_source_for_item_7(users, orgs, catalogue):
     from fazhi.assessments.sources import sources_for
 
     d = launch(users, applicable=[])
-    rec(users, d, D(2025, 8, 1), step="legality_sent", on="2025-08-01", reviewer="司法分局", review_due="2025-08-12")
+    rec(
+        users,
+        d,
+        D(2025, 8, 1),
+        step="legality_sent",
+        on="2025-08-01",
+        reviewer="司法分局",
+        review_due="2025-08-12",
+    )
     rec(users, d, D(2025, 8, 12), step="legality", on="2025-08-12", opinion="合法")
-    rec(users, d, D(2025, 8, 15), step="collective", on="2025-08-15", meeting="会", attendees="甲", conclusion="同意", decided_by="主任")
+    rec(
+        users,
+        d,
+        D(2025, 8, 15),
+        step="collective",
+        on="2025-08-15",
+        meeting="会",
+        attendees="甲",
+        conclusion="同意",
+        decided_by="主任",
+    )
     launch(users, title="第二项")
     (source,) = sources_for("7")
     with CaptureQueriesContext(connection) as q:
@@ -157,7 +262,15 @@ def test_review_reminders_once(users, catalogue):
     from fazhi.workplan.supervision import tick
 
     d = launch(users, applicable=[])
-    rec(users, d, D(2025, 8, 1), step="legality_sent", on="2025-08-01", reviewer="司法分局", review_due="2025-08-12")
+    rec(
+        users,
+        d,
+        D(2025, 8, 1),
+        step="legality_sent",
+        on="2025-08-01",
+        reviewer="司法分局",
+        review_due="2025-08-12",
+    )
     tick(D(2025, 8, 8))
     tick(D(2025, 8, 9))
     assert Notification.objects.filter(event__startswith="decision-review").count() == 2

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .decisions import counsel_router, decisions_router, documents_router
 from .registers import router as registers_router
 from .review import router as review_router
 from .review_panel import router as review_panel_router
@@ -35,3 +36,6 @@ api.add_router("", workplan_router)
 api.add_router("", registers_router)
 api.add_router("", review_router)
 api.add_router("", review_panel_router)
+api.add_router("/normative-documents", documents_router)
+api.add_router("/decisions", decisions_router)
+api.add_router("/counsel", counsel_router)
