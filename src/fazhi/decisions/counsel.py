@@ -20,6 +20,7 @@ from fazhi.audit.services import record
 from fazhi.core.errors import Collect, RuleError
 from fazhi.core.validate import parse_date, text
 from fazhi.orgs.access import SCOPE_SUBTREE, org_scope_q, scope_of
+from fazhi.orgs.models import Role
 from fazhi.registers.inputs import choice, only_known
 
 from . import access
@@ -52,6 +53,8 @@ def _office(user, zone) -> None:
 @transaction.atomic
 def add_counsel(user, data: dict, today: date | None = None) -> Counsel:
     only_known(data, COUNSEL_FIELDS)
+    if not user.has_role(Role.OFFICE):
+        raise PermissionDenied("只有创建办可以登记法律顾问")
     check = Collect()
     zone = check(access.writing_zone, user, data.get("zone"))
     if zone is not None:

@@ -17,6 +17,7 @@ from fazhi.audit.services import record
 from fazhi.core import decision_steps as ds
 from fazhi.core.errors import Collect, ConflictError
 from fazhi.core.validate import count, int_in, parse_date, text
+from fazhi.orgs.models import Role
 from fazhi.registers.inputs import only_known
 from fazhi.workdays.selectors import get_calendar
 
@@ -45,6 +46,8 @@ COMMON = {"step", "on", "note", "version"}
 def save_catalogue(user, data: dict, today: date | None = None) -> DecisionCatalogue:
     today = today or timezone.localdate()
     only_known(data, CATALOGUE_FIELDS)
+    if not user.has_role(Role.OFFICE):
+        raise PermissionDenied("只有创建办可以确定和公布决策事项目录")
     check = Collect()
     zone = check(access.writing_zone, user, data.get("zone"))
     if zone is not None and not access.is_office_of(user, zone):

@@ -219,21 +219,17 @@ def catalogues_for(user) -> QuerySet[DecisionCatalogue]:
     return DecisionCatalogue.objects.none()
 
 
-def decision_year_counts(zone, year: int, as_of: date) -> dict:
-    """The figures of a zone's catalogue year, in one query over the decisions."""
-    rows = list(
-        MajorDecision.objects.filter(
-            catalogue__zone=zone, catalogue__year=year, launched_on__lte=as_of
-        )
-        .order_by("launched_on", "id")
-        .values_list(
-            "title", "done", "applicable", "launched_on", "decided_on", "published_on", "state"
-        )
-    )
-    return {"rows": rows}
-
-
 def counsel_counts(qs):
     return qs.annotate(
         n_opinions=Count("opinions", distinct=True), n_meetings=Count("attendance", distinct=True)
     )
+
+
+def access_zones(user):
+    """The zones whose yearly figures the user may read (zone-wide readers only)."""
+    from fazhi.orgs.access import org_scope_q
+    from fazhi.orgs.models import Org
+
+    if not access.zone_wide(user):
+        return Org.objects.none()
+    return Org.objects.filter(org_scope_q(user), kind=Org.Kind.ZONE)

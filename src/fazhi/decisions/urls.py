@@ -20,7 +20,7 @@ urlpatterns = [
     path("decisions/<int:decision_id>/", decisions.decision_detail, name="decision"),
     path("decisions/<int:decision_id>/steps/", decisions.decision_step, name="decision-step"),
     path(
-        "decisions/<int:decision_id>/files/<int:file_id>/",
+        "decisions/<int:decision_id>/files/<int:decision_file_id>/",
         decisions.decision_file,
         name="decision-file",
     ),

@@ -144,9 +144,9 @@ def decision_step(request, decision_id):
 
 @login_required
 @require_GET
-def decision_file(request, decision_id, file_id):
+def decision_file(request, decision_id, decision_file_id):
     access.require_reader(request.user)
-    name, fh = open_file(request.user, MajorDecision, decision_id, file_id)
+    name, fh = open_file(request.user, MajorDecision, decision_id, decision_file_id)
     return download(name, fh)
 
 
