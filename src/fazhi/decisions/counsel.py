@@ -91,9 +91,10 @@ def _subject(check, zone, kind, data):
 
 def _int(value) -> int:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
         return 0
+    return n if 0 < n < 2**31 else 0
 
 
 @transaction.atomic

@@ -171,7 +171,10 @@ def record_document_step(
     user, doc_id, data: dict, files=(), today: date | None = None
 ) -> NormativeDocument:
     today = today or timezone.localdate()
+    only_known(data, COMMON | {f for fields in STEP_FIELDS.values() for f in fields})
     step = data.get("step") or ""
+    if not isinstance(step, str):
+        raise RuleError("step", "办理步骤 step 必须是步骤代码（文字）")
     only_known(data, COMMON | set(STEP_FIELDS.get(step, ())))
     doc = access.get_visible(NormativeDocument, user, doc_id, for_update=True)
     if not access.can_write(user, doc):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from fazhi.audit.services import record
 from fazhi.core import decision_steps as ds
-from fazhi.core.errors import Collect, ConflictError
+from fazhi.core.errors import Collect, ConflictError, RuleError
 from fazhi.core.validate import count, int_in, parse_date, text
 from fazhi.orgs.models import Role
 from fazhi.registers.inputs import only_known
@@ -187,7 +187,10 @@ def _step_data(d, step: str, data: dict, on: date | None, check: Collect, today:
 @transaction.atomic
 def record_decision_step(user, decision_id, data: dict, files=(), today: date | None = None):
     today = today or timezone.localdate()
+    only_known(data, COMMON | {f for fields in STEP_FIELDS.values() for f in fields})
     step = data.get("step") or ""
+    if not isinstance(step, str):
+        raise RuleError("step", "办理步骤 step 必须是步骤代码（文字）")
     only_known(data, COMMON | set(STEP_FIELDS.get(step, ())))
     d = access.get_visible(MajorDecision, user, decision_id, for_update=True)
     if not access.can_write(user, d):
