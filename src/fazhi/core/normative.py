@@ -294,17 +294,19 @@ def year_figures(docs: list[DocFacts], as_of: date) -> YearFigures:
     """报备率 (filed / published), 及时报备率 (filed by the due date / published), 合法性审查率
     (reviewed / published), counting only what was known on `as_of`; the missing named."""
     docs = [d for d in docs if d.published_on <= as_of]
-    filed = [d for d in docs if d.filed_on is not None and d.filed_on <= as_of]
-    on_time = [d for d in filed if d.filing_due is not None and d.filed_on <= d.filing_due]
-    late = [d for d in filed if d not in on_time]
-    not_filed = [d for d in docs if d not in filed]
-    reviewed = [d for d in docs if d.reviewed]
+    filed = [d.filed_on is not None and d.filed_on <= as_of for d in docs]
+    on_time = [
+        f and d.filing_due is not None and d.filed_on <= d.filing_due
+        for d, f in zip(docs, filed, strict=True)
+    ]
     return YearFigures(
         published=len(docs),
-        filed=len(filed),
-        filed_on_time=len(on_time),
-        reviewed=len(reviewed),
-        not_filed=tuple(_name(d) for d in not_filed),
-        filed_late=tuple(_name(d) for d in late),
+        filed=sum(filed),
+        filed_on_time=sum(on_time),
+        reviewed=sum(d.reviewed for d in docs),
+        not_filed=tuple(_name(d) for d, f in zip(docs, filed, strict=True) if not f),
+        filed_late=tuple(
+            _name(d) for d, f, t in zip(docs, filed, on_time, strict=True) if f and not t
+        ),
         not_reviewed=tuple(_name(d) for d in docs if not d.reviewed),
     )

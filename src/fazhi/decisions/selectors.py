@@ -139,13 +139,27 @@ def document_figures(zone, year: int, as_of: date) -> nd.YearFigures:
     return nd.year_figures(doc_facts(qs), as_of)
 
 
-def public_catalogue(zone, validity: str, today: date) -> list[NormativeDocument]:
-    """The published catalogue of valid, abolished or expired documents (the portal)."""
-    return list(
+def public_catalogue(zone, validity: str, today: date, page_no: int = 1) -> Page:
+    """One page of the published catalogue of valid, abolished or expired documents."""
+    qs = (
         NormativeDocument.objects.filter(zone=zone)
         .filter(validity_q(validity, today))
         .order_by("-published_on", "-id")
         .only("doc_no", "title", "published_on", "valid_until", "ended_on", "state", "zone_id")
+    )
+    return paginate(qs, page_no)
+
+
+def catalogue_counts(zone, today: date) -> dict[str, int]:
+    """How many documents each catalogue lists (one query)."""
+    from django.db.models import Count
+
+    qs = NormativeDocument.objects.filter(zone=zone)
+    return qs.aggregate(
+        **{
+            key: Count("id", filter=validity_q(key, today))
+            for key in (nd.VALID, nd.V_ABOLISHED, nd.V_EXPIRED)
+        }
     )
 
 

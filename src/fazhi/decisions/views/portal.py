@@ -12,7 +12,7 @@ from fazhi.orgs.models import Org
 
 from .. import selectors
 from ..models import DecisionCatalogue, MajorDecision
-from .common import today
+from .common import page_no, today
 
 
 def _zone(code) -> Org:
@@ -22,16 +22,31 @@ def _zone(code) -> Org:
     return zone
 
 
+LISTS = (nd.VALID, nd.V_ABOLISHED, nd.V_EXPIRED)
+
+
 @require_GET
 def documents(request, zone_code):
+    """The three catalogues, one shown at a time (?list=valid|abolished|expired, ?page=)."""
     zone = _zone(zone_code)
     day = today()
-    lists = [
-        (key, nd.VALIDITY[key], selectors.public_catalogue(zone, key, day))
-        for key in (nd.VALID, nd.V_ABOLISHED, nd.V_EXPIRED)
-    ]
+    shown = request.GET.get("list") if request.GET.get("list") in LISTS else nd.VALID
+    counts = selectors.catalogue_counts(zone, day)
+    page = selectors.public_catalogue(zone, shown, day, page_no(request))
     return render(
-        request, "decisions/portal_documents.html", {"zone": zone, "lists": lists, "today": day}
+        request,
+        "decisions/portal_documents.html",
+        {
+            "zone": zone,
+            "today": day,
+            "tabs": [(key, nd.VALIDITY[key], counts[key]) for key in LISTS],
+            "shown": shown,
+            "shown_label": nd.VALIDITY[shown],
+            "page": page,
+            "prev_page": page.page - 1 if page.page > 1 else None,
+            "next_page": page.page + 1 if page.page < page.pages else None,
+            "query": f"list={shown}",
+        },
     )
 
 
