@@ -179,6 +179,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("documents/new/", "GET"): {"office", "office2", "kjj"},
     ("documents/new/", "POST"): {"office", "office2", "kjj"},
     ("documents/figures/", "GET"): ZONE_FIGURES,
+    ("documents/catalogue.xlsx", "GET"): ZONE_FIGURES,
+    ("decisions/catalogue.xlsx", "GET"): ZONE_FIGURES,
     ("documents/<int:doc_id>/", "GET"): PLAN_READERS,
     ("documents/<int:doc_id>/steps/", "POST"): {"office", "kjj"},
     ("documents/<int:doc_id>/files/<int:file_id>/", "GET"): PLAN_READERS,

@@ -309,3 +309,28 @@ def test_reminders_once_per_event(users, orgs, workcalendar):
     assert Notification.objects.filter(event__startswith="normative-filing").count() == first
     tick(D(2025, 4, 3))  # now overdue: a new event
     assert Notification.objects.filter(event__contains=":late:").count() == 2
+
+
+def test_catalogue_xlsx_has_the_three_lists(users, workcalendar, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    doc = published(users, title="=HYPERLINK(1)")
+    step(
+        users["office"],
+        doc,
+        D(2027, 3, 1),
+        step="cleanup",
+        on="2027-03-01",
+        outcome="expire",
+        reason="到期",
+    )
+    published(users, title="有效的办法", number=2)
+    r = login("office").get("/documents/catalogue.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    assert wb.sheetnames == ["有效", "废止", "失效"]
+    assert wb["有效"]["B3"].value == "有效的办法"
+    assert wb["失效"]["B3"].value == "'=HYPERLINK(1)"
+    assert login("kjj").get("/documents/catalogue.xlsx").status_code == 403

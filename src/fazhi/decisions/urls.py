@@ -7,6 +7,7 @@ urlpatterns = [
     path("documents/", documents.register, name="documents"),
     path("documents/new/", documents.document_new, name="document-new"),
     path("documents/figures/", documents.figures, name="document-figures"),
+    path("documents/catalogue.xlsx", documents.catalogue_xlsx, name="document-catalogue"),
     path("documents/<int:doc_id>/", documents.document_detail, name="document"),
     path("documents/<int:doc_id>/steps/", documents.document_step, name="document-step"),
     path(
@@ -17,6 +18,7 @@ urlpatterns = [
     path("decisions/", decisions.register, name="decisions"),
     path("decisions/new/", decisions.decision_new, name="decision-new"),
     path("decisions/catalogues/", decisions.catalogues, name="catalogues"),
+    path("decisions/catalogue.xlsx", decisions.catalogue_xlsx, name="catalogue-xlsx"),
     path("decisions/<int:decision_id>/", decisions.decision_detail, name="decision"),
     path("decisions/<int:decision_id>/steps/", decisions.decision_step, name="decision-step"),
     path(

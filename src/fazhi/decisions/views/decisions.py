@@ -10,14 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.audit.services import record
 from fazhi.core import decision_steps as ds
 from fazhi.core.errors import ConflictError, RuleError
 
-from .. import access, major, selectors
+from .. import access, exports, major, selectors
 from ..documents import open_file
 from ..models import MajorDecision
 from . import forms
-from .common import download, page_no, today
+from .common import download, figures_zone, file_bytes, page_no, today
 from .documents import _with_departments
 
 
@@ -177,6 +178,25 @@ def catalogues(request):
     return render(
         request,
         "decisions/catalogues.html",
-        {"cats": list(cats), "form": form, "fields": CATALOGUE_FIELDS, "office": office},
+        {
+            "cats": list(cats),
+            "form": form,
+            "fields": CATALOGUE_FIELDS,
+            "office": office,
+            "zone_wide": access.zone_wide(user),
+        },
         status=status,
+    )
+
+
+@login_required
+@require_GET
+def catalogue_xlsx(request):
+    """A year's 决策事项目录 with each decision's state (?zone=&year=)."""
+    zone, year = figures_zone(request, request.user)
+    record(request.user, "decision_catalogue.export", zone, after={"year": year})
+    return file_bytes(
+        f"{zone.name}{year}年度重大行政决策事项目录.xlsx",
+        exports.decision_catalogue_xlsx(zone, year),
+        exports.XLSX,
     )

@@ -10,15 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fazhi.audit.services import record
 from fazhi.core import normative as nd
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.summary import Figure
 from fazhi.core.validate import int_in
 
-from .. import access, documents, selectors
+from .. import access, documents, exports, selectors
 from ..models import NormativeDocument
 from . import forms
-from .common import departments_of, download, page_no, today
+from .common import departments_of, download, figures_zone, file_bytes, page_no, today
 
 
 @login_required
@@ -186,4 +187,18 @@ def figures(request):
         "decisions/figures.html",
         {"fig": fig, "rates": rates, "year": year, "zone": zone, "zones": zones, "errors": errors},
         status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def catalogue_xlsx(request):
+    """The valid / abolished / expired catalogues as one .xlsx (a sheet each)."""
+    zone, _ = figures_zone(request, request.user)
+    day = today()
+    record(request.user, "normative.catalogue_export", zone, after={"as_of": day})
+    return file_bytes(
+        f"{zone.name}行政规范性文件目录-{day.isoformat()}.xlsx",
+        exports.documents_catalogue_xlsx(zone, day),
+        exports.XLSX,
     )
