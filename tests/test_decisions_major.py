@@ -274,3 +274,37 @@ def test_review_reminders_once(users, catalogue):
     tick(D(2025, 8, 8))
     tick(D(2025, 8, 9))
     assert Notification.objects.filter(event__startswith="decision-review").count() == 2
+
+
+def test_a_cited_document_not_valid_is_flagged(users, catalogue, login):
+    from fazhi.decisions import documents
+
+    office = users["office"]
+    doc = documents.create_document(office, {"title": "旧办法"}, D(2025, 1, 6))
+    for data in (
+        {"step": "solicit", "on": "2025-01-10", "comment_end": "2025-02-10"},
+        {
+            "step": "review",
+            "on": "2025-02-20",
+            "sent_on": "2025-02-12",
+            "reviewer": "司法分局",
+            "opinion": "合法",
+        },
+        {"step": "deliberate", "on": "2025-02-25", "meeting": "会"},
+        {"step": "register", "on": "2025-02-28"},
+        {"step": "publish", "on": "2025-03-03"},
+        {"step": "cleanup", "on": "2025-06-01", "outcome": "abolish", "reason": "上位法修改"},
+    ):
+        documents.record_document_step(office, doc.pk, data, today=D(2025, 6, 1))
+    d = major.create_decision(
+        office,
+        {
+            "title": "产业政策",
+            "launched_on": "2025-08-01",
+            "draft": "依据资高新规〔2025〕1号、资高新规〔2025〕9号",
+        },
+        today=D(2025, 8, 1),
+    )
+    page = login("office").get(f"/decisions/{d.pk}/").content.decode()
+    assert '资高新规〔2025〕1号《旧办法》：<strong class="light red">废止，不能作为依据' in page
+    assert '资高新规〔2025〕9号：<strong class="light red">未在本园区登记' in page

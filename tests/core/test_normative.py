@@ -148,3 +148,10 @@ def test_year_figures_name_the_missing_documents():
     early = nd.year_figures(docs, date(2025, 4, 1))
     assert (early.published, early.filed) == (2, 1)
     assert nd.year_figures([], date(2025, 12, 31)).filing_rate is None
+
+
+def test_cited_numbers_found_in_text_once_each():
+    text = "依据资高新规〔2020〕3号和《办法》（资高新规〔2021〕12号），再引资高新规〔2020〕3号；资高新督〔2020〕1号不是"
+    assert nd.cited_doc_nos(text, "资高新") == ["资高新规〔2020〕3号", "资高新规〔2021〕12号"]
+    assert nd.cited_doc_nos("", "资高新") == []
+    assert nd.cited_doc_nos(text, "成高新") == []

@@ -14,6 +14,7 @@ the cleanup outcome (`validity`). Periods are counted with the shared working-da
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -200,6 +201,16 @@ def check_number(year, number, published_year: int | None = None) -> tuple[int, 
     if not 1 <= n <= 9999:
         raise RuleError("number", "编号序号应在 1 至 9999 之间")
     return y, n
+
+
+def cited_doc_nos(text: str, prefix: str) -> list[str]:
+    """The numbers of the zone's normative documents (prefix规〔年〕号) a text cites, in order,
+    each once. Free text has no word boundaries, so the zone's own prefix anchors the match."""
+    pattern = re.compile(re.escape(prefix) + r"规〔\d{4}〕\d{1,4}号")
+    seen: dict[str, None] = {}
+    for m in pattern.finditer(text or ""):
+        seen.setdefault(m.group(0), None)
+    return list(seen)
 
 
 def is_provisional(title: str) -> bool:

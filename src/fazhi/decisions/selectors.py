@@ -247,3 +247,37 @@ def access_zones(user):
     if not access.zone_wide(user):
         return Org.objects.none()
     return Org.objects.filter(org_scope_q(user), kind=Org.Kind.ZONE)
+
+
+def cited_documents(zone, texts, today: date) -> list[dict]:
+    """The zone's normative documents that `texts` cite by number (…规〔年〕号), each with its
+    validity; a number not registered in the zone is listed as unknown. One query."""
+    from .documents import prefix_of
+
+    numbers, prefix = [], prefix_of(zone)
+    for t in texts:
+        for no in nd.cited_doc_nos(t, prefix):
+            if no not in numbers:
+                numbers.append(no)
+    if not numbers:
+        return []
+    found = {
+        d.doc_no: d
+        for d in NormativeDocument.objects.filter(zone=zone, doc_no__in=numbers).only(
+            "doc_no", "title", "state", "valid_until"
+        )
+    }
+    out = []
+    for no in numbers:
+        d = found.get(no)
+        validity = nd.validity(d.state, d.valid_until, today) if d else ""
+        out.append(
+            {
+                "doc_no": no,
+                "title": d.title if d else "",
+                "validity": validity,
+                "label": nd.VALIDITY[validity] if d else "未在本园区登记",
+                "flag": validity != nd.VALID,
+            }
+        )
+    return out

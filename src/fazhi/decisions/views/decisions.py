@@ -99,6 +99,9 @@ def _page(request, decision_id, form=None, status=200):
             "d": d,
             "row": selectors.decision_row(d, today()),
             "applicable": [ds.STEPS[s] for s in d.applicable],
+            "citations": selectors.cited_documents(
+                d.zone, [d.title, *(str(v) for s in steps for v in s.data.values())], today()
+            ),
             "steps": [
                 {
                     "s": s,
