@@ -179,6 +179,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("documents/new/", "GET"): {"office", "office2", "kjj"},
     ("documents/new/", "POST"): {"office", "office2", "kjj"},
     ("documents/figures/", "GET"): ZONE_FIGURES,
+    ("documents/settings/", "GET"): {"office", "office2"},
+    ("documents/settings/", "POST"): {"office", "office2"},
     ("documents/catalogue.xlsx", "GET"): ZONE_FIGURES,
     ("decisions/catalogue.xlsx", "GET"): ZONE_FIGURES,
     ("documents/<int:doc_id>/", "GET"): PLAN_READERS,
@@ -576,6 +578,7 @@ BODIES = {
     },
     "manage/token-policy/": {"max_hours": "12", "allow_write": "1"},
     "documents/new/": {"title": "办法"},
+    "documents/settings/": {"filing_days": "30", "validity_years": "5", "provisional_years": "2"},
     "documents/<int:doc_id>/steps/": {
         "step": "review",
         "sent_on": "2025-10-10",

@@ -334,3 +334,23 @@ def test_catalogue_xlsx_has_the_three_lists(users, workcalendar, login):
     assert wb["有效"]["B3"].value == "有效的办法"
     assert wb["失效"]["B3"].value == "'=HYPERLINK(1)"
     assert login("kjj").get("/documents/catalogue.xlsx").status_code == 403
+
+
+def test_zone_settings_page_checks_every_field(users, workcalendar, login, orgs):
+    c = login("office")
+    r = c.post(
+        "/documents/settings/",
+        {"filing_days": "0", "validity_years": "3", "provisional_years": "4"},
+    )
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'id="s-filing_days-error"' in body and 'id="s-provisional_years-error"' in body
+    assert not ZoneSettings.objects.exists()
+    r = c.post(
+        "/documents/settings/",
+        {"filing_days": "15", "validity_years": "3", "provisional_years": "1"},
+    )
+    assert r.status_code == 302
+    assert svc.settings_of(orgs["zy-gxq"]) == svc.nd.Settings(15, 3, 1)
+    assert login("kjj").get("/documents/settings/").status_code == 403
+    assert "备案期限与有效期设置" not in login("leader").get("/documents/").content.decode()

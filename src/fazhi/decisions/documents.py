@@ -20,7 +20,8 @@ from fazhi.core import normative as nd
 from fazhi.core.docno import default_prefix
 from fazhi.core.errors import Collect, ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
-from fazhi.core.validate import parse_date, text
+from fazhi.core.validate import int_in, parse_date, text
+from fazhi.orgs.models import Role
 from fazhi.registers.inputs import boolean, choice, only_known
 from fazhi.workdays.selectors import get_calendar
 
@@ -257,3 +258,43 @@ def open_file(user, model, pk, file_id):
 
         raise Http404("附件不存在")
     return item.name, evidence_store.open_blob(item.blob)
+
+
+SETTINGS_FIELDS = {"zone", "filing_days", "validity_years", "provisional_years"}
+
+
+@transaction.atomic
+def save_settings(user, data: dict) -> ZoneSettings:
+    """The zone's filing period and validity (the office of the zone). Applies to documents
+    published from now on; those already published keep the dates they were given."""
+    only_known(data, SETTINGS_FIELDS)
+    if not user.has_role(Role.OFFICE):
+        raise PermissionDenied("只有创建办可以设置规范性文件的期限")
+    check = Collect()
+    zone = check(access.writing_zone, user, data.get("zone"))
+    filing = check(int_in, data.get("filing_days"), "filing_days", "报送备案期限（日）", 1, 365)
+    years = check(int_in, data.get("validity_years"), "validity_years", "有效期（年）", 1, 10)
+    prov = check(
+        int_in, data.get("provisional_years"), "provisional_years", "暂行、试行有效期（年）", 1, 10
+    )
+    if years and prov and prov > years:
+        check.errors.setdefault(
+            "provisional_years", f"暂行、试行有效期不能长于有效期（{years} 年）"
+        )
+    check.done()
+    row, _ = ZoneSettings.objects.select_for_update().get_or_create(zone=zone)
+    before = {
+        "filing_days": row.filing_days,
+        "validity_years": row.validity_years,
+        "provisional_years": row.provisional_years,
+    }
+    row.filing_days, row.validity_years, row.provisional_years = filing, years, prov
+    row.save()
+    record(
+        user,
+        "normative.settings",
+        zone,
+        before=before,
+        after={"filing_days": filing, "validity_years": years, "provisional_years": prov},
+    )
+    return row

@@ -47,7 +47,10 @@ def remind_due(today: date, cal) -> int:
         text = f"规范性文件《{doc.title}》（{doc.doc_no}）有效期至 {doc.valid_until}，请及时评估是否延续或修订"
         key = f"normative-expiring:{doc.pk}:{doc.valid_until}"
         sent += len(notify(_who(doc), key, text, url=reverse("decisions:document", args=[doc.pk])))
-    two_years_ago = today.replace(year=today.year - nd.CLEANUP_EVERY_YEARS)
+    try:
+        two_years_ago = today.replace(year=today.year - nd.CLEANUP_EVERY_YEARS)
+    except ValueError:  # 29 February
+        two_years_ago = today.replace(year=today.year - nd.CLEANUP_EVERY_YEARS, day=28)
     cleanup = docs.filter(
         state__in=(nd.PUBLISHED, nd.FILED, nd.RETURNED, nd.ACCEPTED),
         published_on__lte=two_years_ago,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("documents/", documents.register, name="documents"),
     path("documents/new/", documents.document_new, name="document-new"),
     path("documents/figures/", documents.figures, name="document-figures"),
+    path("documents/settings/", documents.settings_page, name="document-settings"),
     path("documents/catalogue.xlsx", documents.catalogue_xlsx, name="document-catalogue"),
     path("documents/<int:doc_id>/", documents.document_detail, name="document"),
     path("documents/<int:doc_id>/steps/", documents.document_step, name="document-step"),

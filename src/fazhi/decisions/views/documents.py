@@ -51,6 +51,9 @@ def register(request):
             "states": nd.STATES,
             "validities": nd.VALIDITY,
             "can_create": access.can_create(user),
+            "can_configure": bool(
+                user.org_id and user.org.kind == "zone" and access.is_office_of(user, user.org)
+            ),
             "year": day.year,
             "prev_page": page.page - 1 if page.page > 1 else None,
             "next_page": page.page + 1 if page.page < page.pages else None,
@@ -201,4 +204,47 @@ def catalogue_xlsx(request):
         f"{zone.name}行政规范性文件目录-{day.isoformat()}.xlsx",
         exports.documents_catalogue_xlsx(zone, day),
         exports.XLSX,
+    )
+
+
+SETTINGS_FIELDS = (
+    forms.F(
+        "filing_days",
+        "报送备案期限（公布后日数）",
+        required=True,
+        help="默认 30 日；最后一日遇节假日顺延",
+    ),
+    forms.F("validity_years", "有效期（年）", required=True, help="默认 5 年"),
+    forms.F("provisional_years", "暂行、试行有效期（年）", required=True, help="默认 2 年"),
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """The zone's periods (the office): they apply to documents published from now on."""
+    user = request.user
+    access.require_reader(user)
+    zone = user.org if user.org_id and user.org.kind == "zone" else None
+    if zone is None or not access.is_office_of(user, zone):
+        raise PermissionDenied("只有创建办可以设置规范性文件的期限")
+    current = documents.settings_of(zone)
+    values = {
+        "filing_days": str(current.filing_days),
+        "validity_years": str(current.validity_years),
+        "provisional_years": str(current.provisional_years),
+    }
+    form, status = forms.form_state(SETTINGS_FIELDS, values), 200
+    if request.method == "POST":
+        values = forms.values_of(request.POST, SETTINGS_FIELDS)
+        try:
+            documents.save_settings(user, values)
+            return redirect("decisions:documents")
+        except RuleError as exc:
+            form, status = forms.form_state(SETTINGS_FIELDS, values, exc), 422
+    return render(
+        request,
+        "decisions/settings.html",
+        {"form": form, "fields": SETTINGS_FIELDS, "zone": zone},
+        status=status,
     )
