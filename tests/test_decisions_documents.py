@@ -354,3 +354,19 @@ def test_zone_settings_page_checks_every_field(users, workcalendar, login, orgs)
     assert svc.settings_of(orgs["zy-gxq"]) == svc.nd.Settings(15, 3, 1)
     assert login("kjj").get("/documents/settings/").status_code == 403
     assert "备案期限与有效期设置" not in login("leader").get("/documents/").content.decode()
+
+
+def test_expiry_and_cleanup_reminders(users, workcalendar):
+    from fazhi.workplan.models import Notification
+    from fazhi.workplan.supervision import tick
+
+    doc = published(users, title="园区暂行办法")  # valid until 2027-03-02
+    step(users["kjj"], doc, D(2025, 3, 20), step="file", on="2025-03-20", to_body="市政府")
+    tick(D(2026, 12, 1))
+    assert not Notification.objects.filter(event__startswith="normative-expiring").exists()
+    tick(D(2027, 1, 15))
+    tick(D(2027, 1, 16))
+    assert Notification.objects.filter(event__startswith="normative-expiring").count() == 2
+    assert not Notification.objects.filter(event__startswith="normative-cleanup").exists()
+    tick(D(2028, 2, 29))  # past two years without a cleanup
+    assert Notification.objects.filter(event__startswith="normative-cleanup").count() == 2
