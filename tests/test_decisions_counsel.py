@@ -107,3 +107,36 @@ def test_pages_scope(users, login):
         'id="a-meeting-error"' in r.content.decode()
         and 'id="a-attended_on-error"' in r.content.decode()
     )
+
+
+def test_list_pages_queries_constant(users, orgs, login):
+    from fazhi.decisions.models import CounselAttendance, DecisionCatalogue
+
+    c = login("office")
+
+    def grow(n, start):
+        for i in range(start, start + n):
+            made = Counsel.objects.create(
+                zone=orgs["zy-gxq"],
+                kind="person",
+                name=f"律师{i}",
+                contract_start=D(2025, 1, 1),
+                contract_end=D(2025, 12, 31),
+                scope="审查",
+            )
+            CounselAttendance.objects.create(counsel=made, meeting="会", attended_on=D(2025, 3, 1))
+            DecisionCatalogue.objects.create(
+                zone=orgs["zy-gxq"], year=2000 + i, adopted_on=D(2025, 1, 1)
+            )
+
+    grow(1, 0)
+    counts = []
+    for n, start in ((0, 1), (30, 1)):
+        grow(n, start)
+        c.get("/counsel/")
+        with CaptureQueriesContext(connection) as a:
+            assert c.get("/counsel/").status_code == 200
+        with CaptureQueriesContext(connection) as b:
+            assert c.get("/decisions/catalogues/").status_code == 200
+        counts.append((len(a), len(b)))
+    assert counts[0] == counts[1]
