@@ -308,3 +308,26 @@ def test_a_cited_document_not_valid_is_flagged(users, catalogue, login):
     page = login("office").get(f"/decisions/{d.pk}/").content.decode()
     assert '资高新规〔2025〕1号《旧办法》：<strong class="light red">废止，不能作为依据' in page
     assert '资高新规〔2025〕9号：<strong class="light red">未在本园区登记' in page
+
+
+def test_new_decision_form_keeps_the_choices_on_refusal(users, workcalendar, login):
+    r = login("office").post(
+        "/decisions/new/", {"title": "", "applicable": ["expert"], "launched_on": "2025-08-01"}
+    )
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'value="expert" checked' in body and 'value="risk">' in body
+    assert 'id="n-title-error"' in body and "目录尚未确定" in body
+
+
+def test_decision_catalogue_xlsx(users, catalogue, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    launch(users, title="=1+1")
+    r = login("office").get("/decisions/catalogue.xlsx?year=2025")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws["A1"].value == "资阳高新区2025年度重大行政决策事项目录"
+    assert ws["A3"].value == "'=1+1" and ws["B3"].value == "科技经济局"
