@@ -7,8 +7,11 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from fazhi.assessments.sources import Source, register_source
+        from fazhi.workplan.supervision import register_tick_reminder
 
-        from . import sources
+        from . import reminders, sources
+
+        register_tick_reminder(reminders.remind_due)
 
         register_source(Source("counsel", "法律顾问", frozenset({"3"}), sources.summarise_counsel))
         register_source(
