@@ -92,7 +92,7 @@ class NormativeDocument(models.Model):
 
 class DocumentStep(models.Model):
     document = models.ForeignKey(NormativeDocument, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField("步骤", max_length=16)
+    step = models.CharField("步骤", max_length=24)
     on = models.DateField("日期")
     data = models.JSONField("详情", default=dict, blank=True)
     actor = models.ForeignKey(
@@ -175,7 +175,7 @@ class MajorDecision(models.Model):
 
 class DecisionStep(models.Model):
     decision = models.ForeignKey(MajorDecision, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField("步骤", max_length=16)
+    step = models.CharField("步骤", max_length=24)
     on = models.DateField("日期")
     data = models.JSONField("详情", default=dict, blank=True)
     actor = models.ForeignKey(
@@ -204,7 +204,7 @@ class StepFile(models.Model):
     decision = models.ForeignKey(
         MajorDecision, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
     )
-    step = models.CharField("步骤", max_length=16)
+    step = models.CharField("步骤", max_length=24)
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("文件名", max_length=255)
     uploaded_by = models.ForeignKey(
