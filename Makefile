@@ -22,6 +22,7 @@ bench: $(VENV)/.installed-test
 	$(VENV)/bin/python bench/audit_bench.py
 	$(VENV)/bin/python bench/annual_bench.py
 	$(VENV)/bin/python bench/review_bench.py
+	$(VENV)/bin/python bench/decisions_bench.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

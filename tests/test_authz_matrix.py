@@ -177,6 +177,51 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("public/track/", "GET"): PUBLIC,
     ("public/track/", "POST"): PUBLIC,
     ("public/challenge/audio/", "GET"): PUBLIC,
+    # decision-making registers (issue 12): the world's document and decision belong to kjj;
+    # counsel are the zone's (departments do not see them); catalogues are public
+    ("documents/", "GET"): BUSINESS,
+    ("documents/new/", "GET"): {"office", "office2", "kjj"},
+    ("documents/new/", "POST"): {"office", "office2", "kjj"},
+    ("documents/figures/", "GET"): ZONE_FIGURES,
+    ("documents/settings/", "GET"): {"office", "office2"},
+    ("documents/settings/", "POST"): {"office", "office2"},
+    ("documents/catalogue.xlsx", "GET"): ZONE_FIGURES,
+    ("decisions/catalogue.xlsx", "GET"): ZONE_FIGURES,
+    ("documents/<int:doc_id>/", "GET"): PLAN_READERS,
+    ("documents/<int:doc_id>/steps/", "POST"): {"office", "kjj"},
+    ("documents/<int:doc_id>/files/<int:file_id>/", "GET"): PLAN_READERS,
+    ("decisions/", "GET"): BUSINESS,
+    ("decisions/new/", "GET"): {"office", "office2", "kjj"},
+    ("decisions/new/", "POST"): {"office", "office2", "kjj"},
+    ("decisions/catalogues/", "GET"): BUSINESS,
+    ("decisions/catalogues/", "POST"): {"office", "office2"},
+    ("decisions/<int:decision_id>/", "GET"): PLAN_READERS,
+    ("decisions/<int:decision_id>/steps/", "POST"): {"office", "kjj"},
+    ("decisions/<int:decision_id>/files/<int:decision_file_id>/", "GET"): PLAN_READERS,
+    ("counsel/", "GET"): ZONE_FIGURES,
+    ("counsel/", "POST"): {"office", "office2"},
+    ("counsel/<int:counsel_id>/", "GET"): ZONE_OVERSIGHT,
+    ("counsel/<int:counsel_id>/opinions/", "POST"): OFFICE,
+    ("counsel/<int:counsel_id>/attendance/", "POST"): OFFICE,
+    ("public/documents/<str:zone_code>/", "GET"): PUBLIC,
+    ("public/decisions/<str:zone_code>/", "GET"): PUBLIC,
+    ("api/v1/normative-documents", "GET"): BUSINESS,
+    ("api/v1/normative-documents", "POST"): {"office", "office2", "kjj"},
+    ("api/v1/normative-documents/states", "GET"): SIGNED_IN,
+    ("api/v1/normative-documents/figures", "GET"): ZONE_FIGURES,
+    ("api/v1/normative-documents/<int:doc_id>", "GET"): PLAN_READERS,
+    ("api/v1/normative-documents/<int:doc_id>/steps", "POST"): {"office", "kjj"},
+    ("api/v1/decisions", "GET"): BUSINESS,
+    ("api/v1/decisions", "POST"): {"office", "office2", "kjj"},
+    ("api/v1/decisions/catalogues", "POST"): {"office", "office2"},
+    ("api/v1/decisions/figures", "GET"): ZONE_FIGURES,
+    ("api/v1/decisions/<int:decision_id>", "GET"): PLAN_READERS,
+    ("api/v1/decisions/<int:decision_id>/steps", "POST"): {"office", "kjj"},
+    ("api/v1/counsel", "GET"): BUSINESS,
+    ("api/v1/counsel", "POST"): {"office", "office2"},
+    ("api/v1/counsel/figures", "GET"): ZONE_FIGURES,
+    ("api/v1/counsel/<int:counsel_id>/opinions", "POST"): OFFICE,
+    ("api/v1/counsel/<int:counsel_id>/attendance", "POST"): OFFICE,
     ("registers/", "GET"): BUSINESS,
     ("registers/export.xlsx", "GET"): BUSINESS,
     ("registers/rules/", "GET"): BUSINESS,
@@ -356,6 +401,7 @@ def world(assessment, plan, users, request):
         {"to_org": "zy-gxq-kjj", "task": "一.1", "text": "请加快", "reply_due": "2099-01-01"},
     )
     case = _register_case(users)  # registers: one case for the routes to point at
+    decisions = _decision_records(users)  # decision-making registers (issue 12)
     # the account the administrators act on: a clerk no other check signs in as
     target = add_user("target", PASSWORD, "department", "zy-gxq-kjj", must_change=False)
     from fazhi.review.models import AnnualReview
@@ -389,6 +435,48 @@ def world(assessment, plan, users, request):
         "entry": "submit",
         "action": "forward",
         "review_id": annual.pk,
+        **decisions,
+    }
+
+
+def _decision_records(users):
+    """A normative document and a major decision of kjj's, each with a step file; a counsel."""
+    from fazhi.decisions import counsel, documents, major
+
+    office = users["office"]
+    on = date(2025, 10, 10)
+    doc = documents.create_document(office, {"title": "办法", "department": "zy-gxq-kjj"}, on)
+    documents.record_document_step(
+        office,
+        doc.pk,
+        {"step": "solicit", "comment_end": "2025-11-30"},
+        [SimpleUploadedFile("征求意见稿.pdf", PDF)],
+        today=on,
+    )
+    major.save_catalogue(office, {"year": 2025, "adopted_on": "2025-01-10"}, on)
+    decision = major.create_decision(
+        office,
+        {"title": "决策", "department": "zy-gxq-kjj", "launched_on": "2025-10-10"},
+        [SimpleUploadedFile("草案.pdf", PDF)],
+        today=on,
+    )
+    c = counsel.add_counsel(
+        office,
+        {
+            "kind": "firm",
+            "name": "律所",
+            "contract_start": "2025-01-01",
+            "contract_end": "2025-12-31",
+            "scope": "审查",
+        },
+    )
+    return {
+        "doc_id": doc.pk,
+        "file_id": doc.files.get().pk,
+        "decision_id": decision.pk,
+        "decision_file_id": decision.files.get().pk,
+        "counsel_id": c.pk,
+        "zone_code": "zy-gxq",
     }
 
 
@@ -699,6 +787,57 @@ BODIES = {
         "issuer": "市局",
         "on": "2025-10-01",
     },
+    "documents/new/": {"title": "办法"},
+    "documents/settings/": {"filing_days": "30", "validity_years": "5", "provisional_years": "2"},
+    "documents/<int:doc_id>/steps/": {
+        "step": "review",
+        "sent_on": "2025-10-10",
+        "reviewer": "司法分局",
+        "opinion": "合法",
+    },
+    "decisions/new/": {"title": "决策"},
+    "decisions/catalogues/": {"year": "2026", "adopted_on": "2025-10-10"},
+    "decisions/<int:decision_id>/steps/": {"step": "expert", "experts": "专家", "opinions": "可行"},
+    "counsel/": {
+        "kind": "person",
+        "name": "李律师",
+        "contract_start": "2025-01-01",
+        "contract_end": "2025-12-31",
+        "scope": "审查",
+    },
+    "counsel/<int:counsel_id>/opinions/": {
+        "subject_kind": "other",
+        "subject": "合同",
+        "conclusion": "可签",
+    },
+    "counsel/<int:counsel_id>/attendance/": {"meeting": "会议"},
+    "api/v1/normative-documents": {"title": "办法"},
+    "api/v1/normative-documents/<int:doc_id>/steps": {
+        "step": "review",
+        "sent_on": "2025-10-10",
+        "reviewer": "司法分局",
+        "opinion": "合法",
+    },
+    "api/v1/decisions": {"title": "决策"},
+    "api/v1/decisions/catalogues": {"year": 2026, "adopted_on": "2025-10-10"},
+    "api/v1/decisions/<int:decision_id>/steps": {
+        "step": "expert",
+        "experts": "专家",
+        "opinions": "可行",
+    },
+    "api/v1/counsel": {
+        "kind": "person",
+        "name": "李律师",
+        "contract_start": "2025-01-01",
+        "contract_end": "2025-12-31",
+        "scope": "审查",
+    },
+    "api/v1/counsel/<int:counsel_id>/opinions": {
+        "subject_kind": "other",
+        "subject": "合同",
+        "conclusion": "可签",
+    },
+    "api/v1/counsel/<int:counsel_id>/attendance": {"meeting": "会议"},
 }
 # Run after every other check: they end sessions or tokens the other checks use.
 LAST = [

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fazhi.registers",
     "fazhi.review",
     "fazhi.ledgers",
+    "fazhi.decisions",
 ]
 
 MIDDLEWARE = [

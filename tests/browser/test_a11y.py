@@ -60,6 +60,8 @@ NOT_PAGES = (
     "challenge/audio/",
     "favicon.ico",
     "/files/<int:attachment_id>/",
+    "/files/<int:file_id>/",
+    "/files/<int:decision_file_id>/",
     "documents/<str:name>",
     "/file/",  # the ledgers' downloads
     "/files/<int:file_id>/",

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .decisions import counsel_router, decisions_router, documents_router
 from .ledgers import router as ledgers_router
 from .ledgers_policies import router as policies_router
 from .ledgers_projects import router as projects_router
@@ -41,3 +42,6 @@ api.add_router("", review_panel_router)
 api.add_router("", ledgers_router)
 api.add_router("", projects_router)
 api.add_router("", policies_router)
+api.add_router("/normative-documents", documents_router)
+api.add_router("/decisions", decisions_router)
+api.add_router("/counsel", counsel_router)

@@ -14,8 +14,11 @@ class LedgersConfig(AppConfig):
 
     def ready(self):
         from fazhi.assessments.sources import Source, register_source
+        from fazhi.workplan.supervision import register_tick_reminder
 
-        from . import sources
+        from . import reminders, sources
+
+        register_tick_reminder(reminders.remind_due)
 
         register_source(
             Source("targets", "主体考核目标", frozenset({"13"}), sources.summarise_targets)

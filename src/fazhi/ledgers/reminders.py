@@ -48,10 +48,15 @@ def remind_targets_due(today: date, notify) -> int:
     return sent
 
 
+def remind_due(today: date, cal=None) -> int:
+    """Every ledger reminder due on `today`, from `fazhi tick` (registered in the app's ready();
+    workplan.supervision.notify sends each once per user and event)."""
+    from fazhi.workplan.supervision import notify
+
+    return remind_ledgers_due(today, notify)
+
+
 def remind_ledgers_due(today: date, notify) -> int:
-    """Every ledger reminder due on `today`. Called by workplan.supervision.tick, which passes
-    its `notify(users, event, text, url=...)` (sent once per user and event): taking it as an
-    argument keeps the ledgers from importing the work plan back (no import circle)."""
     return remind_targets_due(today, notify) + remind_acceptance_overdue(today, notify)
 
 

@@ -117,6 +117,16 @@ class TickResult:
     reminders: int = 0
 
 
+# Reminders of other apps' registers, registered from their AppConfig.ready() (so that this
+# module imports none of them): remind(today, calendar) -> number of reminders sent.
+TICK_REMINDERS: list = []
+
+
+def register_tick_reminder(remind) -> None:
+    if remind not in TICK_REMINDERS:
+        TICK_REMINDERS.append(remind)
+
+
 def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
     """Recompute lights and send what is due. Idempotent: each event is reminded once.
 
@@ -141,11 +151,10 @@ def tick(today: date | None = None, plan_id: int | None = None) -> TickResult:
         with transaction.atomic():
             _lock()
             result.reminders += remind_cases_due(today, get_calendar())
-        from fazhi.ledgers.reminders import remind_ledgers_due
-
-        with transaction.atomic():
-            _lock()
-            result.reminders += remind_ledgers_due(today, notify)
+        for remind in TICK_REMINDERS:
+            with transaction.atomic():
+                _lock()
+                result.reminders += remind(today, get_calendar())
     return result
 
 

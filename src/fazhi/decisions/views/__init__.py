@@ -1,0 +1,1 @@
+"""Pages of the decision-making registers: documents, decisions, counsel, portal catalogues."""
