@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fazhi.ops",
     "fazhi.registers",
     "fazhi.review",
+    "fazhi.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    name = "fazhi.enforcement"
+    verbose_name = "行政执法与行政复议"
+
+    def ready(self):
+        from fazhi.assessments.sources import Source, register_source
+
+        from .figures import summarise_enforcement, summarise_reviews
+
+        register_source(
+            Source("enforcement", "投诉举报转立案与查处", frozenset({"12"}), summarise_enforcement)
+        )
+        register_source(
+            Source(
+                "file-reviews", "行政执法案卷评查与行政复议", frozenset({"11"}), summarise_reviews
+            )
+        )
