@@ -66,7 +66,10 @@ def test_certificate_status(today, revoked, expected):
     assert enf.cert_status(D(2025, 1, 1), D(2025, 12, 31), revoked, today) == expected
 
 
-def officer(name, to=D(2026, 12, 31), no=None, revoked=False):
+LATE = D(2026, 12, 31)
+
+
+def officer(name, to=LATE, no=None, revoked=False):
     return enf.OfficerFacts(name, no if no is not None else f"51{name}", D(2020, 1, 1), to, revoked)
 
 
@@ -153,10 +156,11 @@ def test_reconsideration_state_machine_exhaustively(state, event):
 
 
 def decision(**kw):
-    base = dict(
-        major=False, legal_reviewed_on=None, on=D(2025, 6, 1), decide_due=D(2025, 7, 1),
-        decision_kind="penalty", penalty_kind="fine", amount=Decimal(5000),
-    )  # fmt: skip
+    base = {
+        "major": False, "legal_reviewed_on": None, "on": D(2025, 6, 1),
+        "decide_due": D(2025, 7, 1), "decision_kind": "penalty", "penalty_kind": "fine",
+        "amount": Decimal(5000),
+    }  # fmt: skip
     enf.check_decision(**{**base, **kw})
 
 
