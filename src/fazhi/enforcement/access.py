@@ -59,7 +59,7 @@ def require_act(user, zone: Org, department_id: int | None) -> None:
 
 def require_office(user, zone: Org) -> None:
     if not is_office_of(user, zone):
-        if scope_of(user) != SCOPE_NONE and in_scope(user, zone):
+        if scope_of(user) != SCOPE_NONE and (in_scope(user, zone) or zone_of_user(user) == zone):
             raise PermissionDenied("只有创建办可以执行该操作")
         raise Http404("园区不存在或无权访问")
 

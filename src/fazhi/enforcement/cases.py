@@ -15,7 +15,7 @@ from fazhi.assessments.evidence import store
 from fazhi.audit.services import record
 from fazhi.core import deadlines as dl
 from fazhi.core import enforcement as enf
-from fazhi.core.errors import Collect, ConflictError, RuleError, RuleErrors
+from fazhi.core.errors import Collect, ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.validate import parse_date, text
 from fazhi.orgs.models import Org
@@ -268,23 +268,19 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
     )
     officers: list[Officer] = []
     if on:
-        minimum = kind in ("filed", "investigated")
+        minimum = kind == "filed"
         if minimum or data.get("officers") not in (None, "", []):
             officers = check(_officers, case, data.get("officers"), on, "officers", minimum) or []
     _kind_fields(case, kind, data, check, step, changes, steps, on)
-    check.done()
     cal = get_calendar()
     ruleset = rule_sets.ruleset_of(case.rules_id)
-    try:
-        dl.check_event(ruleset, events_of(steps), to_event(step), today, cal)
-    except RuleError as exc:
-        raise RuleErrors(
-            {exc.field if exc.field in ("on", "days", "period") else "kind": exc.message}
-        ) from None
-    if kind == "decided":
+    if on:
+        check(_check_event, ruleset, steps, step, today, cal)
+    if kind == "decided" and on:
         before = dl.compute(ruleset, events_of(steps), cal, on)
         decide = before.periods.get("decide")
-        enf.check_decision(
+        check(
+            enf.check_decision,
             major=case.major,
             legal_reviewed_on=case.legal_reviewed_on,
             on=on,
@@ -293,6 +289,7 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
             penalty_kind=step.data.get("penalty_kind", ""),
             amount=changes.get("amount"),
         )
+    check.done()
     if officers:
         step.data["officers"] = [o.pk for o in officers]
     step.save()
@@ -328,6 +325,15 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
         after={"state": target, "on": step.on.isoformat(), **_plain(step.data)},
     )
     return step
+
+
+def _check_event(ruleset, steps, step: CaseStep, today: date, cal) -> None:
+    """The deadline engine's word on the step (dates, extensions); its field as the form's."""
+    try:
+        dl.check_event(ruleset, events_of(steps), to_event(step), today, cal)
+    except RuleError as exc:
+        field = exc.field if exc.field in ("on", "days", "period") else "kind"
+        raise RuleError(field, exc.message) from None
 
 
 def _plain(d: dict) -> dict:
