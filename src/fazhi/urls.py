@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from fazhi.api.main import api
+from fazhi.enforcement.views.portal import decisions as enforcement_public
 from fazhi.ops.views import healthz
 from fazhi.review.views.publicity import publicity
 from fazhi.web.views.site import favicon
@@ -14,9 +15,12 @@ urlpatterns = [
     path("audit/", include("fazhi.audit.urls")),
     path("manage/", include("fazhi.orgs.manage_urls")),
     path("public/publicity/", publicity, name="publicity"),
+    path("public/enforcement/", enforcement_public, name="enforcement-public"),
     path("public/", include("fazhi.registers.portal_urls")),
     path("registers/", include("fazhi.registers.urls")),
     path("review/", include("fazhi.review.urls")),
+    path("enforcement/", include("fazhi.enforcement.urls")),
+    path("reconsideration/", include("fazhi.enforcement.recon_urls")),
     path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import cases, officers, reviews
+
+app_name = "enforcement"
+urlpatterns = [
+    path("", cases.register, name="register"),
+    path("officers/", officers.officer_list, name="officers"),
+    path("cases/new/", cases.case_new, name="case-new"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case"),
+    path("cases/<int:case_id>/steps/", cases.case_step, name="case-step"),
+    path("cases/<int:case_id>/files/<int:file_id>/", cases.case_file, name="case-file"),
+    path("reviews/", reviews.rounds, name="reviews"),
+    path("reviews/<int:round_id>/", reviews.round_detail, name="review-round"),
+    path("reviews/files/<int:review_id>/", reviews.sheet, name="review-sheet"),
+]
