@@ -144,7 +144,7 @@ def test_list_pages_run_a_constant_number_of_queries(officers, enf, login):
             "/reconsideration/",
         )
     }
-    for n in range(6):
+    for _ in range(6):
         case = decided_case(enf["office"], officers, received="2025-03-05")
         step(enf["office"], case, "published", "2025-04-14")
     large = {u: _queries(c, u) for u in small}
