@@ -2,6 +2,8 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
+from .enforcement import recon_router as reconsideration_router
+from .enforcement import router as enforcement_router
 from .registers import router as registers_router
 from .review import router as review_router
 from .review_panel import router as review_panel_router
@@ -35,3 +37,5 @@ api.add_router("", workplan_router)
 api.add_router("", registers_router)
 api.add_router("", review_router)
 api.add_router("", review_panel_router)
+api.add_router("/enforcement", enforcement_router)
+api.add_router("/reconsideration", reconsideration_router)

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from fazhi.core import enforcement as enf
-from fazhi.core.crypto import mask
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 
@@ -192,6 +191,12 @@ def party_display(case: EnforcementCase, full: bool) -> dict:
 # ---------------------------------------------------------------- the public 公示
 
 
+def public_name(name: str) -> str:
+    """A natural person's name on the public 公示: the surname only (王小明 -> 王**)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
 def published(zone_code: str = "", page_no: int = 1) -> Page:
     """Decisions on public display (公示, not withdrawn), parties masked: a natural person's
     name as 王*, no ID number or address. Two queries."""
@@ -206,7 +211,7 @@ def published(zone_code: str = "", page_no: int = 1) -> Page:
         (page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE
     ]:
         party = (
-            c.party_org if c.party_kind == "org" else mask(c.party.name if c.party else "", "name")
+            c.party_org if c.party_kind == "org" else public_name(c.party.name if c.party else "")
         )
         rows.append(
             {
