@@ -112,3 +112,52 @@ def decided_case(user, officers, received="2025-03-05", major=False, **extra):
     )  # fmt: skip
     case.refresh_from_db()
     return case
+
+
+def authz_world(users) -> dict:
+    """One of each enforcement object in 资阳高新区, for the authorisation matrix: a closed
+    case handled by kjj with a file, a review round whose reviewer is leader, and a
+    reconsideration just received."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fazhi.enforcement.cases import open_case, record_step
+    from fazhi.enforcement.reconsiderations import register
+    from fazhi.enforcement.reviews import create_round
+
+    office, today = users["office"], date(2025, 12, 31)
+    a = add_officer(office, "王五", "51900001")
+    b = add_officer(office, "赵六", "51900002")
+    case = open_case(
+        office,
+        {"department": "zy-gxq-kjj", "source": "inspection", "received_on": "2025-10-09",
+         "subject": "案由", "party_kind": "org", "party_org": "某公司"},
+        today=today,
+    )  # fmt: skip
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    for kind, on, extra, files in (
+        ("filed", "2025-10-10", {"officers": [a.pk, b.pk]}, ()),
+        ("recorded", "2025-10-11", {"note": "现场检查"}, (SimpleUploadedFile("笔录.pdf", pdf),)),
+        ("investigated", "2025-10-13", {"note": "报告"}, ()),
+        ("notified", "2025-10-14", {"penalty_kind": "warning"}, ()),
+        ("decided", "2025-10-20", {"decision_kind": "penalty", "penalty_kind": "warning",
+                                   "decision_no": "资高科罚〔2025〕9号", "decision_text": "警告",
+                                   "legal_basis": "某法"}, ()),
+        ("served", "2025-10-21", {}, ()),
+        ("closed", "2025-10-22", {}, ()),
+    ):  # fmt: skip
+        record_step(office, case.pk, {"kind": kind, "on": on, **extra}, today=today, files=files)
+    rnd = create_round(office, {"title": "评查", "year": "2025", "reviewers": "leader"})
+    recon = register(
+        office,
+        {"received_on": "2025-10-09", "name": "张三", "respondent": "科技经济局", "act": "处罚",
+         "request": "撤销"},
+        today=today,
+    )  # fmt: skip
+    return {
+        "enf_case_id": case.pk,
+        "file_id": case.steps.get(kind="recorded").files.get().pk,
+        "officer_id": a.pk,
+        "round_id": rnd.pk,
+        "review_id": rnd.files.get().pk,
+        "recon_id": recon.pk,
+    }

@@ -140,17 +140,19 @@ def create_enforcement_case(request, payload: CaseIn):
     return Status(201, case_dict(request.user, selectors.case_of(request.user, case.pk)))
 
 
-@router.get("/cases/{int:case_id}", response={200: CaseOut, **READ}, summary="执法案件详情")
-def get_enforcement_case(request, case_id: int):
-    return case_dict(request.user, selectors.case_of(request.user, case_id))
+@router.get("/cases/{int:enf_case_id}", response={200: CaseOut, **READ}, summary="执法案件详情")
+def get_enforcement_case(request, enf_case_id: int):
+    return case_dict(request.user, selectors.case_of(request.user, enf_case_id))
 
 
-@router.post("/cases/{int:case_id}/steps", response={200: CaseOut, **WRITE}, summary="登记办理环节")
-def record_enforcement_step(request, case_id: int, payload: StepIn):
+@router.post(
+    "/cases/{int:enf_case_id}/steps", response={200: CaseOut, **WRITE}, summary="登记办理环节"
+)
+def record_enforcement_step(request, enf_case_id: int, payload: StepIn):
     """立案、调查终结、告知、听证、法制审核、决定、送达、执行、结案、归档、公示、撤回公示等。"""
-    selectors.case_of(request.user, case_id)
-    cases.record_step(request.user, case_id, payload.data())
-    return case_dict(request.user, selectors.case_of(request.user, case_id))
+    selectors.case_of(request.user, enf_case_id)
+    cases.record_step(request.user, enf_case_id, payload.data())
+    return case_dict(request.user, selectors.case_of(request.user, enf_case_id))
 
 
 # ---------------------------------------------------------------- file reviews
@@ -262,17 +264,17 @@ def create_reconsideration(request, payload: ReconsiderationIn):
 
 
 @recon_router.get(
-    "/{int:case_id}", response={200: ReconsiderationOut, **READ}, summary="行政复议详情"
+    "/{int:recon_id}", response={200: ReconsiderationOut, **READ}, summary="行政复议详情"
 )
-def get_reconsideration(request, case_id: int):
-    return recon_dict(request.user, _recon(request.user, case_id))
+def get_reconsideration(request, recon_id: int):
+    return recon_dict(request.user, _recon(request.user, recon_id))
 
 
 @recon_router.post(
-    "/{int:case_id}/steps", response={200: ReconsiderationOut, **WRITE}, summary="登记复议办理环节"
+    "/{int:recon_id}/steps", response={200: ReconsiderationOut, **WRITE}, summary="登记复议办理环节"
 )
-def record_reconsideration_step(request, case_id: int, payload: ReconsiderationStepIn):
+def record_reconsideration_step(request, recon_id: int, payload: ReconsiderationStepIn):
     """补正、受理、发送副本、答复、中止、恢复、延长、决定、终止、履行。"""
-    _recon(request.user, case_id)
-    reconsiderations.record_step(request.user, case_id, payload.data())
-    return recon_dict(request.user, _recon(request.user, case_id))
+    _recon(request.user, recon_id)
+    reconsiderations.record_step(request.user, recon_id, payload.data())
+    return recon_dict(request.user, _recon(request.user, recon_id))

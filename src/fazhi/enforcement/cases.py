@@ -329,6 +329,8 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
 
 def _check_event(ruleset, steps, step: CaseStep, today: date, cal) -> None:
     """The deadline engine's word on the step (dates, extensions); its field as the form's."""
+    if step.kind not in dl.EVENT_KINDS:  # a record of the case's own (全过程记录): no period
+        return
     try:
         dl.check_event(ruleset, events_of(steps), to_event(step), today, cal)
     except RuleError as exc:

@@ -6,6 +6,6 @@ app_name = "reconsideration"
 urlpatterns = [
     path("", reconsideration.register, name="register"),
     path("new/", reconsideration.case_new, name="case-new"),
-    path("<int:case_id>/", reconsideration.case_detail, name="case"),
-    path("<int:case_id>/steps/", reconsideration.case_step, name="case-step"),
+    path("<int:recon_id>/", reconsideration.case_detail, name="case"),
+    path("<int:recon_id>/steps/", reconsideration.case_step, name="case-step"),
 ]

@@ -188,7 +188,7 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
     steps = list(case.steps.all())
     cal = get_calendar()
     rules = ruleset(case)
-    if on:
+    if on and kind in dl.EVENT_KINDS:
         try:
             dl.check_event(
                 rules, events_of(steps), dl.Event(kind, on, step.days, step.period), today, cal
@@ -197,14 +197,14 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
             check.errors.setdefault(
                 exc.field if exc.field in ("on", "days") else "kind", exc.message
             )
-        if kind == "decided":
-            before = dl.compute(rules, events_of(steps), cal, on)
-            p = before.periods.get("decide_simple" if case.simplified else "decide")
-            if p and p.due_on and on > p.due_on and not p.due_note:
-                check.errors.setdefault(
-                    "on",
-                    f"复议决定须在{p.name}内作出（至 {p.due_on}），{on} 已超过期限且没有经批准的延长（行政复议法第六十二条）",
-                )
+    if on and kind == "decided":
+        before = dl.compute(rules, events_of(steps), cal, on)
+        p = before.periods.get("decide_simple" if case.simplified else "decide")
+        if p and p.due_on and on > p.due_on and not p.due_note:
+            check.errors.setdefault(
+                "on",
+                f"复议决定须在{p.name}内作出（至 {p.due_on}），{on} 已超过期限且没有经批准的延长（行政复议法第六十二条）",
+            )
     check.done()
     step.save()
     steps.append(step)

@@ -146,22 +146,22 @@ def _case_page(request, case, form_kind="", form=None, status=200):
 
 @login_required
 @require_GET
-def case_detail(request, case_id):
-    return _case_page(request, selectors.case_of(request.user, case_id))
+def case_detail(request, enf_case_id):
+    return _case_page(request, selectors.case_of(request.user, enf_case_id))
 
 
 @login_required
 @require_POST
-def case_step(request, case_id):
+def case_step(request, enf_case_id):
     user = request.user
-    case = selectors.case_of(user, case_id)
+    case = selectors.case_of(user, enf_case_id)
     data = post_data(request, multi=("officers",))
     try:
         cases.record_step(user, case.pk, data, files=request.FILES.getlist("file"))
     except (RuleError, ConflictError) as exc:
         if isinstance(exc, ConflictError):
             exc = RuleError("kind", exc.message)
-        case = selectors.case_of(user, case_id)
+        case = selectors.case_of(user, enf_case_id)
         return _case_page(request, case, data.get("kind", ""), form_state(data, exc), status=422)
     messages.success(request, f"已登记“{enf.EVENTS.get(data.get('kind'), '')}”")
     return redirect("enforcement:case", case.pk)
@@ -169,8 +169,8 @@ def case_step(request, case_id):
 
 @login_required
 @require_GET
-def case_file(request, case_id, file_id):
-    case = selectors.case_of(request.user, case_id)
+def case_file(request, enf_case_id, file_id):
+    case = selectors.case_of(request.user, enf_case_id)
     f = StepFile.objects.select_related("blob").filter(pk=file_id, step__case=case).first()
     if f is None:
         raise Http404("文件不存在")

@@ -78,11 +78,11 @@ def case_new(request):
     )
 
 
-def _case(user, case_id) -> Reconsideration:
+def _case(user, recon_id) -> Reconsideration:
     case = (
         Reconsideration.objects.select_related("zone", "applicant", "enforcement_case")
         .prefetch_related("steps")
-        .filter(pk=case_id)
+        .filter(pk=recon_id)
         .first()
     )
     if case is None or not access.can_see(user, case.zone, None):
@@ -140,15 +140,15 @@ def _page(request, case, form_kind="", form=None, status=200):
 
 @login_required
 @require_GET
-def case_detail(request, case_id):
-    return _page(request, _case(request.user, case_id))
+def case_detail(request, recon_id):
+    return _page(request, _case(request.user, recon_id))
 
 
 @login_required
 @require_POST
-def case_step(request, case_id):
+def case_step(request, recon_id):
     user = request.user
-    case = _case(user, case_id)
+    case = _case(user, recon_id)
     data = post_data(request)
     try:
         reconsiderations.record_step(user, case.pk, data)
@@ -156,7 +156,7 @@ def case_step(request, case_id):
         if isinstance(exc, ConflictError):
             exc = RuleError("kind", exc.message)
         return _page(
-            request, _case(user, case_id), data.get("kind", ""), form_state(data, exc), 422
+            request, _case(user, recon_id), data.get("kind", ""), form_state(data, exc), 422
         )
     messages.success(request, f"已登记“{rc.EVENTS.get(data.get('kind'), '')}”")
     return redirect("reconsideration:case", case.pk)
