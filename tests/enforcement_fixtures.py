@@ -143,6 +143,7 @@ def authz_world(users) -> dict:
                                    "decision_no": "资高科罚〔2025〕9号", "decision_text": "警告",
                                    "legal_basis": "某法"}, ()),
         ("served", "2025-10-21", {}, ()),
+        ("published", "2025-10-21", {}, ()),
         ("closed", "2025-10-22", {}, ()),
     ):  # fmt: skip
         record_step(office, case.pk, {"kind": kind, "on": on, **extra}, today=today, files=files)

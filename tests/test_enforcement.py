@@ -255,3 +255,26 @@ def test_officer_update_keeps_the_version(officers, enf):
         step(enf["office"], case, "filed", "2025-03-10", officers=[o.pk, officers["zhao"].pk])
     assert "注销或暂扣" in e.value.message
     assert EnforcementCase.objects.get(pk=case.pk).state == "clue"
+
+
+def test_tick_refreshes_deadlines_and_reminds_once(officers, enf):
+    from django.core.management import call_command
+
+    from fazhi.enforcement.refresh import refresh
+
+    case = open_clue(enf["office"], received="2025-12-15")  # 立案期限 15 working days -> 2026-01-06
+    EnforcementCase.objects.filter(pk=case.pk).update(next_due=None, overdue=False)
+    result = refresh(date(2026, 1, 7))
+    case.refresh_from_db()
+    assert result.changed == 1 and case.next_due == date(2026, 1, 6) and case.overdue
+    assert refresh(date(2026, 1, 7)).changed == 0  # idempotent
+    call_command("tick", today="2026-01-05")
+    texts = list(
+        Notification.objects.filter(event__startswith="enforcement-due").values_list(
+            "text", flat=True
+        )
+    )
+    assert texts and all("将于 2026-01-06 到期" in t for t in texts)
+    before = Notification.objects.count()
+    call_command("tick", today="2026-01-05")
+    assert Notification.objects.count() == before

@@ -52,7 +52,7 @@ def deemed_accepted_on(case: Reconsideration, result: dl.CaseDeadlines) -> date 
     return None
 
 
-def _cache(case: Reconsideration, steps, today: date) -> dict:
+def cache_values(case: Reconsideration, steps, today: date) -> dict:
     try:
         result = deadlines(case, steps, get_calendar(), today)
     except RuleError as exc:
@@ -129,7 +129,7 @@ def register(actor, data: dict, today: date | None = None) -> Reconsideration:
         simple_ground=ground if simplified else "", enforcement_case=linked,
     )  # fmt: skip
     step = ReconsiderationStep.objects.create(case=case, kind="received", on=received, actor=actor)
-    values = _cache(case, [step], today)
+    values = cache_values(case, [step], today)
     for k, v in values.items():
         setattr(case, k, v)
     case.save(update_fields=list(values))
@@ -213,7 +213,7 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
     before_state = case.state
     changes["state"] = target
     changes["version"] = case.version + 1
-    changes.update(_cache(case, steps, today))
+    changes.update(cache_values(case, steps, today))
     for k, v in changes.items():
         setattr(case, k, v)
     case.save(update_fields=[*changes, "updated_at"])

@@ -20,6 +20,12 @@ class Command(BaseCommand):
             raise CommandError("--today 格式应为 YYYY-MM-DD") from None
         started = time.perf_counter()
         result = tick(day, plan)
+        if plan is None:  # 行政执法: deadlines refreshed, cases due and certificates reminded
+            from django.utils import timezone
+
+            from fazhi.enforcement.refresh import tick_enforcement
+
+            result.reminders += tick_enforcement(day or timezone.localdate())
         elapsed = (time.perf_counter() - started) * 1000
         c = result.lights
         self.stdout.write(
