@@ -60,6 +60,7 @@ NOT_PAGES = (
     "challenge/audio/",
     "favicon.ico",
     "/files/<int:attachment_id>/",
+    "/files/<int:file_id>/",  # an enforcement case's record file (a download)
     "documents/<str:name>",
 )
 # Pages that send the world's user elsewhere: the check before submitting, since the
