@@ -7,6 +7,9 @@ class EnforcementConfig(AppConfig):
 
     def ready(self):
         from fazhi.assessments.sources import Source, register_source
+        from fazhi.workdays.services import calendar_changed
+
+        from .refresh import refresh_after_calendar_change
 
         from .figures import summarise_enforcement, summarise_reviews
 

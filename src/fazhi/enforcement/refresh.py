@@ -70,9 +70,42 @@ def _write(rows: list[tuple]) -> None:
         cur.executemany(sql, params)
 
 
+def _day(v) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(v)
+
+
+def _steps(first: int, last: int):
+    """(case_id, kind, on, days, period) of the cases in [first, last], in order: raw SQL,
+    as the ORM's per-value converters cost more than the counting itself."""
+    q = connection.ops.quote_name
+    t = q(CaseStep._meta.db_table)
+    sql = (
+        f"SELECT {q('case_id')}, {q('kind')}, {q('on')}, {q('days')}, {q('period')} FROM {t} "
+        f"WHERE {q('case_id')} BETWEEN %s AND %s ORDER BY {q('case_id')}, {q('on')}, {q('id')}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [first, last])
+        while rows := cur.fetchmany(20_000):
+            yield from rows
+
+
+def refresh_overdue(today: date) -> int:
+    """The daily part: of the cached values only `overdue` depends on the day (the due dates
+    follow from the events, the rules and the calendar alone), and it is `next_due < today`.
+    Two UPDATEs whatever the number of cases; returns the rows changed."""
+    late = EnforcementCase.objects.filter(next_due__lt=today, overdue=False).update(overdue=True)
+    back = (
+        EnforcementCase.objects.filter(overdue=True)
+        .exclude(next_due__lt=today)
+        .update(overdue=False)
+    )
+    return late + back
+
+
 def refresh(today: date, batch: int = 5000) -> RefreshResult:
-    """Recompute every case's cached deadlines as of `today`; write only the rows that
-    changed. Two reads per batch (the cases, their steps), one executemany."""
+    """Recompute every case's cached deadlines from its events as of `today` (after a change
+    of the calendar or the rules, and to check the cache); write only the rows that changed.
+    Two reads per batch (the cases, their steps), one executemany."""
     started = time.perf_counter()
     out = RefreshResult()
     cal = get_calendar().tentative()
@@ -87,14 +120,9 @@ def refresh(today: date, batch: int = 5000) -> RefreshResult:
         if not cases:
             break
         last = cases[-1][0]
-        steps = (
-            CaseStep.objects.filter(case_id__gte=cases[0][0], case_id__lte=last)
-            .order_by("case_id", "on", "id")
-            .values_list("case_id", "kind", "on", "days", "period")
-        )
         events = {
-            pk: [dl.Event(k, on, d or 0, p or "") for _, k, on, d, p in rows]
-            for pk, rows in groupby(steps.iterator(chunk_size=20_000), key=lambda r: r[0])
+            pk: [dl.Event(k, _day(on), d or 0, p or "") for _, k, on, d, p in rows]
+            for pk, rows in groupby(_steps(cases[0][0], last), key=lambda r: r[0])
         }
         changed = []
         for pk, rules_id, *cached in cases:
@@ -112,6 +140,14 @@ def refresh(today: date, batch: int = 5000) -> RefreshResult:
             out.changed += len(changed)
     out.seconds = time.perf_counter() - started
     return out
+
+
+def refresh_after_calendar_change(sender=None, **kwargs) -> None:
+    """The holiday table changed: every due date may move (a full recompute)."""
+    from fazhi.registers import clock
+
+    refresh(clock.today())
+    refresh_reconsiderations(clock.today())
 
 
 def remind_due(today: date) -> int:
@@ -163,6 +199,6 @@ def refresh_reconsiderations(today: date) -> int:
 def tick_enforcement(today: date) -> int:
     """What `fazhi tick` does for enforcement: refresh, then remind. Returns reminders sent."""
     with transaction.atomic():
-        refresh(today)
+        refresh_overdue(today)
         refresh_reconsiderations(today)
         return remind_due(today) + remind_certificates(today)
