@@ -9,10 +9,10 @@ class EnforcementConfig(AppConfig):
         from fazhi.assessments.sources import Source, register_source
         from fazhi.workdays.services import calendar_changed
 
+        from .figures import summarise_enforcement, summarise_reviews
         from .refresh import refresh_after_calendar_change
 
-        from .figures import summarise_enforcement, summarise_reviews
-
+        calendar_changed.connect(refresh_after_calendar_change, dispatch_uid="enforcement.refresh")
         register_source(
             Source("enforcement", "投诉举报转立案与查处", frozenset({"12"}), summarise_enforcement)
         )
