@@ -229,6 +229,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("enforcement/cases/new/", "POST"): {"office", "office2", "kjj"},
     ("enforcement/cases/<int:enf_case_id>/", "GET"): PLAN_READERS,
     ("enforcement/cases/<int:enf_case_id>/steps/", "POST"): {"office", "kjj"},
+    ("enforcement/cases/<int:enf_case_id>/casefile.docx", "GET"): PLAN_READERS,
     ("enforcement/cases/<int:enf_case_id>/files/<int:file_id>/", "GET"): PLAN_READERS,
     ("enforcement/reviews/", "GET"): BUSINESS,
     ("enforcement/reviews/", "POST"): OFFICE | {"office2"},

@@ -154,3 +154,23 @@ def test_list_pages_run_a_constant_number_of_queries(officers, enf, login):
         step(enf["office"], case, "published", "2025-04-14")
     large = {u: _queries(c, u) for u in small}
     assert large == small
+
+
+def test_the_case_file_cover_and_catalogue(officers, enf, login):
+    import io
+
+    from docx import Document as Docx
+
+    case = decided_case(enf["office"], officers)
+    r = login("office").get(f"/enforcement/cases/{case.pk}/casefile.docx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    doc = Docx(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "行政执法案卷" in text and case.number in text and "王小明" in text
+    assert "王五（51200001）" in text and "资高科罚〔2025〕1号" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "卷内目录" in text and "立案" in cells and "作出决定" in cells
+    leader = Docx(
+        io.BytesIO(login("leader").get(f"/enforcement/cases/{case.pk}/casefile.docx").content)
+    )
+    assert "王小明" not in "\n".join(p.text for p in leader.paragraphs)

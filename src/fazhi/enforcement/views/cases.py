@@ -169,6 +169,19 @@ def case_step(request, enf_case_id):
 
 @login_required
 @require_GET
+def case_docx(request, enf_case_id):
+    """The case file's cover and catalogue (卷宗封面、卷内目录), .docx."""
+    from ..casefile import DOCX, casefile_docx
+    from .common import file_response
+
+    case = selectors.case_of(request.user, enf_case_id)
+    full = access.can_act(request.user, case.zone, case.department_id)
+    name, content = casefile_docx(case, full, clock.today())
+    return file_response(name, content, DOCX)
+
+
+@login_required
+@require_GET
 def case_file(request, enf_case_id, file_id):
     case = selectors.case_of(request.user, enf_case_id)
     f = StepFile.objects.select_related("blob").filter(pk=file_id, step__case=case).first()
