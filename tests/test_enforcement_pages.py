@@ -174,3 +174,28 @@ def test_the_case_file_cover_and_catalogue(officers, enf, login):
         io.BytesIO(login("leader").get(f"/enforcement/cases/{case.pk}/casefile.docx").content)
     )
     assert "王小明" not in "\n".join(p.text for p in leader.paragraphs)
+
+
+def test_the_reporter_sees_the_outcome_when_tracking(officers, enf, client):
+    from datetime import date
+
+    from fazhi.registers.services import register_case
+
+    complaint, code = register_case(
+        enf["office"],
+        {"kind": "complaint", "zone": "zy-gxq", "channel": "hotline", "received_on": "2025-03-03",
+         "anonymous": True, "subject": "举报虚报项目", "content": "某公司虚报"},
+        today=date(2025, 3, 3),
+    )  # fmt: skip
+    body = {"tracking_no": complaint.tracking_no, "code": code}
+    assert (
+        client.post("/api/v1/public/track", body, content_type="application/json").json()[
+            "enforcement"
+        ]
+        == []
+    )
+    decided_case(enf["office"], officers, complaint=complaint)
+    answer = client.post("/api/v1/public/track", body, content_type="application/json").json()
+    assert answer["enforcement"] == [{"state_label": "已决定", "decided_on": "2025-04-10"}]
+    html = client.post("/public/track/", body).content.decode()
+    assert "转立案查处情况" in html and "2025-04-10 作出处理决定" in html

@@ -138,3 +138,19 @@ def test_pages(enf, login):
     leader = login("leader").get(f"/reconsideration/{case.pk}/").content.decode()
     assert "下一步" not in leader and "李*" in leader
     assert date(2025, 3, 3) == case.received_on
+
+
+def test_an_annulment_starts_the_withdrawal_of_the_linked_publication(officers, enf):
+    from tests.enforcement_fixtures import decided_case, step
+
+    office = enf["office"]
+    penalty = decided_case(office, officers)
+    step(office, penalty, "served", "2025-04-11")
+    step(office, penalty, "published", "2025-04-14")
+    case = apply(office, received="2025-04-20", enforcement_case=penalty.number)
+    act(office, case, "accepted", "2025-04-21")
+    act(office, case, "decided", "2025-05-06", decision_kind="annul")
+    penalty.refresh_from_db()
+    assert penalty.revoked_on == date(2025, 5, 6)
+    assert penalty.next_due == date(2025, 5, 9)  # withdraw within 3 working days
+    assert "撤销或部分撤销" in penalty.steps.get(kind="revoked").note

@@ -25,6 +25,9 @@ from . import access
 from .models import EnforcementCase, Reconsideration, ReconsiderationStep
 
 KIND = "reconsideration"
+# Decisions that take the act away or change it: a linked penalty decision's 公示 must then be
+# withdrawn within 3 working days (行政处罚法第四十八条第二款).
+REVOKING = frozenset({"change", "annul", "confirm_unlawful", "confirm_void"})
 STEP_FIELDS = {"kind", "on", "note", "decision_kind", "days", "approved_by", "version"}
 
 
@@ -224,4 +227,25 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
         before={"state": before_state},
         after={"state": target, "on": step.on.isoformat()},
     )
+    if kind == "decided" and changes.get("decision_kind") in REVOKING:
+        _revoke_linked(actor, case, on, today)
     return step
+
+
+def _revoke_linked(actor, case: Reconsideration, on: date, today: date) -> None:
+    """Record on the linked enforcement case that its decision was changed or annulled, which
+    starts its 3-working-day withdrawal of the 公示."""
+    from fazhi.core import enforcement as enf
+
+    from .cases import record_step as record_enforcement_step
+
+    linked = case.enforcement_case
+    if linked is None or linked.revoked_on or linked.state not in enf.AFTER_DECISION:
+        return
+    label = rc.DECISION_KINDS[case.decision_kind]
+    record_enforcement_step(
+        actor,
+        linked.pk,
+        {"kind": "revoked", "on": on, "note": f"行政复议 {case.number} 决定：{label}"},
+        today=today,
+    )
