@@ -13,9 +13,16 @@ from fazhi.orgs.models import Org, Role
 
 
 def data_q(user, zone_field: str = "zone", own_field: str = "department") -> Q:
+    """The records in the user's scope. For a zone-wide reader the zones are listed first
+    (one small query), so the register filters on the indexed zone column with no join."""
     scope = scope_of(user)
     if scope == SCOPE_SUBTREE:
-        return Q(**{f"{zone_field}__path__startswith": user.org.path})
+        zones = list(
+            Org.objects.filter(path__startswith=user.org.path, kind=Org.Kind.ZONE).values_list(
+                "pk", flat=True
+            )
+        )
+        return Q(**{f"{zone_field}_id__in": zones})
     if scope == SCOPE_OWN and own_field:
         return Q(**{own_field: user.org_id})
     return Q(pk__in=[])
