@@ -135,15 +135,17 @@ def authz_world(users) -> dict:
     )  # fmt: skip
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     for kind, on, extra, files in (
-        ("filed", "2025-10-10", {"officers": [a.pk, b.pk]}, ()),
+        ("filed", "2025-10-10", {"officers": [a.pk, b.pk], "major": True}, ()),
         ("recorded", "2025-10-11", {"note": "现场检查"}, (SimpleUploadedFile("笔录.pdf", pdf),)),
         ("investigated", "2025-10-13", {"note": "报告"}, ()),
         ("notified", "2025-10-14", {"penalty_kind": "warning"}, ()),
+        ("legal_reviewed", "2025-10-15", {"reviewer": b.pk, "note": "同意"}, ()),
         ("decided", "2025-10-20", {"decision_kind": "penalty", "penalty_kind": "warning",
                                    "decision_no": "资高科罚〔2025〕9号", "decision_text": "警告",
                                    "legal_basis": "某法"}, ()),
         ("served", "2025-10-21", {}, ()),
         ("published", "2025-10-21", {}, ()),
+        ("reported_up", "2025-10-21", {}, ()),
         ("closed", "2025-10-22", {}, ()),
     ):  # fmt: skip
         record_step(office, case.pk, {"kind": kind, "on": on, **extra}, today=today, files=files)

@@ -230,6 +230,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("enforcement/cases/<int:enf_case_id>/", "GET"): PLAN_READERS,
     ("enforcement/cases/<int:enf_case_id>/steps/", "POST"): {"office", "kjj"},
     ("enforcement/cases/<int:enf_case_id>/casefile.docx", "GET"): PLAN_READERS,
+    # 备案审查 of a major decision: the bodies above the zone (its city, the province)
+    ("enforcement/cases/<int:enf_case_id>/filing-review/", "POST"): {"city", "province"},
     ("enforcement/cases/<int:enf_case_id>/files/<int:file_id>/", "GET"): PLAN_READERS,
     ("enforcement/reviews/", "GET"): BUSINESS,
     ("enforcement/reviews/", "POST"): OFFICE | {"office2"},
@@ -540,6 +542,7 @@ BODIES = {
         "party_kind": "org",
         "party_org": "某公司",
     },
+    "enforcement/cases/<int:enf_case_id>/filing-review/": {"result": "corrected"},
     "enforcement/cases/<int:enf_case_id>/steps/": {
         "kind": "recorded",
         "on": "2025-10-23",

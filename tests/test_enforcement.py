@@ -278,3 +278,27 @@ def test_tick_refreshes_deadlines_and_reminds_once(officers, enf):
     before = Notification.objects.count()
     call_command("tick", today="2026-01-05")
     assert Notification.objects.count() == before
+
+
+def test_a_major_decision_is_reported_up_and_reviewed_by_the_city(officers, enf):
+    from fazhi.enforcement.cases import review_filing
+
+    minor = decided_case(enf["office"], officers)
+    with pytest.raises(RuleErrors) as e:
+        step(enf["office"], minor, "reported_up", "2025-04-11")
+    assert "重大执法决定" in e.value.errors["kind"]
+    case = decided_case(enf["office"], officers, major=True)
+    with pytest.raises(RuleError):
+        review_filing(enf["city"], case.pk, {"result": "approved"})  # not reported yet
+    step(enf["office"], case, "reported_up", "2025-04-15")
+    with pytest.raises(PermissionDenied):
+        review_filing(enf["office"], case.pk, {"result": "approved"})
+    with pytest.raises(RuleErrors) as e:
+        review_filing(enf["city"], case.pk, {"result": "corrected", "opinion": ""})
+    assert "审查意见" in e.value.errors["opinion"]
+    review_filing(enf["city"], case.pk, {"result": "corrected", "opinion": "裁量过轻，请重新审查"})
+    case.refresh_from_db()
+    assert case.filing_result == "corrected" and case.filing_reviewer == enf["city"]
+    assert Notification.objects.filter(event=f"enforcement-filing:{case.pk}").exists()
+    with pytest.raises(RuleError):
+        review_filing(enf["province"], case.pk, {"result": "approved"})

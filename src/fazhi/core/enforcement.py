@@ -164,6 +164,7 @@ EVENTS = {
     "published": "公示",
     "revoked": "决定被撤销/变更",
     "publication_withdrawn": "撤回公示",
+    "reported_up": "报送备案审查",
 }
 
 # (state, event) -> new state
@@ -193,6 +194,7 @@ STEP_EVENTS: dict[str, frozenset[str]] = {
     "published": AFTER_DECISION,
     "revoked": AFTER_DECISION,
     "publication_withdrawn": AFTER_DECISION,
+    "reported_up": AFTER_DECISION,
 }
 
 REFUSALS = {
@@ -289,6 +291,27 @@ def check_decision(
             f"决定须在立案之日起 90 日内作出（行政处罚法第六十条），本案期限至 "
             f"{decide_due.isoformat()}，{on.isoformat()} 已超过期限且未经批准延长"
         )
+    if errors:
+        raise RuleErrors(errors)
+
+
+# ---------------------------------------------------------------- filing review (层级监督)
+
+FILING_RESULTS = {"approved": "审查通过", "corrected": "责令纠正"}
+
+
+def check_filing_review(submitted: bool, reviewed: bool, result: str, opinion: str) -> None:
+    """The body above reviews a major decision reported to it: once, with an opinion when it
+    orders a correction."""
+    if not submitted:
+        raise RuleError("result", "该决定尚未报送备案，不能审查")
+    if reviewed:
+        raise RuleError("result", "该决定已备案审查，不能重复审查")
+    errors = {}
+    if result not in FILING_RESULTS:
+        errors["result"] = "请选择审查结论：审查通过或责令纠正"
+    if result == "corrected" and not opinion:
+        errors["opinion"] = "责令纠正须写明审查意见（问题及纠正要求）"
     if errors:
         raise RuleErrors(errors)
 

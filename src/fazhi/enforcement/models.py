@@ -112,6 +112,14 @@ class EnforcementCase(models.Model):
     revoked_on = models.DateField("撤销/变更日期", null=True, blank=True)
     withdrawn_on = models.DateField("撤回公示日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # 层级监督: a major decision reported to the body above (备案) and its review.
+    reported_on = models.DateField("报送备案日期", null=True, blank=True)
+    filing_result = models.CharField("备案审查结论", max_length=16, blank=True)
+    filing_opinion = models.TextField("备案审查意见", blank=True)
+    filing_reviewed_on = models.DateField("备案审查日期", null=True, blank=True)
+    filing_reviewer = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Cache of core.deadlines.compute (see the module docstring).
     next_due = models.DateField("最近到期日", null=True, blank=True, db_index=True)
     overdue = models.BooleanField("已逾期", default=False)

@@ -50,6 +50,7 @@ STEP_FIELDS: dict[str, list[tuple]] = {
     "published": [],
     "revoked": [],
     "publication_withdrawn": [],
+    "reported_up": [],
 }
 NOTE_LABEL = {
     "not_filed": "不予立案的理由",
@@ -74,6 +75,8 @@ def step_forms(case, officers: list, form_kind: str = "", form=None) -> list[dic
         ):
             continue
         if kind == "revoked" and case.revoked_on:
+            continue
+        if kind == "reported_up" and (not case.major or case.reported_on):
             continue
         out.append(
             {

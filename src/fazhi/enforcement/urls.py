@@ -8,6 +8,7 @@ urlpatterns = [
     path("officers/", officers.officer_list, name="officers"),
     path("cases/new/", cases.case_new, name="case-new"),
     path("cases/<int:enf_case_id>/", cases.case_detail, name="case"),
+    path("cases/<int:enf_case_id>/filing-review/", cases.filing_review, name="filing-review"),
     path("cases/<int:enf_case_id>/casefile.docx", cases.case_docx, name="case-docx"),
     path("cases/<int:enf_case_id>/steps/", cases.case_step, name="case-step"),
     path("cases/<int:enf_case_id>/files/<int:file_id>/", cases.case_file, name="case-file"),

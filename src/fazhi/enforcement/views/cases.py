@@ -110,7 +110,19 @@ def case_new(request):
     )
 
 
-def _case_page(request, case, form_kind="", form=None, status=200):
+def _can_review_filing(user, case) -> bool:
+    from fazhi.orgs.access import in_scope
+
+    return bool(
+        case.reported_on
+        and not case.filing_result
+        and user.has_role("reviewer")
+        and in_scope(user, case.zone)
+        and user.org_id != case.zone_id
+    )
+
+
+def _case_page(request, case, form_kind="", form=None, status=200, filing_form=None):
     user = request.user
     today = clock.today()
     can_act = access.can_act(user, case.zone, case.department_id)
@@ -139,6 +151,10 @@ def _case_page(request, case, form_kind="", form=None, status=200):
             "officer_rows": officer_rows,
             "can_act": can_act,
             "today": today,
+            "filing_results": enf.FILING_RESULTS,
+            "filing_label": enf.FILING_RESULTS.get(case.filing_result, ""),
+            "can_review_filing": _can_review_filing(user, case),
+            "filing_form": filing_form or {"values": {}, "errors": {}},
         },
         status=status,
     )
@@ -164,6 +180,22 @@ def case_step(request, enf_case_id):
         case = selectors.case_of(user, enf_case_id)
         return _case_page(request, case, data.get("kind", ""), form_state(data, exc), status=422)
     messages.success(request, f"已登记“{enf.EVENTS.get(data.get('kind'), '')}”")
+    return redirect("enforcement:case", case.pk)
+
+
+@login_required
+@require_POST
+def filing_review(request, enf_case_id):
+    """备案审查: the city or the province reviews a major decision reported to it."""
+    user = request.user
+    case = selectors.case_of(user, enf_case_id)
+    data = post_data(request)
+    try:
+        cases.review_filing(user, case.pk, data)
+    except RuleError as exc:
+        case = selectors.case_of(user, enf_case_id)
+        return _case_page(request, case, filing_form=form_state(data, exc), status=422)
+    messages.success(request, "备案审查结论已登记")
     return redirect("enforcement:case", case.pk)
 
 
