@@ -224,6 +224,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     # the office manages officers, review rounds and reconsideration; the reviewer scores
     ("enforcement/", "GET"): BUSINESS,
     ("enforcement/officers/", "GET"): BUSINESS,
+    ("enforcement/rules/", "GET"): BUSINESS,
     ("enforcement/officers/", "POST"): OFFICE | {"office2"},
     ("enforcement/cases/new/", "GET"): {"office", "office2", "kjj"},
     ("enforcement/cases/new/", "POST"): {"office", "office2", "kjj"},

@@ -199,3 +199,9 @@ def test_the_reporter_sees_the_outcome_when_tracking(officers, enf, client):
     assert answer["enforcement"] == [{"state_label": "已决定", "decided_on": "2025-04-10"}]
     html = client.post("/public/track/", body).content.decode()
     assert "转立案查处情况" in html and "2025-04-10 作出处理决定" in html
+
+
+def test_the_rules_page_gives_every_period_with_its_basis(enf, login):
+    html = login("kjj").get("/enforcement/rules/").content.decode()
+    assert "作出决定期限" in html and "行政处罚法》第六十条" in html
+    assert "作出复议决定期限（简易程序）" in html and "第八十八条" in html

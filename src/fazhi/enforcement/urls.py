@@ -5,6 +5,7 @@ from .views import cases, officers, reviews
 app_name = "enforcement"
 urlpatterns = [
     path("", cases.register, name="register"),
+    path("rules/", cases.rules_page, name="rules"),
     path("officers/", officers.officer_list, name="officers"),
     path("cases/new/", cases.case_new, name="case-new"),
     path("cases/<int:enf_case_id>/", cases.case_detail, name="case"),

@@ -80,6 +80,20 @@ def register(request):
 
 
 @login_required
+@require_GET
+def rules_page(request):
+    """The periods of rules/enforcement.yaml and rules/reconsideration.yaml with their basis."""
+    from fazhi.registers import rules as rule_sets
+
+    access.require_reader(request.user)
+    kinds = [
+        ("行政执法（行政处罚）", rule_sets.page("enforcement")),
+        ("行政复议", rule_sets.page("reconsideration")),
+    ]
+    return render(request, "registers/rules.html", {"kinds": kinds})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     user = request.user
