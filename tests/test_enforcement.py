@@ -281,7 +281,7 @@ def test_tick_refreshes_deadlines_and_reminds_once(officers, enf):
 
 
 def test_a_major_decision_is_reported_up_and_reviewed_by_the_city(officers, enf):
-    from fazhi.enforcement.cases import review_filing
+    from fazhi.enforcement.filing import review_filing
 
     minor = decided_case(enf["office"], officers)
     with pytest.raises(RuleErrors) as e:

@@ -19,7 +19,7 @@ from fazhi.orgs.models import Org
 from fazhi.registers import clock
 from fazhi.workdays.selectors import get_calendar
 
-from .. import access, cases, presenters, selectors
+from .. import access, cases, filing, presenters, selectors
 from ..models import Officer, StepFile
 from .common import form_state, post_data
 
@@ -205,7 +205,7 @@ def filing_review(request, enf_case_id):
     case = selectors.case_of(user, enf_case_id)
     data = post_data(request)
     try:
-        cases.review_filing(user, case.pk, data)
+        filing.review_filing(user, case.pk, data)
     except RuleError as exc:
         case = selectors.case_of(user, enf_case_id)
         return _case_page(request, case, filing_form=form_state(data, exc), status=422)
