@@ -156,7 +156,11 @@ def authz_world(users) -> dict:
          "request": "撤销"},
         today=today,
     )  # fmt: skip
+    from fazhi.enforcement.inspections import add_plan
+
+    inspection = add_plan(office, {"title": "执法检查", "kind": "periodic", "year": "2025"})
     return {
+        "inspection_id": inspection.pk,
         "enf_case_id": case.pk,
         "file_id": case.steps.get(kind="recorded").files.get().pk,
         "officer_id": a.pk,

@@ -297,3 +297,39 @@ class ReconsiderationStep(models.Model):
     @property
     def label(self) -> str:
         return rc.EVENTS.get(self.kind, self.kind)
+
+
+class InspectionPlan(models.Model):
+    """执法检查 (层级监督): a periodic or special inspection of a zone's enforcement."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", "定期检查"
+        SPECIAL = "special", "专项检查"
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name="园区")
+    title = models.CharField("名称", max_length=200)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    year = models.PositiveIntegerField("年度")
+    scope = models.TextField("检查范围与内容", blank=True)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "执法检查"
+        ordering = ["-year", "-id"]
+
+
+class Finding(models.Model):
+    """A problem an inspection found, with its rectification task in the work plan (督办)."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="findings")
+    department = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("发现的问题")
+    due_on = models.DateField("整改期限")
+    task = models.ForeignKey(
+        "workplan.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_id", "id"]
