@@ -9,7 +9,10 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]
-pytest_plugins = ["tests.review_fixtures"]  # the review chain's fixtures
+pytest_plugins = [
+    "tests.review_fixtures",
+    "tests.enforcement_fixtures",
+]  # the review chain's fixtures
 
 SEED_NAME = "000_89dc7be4f0a09011.txt"
 SEED_CANDIDATES = [Path("/work/shared/seed"), ROOT.parent / "shared" / "seed"]

@@ -269,6 +269,50 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("review/applications/<int:application_id>/sheet/", "GET"): EXPERTS,
     ("review/applications/<int:application_id>/sheet/<str:entry>/", "POST"): EXPERTS,  # submit
     ("review/applications/<int:application_id>/<str:action>/", "POST"): {"city"},  # forward
+    # 行政执法 (issue 13): the zone's readers see; the office and the handling department act;
+    # the office manages officers, review rounds and reconsideration; the reviewer scores
+    ("enforcement/", "GET"): BUSINESS,
+    ("enforcement/officers/", "GET"): BUSINESS,
+    ("enforcement/rules/", "GET"): BUSINESS,
+    ("enforcement/officers/", "POST"): OFFICE | {"office2"},
+    ("enforcement/cases/new/", "GET"): {"office", "office2", "kjj"},
+    ("enforcement/cases/new/", "POST"): {"office", "office2", "kjj"},
+    ("enforcement/cases/<int:enf_case_id>/", "GET"): PLAN_READERS,
+    ("enforcement/cases/<int:enf_case_id>/steps/", "POST"): {"office", "kjj"},
+    ("enforcement/cases/<int:enf_case_id>/casefile.docx", "GET"): PLAN_READERS,
+    # 备案审查 of a major decision: the bodies above the zone (its city, the province)
+    ("enforcement/cases/<int:enf_case_id>/filing-review/", "POST"): {"city", "province"},
+    ("enforcement/cases/<int:enf_case_id>/files/<int:file_id>/", "GET"): PLAN_READERS,
+    ("enforcement/inspections/", "GET"): BUSINESS,
+    ("enforcement/inspections/", "POST"): OFFICE | {"office2"},
+    ("enforcement/inspections/<int:inspection_id>/", "GET"): ZONE_READERS,
+    ("enforcement/inspections/<int:inspection_id>/", "POST"): OFFICE,
+    ("enforcement/reviews/", "GET"): BUSINESS,
+    ("enforcement/reviews/", "POST"): OFFICE | {"office2"},
+    ("enforcement/reviews/<int:round_id>/", "GET"): ZONE_READERS,
+    ("enforcement/reviews/files/<int:review_id>/", "GET"): ZONE_READERS,
+    ("enforcement/reviews/files/<int:review_id>/", "POST"): {"leader"},
+    ("public/enforcement/", "GET"): PUBLIC,
+    ("reconsideration/", "GET"): BUSINESS,
+    ("reconsideration/new/", "GET"): OFFICE | {"office2"},
+    ("reconsideration/new/", "POST"): OFFICE | {"office2"},
+    ("reconsideration/<int:recon_id>/", "GET"): ZONE_READERS,
+    ("reconsideration/<int:recon_id>/steps/", "POST"): OFFICE,
+    ("api/v1/enforcement/officers", "GET"): BUSINESS,
+    ("api/v1/enforcement/officers", "POST"): OFFICE | {"office2"},
+    ("api/v1/enforcement/officers/<int:officer_id>", "PATCH"): OFFICE,
+    ("api/v1/enforcement/cases", "GET"): BUSINESS,
+    ("api/v1/enforcement/cases", "POST"): {"office", "office2", "kjj"},
+    ("api/v1/enforcement/cases/<int:enf_case_id>", "GET"): PLAN_READERS,
+    ("api/v1/enforcement/cases/<int:enf_case_id>/steps", "POST"): {"office", "kjj"},
+    ("api/v1/enforcement/file-reviews", "GET"): BUSINESS,
+    ("api/v1/enforcement/file-reviews", "POST"): OFFICE | {"office2"},
+    ("api/v1/enforcement/file-reviews/<int:round_id>", "GET"): ZONE_READERS,
+    ("api/v1/enforcement/file-reviews/files/<int:review_id>", "PUT"): {"leader"},
+    ("api/v1/reconsideration", "GET"): BUSINESS,
+    ("api/v1/reconsideration", "POST"): OFFICE | {"office2"},
+    ("api/v1/reconsideration/<int:recon_id>", "GET"): ZONE_READERS,
+    ("api/v1/reconsideration/<int:recon_id>/steps", "POST"): OFFICE,
     # the administrators' routes change users: they come last
     # the three administrators, each to their own duty (三权分立)
     ("admin/calendar/", "GET"): {"admin"},
@@ -410,8 +454,12 @@ def world(assessment, plan, users, request):
     annual = AnnualReview.objects.create(
         application=in_review, year=2031, assessment=in_review.assessment
     )
+    from tests.enforcement_fixtures import authz_world
+
+    enforcement = authz_world(users)
     return {
         **_ledgers(users),
+        **enforcement,
         "assessment_id": assessment.pk,
         "code": "1",
         "evidence_id": evidence.pk,
@@ -695,6 +743,56 @@ BODIES = {
         "third_party": "某科技公司",
     },
     "manage/users/<int:user_id>/roles/": {"roles": ["leader"]},
+    "enforcement/cases/new/": {
+        "department": "zy-gxq-kjj",
+        "source": "other",
+        "received_on": "2025-10-10",
+        "subject": "案由",
+        "party_kind": "org",
+        "party_org": "某公司",
+    },
+    "api/v1/enforcement/cases": {
+        "department": "zy-gxq-kjj",
+        "source": "other",
+        "received_on": "2025-10-10",
+        "subject": "案由",
+        "party_kind": "org",
+        "party_org": "某公司",
+    },
+    "enforcement/cases/<int:enf_case_id>/filing-review/": {"result": "corrected"},
+    "enforcement/cases/<int:enf_case_id>/steps/": {
+        "kind": "recorded",
+        "on": "2025-10-23",
+        "note": "补充记录",
+    },
+    "api/v1/enforcement/cases/<int:enf_case_id>/steps": {
+        "kind": "recorded",
+        "on": "2025-10-23",
+        "note": "补充记录",
+    },
+    "api/v1/enforcement/officers/<int:officer_id>": {"version": 1, "issuer": "资阳市人民政府"},
+    "api/v1/enforcement/file-reviews": {"title": "评查", "year": 2031, "reviewers": ["leader"]},
+    "enforcement/inspections/": {"title": "检查", "kind": "special", "year": "2031"},
+    "enforcement/inspections/<int:inspection_id>/": {"text": "问题", "task": "九.9"},
+    "enforcement/reviews/": {"title": "评查", "year": "2031", "reviewers": "leader"},
+    "api/v1/enforcement/file-reviews/files/<int:review_id>": {"scores": {"s_1": "5"}},
+    "enforcement/reviews/files/<int:review_id>/": {"s_1": "5"},
+    "api/v1/reconsideration": {
+        "received_on": "2025-10-10",
+        "name": "张三",
+        "respondent": "局",
+        "act": "处罚",
+        "request": "撤销",
+    },
+    "reconsideration/new/": {
+        "received_on": "2025-10-10",
+        "name": "张三",
+        "respondent": "局",
+        "act": "处罚",
+        "request": "撤销",
+    },
+    "api/v1/reconsideration/<int:recon_id>/steps": {"kind": "rejected", "on": "2025-10-10"},
+    "reconsideration/<int:recon_id>/steps/": {"kind": "rejected", "on": "2025-10-10"},
     "registers/cases/<int:case_id>/query-code/": {
         "method": "callback",
         "name": "张三",

@@ -97,9 +97,11 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert set(RuleSetVersion.objects.values_list("kind", "version")) == {
         ("disclosure", 3),
         ("complaint", 3),
+        ("enforcement", 1),  # 行政执法 and 行政复议 (issue 13)
+        ("reconsideration", 1),
     }
     again = load_shipped(ROOT / "rules")
-    assert [created for _, created in again] == [False, False]
+    assert [created for _, created in again] == [False, False, False, False]
     changed = tmp_path / "disclosure.yaml"
     changed.write_text(
         (ROOT / "rules" / "disclosure.yaml")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fazhi.review",
     "fazhi.ledgers",
     "fazhi.decisions",
+    "fazhi.enforcement",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from fazhi.api.main import api
+from fazhi.enforcement.views.portal import decisions as enforcement_public
 from fazhi.ops.views import healthz
 from fazhi.review.views.publicity import publicity
 from fazhi.web.views.site import favicon
@@ -20,6 +21,12 @@ urlpatterns = [
     path("review/", include("fazhi.review.urls")),
     path("", include("fazhi.ledgers.urls")),
     path("", include("fazhi.decisions.urls")),
+    path("public/enforcement/", enforcement_public, name="enforcement-public"),
+    path("public/", include("fazhi.registers.portal_urls")),
+    path("registers/", include("fazhi.registers.urls")),
+    path("review/", include("fazhi.review.urls")),
+    path("enforcement/", include("fazhi.enforcement.urls")),
+    path("reconsideration/", include("fazhi.enforcement.recon_urls")),
     path("", include("fazhi.home.urls")),
     path("", include("fazhi.workplan.urls")),
     path("", include("fazhi.web.urls")),

@@ -60,7 +60,7 @@ NOT_PAGES = (
     "challenge/audio/",
     "favicon.ico",
     "/files/<int:attachment_id>/",
-    "/files/<int:file_id>/",
+    "/files/<int:file_id>/",  # a record file of a ledger or an enforcement case (a download)
     "/files/<int:decision_file_id>/",
     "documents/<str:name>",
     "/file/",  # the ledgers' downloads

@@ -670,7 +670,8 @@ def one_period(*lines: str) -> str:
         ("kind: [", "x.yaml:1: YAML 语法错误"),
         (
             "kind: appeal\ntitle: t\nversion: 1\nperiods: []\n",
-            "x.yaml:1: kind 只能是 disclosure（依申请公开）、complaint（投诉举报）",
+            "x.yaml:1: kind 只能是 disclosure（依申请公开）、complaint（投诉举报）、"
+            "enforcement（行政执法）、reconsideration（行政复议）",
         ),
         ("kind: complaint\ntitle: t\nversion: 0\nperiods: []\n", "x.yaml:3: version 必须是正整数"),
         (

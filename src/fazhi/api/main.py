@@ -3,6 +3,8 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth
 from .decisions import counsel_router, decisions_router, documents_router
+from .enforcement import recon_router as reconsideration_router
+from .enforcement import router as enforcement_router
 from .ledgers import router as ledgers_router
 from .ledgers_policies import router as policies_router
 from .ledgers_projects import router as projects_router
@@ -45,3 +47,5 @@ api.add_router("", policies_router)
 api.add_router("/normative-documents", documents_router)
 api.add_router("/decisions", decisions_router)
 api.add_router("/counsel", counsel_router)
+api.add_router("/enforcement", enforcement_router)
+api.add_router("/reconsideration", reconsideration_router)

@@ -148,6 +148,28 @@ EVENT_KINDS: dict[str, str] = {
     "recheck_replied": "复核答复",
     "withdrawn": "撤回",
     "closed": "办结",
+    # 行政执法 (rules/enforcement.yaml): a clue is `received`
+    "filed": "立案",
+    "not_filed": "不予立案",
+    "investigated": "调查终结",
+    "notified": "告知",
+    "hearing_requested": "申请听证",
+    "heard": "举行听证",
+    "legal_reviewed": "法制审核",
+    "decided": "作出决定",
+    "served": "送达",
+    "executed": "执行完毕",
+    "published": "公示",
+    "revoked": "决定被撤销/变更",
+    "publication_withdrawn": "撤回公示",
+    "archived": "归档",
+    # 行政复议 (rules/reconsideration.yaml)
+    "copy_sent": "发送申请书副本",
+    "respondent_answered": "被申请人答复",
+    "suspended": "中止",
+    "resumed": "恢复",
+    "terminated": "终止",
+    "performed": "履行",
 }
 
 # Event kinds that may only be recorded within a period they end, and only once: a
@@ -157,7 +179,12 @@ EVENT_KINDS: dict[str, str] = {
 TIMELY_KINDS = frozenset({"correction_requested", "review_requested", "recheck_requested"})
 
 # Case kinds a rule file may describe: kind -> Chinese name.
-RULE_KINDS: dict[str, str] = {"disclosure": "依申请公开", "complaint": "投诉举报"}
+RULE_KINDS: dict[str, str] = {
+    "disclosure": "依申请公开",
+    "complaint": "投诉举报",
+    "enforcement": "行政执法",
+    "reconsideration": "行政复议",
+}
 
 
 @dataclass(frozen=True)

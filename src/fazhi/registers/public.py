@@ -341,6 +341,12 @@ def track(tracking_no, code, *, address: str) -> dict:
             "text": "",
             "published": False,
         }
+    # 转立案: a report turned into an enforcement case shows how far the case went
+    # (the reverse link of fazhi.enforcement's EnforcementCase.complaint; no import needed).
+    out["enforcement"] = [
+        {"state_label": e.state_label, "decided_on": e.decided_on}
+        for e in case.enforcement_cases.order_by("id")
+    ]
     return out
 
 

@@ -91,7 +91,7 @@ def current(kind: str) -> RuleSetVersion:
     if row is None:
         raise RuleError(
             "rules",
-            f"尚未载入{'依申请公开' if kind == 'disclosure' else '投诉举报'}的期限规则（请执行 fazhi rules load）",
+            f"尚未载入{dl.RULE_KINDS.get(kind, kind)}的期限规则（请执行 fazhi rules load）",
         )
     return row
 

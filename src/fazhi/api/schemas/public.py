@@ -102,6 +102,13 @@ class PublicReplyOut(Out):
     published: bool = Field(description="答复内容是否公开")
 
 
+class TrackEnforcementOut(Out):
+    state_label: str = Field(
+        description="转立案后执法案件的办理状态（如“已立案”“已决定”“不予立案”）"
+    )
+    decided_on: date | None = Field(description="作出处理决定的日期；尚未决定为 null")
+
+
 class TrackOut(Out):
     tracking_no: str = Field(description="受理编号")
     kind: str = Field(description="类别：disclosure、complaint")
@@ -117,3 +124,6 @@ class TrackOut(Out):
     subject: str = Field(description="所需信息名称或反映事项")
     steps: list[StepOut] = Field(description="办理过程")
     reply: PublicReplyOut | None = Field(description="答复；尚未答复为 null")
+    enforcement: list[TrackEnforcementOut] = Field(
+        description="举报转立案查处的情况（行政执法案件），未转立案为空列表"
+    )
