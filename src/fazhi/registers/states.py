@@ -95,6 +95,8 @@ def _catalogue_of(folder: Path) -> Catalogue:
     flows: dict[str, Flow] = {}
     for path in sorted(folder.glob("*.yaml")):
         ruleset, errors = dl.load_rules_file(path, HANDLER_NAMES)
+        if ruleset is not None and ruleset.kind not in KINDS:
+            continue  # another register's periods (行政执法, 行政复议): its steps are its own
         if errors or ruleset is None:
             raise ImproperlyConfigured("期限规则文件有误：\n" + "\n".join(errors))
         if not ruleset.steps:
