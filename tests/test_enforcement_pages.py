@@ -205,3 +205,21 @@ def test_the_rules_page_gives_every_period_with_its_basis(enf, login):
     html = login("kjj").get("/enforcement/rules/").content.decode()
     assert "作出决定期限" in html and "行政处罚法》第六十条" in html
     assert "作出复议决定期限（简易程序）" in html and "第八十八条" in html
+
+
+def test_a_basis_that_is_not_a_valid_normative_document_is_flagged(officers, enf, login):
+    """Issue 12: a normative document cited as the basis of a decision must be on the valid
+    list; a zone's number the register does not hold is flagged on the case page."""
+    from fazhi.decisions.documents import prefix_of
+    from fazhi.enforcement.models import EnforcementCase as Case
+
+    case = decided_case(enf["office"], officers)
+    cited = f"{prefix_of(case.zone)}规〔2024〕3号"
+    Case.objects.filter(pk=case.pk).update(legal_basis=f"《科学技术进步法》第一百一十二条；{cited}")
+    html = login("office").get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "引用的规范性文件" in html and cited in html
+    assert "未在本园区登记，不能作为依据" in html
+    # a basis citing no zone document shows no such section
+    Case.objects.filter(pk=case.pk).update(legal_basis="《科学技术进步法》第一百一十二条")
+    html = login("office").get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "引用的规范性文件" not in html

@@ -15,6 +15,7 @@ from fazhi.assessments.evidence import open_blob
 from fazhi.core import enforcement as enf
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.validate import int_in
+from fazhi.decisions.selectors import cited_documents
 from fazhi.orgs.models import Org
 from fazhi.registers import clock
 from fazhi.workdays.selectors import get_calendar
@@ -169,6 +170,8 @@ def _case_page(request, case, form_kind="", form=None, status=200, filing_form=N
             "filing_label": enf.FILING_RESULTS.get(case.filing_result, ""),
             "can_review_filing": _can_review_filing(user, case),
             "filing_form": filing_form or {"values": {}, "errors": {}},
+            # a normative document cited as the basis must be valid (issue 12)
+            "citations": cited_documents(case.zone, [case.legal_basis], today),
         },
         status=status,
     )
