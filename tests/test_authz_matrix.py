@@ -232,6 +232,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("registers/cases/<int:case_id>/files/<int:attachment_id>/", "GET"): {"office", "kjj"},
     ("registers/cases/<int:case_id>/query-code/", "POST"): OFFICE,
     ("assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>/", "POST"): OFFICE,
+    (
+        "assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>.xlsx",
+        "GET",
+    ): ZONE_READERS,
     # the review chain: campaign, application, city, province, the experts' panel
     ("api/v1/campaigns", "GET"): SIGNED_IN,
     ("api/v1/campaigns", "POST"): {"province"},

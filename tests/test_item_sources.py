@@ -88,6 +88,22 @@ def test_attach_writes_the_stamped_file_and_the_audit_entry(reg, counsel, login,
     assert after["proposal"] == "1.5" and after["source"] == "counsel-test"
 
 
+def test_readers_download_the_summary_without_attaching_it(reg, counsel, login, assessment):
+    from fazhi.assessments.models import Evidence
+
+    url = f"/assessments/{assessment.pk}/results/3/sources/counsel-test.xlsx"
+    for reader in ("office", "leader", "city"):
+        r = login(reader).get(url)
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+        wb = load_workbook(io.BytesIO(r.content))
+        assert wb["统计"]["A1"].value.endswith("年度法律顾问台账统计")
+    assert login("office2").get(url).status_code == 404
+    assert login("office").get(url.replace("/3/", "/8/")).status_code == 404
+    assert not Evidence.objects.exists()
+    page = login("leader").get(f"/assessments/{assessment.pk}/").content.decode()
+    assert f'href="{url}"' in page
+
+
 def test_api_lists_and_attaches(reg, counsel, api, assessment):
     office = api("office")
     r = office.get(f"/assessments/{assessment.pk}/items/3/sources")

@@ -64,7 +64,6 @@ NOT_PAGES = (
     "/files/<int:decision_file_id>/",
     "documents/<str:name>",
     "/file/",  # the ledgers' downloads
-    "/files/<int:file_id>/",
 )
 # Pages that send the world's user elsewhere: the check before submitting, since the
 # world's assessment is locked by the application under review (tests/browser/test_submit_e2e.py

@@ -82,12 +82,9 @@ def parse_as_of(raw: str) -> date | None:
         raise RuleError("as_of", "as_of 格式应为 YYYY-MM-DD") from None
 
 
-def attach_summary(user, assessment_id, code, key: str, as_of: date | None = None) -> Evidence:
-    """Write the source's summary for the assessment's zone and year (.xlsx) into the evidence
-    store and attach it to the item, stamped with the date and the figures it shows. Only who
-    may add evidence to the assessment, while it is editable."""
+def _summary_file(user, assessment_id, code, key: str, as_of: date | None):
+    """(assessment, source key, summary, file name, .xlsx bytes, as_of, year-end?, today)."""
     from .selectors import get_assessment
-    from .services import add_evidence
 
     code = str(code)
     assessment = get_assessment(user, assessment_id)
@@ -105,6 +102,26 @@ def attach_summary(user, assessment_id, code, key: str, as_of: date | None = Non
     heading = f"{assessment.zone.name} {assessment.year} 年度{summary.title}台账统计"
     content = summary_xlsx(summary, heading, f"统计{stamp}")
     name = f"{assessment.zone.name}{assessment.year}年度台账统计（{summary.title}）{stamp}.xlsx"
+    return assessment, summary, name, content, as_of, closed, today
+
+
+def summary_download(user, assessment_id, code, key: str) -> tuple[str, bytes]:
+    """The register's yearly summary as .xlsx, for anyone who may read the assessment (the
+    file 作为佐证 would attach, without attaching it)."""
+    _, _, name, content, *_ = _summary_file(user, assessment_id, code, key, None)
+    return name, content
+
+
+def attach_summary(user, assessment_id, code, key: str, as_of: date | None = None) -> Evidence:
+    """Write the source's summary for the assessment's zone and year (.xlsx) into the evidence
+    store and attach it to the item, stamped with the date and the figures it shows. Only who
+    may add evidence to the assessment, while it is editable."""
+    from .services import add_evidence
+
+    code = str(code)
+    assessment, summary, name, content, as_of, closed, today = _summary_file(
+        user, assessment_id, code, key, as_of
+    )
     with transaction.atomic():
         item = add_evidence(
             user, assessment_id, code, SimpleUploadedFile(name, content, content_type=XLSX)

@@ -30,6 +30,11 @@ urlpatterns = [
         name="evidence-upload",
     ),
     path(
+        "assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>.xlsx",
+        assessment.summary_download,
+        name="summary-download",
+    ),
+    path(
         "assessments/<int:assessment_id>/results/<str:code>/sources/<slug:key>/",
         assessment.attach_summary,
         name="attach-summary",

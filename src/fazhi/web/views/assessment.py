@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.assessments import evidence as evidence_store
 from fazhi.assessments import selectors, services, summaries
@@ -166,6 +166,16 @@ def evidence_upload(request, assessment_id, code):
         return _row_response(request, assessment, code, saved="佐证材料已上传")
     messages.success(request, f"第 {code} 项佐证材料已上传")
     return redirect(reverse("web:assessment", args=[assessment_id]) + f"#item-{code}")
+
+
+@login_required
+@require_GET
+def summary_download(request, assessment_id, code, key):
+    """A register's yearly summary beside an item, as .xlsx (read only)."""
+    name, content = summaries.summary_download(request.user, assessment_id, code, key)
+    response = HttpResponse(content, content_type=summaries.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @login_required
