@@ -69,6 +69,10 @@ def test_two_workers_share_sessions(demo_dir):
                 break
             except OSError:
                 time.sleep(0.2)
+        for _ in range(150):  # the first worker may answer before the second has started
+            if len(_children(server.pid)) == 2:
+                break
+            time.sleep(0.2)
         assert len(_children(server.pid)) == 2
         jar = http.cookiejar.CookieJar()
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
