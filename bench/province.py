@@ -52,6 +52,7 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
 
     from fazhi.assessments.models import Evidence, Result
     from fazhi.assessments.services import create_assessment
+    from fazhi.audit.models import AuditEntry
     from fazhi.frameworks.services import load_file
     from fazhi.orgs.models import Org, Role, User
     from fazhi.orgs.services import add_org
@@ -182,7 +183,7 @@ def generate(zones=200, cities=21, cases=2_500_000, audit=5_000_000, seed=2026, 
         "orgs": len(orgs),
         "users": len(accounts),
         "cases": Case.objects.count(),
-        "audit": cp.id,
+        "audit": AuditEntry.objects.count(),
     }
 
 

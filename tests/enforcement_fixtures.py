@@ -162,9 +162,9 @@ def authz_world(users) -> dict:
     return {
         "inspection_id": inspection.pk,
         "enf_case_id": case.pk,
-        "file_id": case.steps.get(kind="recorded").files.get().pk,
+        "step_file_id": case.steps.get(kind="recorded").files.get().pk,
         "officer_id": a.pk,
         "round_id": rnd.pk,
-        "review_id": rnd.files.get().pk,
+        "file_review_id": rnd.files.get().pk,
         "recon_id": recon.pk,
     }

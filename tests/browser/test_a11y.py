@@ -60,8 +60,10 @@ NOT_PAGES = (
     "challenge/audio/",
     "favicon.ico",
     "/files/<int:attachment_id>/",
-    "/files/<int:file_id>/",  # a record file of a ledger or an enforcement case (a download)
+    "/files/<int:file_id>/",  # a normative document's file (a download)
     "/files/<int:decision_file_id>/",
+    "/files/<int:step_file_id>/",  # an enforcement case's record file
+    "/files/<int:activity_file_id>/",  # an activity's minutes or photos
     "documents/<str:name>",
     "/file/",  # the ledgers' downloads
 )

@@ -209,17 +209,17 @@ def get_file_review_round(request, round_id: int):
 
 
 @router.put(
-    "/file-reviews/files/{int:review_id}",
+    "/file-reviews/files/{int:file_review_id}",
     response={200: FileReviewOut, **WRITE},
     summary="评查一卷",
 )
-def score_file_review(request, review_id: int, payload: SheetIn):
+def score_file_review(request, file_review_id: int, payload: SheetIn):
     """按评查表评分（与自评相同的计分引擎）：否决项使案卷不合格，扣分项按起数扣分。"""
     data = payload.data()
     scores = data.pop("scores", None)
     if not isinstance(scores, dict):
         raise RuleError("scores", "scores 须为对象：评查表项目 → 得分、否决或起数")
-    review = reviews.score_file(request.user, review_id, {**scores, **data})
+    review = reviews.score_file(request.user, file_review_id, {**scores, **data})
     return review_dict(review)
 
 

@@ -18,7 +18,7 @@ urlpatterns = [
     path("activities/new/", activities.activity_new, name="activity-new"),
     path("activities/<int:activity_id>/", activities.activity_page, name="activity"),
     path(
-        "activities/<int:activity_id>/files/<int:file_id>/",
+        "activities/<int:activity_id>/files/<int:activity_file_id>/",
         activities.activity_file,
         name="activity-file",
     ),

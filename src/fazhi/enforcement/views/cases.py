@@ -231,9 +231,9 @@ def case_docx(request, enf_case_id):
 
 @login_required
 @require_GET
-def case_file(request, enf_case_id, file_id):
+def case_file(request, enf_case_id, step_file_id):
     case = selectors.case_of(request.user, enf_case_id)
-    f = StepFile.objects.select_related("blob").filter(pk=file_id, step__case=case).first()
+    f = StepFile.objects.select_related("blob").filter(pk=step_file_id, step__case=case).first()
     if f is None:
         raise Http404("文件不存在")
     from django.http import FileResponse

@@ -84,9 +84,9 @@ def _sheet_rows(review, values):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sheet(request, review_id):
+def sheet(request, file_review_id):
     user = request.user
-    review = reviews.review_of(user, review_id)
+    review = reviews.review_of(user, file_review_id)
     form = {"values": {}, "errors": {}}
     if request.method == "POST":
         data = post_data(request)

@@ -107,6 +107,6 @@ def activity_page(request, activity_id: int):
 
 @login_required
 @require_GET
-def activity_file(request, activity_id: int, file_id: int):
+def activity_file(request, activity_id: int, activity_file_id: int):
     access.require_reader(request.user)
-    return file_answer(*activities.activity_file(request.user, activity_id, file_id))
+    return file_answer(*activities.activity_file(request.user, activity_id, activity_file_id))
