@@ -4,6 +4,7 @@ at the first entry that no longer fits."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -77,6 +78,47 @@ def test_canonical_tells_types_and_boundaries_apart():
     assert canonical([""]) != canonical([None])
     assert canonical(["a", "b"]) != canonical(["a,b"]) != canonical(["ab"])
     assert canonical([{"b": 1, "a": 2}]) == canonical([{"a": 2, "b": 1}])  # keys in fixed order
+
+
+# Every stored hash was made with json's encoding: the quick encoder must give the same bytes
+# for anything an entry can hold, and hand what it cannot write alike to json.
+def _json_canonical(fields) -> bytes:
+    return json.dumps(
+        list(fields), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    ).encode("utf-8", "surrogatepass")
+
+
+scalars = st.one_of(
+    st.text(),  # every code point, lone surrogates and control characters included
+    st.integers(),  # beyond 64 bits too
+    st.none(),
+    st.booleans(),
+    st.floats(),
+    st.dictionaries(st.text(), st.integers()),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(scalars, max_size=12))
+def test_canonical_is_json_byte_for_byte(fields):
+    assert canonical(fields) == _json_canonical(fields)
+    assert canonical(tuple(fields)) == _json_canonical(fields)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["\ud800", "a"],  # lone surrogate
+        [2**64, 1],
+        [-(2**63) - 1],
+        [1e16, 1.5, float("inf")],
+        [{"b": 1, "a": [2, None]}],
+        ['\u2028\u2029\x7f\x00\x1f"\\/\t\n'],
+        ["2025-01-01T00:00:00.000000+00:00", None, "张三", '{"a":"b"}', ""],
+    ],
+)
+def test_canonical_edges(fields):
+    assert canonical(fields) == _json_canonical(fields)
 
 
 def test_empty_chain():

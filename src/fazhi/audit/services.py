@@ -132,12 +132,14 @@ def entries(after: int = 0, batch: int = 5000, upto: int | None = None):
     q = connection.ops.quote_name
     table = q(AuditEntry._meta.db_table)
     names = [q(AuditEntry._meta.get_field(c).column) for c in ("id", "prev_hash", "hash", "key_id")]
+    sqlite = connection.vendor == "sqlite"
     for c in AuditEntry.CHAIN_COLUMNS:
         name = q(AuditEntry._meta.get_field(c).column)
-        # SQLite: the stored text as it is, not parsed into a datetime by a converter
-        names.append(
-            f"CAST({name} AS TEXT)" if c == "at" and connection.vendor == "sqlite" else name
-        )
+        if c == "at":
+            # The time as text, not parsed into a datetime per row: SQLite's stored text is
+            # rewritten by _iso; PostgreSQL writes it in isoformat itself.
+            name = f"CAST({name} AS TEXT)" if sqlite else f"to_char({name} {_PG_ISO})"
+        names.append(name)
     columns = ", ".join(names)
     bound = " AND id <= %s" if upto is not None else ""
     sql = f"SELECT {columns} FROM {table} WHERE id > %s{bound} ORDER BY id LIMIT %s"
@@ -148,9 +150,17 @@ def entries(after: int = 0, batch: int = 5000, upto: int | None = None):
             rows = cur.fetchall()
         if not rows:
             return
-        for row in rows:
-            yield row[0], row[1], row[2], row[3], [_iso(row[4]), *row[5:]]
+        if sqlite:
+            for row in rows:
+                yield row[0], row[1], row[2], row[3], [_iso(row[4]), *row[5:]]
+        else:
+            for row in rows:
+                yield row[0], row[1], row[2], row[3], row[4:]
         last = rows[-1][0]
+
+
+# datetime.isoformat(timespec="microseconds") of the stored UTC time, as PostgreSQL writes it
+_PG_ISO = """AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'"""
 
 
 # Below this many entries one walk is quicker than starting processes.
