@@ -3,6 +3,7 @@ with deadlines from the engine and an audit chain that verifies."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -125,3 +126,40 @@ def test_verify_in_parallel_answers_as_one_walk(tmp_path):
     assert "第 321 条记录" in two.stderr and "此前 320 条完好" in two.stderr
     assert one.stderr == two.stderr
     assert verify(0).returncode != 0
+
+
+def test_page_queries_do_not_grow_with_the_province(tmp_path):
+    """Every page of the load test's mix runs as many queries on a province four times larger
+    (zones, cases, audit entries), as bench/province_pages.py counts them."""
+    pages = BENCH.with_name("province_pages.py")
+
+    def counts(folder: str, zones: int, cases: int, audit: int) -> dict[str, int]:
+        env = {**os.environ, "FAZHI_DATA_DIR": str(tmp_path / folder)}
+        env.pop("FAZHI_DATABASE_URL", None)
+        size = [
+            "--zones",
+            str(zones),
+            "--cities",
+            "2",
+            "--cases",
+            str(cases),
+            "--audit",
+            str(audit),
+        ]
+        run = [sys.executable, str(BENCH), "generate", *size, "--today", "2026-06-30"]
+        assert subprocess.run(run, capture_output=True, env=env, timeout=300).returncode == 0
+        r = subprocess.run(
+            [sys.executable, str(pages), "--year", "2026", "--queries"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    small = counts("small", zones=2, cases=100, audit=300)
+    large = counts("large", zones=8, cases=1600, audit=1200)
+    assert set(small) >= {"province ranking", "scoring page", "register", "office home"}
+    assert all(n > 0 for n in small.values())
+    assert large == small
