@@ -24,7 +24,7 @@ from fazhi.security.fields import lookup_q
 from fazhi.security.models import Person
 
 from . import catalog, states
-from .clock import answer_period, deadlines_of
+from .clock import CACHE_COLUMNS, cache_values, deadlines_of, to_event
 from .models import Case, CaseEvent, IntakeSettings, RuleSetVersion
 from .rules import ruleset_of
 
@@ -373,8 +373,56 @@ def rule_versions() -> list[RuleSetVersion]:
 FINISHING = {states.DISCLOSURE: ("replied", "abandoned"), states.COMPLAINT: ("replied", "rejected")}
 
 
-def _first(events: list[CaseEvent], kind: str) -> CaseEvent | None:
-    return next((e for e in events if e.kind == kind), None)
+_FIGURE_COLUMNS = (
+    "id",
+    "kind",
+    "tracking_no",
+    "received_on",
+    "channel",
+    "state",
+    "rules_id",
+    "replied_on",
+    *CACHE_COLUMNS,
+)
+
+
+def _figure_rows(zone: Org, year: int, cal: WorkCalendar, today: date, kinds) -> tuple[list, dict]:
+    """The year's cases as dicts of their figure columns with their deadlines as of `today`,
+    and {case id: kinds of the abandoned/rejected events}. Deadlines are the cached columns
+    (clock.cache_values, written by every step and by the daily refresh); a case whose cache is
+    of another day and that is still open (its lateness moves with the day), or that was never
+    computed, is computed afresh from its events the same way, here, without writing. Two
+    queries, whatever the register holds: the events query fetches only those cases' events."""
+    cases = [
+        dict(zip(_FIGURE_COLUMNS, row, strict=True))
+        for row in Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds)
+        .order_by("id")
+        .values_list(*_FIGURE_COLUMNS)
+    ]
+    open_states = states.OPEN_STATES
+    stale = {
+        c["id"]: c
+        for c in cases
+        if c["deadlines_as_of"] is None
+        or (c["deadlines_as_of"] != today and c["state"] in open_states)
+    }
+    events: dict[int, list[CaseEvent]] = {}
+    ended: dict[int, set[str]] = {}
+    for e in (
+        CaseEvent.objects.filter(
+            case__zone=zone, case__received_on__year=year, case__kind__in=kinds
+        )
+        .filter(Q(case_id__in=list(stale)) | Q(kind__in=("abandoned", "rejected")))
+        .order_by("on", "id")
+    ):
+        if e.case_id in stale:
+            events.setdefault(e.case_id, []).append(e)
+        if e.kind in ("abandoned", "rejected"):
+            ended.setdefault(e.case_id, set()).add(e.kind)
+    for case_id, c in stale.items():
+        rows = events.get(case_id, [])
+        c.update(cache_values(c["rules_id"], [to_event(r) for r in rows], cal, today))
+    return cases, ended
 
 
 def register_figures(
@@ -390,71 +438,62 @@ def register_figures(
     replied; None when nothing was replied), overdue (replied late, plus unanswered and past
     due as of today), average calendar and working days from receipt to reply, still open,
     and for complaints the number not accepted (不予受理), for disclosure requests the number
-    treated as abandoned. Deadlines come from core.deadlines.compute over each case's events.
-    `rows` lists each case (number, receipt, channel, state, due date, reply, on time) for the
-    evidence file.
+    treated as abandoned. Deadlines are those of core.deadlines.compute over each case's
+    events (see _figure_rows). `rows` lists each case (number, receipt, channel, state, due
+    date, reply, on time) for the evidence file.
     """
     out = {"zone": zone.code, "zone_name": zone.name, "year": year, "as_of": today}
-    cases = list(
-        Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds).order_by("id")
-    )
-    events_by_case: dict[int, list[CaseEvent]] = {}
-    for e in CaseEvent.objects.filter(case__in=[c.pk for c in cases]).order_by("on", "id"):
-        events_by_case.setdefault(e.case_id, []).append(e)
+    cases, ended = _figure_rows(zone, year, cal, today, kinds)
+    # the catalogue is read once here: each access looks the rule files up again
+    open_states, state_labels = states.OPEN_STATES, states.STATES
     for kind in kinds:
-        mine = [c for c in cases if c.kind == kind]
-        by_channel = Counter(c.channel for c in mine)
+        channels = catalog.CHANNELS[kind]
+        mine = [c for c in cases if c["kind"] == kind]
+        by_channel = Counter(c["channel"] for c in mine)
         replied = on_time = late = open_overdue = unknown = 0
         days, workdays, rows = [], [], []
         for c in mine:
-            events = events_by_case.get(c.pk, [])
-            reply = _first(events, "replied")
-            try:
-                d = deadlines_of(c, cal, today, events)
-                period = answer_period(ruleset_of(c.rules_id))
-                st = d.periods.get(period.code) if period else None
-            except RuleError:
-                d, st = None, None
+            reply_on, due = c["replied_on"], c["reply_due"]
             timely = None
-            if reply is not None:
+            if reply_on is not None:
                 replied += 1
-                days.append((reply.on - c.received_on).days)
+                days.append((reply_on - c["received_on"]).days)
                 with contextlib.suppress(RuleError):
-                    workdays.append(cal.workdays_between(c.received_on, reply.on))
-                if st is None or st.due_on is None:
+                    workdays.append(cal.workdays_between(c["received_on"], reply_on))
+                if due is None:
                     unknown += 1
-                elif reply.on > st.due_on and st.due_note:
-                    unknown += 1  # after the earliest date it could end: not surely late
-                elif reply.on > st.due_on:
+                elif c["replied_late"]:
                     late += 1
                     timely = False
+                elif reply_on > due:
+                    unknown += 1  # after the earliest date it could end: not surely late
                 else:
                     on_time += 1
                     timely = True
-            elif c.state in states.OPEN_STATES and d is not None and d.overdue:
+            elif c["state"] in open_states and c["overdue"]:
                 open_overdue += 1
                 timely = False
             rows.append(
                 (
-                    c.tracking_no,
-                    c.received_on,
-                    catalog.CHANNELS[kind].get(c.channel, c.channel),
-                    states.STATES.get(c.state, c.state),
-                    st.due_on if st is not None else None,
-                    reply.on if reply is not None else None,
+                    c["tracking_no"],
+                    c["received_on"],
+                    channels.get(c["channel"], c["channel"]),
+                    state_labels.get(c["state"], c["state"]),
+                    due,
+                    reply_on,
                     timely,
                 )
             )
         out[kind] = {
             "received": len(mine),
-            "by_channel": {ch: by_channel.get(ch, 0) for ch in catalog.CHANNELS[kind]},
+            "by_channel": {ch: by_channel.get(ch, 0) for ch in channels},
             "replied": replied,
             "replied_on_time": on_time,
             "replied_late": late,
             "on_time_rate": round(on_time / replied, 4) if replied else None,
             "overdue": late + open_overdue,
             "open_overdue": open_overdue,
-            "open": sum(1 for c in mine if c.state in states.OPEN_STATES),
+            "open": sum(1 for c in mine if c["state"] in open_states),
             "average_days_to_reply": round(sum(days) / len(days), 1) if days else None,
             "average_workdays_to_reply": round(sum(workdays) / len(workdays), 1)
             if workdays
@@ -462,14 +501,8 @@ def register_figures(
             "deadline_unknown": unknown,
             "rows": rows,
         }
-        if kind == states.DISCLOSURE:
-            out[kind]["abandoned"] = sum(
-                1 for c in mine if any(e.kind == "abandoned" for e in events_by_case.get(c.pk, []))
-            )
-        else:
-            out[kind]["rejected"] = sum(
-                1 for c in mine if any(e.kind == "rejected" for e in events_by_case.get(c.pk, []))
-            )
+        ending = "abandoned" if kind == states.DISCLOSURE else "rejected"
+        out[kind][ending] = sum(1 for c in mine if ending in ended.get(c["id"], ()))
     return out
 
 
