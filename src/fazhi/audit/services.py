@@ -192,7 +192,7 @@ def _walk(keys, keyed_from: int | None, workers: int | None) -> chain.Break:
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if (span["n"] or 0) >= PARALLEL_FROM else 1
     if workers <= 1 or not span["n"]:
-        return chain.first_break(entries(), keys, keyed_from=keyed_from)
+        return chain.first_break(entries(), keys, keyed_from=keyed_from, encode=chain.stored)
     # Stretches of equal id width, several per process so that none waits long for another.
     pieces = workers * 4
     lo, hi = span["lo"] - 1, span["hi"]
@@ -206,7 +206,9 @@ def _walk(keys, keyed_from: int | None, workers: int | None) -> chain.Break:
 
 def _check_stretch(after: int, upto: int, keys, keyed_from) -> chain.Part:
     try:
-        return chain.check_part(entries(after, upto=upto), keys, keyed_from=keyed_from)
+        return chain.check_part(
+            entries(after, upto=upto), keys, keyed_from=keyed_from, encode=chain.stored
+        )
     finally:
         connections.close_all()
 
@@ -241,7 +243,11 @@ def checkpoint(*, reset: bool = False) -> anchor.Checkpoint:
         if broken is not None:
             raise ValueError(f"第 {broken} 条：{reason}")
     found = chain.first_break(
-        entries(after), keys, keyed_from=cp.keyed_from if cp else None, expected_prev=prev
+        entries(after),
+        keys,
+        keyed_from=cp.keyed_from if cp else None,
+        expected_prev=prev,
+        encode=chain.stored,
     )
     if found.entry_id is not None:
         raise ValueError(f"第 {found.entry_id} 条：{found.reason}")
