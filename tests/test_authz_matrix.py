@@ -363,12 +363,22 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("projects/<int:project_id>/", "GET"): LEDGER_READERS,
     ("projects/<int:project_id>/events/", "POST"): OFFICE,
     ("projects/<int:project_id>/funds/", "POST"): OFFICE,
+    ("projects/<int:project_id>/experts/", "POST"): OFFICE,
+    ("projects/<int:project_id>/changes/", "POST"): {"office", "kjj"},  # kjj: in charge
+    ("projects/changes/<int:change_id>/decision/", "POST"): OFFICE,
+    ("projects/<int:project_id>/indicators/", "POST"): OFFICE,
+    ("projects/<int:project_id>/budget-lines/", "POST"): OFFICE,
     ("api/v1/projects", "GET"): BUSINESS,
     ("api/v1/projects", "POST"): OFFICE | {"office2"},
     ("api/v1/projects/credit-notes", "POST"): OFFICE | {"office2"},
     ("api/v1/projects/<int:project_id>", "GET"): LEDGER_READERS,
     ("api/v1/projects/<int:project_id>/events", "POST"): OFFICE,
     ("api/v1/projects/<int:project_id>/funds", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/experts", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/changes", "POST"): {"office", "kjj"},
+    ("api/v1/projects/changes/<int:change_id>/decision", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/indicators", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/budget-lines", "POST"): OFFICE,
     # 政策清单: the zone's office keeps it, the zone's readers see it (not the departments)
     ("policies/", "GET"): BUSINESS,  # a department sees an empty list
     ("policies/new/", "POST"): OFFICE | {"office2"},
@@ -587,6 +597,16 @@ def _ledgers(users):
         },
         today=on,
     )
+    from fazhi.ledgers.models import ProjectChange
+
+    change = ProjectChange.objects.create(
+        project=project,
+        kind="content",
+        status="requested",
+        reason="调整",
+        new_content="新内容",
+        requested_on=on,
+    )
     from fazhi.ledgers import policies
 
     policy = policies.add_policy(
@@ -597,6 +617,7 @@ def _ledgers(users):
     return {
         "policy_id": policy.pk,
         "project_id": project.pk,
+        "change_id": change.pk,
         "target_id": t.pk,
         "report_id": report.pk,
         "activity_id": a.pk,
@@ -858,6 +879,34 @@ BODIES = {
     "api/v1/projects/<int:project_id>/events": {"event": "midterm"},
     "projects/<int:project_id>/funds/": {"kind": "paid", "amount": "1"},
     "api/v1/projects/<int:project_id>/funds": {"kind": "paid", "amount": 1},
+    "projects/<int:project_id>/experts/": {"name": "专家", "unit": "大学", "score": "80"},
+    "api/v1/projects/<int:project_id>/experts": {"name": "专家", "unit": "大学", "score": 80},
+    "projects/<int:project_id>/changes/": {"kind": "content", "reason": "x", "new_content": "y"},
+    "api/v1/projects/<int:project_id>/changes": {
+        "kind": "content",
+        "reason": "x",
+        "new_content": "y",
+    },
+    "projects/changes/<int:change_id>/decision/": {"decision": "approve"},
+    "api/v1/projects/changes/<int:change_id>/decision": {"decision": "approve"},
+    "projects/<int:project_id>/indicators/": {
+        "name": "专利",
+        "unit": "件",
+        "planned": "1",
+        "achieved": "1",
+    },
+    "api/v1/projects/<int:project_id>/indicators": {
+        "name": "专利",
+        "unit": "件",
+        "planned": 1,
+        "achieved": 1,
+    },
+    "projects/<int:project_id>/budget-lines/": {"line": "设备费", "budgeted": "1", "spent": "0"},
+    "api/v1/projects/<int:project_id>/budget-lines": {
+        "line": "设备费",
+        "budgeted": 1,
+        "spent": 0,
+    },
     "policies/new/": {
         "title": "政策",
         "level": "national",

@@ -31,6 +31,23 @@ urlpatterns = [
     path("projects/<int:project_id>/", projects.project_page, name="project"),
     path("projects/<int:project_id>/events/", projects.project_event, name="project-event"),
     path("projects/<int:project_id>/funds/", projects.project_funds, name="project-funds"),
+    path("projects/<int:project_id>/experts/", projects.project_expert, name="project-expert"),
+    path("projects/<int:project_id>/changes/", projects.project_change, name="project-change"),
+    path(
+        "projects/changes/<int:change_id>/decision/",
+        projects.change_decision,
+        name="change-decision",
+    ),
+    path(
+        "projects/<int:project_id>/indicators/",
+        projects.project_indicator,
+        name="project-indicator",
+    ),
+    path(
+        "projects/<int:project_id>/budget-lines/",
+        projects.project_budget_line,
+        name="project-budget-line",
+    ),
     path("policies/", policies.policies_page, name="policies"),
     path("policies/new/", policies.policy_new, name="policy-new"),
     path("policies/<int:policy_id>/", policies.policy_page, name="policy"),
