@@ -19,6 +19,9 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.ledgers import project_steps as steps
 from fazhi.ledgers import projects
 from fazhi.ledgers.models import Project, ProjectChange, ProjectExpert, ProjectIndicator
+from fazhi.ledgers.reminders import remind_certificates, remind_ledgers_due
+from fazhi.workplan.models import Notification
+from fazhi.workplan.supervision import notify
 from tests.test_ledgers_projects import CODE, TODAY, apply, evaluation, score, step, to_executing
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +345,43 @@ def test_the_steps_through_the_api(users, api):
     detail = office.get(f"/projects/{p.pk}").json()
     assert detail["content"] == "新" and detail["changes"][0]["status"] == "approved"
     assert detail["budget_lines"] == []
+
+
+# ---------------------------------------------------------------- the certificate's reminders
+
+
+def test_a_certificate_is_named_with_its_end_or_not_at_all(users):
+    with pytest.raises(RuleError) as e:
+        apply(users, certificate="高新技术企业证书")
+    assert e.value.errors == {"certificate_valid_to": "填写了证书名称，请同时填写证书有效期至"}
+    with pytest.raises(RuleError) as e:
+        apply(users, certificate_valid_to="2026-09-01")
+    assert e.value.errors == {"certificate": "填写了证书有效期，请同时填写证书名称"}
+    with pytest.raises(RuleError) as e:
+        apply(users, certificate="证书", certificate_valid_to="2026-02-30")
+    assert set(e.value.errors) == {"certificate_valid_to"}
+    assert not Project.objects.exists()
+    p = apply(users, certificate="高新技术企业证书", certificate_valid_to="2026-09-01")
+    assert (p.certificate, p.certificate_valid_to) == ("高新技术企业证书", date(2026, 9, 1))
+
+
+def test_a_certificate_expiring_then_expired_is_reminded_once_each(users, login):
+    p = apply(users, certificate="高新技术企业证书", certificate_valid_to="2026-09-12")
+    closed = apply(users, title="已结项目", certificate="证书", certificate_valid_to="2026-08-01")
+    Project.objects.filter(pk=closed.pk).update(stage="evaluated")
+    assert remind_certificates(date(2026, 7, 13), notify) == 0  # 61 days before
+    assert remind_certificates(date(2026, 7, 14), notify) == 2  # 60 days: office and kjj
+    assert remind_certificates(date(2026, 7, 15), notify) == 0
+    n = Notification.objects.get(user__username="kjj")
+    assert n.text == (
+        "科技计划项目“智能传感器研发”的高新技术企业证书有效期至 2026-09-12，"
+        "即将到期，请及时办理续期或更新。"
+    )
+    assert n.url == f"/projects/{p.pk}/"
+    assert remind_certificates(date(2026, 9, 12), notify) == 0  # its last valid day
+    assert remind_certificates(date(2026, 9, 13), notify) == 2  # expired
+    assert remind_certificates(date(2026, 10, 1), notify) == 0
+    assert Notification.objects.filter(text__contains="已过期").count() == 2
+    assert remind_ledgers_due(date(2026, 10, 2), notify) == 0
+    body = login("leader").get(f"/projects/{p.pk}/").content.decode()  # today: after 09-12
+    assert "高新技术企业证书有效期至 2026-09-12，已过期" in body

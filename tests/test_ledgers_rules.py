@@ -3,7 +3,7 @@ lines, items 15/16's case counts; reporting periods."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -335,3 +335,16 @@ def test_the_project_experts_conflict_rule_is_the_province_reviews():
     assert review.conflict_reason("/1/2/", "/1/2/", [9], 9) == review.stand_down(
         True, True, "申报园区所在市或其下属单位", "该园区"
     )
+
+
+def test_certificate_state_by_days_left_and_stage():
+    end = date(2026, 9, 12)
+    for stage in pj.STAGES:
+        states = [
+            pj.certificate_state(stage, end, end - timedelta(days=d)) for d in (61, 60, 0, -1)
+        ]
+        if stage in pj.CLOSED:
+            assert states == [None] * 4
+        else:
+            assert states == [None, "expiring", "expiring", "expired"]
+    assert pj.certificate_state(pj.EXECUTING, None, end) is None

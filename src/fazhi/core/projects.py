@@ -161,6 +161,22 @@ def check_spending(paid: Decimal, spent: Decimal, amount: Decimal) -> None:
         )
 
 
+CERTIFICATE_NOTICE_DAYS = 60  # a certificate is reminded from this many days before it ends
+CLOSED = frozenset({EVALUATED, REJECTED})  # a closed project's certificate no longer matters
+
+
+def certificate_state(stage: str, valid_to: date | None, today: date) -> str | None:
+    """ "expired" after its last valid day, "expiring" within CERTIFICATE_NOTICE_DAYS of it,
+    None otherwise (no certificate, or the project closed)."""
+    if valid_to is None or stage in CLOSED:
+        return None
+    if valid_to < today:
+        return "expired"
+    if (valid_to - today).days <= CERTIFICATE_NOTICE_DAYS:
+        return "expiring"
+    return None
+
+
 @dataclass(frozen=True)
 class Flags:
     acceptance_overdue: bool

@@ -132,6 +132,7 @@ def _project(request, project_id, status=200, **forms):
         {
             "p": p,
             "flags": projects.flags_of(p, today),
+            "certificate": rules.certificate_state(p.stage, p.certificate_valid_to, today),
             "events": list(p.events.select_related("by")),
             "funds": list(p.funds.all()),
             "experts": list(p.experts.all()),
