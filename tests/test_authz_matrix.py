@@ -341,6 +341,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("targets/<int:target_id>/", "GET"): LEDGER_READERS,
     ("targets/<int:target_id>/reports/", "POST"): {"office", "kjj"},
     ("targets/reports/<int:report_id>/file/", "GET"): LEDGER_READERS,
+    ("targets/issuer/", "POST"): OFFICE | {"office2"},
+    ("targets/<int:target_id>/edit/", "POST"): OFFICE,
+    ("targets/reports/<int:report_id>/correct/", "POST"): {"office", "kjj"},
+    ("targets/revisions/<int:revision_id>/file/", "GET"): LEDGER_READERS,
+    ("activities/<int:activity_id>/edit/", "POST"): {"office", "kjj"},
     ("activities/", "GET"): BUSINESS,
     ("activities/new/", "POST"): {"office", "office2", "kjj"},
     ("activities/<int:activity_id>/", "GET"): LEDGER_READERS,
@@ -566,6 +571,15 @@ def _ledgers(users):
         SimpleUploadedFile("表.pdf", PDF),
         today=on,
     )
+    from fazhi.ledgers import corrections
+
+    corrections.correct_report(
+        users["kjj"],
+        report.pk,
+        {"value": "21", "reason": "更正", "version": 1},
+        SimpleUploadedFile("新表.pdf", PDF + b"2"),
+        today=on,
+    )
     a = activities.record_activity(
         users["kjj"],
         {"kind": "study", "held_on": "2025-10-09", "subject": "学习"},
@@ -620,6 +634,7 @@ def _ledgers(users):
         "change_id": change.pk,
         "target_id": t.pk,
         "report_id": report.pk,
+        "revision_id": report.revisions.get().pk,
         "activity_id": a.pk,
         "activity_file_id": a.files.get().pk,
         "award_id": award.pk,
@@ -841,6 +856,27 @@ BODIES = {
         "frequency": "monthly",
     },
     "targets/<int:target_id>/reports/": {"period": "2025-Q3", "value": "21"},
+    "targets/issuer/": {
+        "year": "2025",
+        "issuer": "sc-zy",
+        "doc_no": "资科〔2025〕1号",
+        "issued_on": "2025-01-01",
+    },
+    "targets/<int:target_id>/edit/": {
+        "indicator": "高新技术企业数",
+        "unit": "家",
+        "target": "55",
+        "weight": "100",
+        "frequency": "quarterly",
+        "version": "1",
+    },
+    "targets/reports/<int:report_id>/correct/": {"value": "22", "reason": "更正", "version": "2"},
+    "activities/<int:activity_id>/edit/": {
+        "kind": "study",
+        "held_on": "2025-10-09",
+        "subject": "学习",
+        "version": "1",
+    },
     "api/v1/targets/<int:target_id>/reports": {"period": "2025-Q3", "value": 21},
     "activities/new/": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
     "api/v1/activities": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},

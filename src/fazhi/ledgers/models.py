@@ -15,6 +15,22 @@ from fazhi.core import targets as target_rules
 from fazhi.orgs.models import Org
 
 
+class TargetList(models.Model):
+    """Who set a zone's yearly target list: the city or the province, by which document."""
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    issuer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    doc_no = models.CharField("下达文号", max_length=60)
+    issued_on = models.DateField("下达日期")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year"], name="ledgers_target_list_unique")
+        ]
+
+
 class Target(models.Model):
     """One indicator of a zone's yearly target list (主体考核目标)."""
 
@@ -31,6 +47,7 @@ class Target(models.Model):
     frequency = models.CharField(
         "填报频次", max_length=10, choices=list(target_rules.FREQUENCIES.items())
     )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,12 +76,35 @@ class TargetReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reported_on = models.DateField("填报日期")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["target", "period_end"]
         constraints = [
             models.UniqueConstraint(fields=["target", "period"], name="ledgers_report_unique")
         ]
+
+
+class TargetReportRevision(models.Model):
+    """A correction (更正) of a reported figure: the values it replaced, the evidence file it
+    replaced (kept, still downloadable), why and by whom."""
+
+    report = models.ForeignKey(TargetReport, on_delete=models.CASCADE, related_name="revisions")
+    value_before = models.DecimalField("原累计完成数", max_digits=18, decimal_places=4)
+    value_after = models.DecimalField("更正后累计完成数", max_digits=18, decimal_places=4)
+    note_before = models.CharField("原说明", max_length=500, blank=True)
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField("原佐证文件名", max_length=255, blank=True)
+    reason = models.CharField("更正原因", max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
 
 
 class Activity(models.Model):
@@ -86,6 +126,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
