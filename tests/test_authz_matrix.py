@@ -868,6 +868,7 @@ BODIES = {
         "target": "55",
         "weight": "100",
         "frequency": "quarterly",
+        "department": "zy-gxq-kjj",  # kjj keeps seeing it
         "version": "1",
     },
     "targets/reports/<int:report_id>/correct/": {"value": "22", "reason": "更正", "version": "2"},
@@ -875,6 +876,7 @@ BODIES = {
         "kind": "study",
         "held_on": "2025-10-09",
         "subject": "学习",
+        "organiser": "zy-gxq-kjj",
         "version": "1",
     },
     "api/v1/targets/<int:target_id>/reports": {"period": "2025-Q3", "value": 21},
