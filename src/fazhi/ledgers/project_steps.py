@@ -110,7 +110,7 @@ def request_change(user, project_id, data: dict, *, today: date) -> ProjectChang
             starts = check(parse_date, data.get("new_starts_on"), "new_starts_on", "调整后开始日期")
             due = check(parse_date, data.get("new_due_on"), "new_due_on", "调整后验收期限")
             if starts and due:
-                check(_dates, starts, due)
+                check(_as, "new_due_on", rules.check_dates, starts, due)
             fields.update(new_starts_on=starts, new_due_on=due)
         elif kind == "content":
             fields["new_content"] = check(
@@ -133,13 +133,6 @@ def request_change(user, project_id, data: dict, *, today: date) -> ProjectChang
         )
         record(user, "project.change.request", p, after={"kind": kind, **_shown(fields)})
     return c
-
-
-def _dates(starts: date, due: date) -> None:
-    try:
-        rules.check_dates(starts, due)
-    except RuleError as exc:
-        raise RuleError("new_due_on", exc.message) from None
 
 
 def _shown(fields: dict) -> dict:
@@ -210,6 +203,7 @@ def decide_change(user, change_id, data: dict, *, today: date) -> ProjectChange:
 
 
 def _as(field: str, fn, *args) -> None:
+    """A rule's refusal named after the form's own field."""
     try:
         fn(*args)
     except RuleError as exc:

@@ -177,7 +177,11 @@ def _post(request, project_id: int, form: str, action, done: str):
         messages.error(request, exc.message)
         return redirect("ledgers:project", project_id)
     except RuleError as exc:
-        forms = {form: {"values": data, "errors": errors_of(exc)}}
+        errors = errors_of(exc)
+        if "stage" in errors:  # the page was read at another stage: no field to mark
+            messages.error(request, errors["stage"])
+            return redirect("ledgers:project", project_id)
+        forms = {form: {"values": data, "errors": errors}}
         return _project(request, project_id, status=422, **forms)
     messages.success(request, done)
     return redirect("ledgers:project", project_id)
