@@ -206,3 +206,36 @@ def test_an_activity_is_corrected_by_who_may_record_it(users, login):
     r = office.post(f"/activities/{a.pk}/edit/", {**body, "subject": "", "version": 3})
     assert r.status_code == 422 and "请填写主题" in r.content.decode()
     assert Target.objects.count() == 0
+
+
+def test_corrections_through_the_api(users, api):
+    office, kjj = api("office"), api("kjj")
+    t = targets.add_target(users["office"], target_body())
+    body = {k: v for k, v in target_body(target="60").items() if k != "year"}
+    r = office.put(f"/targets/{t.pk}", {**body, "version": 1})
+    assert r.status_code == 200 and (r.json()["target"], r.json()["version"]) == ("60", 2)
+    assert office.put(f"/targets/{t.pk}", {**body, "version": 1}).status_code == 409
+    assert kjj.put(f"/targets/{t.pk}", {**body, "version": 2}).status_code == 404
+    r = office.put(f"/targets/{t.pk}", {**body, "year": 2030, "version": 2})
+    assert r.status_code == 422 and r.json()["field"] == "year"
+    rep = targets.report_figure(
+        users["kjj"], t.pk, {"period": "2026-Q1", "value": "10"}, today=TODAY
+    )
+    r = kjj.post(f"/targets/reports/{rep.pk}/corrections", {"value": 12, "version": 1})
+    assert r.status_code == 422 and r.json()["field"] == "reason"
+    r = kjj.post(
+        f"/targets/reports/{rep.pk}/corrections", {"value": 12, "reason": "核定", "version": 1}
+    )
+    assert r.status_code == 200 and (r.json()["value"], r.json()["version"]) == ("12", 2)
+    body = {"year": 2026, "issuer": "sc-zy", "doc_no": "资科〔2026〕3号", "issued_on": "2026-02-01"}
+    assert office.put("/targets/issuer", body).status_code == 200
+    listed = office.get("/targets?year=2026").json()
+    assert listed["issued"]["issuer_name"] == "资阳市科学技术局"
+    assert listed["items"][0]["version"] == 2
+    a = activity(users)
+    r = kjj.put(
+        f"/activities/{a.pk}",
+        {"kind": "study", "held_on": "2026-07-01", "subject": "新主题", "version": 1},
+    )
+    assert r.status_code == 200 and (r.json()["subject"], r.json()["version"]) == ("新主题", 2)
+    assert api("leader").put(f"/activities/{a.pk}", {"version": 2}).status_code == 404

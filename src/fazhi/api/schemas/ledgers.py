@@ -79,11 +79,22 @@ class TargetOut(Out):
     light: str = Field(description="进度灯：green 绿灯，yellow 黄灯，red 红灯，done 已完成")
     light_reason: str = Field(description="进度灯的说明（含序时进度）")
     report_due: bool = Field(description="已结束的期间中有未填报的")
+    version: int = Field(description="版本号（更正时原样带回）")
+
+
+class TargetListOut(Out):
+    year: int = Field(description="年度")
+    issuer: str = Field(description="下达单位代码（市或省）")
+    issuer_name: str = Field(description="下达单位")
+    doc_no: str = Field(description="下达文号")
+    issued_on: date = Field(description="下达日期")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class TargetsOut(Out):
     zone: str = Field(description="园区代码")
     year: int = Field(description="年度")
+    issued: TargetListOut | None = Field(description="目标清单由谁下达；未登记为空")
     weighted_completion: str | None = Field(description="加权完成率（0 至 1，超额按 1 计）")
     proposal: ProposalOut | None = Field(description="第 13 项建议得分及规则")
     items: list[TargetOut] = Field(description="考核指标")
@@ -98,6 +109,7 @@ class TargetReportOut(Out):
     reported_on: date = Field(description="填报日期")
     reported_by: str | None = Field(description="填报人用户名")
     has_file: bool = Field(description="是否附有佐证文件")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class TargetDetailOut(TargetOut):
@@ -115,6 +127,7 @@ class ActivityOut(Out):
     organiser: str | None = Field(description="组织部门代码")
     attendee_count: int = Field(description="本单位参加人数")
     public_headcount: int = Field(description="群众参与人数")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class AwardOut(Out):
