@@ -259,6 +259,10 @@ def test_project_page_shows_each_step_to_who_may_take_it(users, login):
     for i in range(3):
         score(users, p, f"专家{i}", "80")
     step(users, p, "review")
+    r = office.post(f"/projects/{p.pk}/experts/", {"name": "迟到", "unit": "大学", "score": "80"})
+    assert r.status_code == 302  # read at another stage: said as a message, nothing written
+    assert "只能在“形式审查通过”阶段登记" in office.get(url).content.decode()
+    assert not ProjectExpert.objects.filter(name="迟到").exists()
     step(
         users,
         p,

@@ -165,13 +165,16 @@ def correct_report(user, report_id, data: dict, upload=None, *, today: date) -> 
 
 
 def revision_file(user, revision_id) -> tuple[str, object]:
-    rev = (
-        TargetReportRevision.objects.filter(
-            pk=int(revision_id), report__target__in=targets.targets_for(user)
+    try:
+        rev = (
+            TargetReportRevision.objects.filter(
+                pk=int(revision_id), report__target__in=targets.targets_for(user)
+            )
+            .select_related("blob", "report__target")
+            .first()
         )
-        .select_related("blob", "report__target")
-        .first()
-    )
+    except (ValueError, TypeError, OverflowError):
+        rev = None
     if rev is None or rev.blob is None:
         raise Http404("文件不存在或无权查看")
     record(user, "target.report.download", rev.report.target, after={"sm3": rev.blob_id})
