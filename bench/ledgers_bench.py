@@ -6,7 +6,9 @@ target indicators with monthly figures, 200 policies and 100 awards. Times, as t
 (median of 7 runs after a warm-up, wall and CPU, with the query count):
   * each register page: /targets/, /activities/, /awards/, /projects/, /policies/;
   * every ledger source's summarise() for the year, i.e. the figures the scoring page puts
-    beside items 1, 2, 4, 5, 9, 10, 13, 14, 15 and 16 (the box itself is built on main).
+    beside items 1, 2, 4, 5, 9, 10, 13, 14, 15 and 16;
+  * the WHOLE scoring page: the zone's self-assessment of the year on the seed table
+    (frameworks/sc-sti-law-zone-2019.yaml), with every register's box beside its items.
 Run: python bench/ledgers_bench.py
 """
 
@@ -18,9 +20,11 @@ import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 TODAY = date(2026, 11, 30)
 YEAR = 2026
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -29,13 +33,16 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from fazhi.assessments.services import create_assessment
     from fazhi.assessments.sources import all_sources
     from fazhi.core import targets as target_rules
+    from fazhi.frameworks.services import load_file
     from fazhi.ledgers.models import (
         Activity,
         Award,
@@ -43,16 +50,23 @@ def main() -> None:
         Measure,
         Policy,
         Project,
+        ProjectBudgetLine,
         ProjectEvent,
+        ProjectExpert,
         ProjectFunds,
+        ProjectIndicator,
         Target,
         TargetReport,
     )
     from fazhi.orgs.services import add_org, add_user
+    from fazhi.registers.rules import load_shipped
     from fazhi.workdays.services import import_years
 
     call_command("migrate", verbosity=0)
     import_years([2022, 2023, 2024, 2025, 2026])
+    settings.FAZHI_TODAY = TODAY.isoformat()  # the registers' today: the data's year
+    framework = load_file(ROOT / "frameworks" / "sc-sti-law-zone-2019.yaml")[0]
+    load_shipped(ROOT / "rules")
     add_org("sc", "四川省", "province")
     zone = add_org("zy", "资阳高新区", "zone", "sc")
     depts = [add_org(f"zy-d{i}", f"部门{i}", "department", "zy") for i in range(10)]
@@ -135,6 +149,22 @@ def main() -> None:
         for p in projects
         for k in ("paid", "paid", "spent")
     )
+    ProjectExpert.objects.bulk_create(
+        ProjectExpert(project=p, name=f"专家{e}", unit="大学", score=Decimal(80))
+        for p in projects
+        for e in range(5)
+    )
+    evaluated = [p for p in projects if p.stage == "evaluated"]
+    ProjectIndicator.objects.bulk_create(
+        ProjectIndicator(project=p, name=n, unit="件", planned=Decimal(2), achieved=Decimal(1))
+        for p in evaluated
+        for n in ("专利", "论文")
+    )
+    ProjectBudgetLine.objects.bulk_create(
+        ProjectBudgetLine(project=p, line=n, budgeted=Decimal(50), spent=Decimal(20))
+        for p in evaluated
+        for n in ("设备费", "材料费")
+    )
     pols = Policy.objects.bulk_create(
         Policy(
             zone=zone,
@@ -208,6 +238,20 @@ def main() -> None:
     med, worst, cpu, q = timed(all_figures)
     names = ", ".join(s.key for s in all_sources())
     print(f"  every source's figures ({names})")
+    print(
+        f"  {'':<28} median {med * 1000:6.1f} ms  max {worst * 1000:6.1f} ms  cpu {cpu * 1000:6.1f} ms  {q:2d} queries"
+    )
+
+    assessment = create_assessment(office, "zy", framework.code, None, YEAR)
+    page = f"/assessments/{assessment.pk}/"
+
+    def scoring_page():
+        r = client.get(page)
+        assert r.status_code == 200, (page, r.status_code)
+        assert b"register-figures" in r.content
+
+    med, worst, cpu, q = timed(scoring_page)
+    print(f"  the scoring page {page} (self-assessment, every register beside its items)")
     print(
         f"  {'':<28} median {med * 1000:6.1f} ms  max {worst * 1000:6.1f} ms  cpu {cpu * 1000:6.1f} ms  {q:2d} queries"
     )

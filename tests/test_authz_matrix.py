@@ -341,6 +341,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("targets/<int:target_id>/", "GET"): LEDGER_READERS,
     ("targets/<int:target_id>/reports/", "POST"): {"office", "kjj"},
     ("targets/reports/<int:report_id>/file/", "GET"): LEDGER_READERS,
+    ("targets/issuer/", "POST"): OFFICE | {"office2"},
+    ("targets/<int:target_id>/edit/", "POST"): OFFICE,
+    ("targets/reports/<int:report_id>/correct/", "POST"): {"office", "kjj"},
+    ("targets/revisions/<int:revision_id>/file/", "GET"): LEDGER_READERS,
+    ("activities/<int:activity_id>/edit/", "POST"): {"office", "kjj"},
     ("activities/", "GET"): BUSINESS,
     ("activities/new/", "POST"): {"office", "office2", "kjj"},
     ("activities/<int:activity_id>/", "GET"): LEDGER_READERS,
@@ -352,6 +357,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("api/v1/targets", "POST"): OFFICE | {"office2"},
     ("api/v1/targets/<int:target_id>", "GET"): LEDGER_READERS,
     ("api/v1/targets/<int:target_id>/reports", "POST"): {"office", "kjj"},
+    ("api/v1/targets/issuer", "PUT"): OFFICE | {"office2"},
+    ("api/v1/targets/<int:target_id>", "PUT"): OFFICE,
+    ("api/v1/targets/reports/<int:report_id>/corrections", "POST"): {"office", "kjj"},
+    ("api/v1/activities/<int:activity_id>", "PUT"): {"office", "kjj"},
     ("api/v1/activities", "GET"): BUSINESS,
     ("api/v1/activities", "POST"): {"office", "office2", "kjj"},
     ("api/v1/awards", "GET"): BUSINESS,
@@ -363,12 +372,22 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("projects/<int:project_id>/", "GET"): LEDGER_READERS,
     ("projects/<int:project_id>/events/", "POST"): OFFICE,
     ("projects/<int:project_id>/funds/", "POST"): OFFICE,
+    ("projects/<int:project_id>/experts/", "POST"): OFFICE,
+    ("projects/<int:project_id>/changes/", "POST"): {"office", "kjj"},  # kjj: in charge
+    ("projects/changes/<int:change_id>/decision/", "POST"): OFFICE,
+    ("projects/<int:project_id>/indicators/", "POST"): OFFICE,
+    ("projects/<int:project_id>/budget-lines/", "POST"): OFFICE,
     ("api/v1/projects", "GET"): BUSINESS,
     ("api/v1/projects", "POST"): OFFICE | {"office2"},
     ("api/v1/projects/credit-notes", "POST"): OFFICE | {"office2"},
     ("api/v1/projects/<int:project_id>", "GET"): LEDGER_READERS,
     ("api/v1/projects/<int:project_id>/events", "POST"): OFFICE,
     ("api/v1/projects/<int:project_id>/funds", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/experts", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/changes", "POST"): {"office", "kjj"},
+    ("api/v1/projects/changes/<int:change_id>/decision", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/indicators", "POST"): OFFICE,
+    ("api/v1/projects/<int:project_id>/budget-lines", "POST"): OFFICE,
     # 政策清单: the zone's office keeps it, the zone's readers see it (not the departments)
     ("policies/", "GET"): BUSINESS,  # a department sees an empty list
     ("policies/new/", "POST"): OFFICE | {"office2"},
@@ -556,6 +575,15 @@ def _ledgers(users):
         SimpleUploadedFile("表.pdf", PDF),
         today=on,
     )
+    from fazhi.ledgers import corrections
+
+    corrections.correct_report(
+        users["kjj"],
+        report.pk,
+        {"value": "21", "reason": "更正", "version": 1},
+        SimpleUploadedFile("新表.pdf", PDF + b"2"),
+        today=on,
+    )
     a = activities.record_activity(
         users["kjj"],
         {"kind": "study", "held_on": "2025-10-09", "subject": "学习"},
@@ -587,6 +615,16 @@ def _ledgers(users):
         },
         today=on,
     )
+    from fazhi.ledgers.models import ProjectChange
+
+    change = ProjectChange.objects.create(
+        project=project,
+        kind="content",
+        status="requested",
+        reason="调整",
+        new_content="新内容",
+        requested_on=on,
+    )
     from fazhi.ledgers import policies
 
     policy = policies.add_policy(
@@ -597,8 +635,10 @@ def _ledgers(users):
     return {
         "policy_id": policy.pk,
         "project_id": project.pk,
+        "change_id": change.pk,
         "target_id": t.pk,
         "report_id": report.pk,
+        "revision_id": report.revisions.get().pk,
         "activity_id": a.pk,
         "activity_file_id": a.files.get().pk,
         "award_id": award.pk,
@@ -820,6 +860,56 @@ BODIES = {
         "frequency": "monthly",
     },
     "targets/<int:target_id>/reports/": {"period": "2025-Q3", "value": "21"},
+    "targets/issuer/": {
+        "year": "2025",
+        "issuer": "sc-zy",
+        "doc_no": "资科〔2025〕1号",
+        "issued_on": "2025-01-01",
+    },
+    "targets/<int:target_id>/edit/": {
+        "indicator": "高新技术企业数",
+        "unit": "家",
+        "target": "55",
+        "weight": "100",
+        "frequency": "quarterly",
+        "department": "zy-gxq-kjj",  # kjj keeps seeing it
+        "version": "1",
+    },
+    "targets/reports/<int:report_id>/correct/": {"value": "22", "reason": "更正", "version": "2"},
+    "api/v1/targets/issuer": {
+        "year": 2025,
+        "issuer": "sc-zy",
+        "doc_no": "资科〔2025〕1号",
+        "issued_on": "2025-01-01",
+    },
+    "api/v1/targets/<int:target_id>": {
+        "indicator": "高新技术企业数",
+        "unit": "家",
+        "target": 55,
+        "weight": 100,
+        "frequency": "quarterly",
+        "department": "zy-gxq-kjj",
+        "version": 1,
+    },
+    "api/v1/targets/reports/<int:report_id>/corrections": {
+        "value": 22,
+        "reason": "更正",
+        "version": 2,
+    },
+    "api/v1/activities/<int:activity_id>": {
+        "kind": "study",
+        "held_on": "2025-10-09",
+        "subject": "学习",
+        "organiser": "zy-gxq-kjj",
+        "version": 1,
+    },
+    "activities/<int:activity_id>/edit/": {
+        "kind": "study",
+        "held_on": "2025-10-09",
+        "subject": "学习",
+        "organiser": "zy-gxq-kjj",
+        "version": "1",
+    },
     "api/v1/targets/<int:target_id>/reports": {"period": "2025-Q3", "value": 21},
     "activities/new/": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
     "api/v1/activities": {"kind": "study", "held_on": "2025-10-01", "subject": "学习"},
@@ -858,6 +948,34 @@ BODIES = {
     "api/v1/projects/<int:project_id>/events": {"event": "midterm"},
     "projects/<int:project_id>/funds/": {"kind": "paid", "amount": "1"},
     "api/v1/projects/<int:project_id>/funds": {"kind": "paid", "amount": 1},
+    "projects/<int:project_id>/experts/": {"name": "专家", "unit": "大学", "score": "80"},
+    "api/v1/projects/<int:project_id>/experts": {"name": "专家", "unit": "大学", "score": 80},
+    "projects/<int:project_id>/changes/": {"kind": "content", "reason": "x", "new_content": "y"},
+    "api/v1/projects/<int:project_id>/changes": {
+        "kind": "content",
+        "reason": "x",
+        "new_content": "y",
+    },
+    "projects/changes/<int:change_id>/decision/": {"decision": "approve"},
+    "api/v1/projects/changes/<int:change_id>/decision": {"decision": "approve"},
+    "projects/<int:project_id>/indicators/": {
+        "name": "专利",
+        "unit": "件",
+        "planned": "1",
+        "achieved": "1",
+    },
+    "api/v1/projects/<int:project_id>/indicators": {
+        "name": "专利",
+        "unit": "件",
+        "planned": 1,
+        "achieved": 1,
+    },
+    "projects/<int:project_id>/budget-lines/": {"line": "设备费", "budgeted": "1", "spent": "0"},
+    "api/v1/projects/<int:project_id>/budget-lines": {
+        "line": "设备费",
+        "budgeted": 1,
+        "spent": 0,
+    },
     "policies/new/": {
         "title": "政策",
         "level": "national",

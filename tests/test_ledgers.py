@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from fazhi.assessments.sources import sources_for, summarise
 from fazhi.audit.models import AuditEntry
 from fazhi.core.errors import RuleError
-from fazhi.ledgers import activities, awards, targets
+from fazhi.ledgers import activities, awards, corrections, targets
 from fazhi.ledgers.models import Activity, Award, Target, TargetReport
 from fazhi.ledgers.target_import import import_targets
 from fazhi.orgs.models import Org
@@ -122,8 +122,12 @@ def test_reports_give_completion_light_and_the_proportional_proposal(users, work
     assert "76.00%" in s.proposal.rule
     assert [f.shown() for f in s.figures] == ["2 项", "1 项", "76.0%"]
     assert s.rows[0][:2] == ("高新技术企业数", "家")
-    # a correction of the same period replaces its figure
-    targets.report_figure(users["kjj"], a.pk, {"period": "2026-Q2", "value": "50"}, today=TODAY)
+    # a period is reported once; a correction replaces its figure
+    with pytest.raises(RuleError, match="已填报；如需更正"):
+        targets.report_figure(users["kjj"], a.pk, {"period": "2026-Q2", "value": "50"}, today=TODAY)
+    corrections.correct_report(
+        users["kjj"], rep.pk, {"value": "50", "reason": "统计口径更正", "version": 1}, today=TODAY
+    )
     assert summarise("targets", a.zone, 2026, TODAY).proposal.value == Decimal("29.00")
     assert [s.key for s in sources_for("13")] == ["targets"]
 

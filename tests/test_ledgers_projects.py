@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fazhi.assessments.sources import summarise
 from fazhi.core.errors import ConflictError, RuleError
-from fazhi.ledgers import projects
+from fazhi.ledgers import project_steps, projects
 from fazhi.ledgers.models import Project, ProjectEvent, ProjectFunds
 from fazhi.ledgers.reminders import remind_acceptance_overdue
 from fazhi.orgs.models import Org
@@ -41,9 +41,16 @@ def step(users, p, event, **kw):
     return projects.project_event(users["office"], p.pk, {"event": event, **kw}, today=TODAY)
 
 
+def score(users, p, name, score, **kw):
+    body = {"name": name, "unit": f"{name}所在大学", "score": score, **kw}
+    return project_steps.add_expert(users["office"], p.pk, body)
+
+
 def to_executing(users, p):
     step(users, p, "screen", on="2026-01-20")
-    step(users, p, "review", on="2026-02-01", scores="80, 90, 85, 60, 95")
+    for i, s in enumerate(("80", "90", "85", "60", "95")):
+        score(users, p, f"专家{i}", s)
+    step(users, p, "review", on="2026-02-01")
     step(
         users,
         p,
@@ -69,11 +76,12 @@ def test_a_project_runs_through_its_stages_in_order(users):
         step(users, p, "midterm", on="2026-02-01")
     assert e.value.errors == {
         "on": "办理日期不能早于上一次办理（2026-03-02）",
-        "note": "请填写说明（中期检查情况或变更内容及批准文件）",
+        "note": "请填写中期检查情况",
     }
     with pytest.raises(ConflictError):
         step(users, p, "midterm", note="正常", version=1)
     p = step(users, p, "accept", on="2026-07-01", acceptance="passed")
+    evaluation(users, p)
     p = step(users, p, "evaluate", grade="good")
     assert p.stage == "evaluated" and p.grade == "good"
     assert [e.kind for e in ProjectEvent.objects.filter(project=p)] == [
@@ -87,6 +95,15 @@ def test_a_project_runs_through_its_stages_in_order(users):
     ]
     with pytest.raises(PermissionDenied):
         step(users | {"office": users["kjj"]}, p, "evaluate", grade="good")
+
+
+def evaluation(users, p):
+    project_steps.add_indicator(
+        users["office"], p.pk, {"name": "发明专利", "unit": "件", "planned": "2", "achieved": "3"}
+    )
+    project_steps.add_budget_line(
+        users["office"], p.pk, {"line": "设备费", "budgeted": "60", "spent": "45"}
+    )
 
 
 def test_funds_never_above_budget_nor_spent_above_paid(users):
@@ -174,7 +191,7 @@ def test_register_page_constant_queries_and_actions_by_role(users, login):
     zone = Org.objects.get(code="zy-gxq")
     with CaptureQueriesContext(connection) as ctx:
         summarise("projects", zone, 2026, TODAY)
-    assert len(ctx) == 1
+    assert len(ctx) == 3  # the projects, their indicators, their budget lines
     assert "登记项目申报" in office.get("/projects/?year=2026").content.decode()
     assert "登记项目申报" not in leader.get("/projects/?year=2026").content.decode()
     p = Project.objects.first()

@@ -1,4 +1,5 @@
-"""Ledgers API under /api/v1: /targets, /activities, /awards (scoped as the pages are)."""
+"""Ledgers API under /api/v1: /targets, /activities, /awards (scoped as the pages are), and
+their corrections."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from fazhi.core import activities as act_rules
 from fazhi.core import awards as award_rules
 from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
-from fazhi.ledgers import access, activities, awards, targets
+from fazhi.ledgers import access, activities, awards, corrections, targets
+from fazhi.ledgers.models import TargetList
 from fazhi.workdays.selectors import get_calendar
 
 from .schemas.common import READ, WRITE
+from .schemas.corrections import ActivityEditIn, ReportCorrectionIn, TargetEditIn, TargetListIn
 from .schemas.ledgers import (
     ActivityIn,
     ActivityOut,
@@ -21,6 +24,7 @@ from .schemas.ledgers import (
     AwardsOut,
     TargetDetailOut,
     TargetIn,
+    TargetListOut,
     TargetOut,
     TargetReportIn,
     TargetReportOut,
@@ -66,6 +70,18 @@ def target_dict(row: targets.Row) -> dict:
         "light_reason": row.light.reason
         + (f"；序时进度 {row.light.expected}%" if row.light.expected is not None else ""),
         "report_due": row.report_due,
+        "version": t.version,
+    }
+
+
+def target_list_dict(tl) -> dict:
+    return {
+        "year": tl.year,
+        "issuer": tl.issuer.code,
+        "issuer_name": tl.issuer.name,
+        "doc_no": tl.doc_no,
+        "issued_on": tl.issued_on,
+        "version": tl.version,
     }
 
 
@@ -85,9 +101,11 @@ def list_targets(request, year: int | None = None, zone: str | None = None):
         timezone.localdate(),
         get_calendar(),
     )
+    issued = TargetList.objects.filter(zone=z, year=year).select_related("issuer").first()
     return {
         "zone": z.code,
         "year": year,
+        "issued": target_list_dict(issued) if issued else None,
         "weighted_completion": None if ov.weighted is None else str(round(ov.weighted, 4)),
         "proposal": {"value": str(ov.proposal.value), "rule": ov.proposal.rule}
         if ov.proposal
@@ -112,6 +130,7 @@ def report_dict(r) -> dict:
         "reported_on": r.reported_on,
         "reported_by": r.reported_by.username if r.reported_by else None,
         "has_file": r.blob_id is not None,
+        "version": r.version,
     }
 
 
@@ -130,7 +149,7 @@ def get_target(request, target_id: int):
     summary="填报考核指标完成数",
 )
 def report_target(request, target_id: int, payload: TargetReportIn):
-    """责任部门（或创建办）填报一期的年初至期末累计数；同一期再次填报即更正。"""
+    """责任部门（或创建办）填报一期的年初至期末累计数；每期填报一次，更正用 corrections。"""
     access.require_reader(request.user)
     r = targets.report_figure(
         request.user, target_id, only(payload.data(), TargetReportIn), today=timezone.localdate()
@@ -150,6 +169,7 @@ def activity_dict(a) -> dict:
         "organiser": a.organiser.code if a.organiser else None,
         "attendee_count": a.attendee_count,
         "public_headcount": a.public_headcount,
+        "version": a.version,
     }
 
 
@@ -213,3 +233,54 @@ def list_awards(request, year: int | None = None, zone: str | None = None):
 def create_award(request, payload: AwardIn):
     a = awards.record_award(request.user, only(payload.data(), AwardIn), today=timezone.localdate())
     return Status(201, award_dict(a))
+
+
+# ---------------------------------------------------------------- corrections
+# who set the target list, an indicator's fields, a reported figure (its evidence kept), an
+# activity (fazhi.ledgers.corrections); each against the version it was read at
+
+
+@router.put(
+    "/targets/issuer",
+    response={200: TargetListOut, **WRITE},
+    summary="登记或更正目标清单的下达单位、文号和日期",
+)
+def set_target_list(request, payload: TargetListIn):
+    tl = corrections.set_target_list(
+        request.user, only(payload.data(), TargetListIn), today=timezone.localdate()
+    )
+    return target_list_dict(tl)
+
+
+@router.put("/targets/{int:target_id}", response={200: TargetOut, **WRITE}, summary="更正考核指标")
+def edit_target(request, target_id: int, payload: TargetEditIn):
+    access.require_reader(request.user)
+    corrections.edit_target(request.user, target_id, only(payload.data(), TargetEditIn))
+    return target_dict(_row(request.user, target_id))
+
+
+@router.post(
+    "/targets/reports/{int:report_id}/corrections",
+    response={200: TargetReportOut, **WRITE},
+    summary="更正已填报的完成数（原佐证保留）",
+)
+def correct_report(request, report_id: int, payload: ReportCorrectionIn):
+    access.require_reader(request.user)
+    r = corrections.correct_report(
+        request.user,
+        report_id,
+        only(payload.data(), ReportCorrectionIn),
+        today=timezone.localdate(),
+    )
+    return report_dict(r)
+
+
+@router.put(
+    "/activities/{int:activity_id}", response={200: ActivityOut, **WRITE}, summary="更正活动"
+)
+def edit_activity(request, activity_id: int, payload: ActivityEditIn):
+    access.require_reader(request.user)
+    a = corrections.edit_activity(
+        request.user, activity_id, only(payload.data(), ActivityEditIn), today=timezone.localdate()
+    )
+    return activity_dict(a)

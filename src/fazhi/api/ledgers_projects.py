@@ -7,15 +7,23 @@ from ninja import Router, Status
 
 from fazhi.core import projects as rules
 from fazhi.core.errors import RuleError
-from fazhi.ledgers import access, projects
+from fazhi.ledgers import access, project_steps, projects
 
-from .ledgers import _year, only
+from .ledgers import _num, _year, only
 from .schemas.common import READ, WRITE
 from .schemas.ledgers import (
+    BudgetLineIn,
+    BudgetLineOut,
+    ChangeIn,
+    ChangeOut,
     CreditNoteIn,
     CreditNoteOut,
+    DecisionIn,
+    ExpertIn,
     FundsIn,
     FundsOut,
+    IndicatorIn,
+    IndicatorOut,
     ProjectDetailOut,
     ProjectEventIn,
     ProjectIn,
@@ -52,6 +60,9 @@ def project_dict(p) -> dict:
         "acceptance_overdue": f.acceptance_overdue,
         "unspent": str(f.unspent),
         "credit_note": p.credit_note,
+        "content": p.content,
+        "certificate": p.certificate,
+        "certificate_valid_to": p.certificate_valid_to,
         "version": p.version,
     }
 
@@ -102,11 +113,49 @@ def create_credit_note(request, payload: CreditNoteIn):
     )
 
 
+def change_dict(c) -> dict:
+    return {
+        "id": c.pk,
+        "kind": c.kind,
+        "status": c.status,
+        "reason": c.reason,
+        "new_budget": _money(c.new_budget),
+        "new_starts_on": c.new_starts_on,
+        "new_due_on": c.new_due_on,
+        "new_content": c.new_content,
+        "before": c.before,
+        "requested_on": c.requested_on,
+        "decided_on": c.decided_on,
+        "opinion": c.decision_note,
+        "version": c.version,
+    }
+
+
+def indicator_dict(i) -> dict:
+    return {
+        "name": i.name,
+        "unit": i.unit,
+        "planned": _num(i.planned),
+        "achieved": _num(i.achieved),
+        "percent": i.percent,
+    }
+
+
+def line_dict(b) -> dict:
+    return {"line": b.line, "budgeted": str(b.budgeted), "spent": str(b.spent)}
+
+
 def _detail(p) -> dict:
     return {
         **project_dict(p),
         "events": [{"kind": e.kind, "on": e.on, "note": e.note} for e in p.events.all()],
         "funds": [funds_dict(f) for f in p.funds.all()],
+        "experts": [
+            {"name": x.name, "unit": x.unit, "score": str(x.score)} for x in p.experts.all()
+        ],
+        "changes": [change_dict(c) for c in p.changes.all()],
+        "indicators": [indicator_dict(i) for i in p.indicators.all()],
+        "budget_lines": [line_dict(b) for b in p.budget_lines.all()],
     }
 
 
@@ -142,3 +191,62 @@ def project_funds(request, project_id: int, payload: FundsIn):
         request.user, project_id, only(payload.data(), FundsIn), today=timezone.localdate()
     )
     return Status(201, funds_dict(f))
+
+
+@router.post(
+    "/projects/{int:project_id}/experts",
+    response={201: ProjectDetailOut, **WRITE},
+    summary="登记专家评审的专家评分（须回避的专家被拒绝）",
+)
+def project_expert(request, project_id: int, payload: ExpertIn):
+    access.require_reader(request.user)
+    project_steps.add_expert(request.user, project_id, only(payload.data(), ExpertIn))
+    return Status(201, _detail(projects.get_project(request.user, project_id)))
+
+
+@router.post(
+    "/projects/{int:project_id}/changes",
+    response={201: ChangeOut, **WRITE},
+    summary="申请项目变更（预算、执行期、研究内容），待创建办审批",
+)
+def project_change(request, project_id: int, payload: ChangeIn):
+    access.require_reader(request.user)
+    c = project_steps.request_change(
+        request.user, project_id, only(payload.data(), ChangeIn), today=timezone.localdate()
+    )
+    return Status(201, change_dict(c))
+
+
+@router.post(
+    "/projects/changes/{int:change_id}/decision",
+    response={200: ChangeOut, **WRITE},
+    summary="审批项目变更（批准后变更生效）",
+)
+def change_decision(request, change_id: int, payload: DecisionIn):
+    access.require_reader(request.user)
+    c = project_steps.decide_change(
+        request.user, change_id, only(payload.data(), DecisionIn), today=timezone.localdate()
+    )
+    return change_dict(c)
+
+
+@router.post(
+    "/projects/{int:project_id}/indicators",
+    response={201: IndicatorOut, **WRITE},
+    summary="登记绩效评价的绩效指标（计划值与实际完成值）",
+)
+def project_indicator(request, project_id: int, payload: IndicatorIn):
+    access.require_reader(request.user)
+    i = project_steps.add_indicator(request.user, project_id, only(payload.data(), IndicatorIn))
+    return Status(201, indicator_dict(i))
+
+
+@router.post(
+    "/projects/{int:project_id}/budget-lines",
+    response={201: BudgetLineOut, **WRITE},
+    summary="登记绩效评价的预算科目支出（支出不超过该科目预算）",
+)
+def project_budget_line(request, project_id: int, payload: BudgetLineIn):
+    access.require_reader(request.user)
+    b = project_steps.add_budget_line(request.user, project_id, only(payload.data(), BudgetLineIn))
+    return Status(201, line_dict(b))

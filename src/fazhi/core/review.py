@@ -114,6 +114,18 @@ def rank(
     return out
 
 
+def stand_down(same_side: bool, declared: bool, side: str, subject: str) -> str | None:
+    """The conflict rule (回避): why an expert may not score an application, or None. An expert
+    from the applicant's side (`side` names it) must stand down, and so must one who declared
+    an interest in it (`subject`). The province's panels and the zones' project reviews
+    (ledgers.project_steps) both apply it."""
+    if same_side:
+        return f"来自{side}"
+    if declared:
+        return f"已声明与{subject}存在利害关系"
+    return None
+
+
 def conflict_reason(
     expert_org_path: str, city_path: str, declared_zone_ids: Iterable[int], zone_id: int
 ) -> str | None:
@@ -122,11 +134,12 @@ def conflict_reason(
     Org paths are materialised ("/1/5/"): an expert from the applicant's city bureau, or from
     any org under it (the zone itself, its departments), is conflicted; so is an expert who
     declared an interest in the zone."""
-    if expert_org_path.startswith(city_path):
-        return "来自申报园区所在市或其下属单位"
-    if zone_id in set(declared_zone_ids):
-        return "已声明与该园区存在利害关系"
-    return None
+    return stand_down(
+        expert_org_path.startswith(city_path),
+        zone_id in set(declared_zone_ids),
+        "申报园区所在市或其下属单位",
+        "该园区",
+    )
 
 
 def publicity_ends(starts_on: date, days: int, calendar: WorkCalendar) -> date:

@@ -67,20 +67,30 @@ def _organiser(user, zone: Org, value) -> Org | None:
     return department_of(zone, value, "organiser")
 
 
-def record_activity(user, data: dict, files=(), *, today: date) -> Activity:
-    """`files`: [(kind, upload)] with kind minutes / photo / material."""
-    zone = access.writer_zone(user)
-    check = Collect()
+def clean_activity(user, zone: Org, data: dict, today: date, check: Collect) -> dict:
+    """An activity's fields (recording or correcting it); refusals go to `check`."""
     kind = check(_kind, data.get("kind"))
     held_on = check(parse_date, data.get("held_on"), "held_on", "日期")
     status = data.get("status") or rules.HELD
     if held_on is not None:
         status = check(rules.check_status, status, held_on, today)
-    subject = check(text, data.get("subject"), "subject", "主题", limit=200, required=True)
-    organiser = check(_organiser, user, zone, data.get("organiser"))
-    attendees = check(_attendees, zone, data.get("attendees")) or []
-    headcount = check(_headcount, data.get("public_headcount"))
-    note = check(text, data.get("note"), "note", "说明", limit=1000)
+    return {
+        "kind": kind,
+        "held_on": held_on,
+        "status": status,
+        "subject": check(text, data.get("subject"), "subject", "主题", limit=200, required=True),
+        "organiser": check(_organiser, user, zone, data.get("organiser")),
+        "attendees": check(_attendees, zone, data.get("attendees")) or [],
+        "public_headcount": check(_headcount, data.get("public_headcount")),
+        "note": check(text, data.get("note"), "note", "说明", limit=1000),
+    }
+
+
+def record_activity(user, data: dict, files=(), *, today: date) -> Activity:
+    """`files`: [(kind, upload)] with kind minutes / photo / material."""
+    zone = access.writer_zone(user)
+    check = Collect()
+    clean = clean_activity(user, zone, data, today, check)
     if len(files) > MAX_FILES:
         check(_refuse, "files", f"一次最多上传 {MAX_FILES} 个文件")
     blobs = []
@@ -92,18 +102,10 @@ def record_activity(user, data: dict, files=(), *, today: date) -> Activity:
         if blob is not None:
             blobs.append((file_kind, blob, upload.name[:255]))
     check.done()
+    attendees = clean.pop("attendees")
     with transaction.atomic():
         a = Activity.objects.create(
-            zone=zone,
-            kind=kind,
-            status=status,
-            held_on=held_on,
-            subject=subject,
-            organiser=organiser,
-            attendee_count=len(attendees),
-            public_headcount=headcount,
-            note=note,
-            created_by=user,
+            zone=zone, attendee_count=len(attendees), created_by=user, **clean
         )
         a.attendees.set(attendees)
         ActivityFile.objects.bulk_create(
@@ -114,16 +116,32 @@ def record_activity(user, data: dict, files=(), *, today: date) -> Activity:
             "activity.record",
             a,
             after={
-                "kind": kind,
-                "status": status,
-                "held_on": held_on.isoformat(),
-                "subject": subject,
+                **audit_of(a),
                 "attendees": len(attendees),
-                "public_headcount": headcount,
                 "files": [b.digest for _, b, _ in blobs],
             },
         )
     return a
+
+
+def audit_of(a: Activity) -> dict:
+    return {
+        "kind": a.kind,
+        "status": a.status,
+        "held_on": a.held_on.isoformat(),
+        "subject": a.subject,
+        "organiser": a.organiser.code if a.organiser else "",
+        "public_headcount": a.public_headcount,
+        "note": a.note,
+    }
+
+
+def can_record(user, a: Activity) -> bool:
+    """Who may correct an activity: whoever may record it (the zone's office, the department
+    that organised it)."""
+    if access.is_office_of(user, a.zone):
+        return True
+    return user.has_role(Role.DEPARTMENT) and a.organiser_id == user.org_id
 
 
 def _refuse(field: str, message: str):

@@ -15,6 +15,22 @@ from fazhi.core import targets as target_rules
 from fazhi.orgs.models import Org
 
 
+class TargetList(models.Model):
+    """Who set a zone's yearly target list: the city or the province, by which document."""
+
+    zone = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    issuer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    doc_no = models.CharField("下达文号", max_length=60)
+    issued_on = models.DateField("下达日期")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year"], name="ledgers_target_list_unique")
+        ]
+
+
 class Target(models.Model):
     """One indicator of a zone's yearly target list (主体考核目标)."""
 
@@ -31,6 +47,7 @@ class Target(models.Model):
     frequency = models.CharField(
         "填报频次", max_length=10, choices=list(target_rules.FREQUENCIES.items())
     )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,12 +76,35 @@ class TargetReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reported_on = models.DateField("填报日期")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["target", "period_end"]
         constraints = [
             models.UniqueConstraint(fields=["target", "period"], name="ledgers_report_unique")
         ]
+
+
+class TargetReportRevision(models.Model):
+    """A correction (更正) of a reported figure: the values it replaced, the evidence file it
+    replaced (kept, still downloadable), why and by whom."""
+
+    report = models.ForeignKey(TargetReport, on_delete=models.CASCADE, related_name="revisions")
+    value_before = models.DecimalField("原累计完成数", max_digits=18, decimal_places=4)
+    value_after = models.DecimalField("更正后累计完成数", max_digits=18, decimal_places=4)
+    note_before = models.CharField("原说明", max_length=500, blank=True)
+    blob = models.ForeignKey(
+        Blob, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField("原佐证文件名", max_length=255, blank=True)
+    reason = models.CharField("更正原因", max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
 
 
 class Activity(models.Model):
@@ -86,6 +126,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -175,6 +216,9 @@ class Project(models.Model):
     )
     paid = models.DecimalField("已拨付（万元）", max_digits=14, decimal_places=2, default=0)
     spent = models.DecimalField("已支出（万元）", max_digits=14, decimal_places=2, default=0)
+    content = models.CharField("研究内容", max_length=1000, blank=True)
+    certificate = models.CharField("证书名称", max_length=60, blank=True)
+    certificate_valid_to = models.DateField("证书有效期至", null=True, blank=True)
     last_event_on = models.DateField("最近办理日期")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -199,6 +243,99 @@ class ProjectEvent(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+
+
+class ProjectExpert(models.Model):
+    """An expert's score in the project's 专家评审; the conflict rule (回避) is checked before."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="experts")
+    name = models.CharField("专家姓名", max_length=30)
+    unit = models.CharField("工作单位", max_length=100)
+    unit_code = models.CharField("工作单位统一社会信用代码", max_length=18, blank=True)
+    score = models.DecimalField("评分", max_digits=5, decimal_places=2)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="ledgers_expert_unique")
+        ]
+
+
+class ProjectChange(models.Model):
+    """A change (变更) asked for during 执行: budget, dates or content; only an approved one
+    alters the project (`before` keeps what it replaced)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(
+        "变更类别", max_length=10, choices=list(project_rules.CHANGE_KINDS.items())
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=list(project_rules.CHANGE_STATUSES.items())
+    )
+    reason = models.CharField("变更理由", max_length=500)
+    new_budget = models.DecimalField(
+        "调整后预算（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    new_starts_on = models.DateField("调整后开始日期", null=True, blank=True)
+    new_due_on = models.DateField("调整后验收期限", null=True, blank=True)
+    new_content = models.CharField("调整后研究内容", max_length=1000, blank=True)
+    requested_on = models.DateField("申请日期")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_on = models.DateField("审批日期", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.CharField("审批意见", max_length=500, blank=True)
+    before = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+
+
+class ProjectIndicator(models.Model):
+    """A performance indicator of the 绩效评价: planned (合同约定) against achieved."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField("绩效指标", max_length=100)
+    unit = models.CharField("单位", max_length=20)
+    planned = models.DecimalField("计划值", max_digits=18, decimal_places=4)
+    achieved = models.DecimalField("实际完成值", max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="ledgers_indicator_unique")
+        ]
+
+    @property
+    def percent(self) -> int | None:
+        """Completion (achieved ÷ planned) in whole percent, rounded down."""
+        return target_rules.as_percent(target_rules.completion(self.achieved, self.planned))
+
+
+class ProjectBudgetLine(models.Model):
+    """Funds used per budget line (预算科目) in the 绩效评价; spent never above budgeted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    line = models.CharField("预算科目", max_length=60)
+    budgeted = models.DecimalField("预算数（万元）", max_digits=14, decimal_places=2)
+    spent = models.DecimalField("支出数（万元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "line"], name="ledgers_budget_line_unique")
+        ]
+
+    @property
+    def left(self):
+        return self.budgeted - self.spent
 
 
 class ProjectFunds(models.Model):

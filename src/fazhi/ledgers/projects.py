@@ -26,10 +26,10 @@ from .targets import department_of
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
-def _credit_code(value) -> str:
+def _credit_code(value, field: str = "applicant_code") -> str:
     code = str(value or "").strip().upper()
     if not CREDIT_CODE.match(code):
-        raise RuleError("applicant_code", "统一社会信用代码应为 18 位（数字或大写字母）")
+        raise RuleError(field, "统一社会信用代码应为 18 位（数字或大写字母）")
     return code
 
 
@@ -82,6 +82,8 @@ def apply_project(user, data: dict, *, today: date) -> Project:
     department = check(department_of, zone, data.get("department"))
     on = check(parse_date, data.get("applied_on"), "applied_on", "申报日期")
     check(_not_future, on, today, "applied_on")
+    probe = Project()
+    _certificate(check, probe, data)
     check.done()
     breaches = list(CreditNote.objects.filter(zone=zone, applicant_code=code).order_by("-on")[:3])
     note = "；".join(f"{b.on.isoformat()} {b.breach}" for b in breaches)[:500]
@@ -95,6 +97,8 @@ def apply_project(user, data: dict, *, today: date) -> Project:
             applied_on=on,
             stage=rules.APPLIED,
             credit_note=note,
+            certificate=probe.certificate,
+            certificate_valid_to=probe.certificate_valid_to,
             last_event_on=on,
         )
         ProjectEvent.objects.create(project=p, kind="apply", on=on, by=user, note=note)
@@ -119,24 +123,6 @@ def get_project(user, project_id, *, for_update: bool = False) -> Project:
         return qs.select_related("zone", "department").get(pk=int(project_id))
     except (Project.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("项目不存在或无权查看") from None
-
-
-def _scores(value) -> list[Decimal]:
-    raw = (
-        value if isinstance(value, list | tuple) else str(value or "").replace("，", ",").split(",")
-    )
-    out = []
-    for s in raw:
-        s = str(s).strip()
-        if not s:
-            continue
-        d = amounts.parse_amount(s, "scores", "专家评分", positive=False)
-        if d > 100:
-            raise RuleError("scores", "专家评分不能超过 100")
-        out.append(d)
-    if len(out) < 3:
-        raise RuleError("scores", "专家评审至少需要 3 位专家的评分（用逗号分隔）")
-    return out
 
 
 def _choice(value, options: dict, field: str, label: str) -> str:
@@ -168,10 +154,16 @@ def project_event(user, project_id, data: dict, *, today: date) -> Project:
         note = check(text, data.get("note"), "note", "说明", limit=1000)
         extra: dict = {}
         if event == "review":
-            scores = check(_scores, data.get("scores"))
-            if scores:
-                extra["scores"] = [str(s) for s in scores]
-                p.review_score = panel_score(scores)
+            experts = list(p.experts.values_list("name", "score"))
+            if len(experts) < rules.MIN_EXPERTS:
+                check(
+                    _refuse,
+                    "event",
+                    f"专家评审至少需要 {rules.MIN_EXPERTS} 位专家的评分（已登记 {len(experts)} 位）",
+                )
+            else:
+                extra["scores"] = [f"{n} {s}" for n, s in experts]
+                p.review_score = panel_score([s for _, s in experts])
         elif event == "approve":
             p.budget = check(_money, data.get("budget"), "budget", "预算")
             p.contract_no = (
@@ -187,10 +179,11 @@ def project_event(user, project_id, data: dict, *, today: date) -> Project:
             )
             p.starts_on = check(parse_date, data.get("starts_on"), "starts_on", "开始日期")
             p.due_on = check(parse_date, data.get("due_on"), "due_on", "验收期限")
-            if p.starts_on and p.due_on and p.due_on <= p.starts_on:
-                check(_refuse, "due_on", "验收期限应晚于开始日期")
-        elif event in ("midterm", "change") and not note:
-            check(_refuse, "note", "请填写说明（中期检查情况或变更内容及批准文件）")
+            check(rules.check_dates, p.starts_on, p.due_on)
+            p.content = check(text, data.get("content"), "content", "研究内容", limit=1000) or ""
+            _certificate(check, p, data)
+        elif event == "midterm" and not note:
+            check(_refuse, "note", "请填写中期检查情况")
         elif event == "accept":
             p.acceptance = (
                 check(_choice, data.get("acceptance"), rules.ACCEPTANCE, "acceptance", "验收结论")
@@ -199,6 +192,7 @@ def project_event(user, project_id, data: dict, *, today: date) -> Project:
             p.accepted_on = on
         elif event == "evaluate":
             p.grade = check(_choice, data.get("grade"), rules.GRADES, "grade", "绩效评价等次") or ""
+            check(evaluation_ready, p)
         check.done()
         before = p.stage
         p.stage, p.last_event_on, p.version = stage, on, p.version + 1
@@ -212,6 +206,34 @@ def project_event(user, project_id, data: dict, *, today: date) -> Project:
 
 def _refuse(field: str, message: str):
     raise RuleError(field, message)
+
+
+def _certificate(check: Collect, p: Project, data: dict) -> None:
+    """The certificate whose expiry is reminded (the owner's 高新技术企业证书, the contract's):
+    optional, its name and its last valid day together."""
+    name = check(text, data.get("certificate"), "certificate", "证书名称", limit=60) or ""
+    raw = data.get("certificate_valid_to")
+    valid_to = (
+        check(parse_date, raw, "certificate_valid_to", "证书有效期至")
+        if str(raw or "").strip()
+        else None
+    )
+    if name and valid_to is None:
+        check(_refuse, "certificate_valid_to", "填写了证书名称，请同时填写证书有效期至")
+    if valid_to and not name:
+        check(_refuse, "certificate", "填写了证书有效期，请同时填写证书名称")
+    p.certificate, p.certificate_valid_to = name, valid_to
+
+
+def evaluation_ready(p: Project) -> None:
+    """绩效评价 needs its figures: at least one indicator and one budget line."""
+    missing = [
+        label
+        for label, qs in (("绩效指标", p.indicators), ("预算科目支出", p.budget_lines))
+        if not qs.exists()
+    ]
+    if missing:
+        raise RuleError("grade", "请先登记" + "和".join(missing) + "，再评定绩效评价等次")
 
 
 def add_funds(user, project_id, data: dict, *, today: date) -> ProjectFunds:

@@ -1,10 +1,10 @@
 """Reminders of the ledgers, sent from `fazhi tick` through workplan.supervision.notify (each
 event once per user; tick passes it in): a target's period ended without its figure; a project's acceptance
-overdue (projects.py)."""
+overdue (projects.py); a project's certificate expiring within 60 days, then expired."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 
@@ -57,7 +57,11 @@ def remind_due(today: date, cal=None) -> int:
 
 
 def remind_ledgers_due(today: date, notify) -> int:
-    return remind_targets_due(today, notify) + remind_acceptance_overdue(today, notify)
+    return (
+        remind_targets_due(today, notify)
+        + remind_acceptance_overdue(today, notify)
+        + remind_certificates(today, notify)
+    )
 
 
 def remind_acceptance_overdue(today: date, notify) -> int:
@@ -81,5 +85,43 @@ def remind_acceptance_overdue(today: date, notify) -> int:
         users = offices.get(p.zone_id, []) + departments.get(p.department_id, [])
         text = f"科技计划项目“{p.title}”已超过验收期限（{p.due_on.isoformat()}），尚未验收。"
         event = f"project-acceptance:{p.pk}:{p.due_on.isoformat()}"
+        sent += len(notify(users, event, text, url=reverse("ledgers:project", args=[p.pk])))
+    return sent
+
+
+def remind_certificates(today: date, notify) -> int:
+    """A live project's certificate (the owner's 高新技术企业证书, the contract's) within 60 days
+    of its end, and again once it has ended: the zone's office and the department in charge,
+    once per project, certificate date and state."""
+    from fazhi.core import projects as project_rules
+
+    from .models import Project
+
+    soon = today + timedelta(days=project_rules.CERTIFICATE_NOTICE_DAYS)
+    due = [
+        (p, project_rules.certificate_state(p.stage, p.certificate_valid_to, today))
+        for p in Project.objects.filter(certificate_valid_to__lte=soon)
+        .exclude(stage__in=project_rules.CLOSED)
+        .only(
+            "pk",
+            "title",
+            "stage",
+            "zone_id",
+            "department_id",
+            "certificate",
+            "certificate_valid_to",
+        )
+    ]
+    if not due:
+        return 0
+    offices = _staff({p.zone_id for p, _ in due}, Role.OFFICE)
+    departments = _staff({p.department_id for p, _ in due if p.department_id}, Role.DEPARTMENT)
+    sent = 0
+    for p, state in due:
+        users = offices.get(p.zone_id, []) + departments.get(p.department_id, [])
+        end = p.certificate_valid_to.isoformat()
+        what = "已过期，请核实并更新" if state == "expired" else "即将到期，请及时办理续期或更新"
+        text = f"科技计划项目“{p.title}”的{p.certificate}有效期至 {end}，{what}。"
+        event = f"project-certificate:{p.pk}:{end}:{state}"
         sent += len(notify(users, event, text, url=reverse("ledgers:project", args=[p.pk])))
     return sent

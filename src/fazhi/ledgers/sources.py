@@ -180,12 +180,15 @@ def award_summariser(code: str):
 
 
 def summarise_projects(zone, year: int, as_of: date) -> Summary:
-    """Item 10: the projects applied for in the year, their stages, funds and flags. The table
-    gives no scoring rule for item 10, so nothing is proposed. Read as plain tuples (one
-    query, no model instances): a zone has thousands of projects."""
+    """Item 10: the projects applied for in the year, their stages, funds, 绩效评价 figures
+    (indicators achieved against planned, spending per budget line) and flags. The table gives
+    no scoring rule for item 10, so nothing is proposed. Read as plain tuples (three queries,
+    no model instances): a zone has thousands of projects."""
     from fazhi.core import projects as project_rules
+    from fazhi.core import targets as target_rules
+    from fazhi.core.scoring import format_points as num
 
-    from .models import Project
+    from .models import Project, ProjectBudgetLine, ProjectIndicator
 
     cols = (
         "applied_on",
@@ -202,12 +205,27 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
         "grade",
         "credit_note",
         "accepted_on",
+        "pk",
     )
-    items = list(
-        Project.objects.filter(zone=zone, applied_on__year=year, applied_on__lte=as_of)
-        .order_by("applied_on", "pk")
-        .values_list(*cols)
-    )
+    of_year = {"zone": zone, "applied_on__year": year, "applied_on__lte": as_of}
+    items = list(Project.objects.filter(**of_year).order_by("applied_on", "pk").values_list(*cols))
+    evaluation: dict[int, tuple[list[str], list[str]]] = {}
+    within = {f"project__{k}": v for k, v in of_year.items()}
+    for pid, name, unit, planned, achieved in (
+        ProjectIndicator.objects.filter(**within)
+        .order_by("pk")
+        .values_list("project_id", "name", "unit", "planned", "achieved")
+    ):
+        rate = target_rules.as_percent(target_rules.completion(achieved, planned))
+        evaluation.setdefault(pid, ([], []))[0].append(
+            f"{name} {num(achieved)}/{num(planned)}{unit}（{rate}%）"
+        )
+    for pid, line, budgeted, spent in (
+        ProjectBudgetLine.objects.filter(**within)
+        .order_by("pk")
+        .values_list("project_id", "line", "budgeted", "spent")
+    ):
+        evaluation.setdefault(pid, ([], []))[1].append(f"{line} {spent}/{budgeted}")
     rows, overdue, unevaluated, unspent = [], [], [], []
     approved = accepted = evaluated = 0
     budget = paid = spent = Decimal(0)
@@ -226,6 +244,7 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
         grade,
         credit,
         acc_on,
+        pid,
     ) in items:
         f = project_rules.flags(stage, due, pd, sp, bool(credit), as_of)
         if bud is not None:
@@ -263,6 +282,8 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
                 due,
                 project_rules.ACCEPTANCE.get(acc, ""),
                 project_rules.GRADES.get(grade, ""),
+                "；".join(evaluation.get(pid, ([], []))[0]),
+                "；".join(evaluation.get(pid, ([], []))[1]),
                 "；".join(notes),
             )
         )
@@ -302,6 +323,8 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
             "验收期限",
             "验收结论",
             "绩效评价",
+            "绩效指标（实际/计划，完成率）",
+            "预算科目（支出/预算，万元）",
             "提示",
         ),
         rows=tuple(rows),

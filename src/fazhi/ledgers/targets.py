@@ -16,6 +16,7 @@ from fazhi.audit.services import record
 from fazhi.core import lights
 from fazhi.core import targets as rules
 from fazhi.core.errors import Collect, RuleError
+from fazhi.core.scoring import format_points
 from fazhi.core.validate import int_in, text
 from fazhi.orgs.models import Org, Role
 
@@ -89,21 +90,22 @@ def add_target(user, data: dict) -> Target:
     try:
         with transaction.atomic():
             t = Target.objects.create(zone=zone, year=year, **clean)
-            record(user, "target.add", t, after=_audit(t))
+            record(user, "target.add", t, after=audit_of(t))
     except IntegrityError:
         raise RuleError("indicator", f"{year} 年已有指标“{clean['indicator']}”") from None
     return t
 
 
-def _audit(t: Target) -> dict:
+def audit_of(t: Target) -> dict:
     return {
         "year": t.year,
         "indicator": t.indicator,
         "unit": t.unit,
-        "target": str(t.target),
-        "weight": str(t.weight),
+        "target": format_points(t.target),
+        "weight": format_points(t.weight),
         "department": t.department.code if t.department else "",
         "frequency": t.frequency,
+        "source": t.source,
     }
 
 
@@ -114,7 +116,7 @@ def can_report(user, t: Target) -> bool:
 
 
 def report_figure(user, target_id, data: dict, upload=None, *, today: date) -> TargetReport:
-    """A period's year-to-date figure; reporting the same period again corrects it."""
+    """A period's year-to-date figure, once per period (corrections.correct_report corrects it)."""
     t = get_target(user, target_id)
     if not can_report(user, t):
         raise Http404("指标不存在或无权填报")
@@ -123,27 +125,35 @@ def report_figure(user, target_id, data: dict, upload=None, *, today: date) -> T
     value = check(rules.parse_amount, data.get("value"), "value", "累计完成数", positive=False)
     note = check(text, data.get("note"), "note", "说明", limit=500)
     blob = check(evidence_store.store, upload) if upload is not None else None
+    if period is not None and t.reports.filter(period=period.key).exists():
+        check(_refuse, "period", f"{period.label}已填报；如需更正，请在填报记录中更正")
     check.done()
-    with transaction.atomic():
-        before = TargetReport.objects.filter(target=t, period=period.key).first()
-        fields = {
-            "period_end": period.end,
-            "value": value,
-            "note": note,
-            "reported_by": user,
-            "reported_on": today,
-        }
-        if blob is not None:
-            fields.update(blob=blob, file_name=upload.name[:255])
-        rep, _ = TargetReport.objects.update_or_create(target=t, period=period.key, defaults=fields)
-        record(
-            user,
-            "target.report",
-            t,
-            before={"value": str(before.value)} if before else None,
-            after={"period": period.key, "value": str(value), "sm3": rep.blob_id or ""},
-        )
+    try:
+        with transaction.atomic():
+            rep = TargetReport.objects.create(
+                target=t,
+                period=period.key,
+                period_end=period.end,
+                value=value,
+                note=note,
+                reported_by=user,
+                reported_on=today,
+                blob=blob,
+                file_name=upload.name[:255] if blob is not None else "",
+            )
+            record(
+                user,
+                "target.report",
+                t,
+                after={"period": period.key, "value": str(value), "sm3": rep.blob_id or ""},
+            )
+    except IntegrityError:  # reported meanwhile
+        raise RuleError("period", f"{period.label}已填报；如需更正，请在填报记录中更正") from None
     return rep
+
+
+def _refuse(field: str, message: str):
+    raise RuleError(field, message)
 
 
 # ---------------------------------------------------------------- reads

@@ -79,11 +79,22 @@ class TargetOut(Out):
     light: str = Field(description="进度灯：green 绿灯，yellow 黄灯，red 红灯，done 已完成")
     light_reason: str = Field(description="进度灯的说明（含序时进度）")
     report_due: bool = Field(description="已结束的期间中有未填报的")
+    version: int = Field(description="版本号（更正时原样带回）")
+
+
+class TargetListOut(Out):
+    year: int = Field(description="年度")
+    issuer: str = Field(description="下达单位代码（市或省）")
+    issuer_name: str = Field(description="下达单位")
+    doc_no: str = Field(description="下达文号")
+    issued_on: date = Field(description="下达日期")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class TargetsOut(Out):
     zone: str = Field(description="园区代码")
     year: int = Field(description="年度")
+    issued: TargetListOut | None = Field(description="目标清单由谁下达；未登记为空")
     weighted_completion: str | None = Field(description="加权完成率（0 至 1，超额按 1 计）")
     proposal: ProposalOut | None = Field(description="第 13 项建议得分及规则")
     items: list[TargetOut] = Field(description="考核指标")
@@ -98,6 +109,7 @@ class TargetReportOut(Out):
     reported_on: date = Field(description="填报日期")
     reported_by: str | None = Field(description="填报人用户名")
     has_file: bool = Field(description="是否附有佐证文件")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class TargetDetailOut(TargetOut):
@@ -115,6 +127,7 @@ class ActivityOut(Out):
     organiser: str | None = Field(description="组织部门代码")
     attendee_count: int = Field(description="本单位参加人数")
     public_headcount: int = Field(description="群众参与人数")
+    version: int = Field(description="版本号（更正时原样带回）")
 
 
 class AwardOut(Out):
@@ -147,6 +160,10 @@ class ProjectIn(In):
     applicant_code: Text = field("申报单位统一社会信用代码（18 位）")
     department: Text = field("主管部门代码")
     applied_on: Day = field("申报日期 YYYY-MM-DD，不晚于今天")
+    certificate: Text = field(
+        "证书名称，如 高新技术企业证书（与有效期同时填写，到期前 60 日起提醒）"
+    )
+    certificate_valid_to: Day = field("证书有效期至 YYYY-MM-DD")
 
 
 class CreditNoteIn(In):
@@ -161,16 +178,18 @@ class CreditNoteIn(In):
 class ProjectEventIn(In):
     required = ("event",)
     event: Text = field(
-        "办理事项：screen 形式审查通过，screen_fail 形式审查不通过，review 专家评审，approve 立项，decline 不予立项，start 开始执行，midterm 中期检查，change 项目变更，accept 验收，evaluate 绩效评价"
+        "办理事项：screen 形式审查通过，screen_fail 形式审查不通过，review 专家评审（按已登记的至少 3 位专家评分），approve 立项，decline 不予立项，start 开始执行，midterm 中期检查，accept 验收，evaluate 绩效评价（须先登记绩效指标和预算科目支出）"
     )
     on: Day = field("办理日期 YYYY-MM-DD（默认今天），不早于上一次办理")
-    note: Text = field("说明（中期检查、变更时必填）")
+    note: Text = field("说明（中期检查时必填）")
     version: Int = field("项目当前版本号（乐观锁，可不填）")
-    scores: Codes = field("专家评分（专家评审，至少 3 位）")
     budget: Number = field("预算，万元（立项）")
     contract_no: Text = field("合同编号（立项）")
     starts_on: Day = field("开始日期（立项）")
     due_on: Day = field("验收期限（立项）")
+    content: Text = field("研究内容（立项，选填）")
+    certificate: Text = field("证书名称（立项，选填，与有效期同时填写）")
+    certificate_valid_to: Day = field("证书有效期至（立项，选填）")
     acceptance: Text = field("验收结论（验收）：passed 通过，failed 不通过，closed 结题")
     grade: Text = field(
         "绩效评价等次（绩效评价）：excellent 优秀，good 良好，pass 合格，fail 不合格"
@@ -184,6 +203,47 @@ class FundsIn(In):
     on: Day = field("日期 YYYY-MM-DD（默认今天）")
     line: Text = field("预算科目")
     note: Text = field("说明")
+
+
+class ExpertIn(In):
+    required = ("name", "unit", "score")
+    name: Text = field("专家姓名")
+    unit: Text = field("工作单位；与申报单位相同的专家须回避")
+    unit_code: Text = field("工作单位统一社会信用代码（18 位，选填）；与申报单位相同须回避")
+    conflict: Text = field("利害关系声明；填写即须回避，不能评分")
+    score: Number = field("评分，0 至 100，最多 2 位小数")
+
+
+class ChangeIn(In):
+    required = ("kind", "reason")
+    kind: Text = field("变更类别：budget 预算调整，dates 执行期调整，content 研究内容调整")
+    reason: Text = field("变更理由")
+    new_budget: Number = field("调整后预算，万元（预算调整时必填；批准时不得低于已拨付）")
+    new_starts_on: Day = field("调整后开始日期（执行期调整时必填）")
+    new_due_on: Day = field("调整后验收期限（执行期调整时必填，晚于开始日期）")
+    new_content: Text = field("调整后研究内容（研究内容调整时必填）")
+
+
+class DecisionIn(In):
+    required = ("decision",)
+    decision: Text = field("审批结果：approve 批准（变更生效），reject 不予批准")
+    opinion: Text = field("审批意见（不予批准时必填）")
+    version: Int = field("变更当前版本号（乐观锁，可不填）")
+
+
+class IndicatorIn(In):
+    required = ("name", "unit", "planned", "achieved")
+    name: Text = field("绩效指标名称")
+    unit: Text = field("单位")
+    planned: Number = field("计划值，大于 0")
+    achieved: Number = field("实际完成值，不小于 0")
+
+
+class BudgetLineIn(In):
+    required = ("line", "budgeted", "spent")
+    line: Text = field("预算科目")
+    budgeted: Number = field("预算数，万元，大于 0；各科目合计不超过项目预算")
+    spent: Number = field("支出数，万元，不超过该科目预算数")
 
 
 class ProjectOut(Out):
@@ -207,6 +267,9 @@ class ProjectOut(Out):
     acceptance_overdue: bool = Field(description="已超过验收期限未验收")
     unspent: str = Field(description="已验收后的资金结余（万元）")
     credit_note: str = Field(description="申报时发现的失信记录；无则为空")
+    content: str = Field(description="研究内容")
+    certificate: str = Field(description="证书名称；无则为空")
+    certificate_valid_to: date | None = Field(description="证书有效期至")
     version: int = Field(description="版本号")
 
 
@@ -224,9 +287,49 @@ class FundsOut(Out):
     line: str = Field(description="预算科目")
 
 
+class ExpertOut(Out):
+    name: str = Field(description="专家姓名")
+    unit: str = Field(description="工作单位")
+    score: str = Field(description="评分")
+
+
+class ChangeOut(Out):
+    id: int = Field(description="变更编号")
+    kind: str = Field(description="变更类别代码")
+    status: str = Field(description="状态：requested 待审批，approved 已批准，rejected 未批准")
+    reason: str = Field(description="变更理由")
+    new_budget: str | None = Field(description="调整后预算（万元）")
+    new_starts_on: date | None = Field(description="调整后开始日期")
+    new_due_on: date | None = Field(description="调整后验收期限")
+    new_content: str = Field(description="调整后研究内容")
+    before: dict[str, str | None] = Field(description="批准时被替换的原值")
+    requested_on: date = Field(description="申请日期")
+    decided_on: date | None = Field(description="审批日期")
+    opinion: str = Field(description="审批意见")
+    version: int = Field(description="版本号")
+
+
+class IndicatorOut(Out):
+    name: str = Field(description="绩效指标")
+    unit: str = Field(description="单位")
+    planned: str = Field(description="计划值")
+    achieved: str = Field(description="实际完成值")
+    percent: int = Field(description="完成率（%，向下取整）")
+
+
+class BudgetLineOut(Out):
+    line: str = Field(description="预算科目")
+    budgeted: str = Field(description="预算数（万元）")
+    spent: str = Field(description="支出数（万元）")
+
+
 class ProjectDetailOut(ProjectOut):
     events: list[ProjectEventOut] = Field(description="办理记录")
     funds: list[FundsOut] = Field(description="资金记录")
+    experts: list[ExpertOut] = Field(description="专家评审的专家评分")
+    changes: list[ChangeOut] = Field(description="变更申请及审批")
+    indicators: list[IndicatorOut] = Field(description="绩效指标（计划与实际）")
+    budget_lines: list[BudgetLineOut] = Field(description="预算科目执行情况")
 
 
 class CreditNoteOut(Out):

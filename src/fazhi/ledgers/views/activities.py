@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.core import activities as act_rules
-from fazhi.core.errors import RuleError
+from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.validate import int_in
 from fazhi.orgs.models import Role
 
-from .. import access, activities
+from .. import access, activities, corrections
 from ..models import ActivityFile
 from .common import PER_PAGE, context, departments, errors_of, file_answer, year_of
 
@@ -86,11 +86,21 @@ def activity_new(request):
     return redirect("ledgers:activity", a.pk)
 
 
-@login_required
-@require_GET
-def activity_page(request, activity_id: int):
+def _activity_page(request, activity_id, form=None, status=200):
     access.require_reader(request.user)
     a = activities.get_activity(request.user, activity_id)
+    attendees = list(a.attendees.select_related("org").order_by("username"))
+    can_edit = activities.can_record(request.user, a)
+    current = {
+        "kind": a.kind,
+        "status": a.status,
+        "held_on": a.held_on.isoformat(),
+        "subject": a.subject,
+        "organiser": a.organiser.code if a.organiser else "",
+        "attendees": ",".join(u.username for u in attendees),
+        "public_headcount": a.public_headcount,
+        "note": a.note,
+    }
     return render(
         request,
         "ledgers/activity.html",
@@ -98,11 +108,38 @@ def activity_page(request, activity_id: int):
             "a": a,
             "kinds": act_rules.KINDS,
             "statuses": act_rules.STATUSES,
-            "attendees": list(a.attendees.select_related("org").order_by("username")),
+            "attendees": attendees,
             "files": list(a.files.order_by("pk")),
             "file_kinds": ActivityFile.KINDS,
+            "can_edit": can_edit,
+            "pick_organiser": access.is_office_of(request.user, a.zone),
+            "departments": departments(a.zone) if can_edit else {},
+            "form": form or {"values": current, "errors": {}},
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def activity_page(request, activity_id: int):
+    return _activity_page(request, activity_id)
+
+
+@login_required
+@require_POST
+def activity_edit(request, activity_id: int):
+    access.require_reader(request.user)
+    data = request.POST.dict()
+    try:
+        corrections.edit_activity(request.user, activity_id, data, today=timezone.localdate())
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledgers:activity", activity_id)
+    except RuleError as exc:
+        return _activity_page(request, activity_id, {"values": data, "errors": errors_of(exc)}, 422)
+    messages.success(request, "已更正")
+    return redirect("ledgers:activity", activity_id)
 
 
 @login_required

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from fazhi.core import projects as rules
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.validate import int_in
+from fazhi.orgs.models import Role
 
-from .. import access, projects
+from .. import access, project_steps, projects
 from ..models import CreditNote, ProjectFunds
 from .common import PER_PAGE, context, departments, errors_of, year_of
 
@@ -103,31 +104,57 @@ def credit_note_new(request):
     return redirect("ledgers:projects")
 
 
-def _project(request, project_id, form=None, funds_form=None, status=200):
+# the page's forms: a refused one comes back with what was entered and its errors
+FORMS = (
+    "form",
+    "funds_form",
+    "expert_form",
+    "change_form",
+    "decision_form",
+    "indicator_form",
+    "line_form",
+)
+
+
+def _project(request, project_id, status=200, **forms):
     user = request.user
     access.require_reader(user)
     p = projects.get_project(user, project_id)
     today = timezone.localdate()
     office = access.is_office_of(user, p.zone)
+    executing = p.stage == rules.EXECUTING
+    changes = list(p.changes.select_related("requested_by", "decided_by"))
+    pending = any(c.status == rules.REQUESTED for c in changes)
+    department = user.has_role(Role.DEPARTMENT) and p.department_id == user.org_id
     return render(
         request,
         "ledgers/project.html",
         {
             "p": p,
             "flags": projects.flags_of(p, today),
+            "certificate": rules.certificate_state(p.stage, p.certificate_valid_to, today),
             "events": list(p.events.select_related("by")),
             "funds": list(p.funds.all()),
+            "experts": list(p.experts.all()),
+            "changes": changes,
+            "indicators": list(p.indicators.all()),
+            "budget_lines": list(p.budget_lines.all()),
             "stages": rules.STAGES,
-            "event_labels": {**rules.EVENT_LABELS, "apply": "申报"},
+            "event_labels": rules.HISTORY_LABELS,
             "allowed": {e: rules.EVENT_LABELS[e] for e in rules.allowed_events(p.stage)}
             if office
             else {},
             "can_fund": office and p.stage in (rules.APPROVED, rules.EXECUTING, rules.ACCEPTED),
+            "can_score": office and p.stage == rules.SCREENED,
+            "can_request": executing and not pending and (office or department),
+            "can_decide": office and executing,
+            "can_evaluate": office and p.stage == rules.ACCEPTED,
             "acceptance": rules.ACCEPTANCE,
             "grades": rules.GRADES,
             "fund_kinds": ProjectFunds.KINDS,
-            "form": form or {"values": {}, "errors": {}},
-            "funds_form": funds_form or {"values": {}, "errors": {}},
+            "change_kinds": rules.CHANGE_KINDS,
+            "decisions": project_steps.DECISIONS,
+            **{k: forms.get(k) or {"values": {}, "errors": {}} for k in FORMS},
         },
         status=status,
     )
@@ -139,32 +166,112 @@ def project_page(request, project_id: int):
     return _project(request, project_id)
 
 
-@login_required
-@require_POST
-def project_event(request, project_id: int):
+def _post(request, project_id: int, form: str, action, done: str):
+    """One of the project page's forms: done → back to the page; refused → the page again
+    with what was entered and each error beside its field; stale → the page says so."""
     access.require_reader(request.user)
     data = request.POST.dict()
     try:
-        projects.project_event(request.user, project_id, data, today=timezone.localdate())
+        action(data)
     except ConflictError as exc:
         messages.error(request, exc.message)
         return redirect("ledgers:project", project_id)
     except RuleError as exc:
-        form = {"values": data, "errors": errors_of(exc)}
-        return _project(request, project_id, form=form, status=422)
-    messages.success(request, "已办理")
+        errors = errors_of(exc)
+        if "stage" in errors:  # the page was read at another stage: no field to mark
+            messages.error(request, errors["stage"])
+            return redirect("ledgers:project", project_id)
+        forms = {form: {"values": data, "errors": errors}}
+        return _project(request, project_id, status=422, **forms)
+    messages.success(request, done)
     return redirect("ledgers:project", project_id)
+
+
+@login_required
+@require_POST
+def project_event(request, project_id: int):
+    today = timezone.localdate()
+    return _post(
+        request,
+        project_id,
+        "form",
+        lambda d: projects.project_event(request.user, project_id, d, today=today),
+        "已办理",
+    )
 
 
 @login_required
 @require_POST
 def project_funds(request, project_id: int):
+    today = timezone.localdate()
+    return _post(
+        request,
+        project_id,
+        "funds_form",
+        lambda d: projects.add_funds(request.user, project_id, d, today=today),
+        "已登记资金",
+    )
+
+
+@login_required
+@require_POST
+def project_expert(request, project_id: int):
+    return _post(
+        request,
+        project_id,
+        "expert_form",
+        lambda d: project_steps.add_expert(request.user, project_id, d),
+        "已登记专家评分",
+    )
+
+
+@login_required
+@require_POST
+def project_change(request, project_id: int):
+    today = timezone.localdate()
+    return _post(
+        request,
+        project_id,
+        "change_form",
+        lambda d: project_steps.request_change(request.user, project_id, d, today=today),
+        "已提交变更申请，待创建办审批",
+    )
+
+
+@login_required
+@require_POST
+def change_decision(request, change_id: int):
     access.require_reader(request.user)
-    data = request.POST.dict()
-    try:
-        projects.add_funds(request.user, project_id, data, today=timezone.localdate())
-    except RuleError as exc:
-        form = {"values": data, "errors": errors_of(exc)}
-        return _project(request, project_id, funds_form=form, status=422)
-    messages.success(request, "已登记资金")
-    return redirect("ledgers:project", project_id)
+    c = project_steps.get_change(request.user, change_id)
+    today = timezone.localdate()
+    return _post(
+        request,
+        c.project_id,
+        "decision_form",
+        lambda d: project_steps.decide_change(request.user, change_id, d, today=today),
+        "已审批变更",
+    )
+
+
+@login_required
+@require_POST
+def project_indicator(request, project_id: int):
+    return _post(
+        request,
+        project_id,
+        "indicator_form",
+        lambda d: project_steps.add_indicator(request.user, project_id, d),
+        "已登记绩效指标",
+    )
+
+
+@login_required
+@require_POST
+def project_budget_line(request, project_id: int):
+    return _post(
+        request,
+        project_id,
+        "line_form",
+        lambda d: project_steps.add_budget_line(request.user, project_id, d),
+        "已登记预算科目支出",
+    )
