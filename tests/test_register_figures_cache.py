@@ -1,7 +1,7 @@
 """The registers' yearly figures (beside items 8, 11 and 12, in the evidence file and the API)
 are read from each case's cached deadlines, and they equal what computing every case's
 deadlines from its events gives: with the cache of the day, a day later (open cases move), and
-with caches that were never written or went wrong."""
+with caches that were never written or went wrong; with and without the records."""
 
 from __future__ import annotations
 
@@ -112,11 +112,43 @@ def test_a_cache_never_written_or_wrong_is_not_trusted(built):
     assert figures(zone, 2026, cal, BUILT, states.COMPLAINT) == expected
 
 
-def test_two_queries_whatever_the_register_holds(built):
+def test_without_records_the_same_figures_from_groups(built):
+    """The scoring page reads groups of cases alike, not each case: the same figures."""
+    zone, cal = built
+    some_open = Case.objects.filter(zone=zone, state__in=states.OPEN_STATES).values_list(
+        "id", flat=True
+    )[:5]
+    Case.objects.filter(id__in=list(some_open)).update(deadlines_as_of=None)
+    for as_of in (BUILT, date(2026, 9, 30)):
+        for year in (2025, 2026):
+            whole = register_figures(zone, year, cal, as_of)
+            grouped = register_figures(zone, year, cal, as_of, records=False)
+            for kind in (states.DISCLOSURE, states.COMPLAINT):
+                assert whole[kind]["rows"] and grouped[kind]["rows"] == []
+                assert {**whole[kind], "rows": []} == grouped[kind]
+
+
+@pytest.mark.parametrize("records", [True, False])
+def test_queries_do_not_grow_with_the_register(built, records):
     zone, cal = built
     with CaptureQueriesContext(connection) as fresh:
-        register_figures(zone, 2026, cal, BUILT)
+        register_figures(zone, 2026, cal, BUILT, records=records)
     Case.objects.filter(zone=zone).update(deadlines_as_of=None)
     with CaptureQueriesContext(connection) as stale:
-        register_figures(zone, 2026, cal, BUILT)
-    assert len(fresh) == len(stale) == 2
+        register_figures(zone, 2026, cal, BUILT, records=records)
+    assert len(fresh) == len(stale) == 4
+
+
+def test_the_page_shows_the_evidence_files_figures(built):
+    """Every source with a quicker page summary gives the summary of its evidence file, records
+    left out."""
+    from dataclasses import replace
+
+    from fazhi.assessments.sources import all_sources
+
+    zone, _ = built
+    quick = [s for s in all_sources() if s.figures is not None]
+    assert {s.key for s in quick} >= {"disclosure", "complaints"}
+    for s in quick:
+        whole = s.summarise(zone, 2026, BUILT)
+        assert whole.rows and s.page_summary(zone, 2026, BUILT) == replace(whole, rows=())

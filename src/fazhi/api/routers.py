@@ -194,7 +194,7 @@ def item_sources(request, assessment_id: int, code: str):
     a = selectors.get_assessment(request.user, assessment_id)
     if code not in selectors.items_by_code(a):
         raise Http404("评分表中没有该指标")
-    return [presenters.source_summary_dict(s, x) for s, x in summaries.page_summaries(a, code)]
+    return [presenters.source_summary_dict(s, x) for s, x in summaries.item_summaries(a, code)]
 
 
 @assessments_router.post(

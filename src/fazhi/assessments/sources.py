@@ -29,6 +29,12 @@ class Source:
     # The table whose item codes `codes` are: another table (a department's, an imported one)
     # numbers its items its own way.
     framework: str = SEED_FRAMEWORK
+    # The same Summary without its records (rows=()), quicker where the records are many: what
+    # the scoring page shows. None: the page calls `summarise`.
+    figures: Callable[..., Summary] | None = None
+
+    def page_summary(self, zone, year: int, as_of: date) -> Summary:
+        return (self.figures or self.summarise)(zone, year, as_of)
 
 
 _SOURCES: dict[str, Source] = {}

@@ -23,8 +23,10 @@ from .models import Evidence
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _summarise(source: sources.Source, zone, year: int, as_of: date) -> Summary:
+def _summarise(source: sources.Source, zone, year: int, as_of: date, page=False) -> Summary:
     try:
+        if page:  # shown beside the item: the figures, not the records behind them
+            return source.page_summary(zone, year, as_of)
         return source.summarise(zone, year, as_of)
     except RuleError as exc:
         return Summary(title=source.title, figures=(), error=exc.message)
@@ -48,9 +50,18 @@ def page_summaries(assessment, code: str) -> list[tuple[sources.Source, Summary]
     out = []
     for s in found:
         if s.key not in cache:
-            cache[s.key] = _summarise(s, assessment.zone, assessment.year, today)
+            cache[s.key] = _summarise(s, assessment.zone, assessment.year, today, page=True)
         out.append((s, cache[s.key]))
     return out
+
+
+def item_summaries(assessment, code: str) -> list[tuple[sources.Source, Summary]]:
+    """The item's sources with their records (the API says how many records stand behind)."""
+    today = register_today()
+    return [
+        (s, _summarise(s, assessment.zone, assessment.year, today))
+        for s in item_sources_of(assessment, code)
+    ]
 
 
 def summaries_for_items(zone, year: int, items) -> list[tuple[sources.Source, Summary]]:
@@ -58,7 +69,7 @@ def summaries_for_items(zone, year: int, items) -> list[tuple[sources.Source, Su
     code) pairs (a work-plan task's linked items), each register once."""
     found = {s.key: s for code, fw in items for s in sources.sources_for(code, fw)}
     today = register_today()
-    return [(s, _summarise(s, zone, year, today)) for s in found.values()]
+    return [(s, _summarise(s, zone, year, today, page=True)) for s in found.values()]
 
 
 def _as_of(assessment, as_of: date | None) -> tuple[date, bool]:

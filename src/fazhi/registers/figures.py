@@ -4,6 +4,7 @@ item 8 (依申请公开) and items 11, 12 (投诉举报)."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from fazhi.assessments.sources import Source
 from fazhi.core.summary import Figure, Summary
@@ -26,8 +27,8 @@ HEADERS = ("受理编号", "收到日期", "收到渠道", "状态", "答复期�
 NOTE = "期限按《政府信息公开条例》及投诉举报办理规则由系统依办理记录计算"
 
 
-def _summary(kind: str, zone, year: int, as_of: date) -> Summary:
-    f = register_figures(zone, year, get_calendar(), as_of, kinds=(kind,))[kind]
+def _summary(kind: str, zone, year: int, as_of: date, records: bool = True) -> Summary:
+    f = register_figures(zone, year, get_calendar(), as_of, kinds=(kind,), records=records)[kind]
     return Summary(
         title=states.KINDS[kind],
         figures=tuple(Figure(label, f[key], unit) for key, label, unit in FIGURES),
@@ -46,6 +47,18 @@ def summarise_complaints(zone, year: int, as_of: date) -> Summary:
 
 
 SOURCES = (
-    Source("disclosure", "依申请公开", frozenset({"8"}), summarise_disclosure),
-    Source("complaints", "投诉举报", frozenset({"11", "12"}), summarise_complaints),
+    Source(
+        "disclosure",
+        "依申请公开",
+        frozenset({"8"}),
+        summarise_disclosure,
+        figures=partial(_summary, states.DISCLOSURE, records=False),
+    ),
+    Source(
+        "complaints",
+        "投诉举报",
+        frozenset({"11", "12"}),
+        summarise_complaints,
+        figures=partial(_summary, states.COMPLAINT, records=False),
+    ),
 )

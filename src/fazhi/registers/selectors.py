@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from fazhi.core import deadlines as dl
@@ -385,43 +385,59 @@ _FIGURE_COLUMNS = (
 )
 
 
-def _figure_rows(zone: Org, year: int, cal: WorkCalendar, today: date, kinds) -> tuple[list, dict]:
-    """The year's cases as dicts of their figure columns with their deadlines as of `today`,
-    and {case id: kinds of the abandoned/rejected events}. Deadlines are the cached columns
-    (clock.cache_values, written by every step and by the daily refresh); a case whose cache is
-    of another day and that is still open (its lateness moves with the day), or that was never
-    computed, is computed afresh from its events the same way, here, without writing. Two
-    queries, whatever the register holds: the events query fetches only those cases' events."""
-    cases = [
-        dict(zip(_FIGURE_COLUMNS, row, strict=True))
-        for row in Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds)
-        .order_by("id")
-        .values_list(*_FIGURE_COLUMNS)
-    ]
-    open_states = states.OPEN_STATES
+# What the figures read of a case; without the records they read groups of cases alike in these.
+_FIGURE_GROUP = (
+    "kind",
+    "channel",
+    "state",
+    "received_on",
+    "replied_on",
+    "reply_due",
+    "replied_late",
+    "overdue",
+)
+
+
+def _figure_cases(zone: Org, year: int, cal: WorkCalendar, today: date, kinds, records: bool):
+    """The year's cases as (figure columns, how many cases alike) with their deadlines as of
+    `today`: one per case with its number when `records`, else grouped by _FIGURE_GROUP.
+
+    Deadlines are the cached columns (clock.cache_values, written by every step and by the
+    daily refresh); a case whose cache is of another day and that is still open (its lateness
+    moves with the day), or that was never computed, is computed afresh from its events the
+    same way, here, without writing. Three queries, whatever the register holds."""
+    of_year = Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds)
+    stale_q = Q(deadlines_as_of=None) | (
+        Q(state__in=states.OPEN_STATES) & ~Q(deadlines_as_of=today)
+    )
+    fresh = of_year.exclude(stale_q)
+    if records:
+        cases = [
+            (dict(zip(_FIGURE_COLUMNS, row, strict=True)), 1)
+            for row in fresh.order_by("id").values_list(*_FIGURE_COLUMNS)
+        ]
+    else:
+        cases = [
+            (dict(zip(_FIGURE_GROUP, row[:-1], strict=True)), row[-1])
+            for row in fresh.order_by()
+            .values_list(*_FIGURE_GROUP)
+            .annotate(n=Count("id"))
+            .values_list(*_FIGURE_GROUP, "n")
+        ]
     stale = {
-        c["id"]: c
-        for c in cases
-        if c["deadlines_as_of"] is None
-        or (c["deadlines_as_of"] != today and c["state"] in open_states)
+        row[0]: dict(zip(_FIGURE_COLUMNS, row, strict=True))
+        for row in of_year.filter(stale_q).order_by("id").values_list(*_FIGURE_COLUMNS)
     }
     events: dict[int, list[CaseEvent]] = {}
-    ended: dict[int, set[str]] = {}
-    for e in (
-        CaseEvent.objects.filter(
-            case__zone=zone, case__received_on__year=year, case__kind__in=kinds
-        )
-        .filter(Q(case_id__in=list(stale)) | Q(kind__in=("abandoned", "rejected")))
-        .order_by("on", "id")
-    ):
-        if e.case_id in stale:
-            events.setdefault(e.case_id, []).append(e)
-        if e.kind in ("abandoned", "rejected"):
-            ended.setdefault(e.case_id, set()).add(e.kind)
+    for e in CaseEvent.objects.filter(case__in=of_year.filter(stale_q)).order_by("on", "id"):
+        events.setdefault(e.case_id, []).append(e)
     for case_id, c in stale.items():
         rows = events.get(case_id, [])
         c.update(cache_values(c["rules_id"], [to_event(r) for r in rows], cal, today))
-    return cases, ended
+    cases += [(c, 1) for c in stale.values()]
+    if records:
+        cases.sort(key=lambda pair: pair[0]["id"])
+    return cases
 
 
 def register_figures(
@@ -430,6 +446,8 @@ def register_figures(
     cal: WorkCalendar,
     today: date,
     kinds: tuple[str, ...] = (states.DISCLOSURE, states.COMPLAINT),
+    *,
+    records: bool = True,
 ) -> dict:
     """For complaints and disclosure requests of a zone received in `year`, as of `today`:
 
@@ -438,26 +456,45 @@ def register_figures(
     due as of today), average calendar and working days from receipt to reply, still open,
     and for complaints the number not accepted (不予受理), for disclosure requests the number
     treated as abandoned. Deadlines are those of core.deadlines.compute over each case's
-    events (see _figure_rows). `rows` lists each case (number, receipt, channel, state, due
-    date, reply, on time) for the evidence file.
+    events (see _figure_cases). `rows` lists each case (number, receipt, channel, state, due
+    date, reply, on time) for the evidence file; without `records` it is empty and the figures
+    are counted from groups of cases alike (the scoring page: far fewer rows to read).
     """
     out = {"zone": zone.code, "zone_name": zone.name, "year": year, "as_of": today}
-    cases, ended = _figure_rows(zone, year, cal, today, kinds)
+    cases = _figure_cases(zone, year, cal, today, kinds, records)
+    ended = {
+        (case_kind, event_kind): n
+        for case_kind, event_kind, n in CaseEvent.objects.filter(
+            case__zone=zone,
+            case__received_on__year=year,
+            case__kind__in=kinds,
+            kind__in=("abandoned", "rejected"),
+        )
+        .order_by()
+        .values_list("case__kind", "kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("case__kind", "kind", "n")
+    }
     # the catalogue is read once here: each access looks the rule files up again
     open_states, state_labels = states.OPEN_STATES, states.STATES
     spans: dict[tuple[date, date], int | None] = {}
     for kind in kinds:
         channels = catalog.CHANNELS[kind]
-        mine = [c for c in cases if c["kind"] == kind]
-        by_channel = Counter(c["channel"] for c in mine)
-        replied = on_time = late = open_overdue = unknown = 0
-        days, workdays, rows = [], [], []
-        for c in mine:
+        mine = [(c, n) for c, n in cases if c["kind"] == kind]
+        by_channel = Counter()
+        received = replied = on_time = late = open_overdue = unknown = still_open = 0
+        days = workdays = days_n = workdays_n = 0
+        rows = []
+        for c, n in mine:
+            received += n
+            by_channel[c["channel"]] += n
+            still_open += n if c["state"] in open_states else 0
             reply_on, due = c["replied_on"], c["reply_due"]
             timely = None
             if reply_on is not None:
-                replied += 1
-                days.append((reply_on - c["received_on"]).days)
+                replied += n
+                days += (reply_on - c["received_on"]).days * n
+                days_n += n
                 span = (c["received_on"], reply_on)
                 if span not in spans:  # many cases share their dates: count each span once
                     try:
@@ -465,33 +502,36 @@ def register_figures(
                     except RuleError:
                         spans[span] = None
                 if spans[span] is not None:
-                    workdays.append(spans[span])
+                    workdays += spans[span] * n
+                    workdays_n += n
                 if due is None:
-                    unknown += 1
+                    unknown += n
                 elif c["replied_late"]:
-                    late += 1
+                    late += n
                     timely = False
                 elif reply_on > due:
-                    unknown += 1  # after the earliest date it could end: not surely late
+                    unknown += n  # after the earliest date it could end: not surely late
                 else:
-                    on_time += 1
+                    on_time += n
                     timely = True
             elif c["state"] in open_states and c["overdue"]:
-                open_overdue += 1
+                open_overdue += n
                 timely = False
-            rows.append(
-                (
-                    c["tracking_no"],
-                    c["received_on"],
-                    channels.get(c["channel"], c["channel"]),
-                    state_labels.get(c["state"], c["state"]),
-                    due,
-                    reply_on,
-                    timely,
+            if records:
+                rows.append(
+                    (
+                        c["tracking_no"],
+                        c["received_on"],
+                        channels.get(c["channel"], c["channel"]),
+                        state_labels.get(c["state"], c["state"]),
+                        due,
+                        reply_on,
+                        timely,
+                    )
                 )
-            )
+        ending = "abandoned" if kind == states.DISCLOSURE else "rejected"
         out[kind] = {
-            "received": len(mine),
+            "received": received,
             "by_channel": {ch: by_channel.get(ch, 0) for ch in channels},
             "replied": replied,
             "replied_on_time": on_time,
@@ -499,16 +539,13 @@ def register_figures(
             "on_time_rate": round(on_time / replied, 4) if replied else None,
             "overdue": late + open_overdue,
             "open_overdue": open_overdue,
-            "open": sum(1 for c in mine if c["state"] in open_states),
-            "average_days_to_reply": round(sum(days) / len(days), 1) if days else None,
-            "average_workdays_to_reply": round(sum(workdays) / len(workdays), 1)
-            if workdays
-            else None,
+            "open": still_open,
+            "average_days_to_reply": round(days / days_n, 1) if days_n else None,
+            "average_workdays_to_reply": round(workdays / workdays_n, 1) if workdays_n else None,
             "deadline_unknown": unknown,
             "rows": rows,
+            ending: ended.get((kind, ending), 0),
         }
-        ending = "abandoned" if kind == states.DISCLOSURE else "rejected"
-        out[kind][ending] = sum(1 for c in mine if ending in ended.get(c["id"], ()))
     return out
 
 
