@@ -183,21 +183,6 @@ def test_a_fine_needs_an_amount_and_all_errors_come_together():
     assert set(e.value.errors) == {"amount", "kind", "on"}
 
 
-@pytest.mark.parametrize(
-    ("kind", "amount", "party", "expected"),
-    [
-        ("fine", Decimal(9999), "person", False),
-        ("fine", Decimal(10000), "person", True),
-        ("fine", Decimal(99999), "org", False),
-        ("fine", Decimal(100000), "org", True),
-        ("qualification", None, "org", True),
-        ("warning", None, "person", False),
-    ],
-)
-def test_hearing_required(kind, amount, party, expected):
-    assert enf.hearing_required(kind, amount, party) is expected
-
-
 # ---------------------------------------------------------------- sampling and review figures
 
 

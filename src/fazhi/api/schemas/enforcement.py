@@ -63,6 +63,12 @@ class StepIn(In):
     penalty_kind: Text = field("处罚种类代码（告知、决定）")
     amount: Number = field("罚款或没收金额（元）")
     hearing_told: Flag = field("已告知听证权利（告知；处罚适用听证时必须）")
+    hearing_on: Day = field(
+        "举行听证的日期 YYYY-MM-DD（听证通知；不早于通知后七个工作日，行政处罚法第六十四条）"
+    )
+    statement: Text = field(
+        "陈述、申辩情况（陈述申辩）：made 已陈述申辩、waived 明确放弃、none 期限内未陈述申辩"
+    )
     reviewer: IntOrNull = field("法制审核人员编号（法制审核，须持有效执法证）")
     decision_kind: Text = field("决定类型：penalty 给予行政处罚、no_penalty 不予行政处罚")
     decision_no: Text = field("决定书文号")
