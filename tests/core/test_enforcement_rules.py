@@ -265,9 +265,11 @@ def test_reconsideration_periods_follow_article_88(cal):
         "copy",
         "answer",
         "decide",
+        "opinion_report",  # 第七十六条, under either procedure
     }
     assert {p.code for p in simple.periods} == {
-        "correction", "correct", "accept", "copy_simple", "answer_simple", "decide_simple"
+        "correction", "correct", "accept", "copy_simple", "answer_simple", "decide_simple",
+        "opinion_report",
     }  # fmt: skip
     # acceptance review: 5 working days from Fri 26 September -> 10 October
     assert due(ordinary, [("received", D(2025, 9, 26))], cal, "accept") == D(2025, 10, 10)

@@ -172,6 +172,8 @@ EVENT_KINDS: dict[str, str] = {
     "resumed": "恢复",
     "terminated": "终止",
     "performed": "履行",
+    "opinion_issued": "制发行政复议意见书",
+    "correction_reported": "报送纠正情况",
 }
 
 # Event kinds that may only be recorded within a period they end, and only once: a

@@ -19,7 +19,10 @@ from .. import access, reconsiderations
 from ..models import Reconsideration
 from .common import form_state, post_data
 
-NOTE_REQUIRED = {"rejected", "terminated", "suspended"}
+NOTE_REQUIRED = {
+    "rejected", "terminated", "suspended", "converted", "opinion_issued", "correction_reported",
+    "performance_ordered",
+}  # fmt: skip
 
 
 def _office(user) -> bool:
@@ -114,7 +117,7 @@ def _page(request, case, form_kind="", form=None, status=200):
     can_act = access.is_office_of(request.user, case.zone)
     forms = []
     if can_act:
-        for kind in rc.allowed_events(case.state):
+        for kind in reconsiderations.offered_events(case):
             forms.append(
                 {
                     "kind": kind,
@@ -133,6 +136,7 @@ def _page(request, case, form_kind="", form=None, status=200):
             "applicant": case.applicant.masked() if not can_act else {"name": case.applicant.name, "phone": case.applicant.phone, "address": case.applicant.address},
             "decision_kinds": rc.DECISION_KINDS,
             "decision_label": rc.DECISION_KINDS.get(case.decision_kind, ""),
+            "perform_overdue": bool(case.perform_due and not case.performed_on and case.perform_due < today),
         },
         status=status,
     )  # fmt: skip
