@@ -12,7 +12,7 @@ core.deadlines; `ruleset_for` picks the ordinary or the simplified ones.
 
 Step events that keep the state: extended (延长, 第六十二条); converted (简易程序转为普通程序,
 第五十五条); opinion_issued / correction_reported (行政复议意见书 and the respondent's report of
-its correction within 60 days, 第七十六条); performance_ordered (责令限期履行, 第七十七条).
+its correction within 60 days, 第七十六条); performance_ordered (责令限期履行, 第七十七条); reported_up (报送上级备案审查, 层级监督).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ EVENTS = {
     "opinion_issued": "制发行政复议意见书",
     "correction_reported": "收到纠正情况报告",
     "performance_ordered": "责令限期履行",
+    "reported_up": "报送备案审查",
 }
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -93,6 +94,7 @@ STEP_EVENTS = {
     "opinion_issued": HEARD_STATES | {DECIDED},
     "correction_reported": HEARD_STATES | {DECIDED, CLOSED},
     "performance_ordered": frozenset({DECIDED}),
+    "reported_up": frozenset({DECIDED, CLOSED}),
 }
 
 # 第六十三至六十九条、第三十三条、第七十三、七十四条

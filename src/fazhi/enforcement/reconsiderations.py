@@ -57,6 +57,7 @@ def offered_events(case: Reconsideration) -> list[str]:
         "correction_reported": case.opinion_issued_on is not None
         and case.opinion_reported_on is None,
         "performance_ordered": case.performed_on is None,
+        "reported_up": case.reported_on is None,
     }
     return [k for k in rc.allowed_events(case.state) if facts.get(k, True)]
 
@@ -199,6 +200,10 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
         if dk in rc.DECISION_KINDS:
             check(rc.check_perform_due, dk, on, due)
         changes.update(decision_kind=dk, decided_on=on, perform_due=due)
+    elif kind == "reported_up":
+        if case.reported_on:
+            check.errors["kind"] = f"复议决定已于 {case.reported_on} 报送备案"
+        changes["reported_on"] = on
     elif kind in ("converted", "opinion_issued", "correction_reported", "performance_ordered"):
         _supervision_step(case, kind, data, check, step, changes, on)
     elif kind == "extended":

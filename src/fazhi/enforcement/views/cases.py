@@ -125,18 +125,6 @@ def case_new(request):
     )
 
 
-def _can_review_filing(user, case) -> bool:
-    from fazhi.orgs.access import in_scope
-
-    return bool(
-        case.reported_on
-        and not case.filing_result
-        and user.has_role("reviewer")
-        and in_scope(user, case.zone)
-        and user.org_id != case.zone_id
-    )
-
-
 def _case_page(request, case, form_kind="", form=None, status=200, filing_form=None):
     user = request.user
     today = clock.today()
@@ -168,7 +156,7 @@ def _case_page(request, case, form_kind="", form=None, status=200, filing_form=N
             "today": today,
             "filing_results": enf.FILING_RESULTS,
             "filing_label": enf.FILING_RESULTS.get(case.filing_result, ""),
-            "can_review_filing": _can_review_filing(user, case),
+            "can_review_filing": filing.may_review(user, case),
             "filing_form": filing_form or {"values": {}, "errors": {}},
             # a normative document cited as the basis must be valid (issue 12)
             "citations": cited_documents(case.zone, [case.legal_basis], today),
