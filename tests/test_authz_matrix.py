@@ -278,6 +278,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("enforcement/", "GET"): BUSINESS,
     ("enforcement/officers/", "GET"): BUSINESS,
     ("enforcement/rules/", "GET"): BUSINESS,
+    ("enforcement/export.xlsx", "GET"): BUSINESS,
     ("enforcement/officers/", "POST"): OFFICE | {"office2"},
     ("enforcement/cases/new/", "GET"): {"office", "office2", "kjj"},
     ("enforcement/cases/new/", "POST"): {"office", "office2", "kjj"},
