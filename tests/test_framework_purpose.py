@@ -122,3 +122,22 @@ def test_a_review_campaign_refuses_a_file_review_table(api, framework, review_ta
     r = api("province").post("/campaigns", campaign_body(framework=FILE_REVIEW))
     assert r.status_code == 422, r.content
     assert r.json()["field"] == "framework" and "行政执法案卷评查表" in r.json()["detail"]
+
+
+def test_a_work_plan_links_to_the_self_assessment_table_never_the_file_review_one(
+    api, users, framework, review_table
+):
+    from fazhi.core.errors import RuleError
+    from fazhi.workplan.models import Plan
+    from fazhi.workplan.services import create_plan, load_template
+    from tests.conftest import SEED_PLAN
+
+    load_template(SEED_PLAN)
+    body = {"zone": "zy-gxq", "template": "zy-gxq-sti-law-2020", "year": 2025}
+    with pytest.raises(RuleError) as e:
+        create_plan(users["office"], "zy-gxq", body["template"], 2025, framework_code=FILE_REVIEW)
+    assert e.value.field == "framework" and "行政执法案卷评查表" in e.value.message
+    assert not Plan.objects.exists()
+    # by default, the self-assessment table ("enf-…" sorts before "sc-…" by code)
+    assert api("office").post("/plans", body).status_code == 201
+    assert Plan.objects.get().framework == framework
