@@ -168,3 +168,17 @@ def test_the_api_takes_the_hearing_date_and_the_statement(officers, enf, api):
     assert r.status_code == 200, r.content
     r = client.post(url, {"kind": "statement", "on": "2025-09-26", "statement": "waived"})
     assert r.status_code == 200, r.content
+
+
+def test_the_hearing_flag_of_the_notice_must_be_a_yes_or_no(officers, enf):
+    office = enf["office"]
+    case = open_clue(office, "2025-09-01")
+    step(office, case, "filed", "2025-09-01", officers=[officers["wang"].pk, officers["zhao"].pk])
+    step(office, case, "investigated", "2025-09-10", note="调查终结报告")
+    n = CaseStep.objects.filter(case=case).count()
+    errors = refused(
+        case,
+        n,
+        lambda: step(office, case, "notified", "2025-09-15", **{**FINE, "hearing_told": "也许"}),
+    )
+    assert "true 或 false" in errors["hearing_told"]

@@ -28,6 +28,7 @@ from .yamldoc import Doc, line, optional_string, string
 
 PARTY_KINDS = {"person": "个人", "org": "单位"}
 AMOUNT_KINDS = {"fine": "罚款", "confiscation": "没收违法所得、非法财物"}
+# The deadline engine's units, repeated here: core.deadlines imports this module.
 WORKDAYS, DAYS = "workdays", "days"
 UNIT_WORDS = {WORKDAYS: "个工作日", DAYS: "日"}
 HEARING_KEYS = ("basis", "always", "large_amount", "notice_days", "notice_unit")

@@ -12,7 +12,8 @@ core.deadlines; `ruleset_for` picks the ordinary or the simplified ones.
 
 Step events that keep the state: extended (延长, 第六十二条); converted (简易程序转为普通程序,
 第五十五条); opinion_issued / correction_reported (行政复议意见书 and the respondent's report of
-its correction within 60 days, 第七十六条); performance_ordered (责令限期履行, 第七十七条); reported_up (报送上级备案审查, 层级监督).
+its correction within 60 days, 第七十六条); performance_ordered (责令限期履行, 第七十七条);
+reported_up (报送上级备案审查, 层级监督).
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ KIND = "enforcement"
 SOURCES = dict(EnforcementCase.Source.choices)
 STEP_FIELDS = {
     "kind", "on", "note", "media_ref", "officers", "lead", "major", "penalty_kind", "amount",
-    "hearing_told", "hearing_on", "statement", "reviewer", "decision_kind", "decision_no", "decision_text", "legal_basis",
-    "period", "days", "approved_by", "version",
+    "hearing_told", "hearing_on", "statement", "reviewer", "decision_kind", "decision_no",
+    "decision_text", "legal_basis", "period", "days", "approved_by", "version",
 }  # fmt: skip
 
 

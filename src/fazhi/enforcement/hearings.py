@@ -11,11 +11,11 @@ from fazhi.core import enforcement as enf
 from fazhi.core import hearing
 from fazhi.core.errors import Collect
 from fazhi.core.validate import parse_date
+from fazhi.registers import inputs
 
 from .models import CaseStep
 
 STEP_KINDS = frozenset({"notified", "hearing_requested", "hearing_noticed", "heard", "statement"})
-FIELDS = ("hearing_on", "statement")
 
 
 def _last(steps, kind: str) -> CaseStep | None:
@@ -38,9 +38,9 @@ def step_fields(case, kind, data, check: Collect, step: CaseStep, steps, events,
         pk = str(data.get("penalty_kind") or "")
         if pk not in enf.PENALTY_KINDS:
             check.errors.setdefault("penalty_kind", "请选择拟作出的处罚种类")
-        told = data.get("hearing_told") is True or str(data.get("hearing_told")).lower() in (
-            "1", "true", "on", "yes",
-        )  # fmt: skip
+        told = bool(
+            check(inputs.boolean, data.get("hearing_told"), "hearing_told", "已告知听证权利")
+        )
         if (
             pk in enf.PENALTY_KINDS
             and hearing.hearing_required(rules, pk, amount, case.party_kind)
@@ -61,9 +61,8 @@ def step_fields(case, kind, data, check: Collect, step: CaseStep, steps, events,
     elif kind == "hearing_noticed":
         hearing_on = check(parse_date, data.get("hearing_on"), "hearing_on", "听证日期")
         if hearing_on:
-            unit = dl.WORKDAYS if (rules or hearing.DEFAULT).notice_unit == "workdays" else dl.DAYS
-            days = (rules or hearing.DEFAULT).notice_days
-            earliest = check(dl.period_end, days, unit, on, cal)
+            notice = rules or hearing.DEFAULT  # its units are the deadline engine's
+            earliest = check(dl.period_end, notice.notice_days, notice.notice_unit, on, cal)
             if earliest:
                 check(hearing.check_notice, on, hearing_on, earliest, rules)
             step.data["hearing_on"] = hearing_on.isoformat()
