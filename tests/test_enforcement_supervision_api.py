@@ -132,3 +132,36 @@ def test_filing_reviews_through_the_api(officers, enf, api):
         .status_code
         == 404
     )
+
+
+def test_the_lists_read_in_constant_queries(officers, enf, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fazhi.enforcement.inspections import add_plan
+
+    office = enf["office"]
+    city, client = api("city"), api("office")
+
+    def counts():
+        client.get("/enforcement/inspections")  # warm the session
+        with CaptureQueriesContext(connection) as a:
+            client.get("/enforcement/inspections")
+        with CaptureQueriesContext(connection) as b:
+            city.get("/enforcement/filing-reviews")
+        return len(a), len(b)
+
+    add_plan(office, {"title": "检查 0", "kind": "periodic", "year": "2025"})
+    recon = decided_recon(office)
+    act(office, recon, "reported_up", "2025-04-02")
+    city.get("/enforcement/filing-reviews")
+    few = counts()
+    for i in range(1, 6):
+        add_plan(office, {"title": f"检查 {i}", "kind": "special", "year": "2025"})
+        more = apply(office, received=f"2025-03-0{i + 3}")
+        act(office, more, "accepted", "2025-03-10")
+        act(office, more, "decided", "2025-04-01", decision_kind="uphold")
+        act(office, more, "reported_up", "2025-04-02")
+    assert len(client.get("/enforcement/inspections").json()) == 6
+    assert len(city.get("/enforcement/filing-reviews").json()) == 6
+    assert counts() == few
