@@ -103,6 +103,7 @@ def decided_case(user, officers, received="2025-03-05", major=False, **extra):
     step(user, case, "filed", "2025-03-10", officers=ids, major=major)
     step(user, case, "investigated", "2025-03-20", note="调查终结报告：事实清楚")
     step(user, case, "notified", "2025-03-25", penalty_kind="fine", amount="5000")
+    step(user, case, "statement", "2025-03-28", statement="made", note="当事人申辩，未采纳")
     if major:
         step(user, case, "legal_reviewed", "2025-04-01", reviewer=officers["legal"].pk, note="同意")
     step(
@@ -139,6 +140,7 @@ def authz_world(users) -> dict:
         ("recorded", "2025-10-11", {"note": "现场检查"}, (SimpleUploadedFile("笔录.pdf", pdf),)),
         ("investigated", "2025-10-13", {"note": "报告"}, ()),
         ("notified", "2025-10-14", {"penalty_kind": "warning"}, ()),
+        ("statement", "2025-10-14", {"statement": "waived"}, ()),
         ("legal_reviewed", "2025-10-15", {"reviewer": b.pk, "note": "同意"}, ()),
         ("decided", "2025-10-20", {"decision_kind": "penalty", "penalty_kind": "warning",
                                    "decision_no": "资高科罚〔2025〕9号", "decision_text": "警告",

@@ -108,6 +108,7 @@ def test_a_major_decision_without_legal_review_is_refused(officers, enf):
     )
     step(enf["office"], case, "investigated", "2025-03-20", note="报告")
     step(enf["office"], case, "notified", "2025-03-25", penalty_kind="warning")
+    step(enf["office"], case, "statement", "2025-03-25", statement="none")
     with pytest.raises(RuleErrors) as e:
         step(
             enf["office"], case, "decided", "2025-04-10", decision_kind="penalty",
@@ -130,6 +131,7 @@ def test_a_decision_after_90_days_needs_an_approved_extension(officers, enf):
     )
     step(enf["office"], case, "investigated", "2025-05-20", note="报告")
     step(enf["office"], case, "notified", "2025-05-25", penalty_kind="warning")
+    step(enf["office"], case, "statement", "2025-05-25", statement="none")
     body = {
         "decision_kind": "penalty", "penalty_kind": "warning", "decision_no": "资高科罚〔2025〕2号",
         "decision_text": "警告", "legal_basis": "某法第一条",
@@ -172,6 +174,7 @@ def test_an_extension_in_time_allows_the_later_decision(officers, enf):
     )
     step(enf["office"], case, "investigated", "2025-06-05", note="报告")
     step(enf["office"], case, "notified", "2025-06-06", penalty_kind="warning")
+    step(enf["office"], case, "statement", "2025-06-06", statement="none")
     step(
         enf["office"], case, "decided", "2025-06-20", decision_kind="penalty", penalty_kind="warning",
         decision_no="资高科罚〔2025〕3号", decision_text="警告", legal_basis="某法第一条",

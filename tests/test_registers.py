@@ -97,8 +97,8 @@ def test_rules_load_once_and_show(reg, tmp_path, capsys):
     assert set(RuleSetVersion.objects.values_list("kind", "version")) == {
         ("disclosure", 3),
         ("complaint", 3),
-        ("enforcement", 1),  # 行政执法 and 行政复议 (issue 13)
-        ("reconsideration", 1),
+        ("enforcement", 2),  # 行政执法 (with 听证) and 行政复议 (with 第七十六条), issue 13
+        ("reconsideration", 2),
     }
     again = load_shipped(ROOT / "rules")
     assert [created for _, created in again] == [False, False, False, False]

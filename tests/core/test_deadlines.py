@@ -641,7 +641,7 @@ def test_a_broken_rule_file_gives_path_line_errors():
     rules, errors = load_rules(BROKEN, "rules/broken.yaml")
     assert rules is None
     assert errors == [
-        'rules/broken.yaml:4: 未知的顶层键 "colour"（可用：kind、title、version、roll_over_basis、periods、states、steps）',
+        'rules/broken.yaml:4: 未知的顶层键 "colour"（可用：kind、title、version、roll_over_basis、periods、states、steps、hearing）',
         'rules/broken.yaml:8: 期限 "reply" 的 length 不能为负数',
         'rules/broken.yaml:9: 期限 "reply" 的 unit 只能是 workdays（工作日）或 days（自然日）',
         'rules/broken.yaml:11: 期限 "reply" 的 ends_on 含未知的事件类型 "answered"（可用：'

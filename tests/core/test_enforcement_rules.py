@@ -183,21 +183,6 @@ def test_a_fine_needs_an_amount_and_all_errors_come_together():
     assert set(e.value.errors) == {"amount", "kind", "on"}
 
 
-@pytest.mark.parametrize(
-    ("kind", "amount", "party", "expected"),
-    [
-        ("fine", Decimal(9999), "person", False),
-        ("fine", Decimal(10000), "person", True),
-        ("fine", Decimal(99999), "org", False),
-        ("fine", Decimal(100000), "org", True),
-        ("qualification", None, "org", True),
-        ("warning", None, "person", False),
-    ],
-)
-def test_hearing_required(kind, amount, party, expected):
-    assert enf.hearing_required(kind, amount, party) is expected
-
-
 # ---------------------------------------------------------------- sampling and review figures
 
 
@@ -280,9 +265,11 @@ def test_reconsideration_periods_follow_article_88(cal):
         "copy",
         "answer",
         "decide",
+        "opinion_report",  # 第七十六条, under either procedure
     }
     assert {p.code for p in simple.periods} == {
-        "correction", "correct", "accept", "copy_simple", "answer_simple", "decide_simple"
+        "correction", "correct", "accept", "copy_simple", "answer_simple", "decide_simple",
+        "opinion_report",
     }  # fmt: skip
     # acceptance review: 5 working days from Fri 26 September -> 10 October
     assert due(ordinary, [("received", D(2025, 9, 26))], cal, "accept") == D(2025, 10, 10)

@@ -8,7 +8,6 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fazhi.core import enforcement as enf
-from fazhi.core import reconsideration as rc
 from fazhi.core.errors import RuleError
 from fazhi.enforcement import (
     access,
@@ -233,7 +232,10 @@ def recon_dict(user, r) -> dict:
         "simplified": r.simplified, "deemed_accepted": r.deemed_accepted,
         "decision_kind": r.decision_kind, "decided_on": r.decided_on, "decided_late": r.decided_late,
         "next_due": r.next_due, "overdue": r.overdue, "version": r.version,
-        "allowed_steps": rc.allowed_events(r.state) if access.is_office_of(user, r.zone) else [],
+        "converted_on": r.converted_on, "opinion_issued_on": r.opinion_issued_on,
+        "opinion_due": r.opinion_due, "opinion_reported_on": r.opinion_reported_on,
+        "perform_due": r.perform_due, "performed_on": r.performed_on,
+        "allowed_steps": reconsiderations.offered_events(r) if access.is_office_of(user, r.zone) else [],
     }  # fmt: skip
 
 

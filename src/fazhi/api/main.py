@@ -12,6 +12,8 @@ from .registers import router as registers_router
 from .review import router as review_router
 from .review_panel import router as review_panel_router
 from .routers import assessments_router, auth_router, frameworks_router
+from .supervision import recon_router as recon_supervision_router
+from .supervision import router as supervision_router
 from .tokens import router as tokens_router
 from .workplan import router as workplan_router
 
@@ -49,3 +51,5 @@ api.add_router("/decisions", decisions_router)
 api.add_router("/counsel", counsel_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/reconsideration", reconsideration_router)
+api.add_router("/enforcement", supervision_router)
+api.add_router("/reconsideration", recon_supervision_router)

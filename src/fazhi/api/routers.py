@@ -74,6 +74,7 @@ def framework_summary(f: Framework) -> dict:
         "declared_total": None if f.declared_total is None else str(f.declared_total.normalize()),
         "computed_total": str(f.computed_total.normalize()),
         "warnings": f.warnings,
+        "purpose": f.purpose,
     }
 
 

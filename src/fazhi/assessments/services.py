@@ -15,7 +15,7 @@ from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.scoring import Totals, parse_cases, parse_points
 from fazhi.core.submission import missing_message
-from fazhi.frameworks.services import find, indicator_ids, tree
+from fazhi.frameworks.services import assessment_table, indicator_ids, tree
 from fazhi.orgs.access import can_edit_assessment, can_override, can_review_assessment, in_scope
 from fazhi.orgs.models import Org, Role
 from fazhi.workplan import handovers
@@ -40,13 +40,7 @@ def parse_year(year) -> int:
 
 
 def framework_of(framework_code: str, version: int | None):
-    framework = find(framework_code, version)
-    if framework is None:
-        raise RuleError(
-            "framework",
-            f"评分表 {framework_code}{'' if not version else f' 第 {version} 版'}不存在",
-        )
-    return framework
+    return assessment_table(framework_code, version)
 
 
 def choose_block(indicators, org: Org, block: str | None) -> str:

@@ -15,13 +15,24 @@ from pathlib import Path
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from .deadlines import DAYS, EVENT_KINDS, EXTENDED, RULE_KINDS, UNITS, WORKDAYS, Period, RuleSet
+from .enforcement import PENALTY_KINDS
+from .hearing import read_hearing
 from .step_rules import check_timely, read_states, read_steps
 from .steps import event_labels
 from .yamldoc import INT, Doc, Keys, is_null, line, optional_string, string
 
 __all__ = ["load_rules", "load_rules_file"]
 
-TOP_KEYS = ("kind", "title", "version", "roll_over_basis", "periods", "states", "steps")
+TOP_KEYS = (
+    "kind",
+    "title",
+    "version",
+    "roll_over_basis",
+    "periods",
+    "states",
+    "steps",
+    "hearing",
+)
 PERIOD_KEYS = (
     "code",
     "name",
@@ -290,6 +301,14 @@ def load_rules(
                 if cap == code or cap not in codes:
                     doc.error(at, f'{who}的 pause_cap "{cap}" 必须是本文件中另一个期限的 code')
             check_timely(doc, steps, {k for p in periods for k in p.ends_on})
+    hearing_rules = None
+    if "hearing" in keys:
+        if kind != "enforcement":
+            doc.error(
+                line(keys["hearing"][0]), "只有行政执法（kind: enforcement）的规则可以设置 hearing"
+            )
+        else:
+            hearing_rules = read_hearing(doc, keys["hearing"][1], PENALTY_KINDS)
     errors = doc.lines(doc.errors)
     if errors:
         return None, errors
@@ -301,6 +320,7 @@ def load_rules(
         roll_over_basis=roll_over_basis,
         states=states,
         steps=steps,
+        hearing=hearing_rules,
     )
     return ruleset, []
 

@@ -154,7 +154,9 @@ EVENT_KINDS: dict[str, str] = {
     "investigated": "调查终结",
     "notified": "告知",
     "hearing_requested": "申请听证",
+    "hearing_noticed": "听证通知",
     "heard": "举行听证",
+    "statement": "陈述、申辩",
     "legal_reviewed": "法制审核",
     "decided": "作出决定",
     "served": "送达",
@@ -170,13 +172,17 @@ EVENT_KINDS: dict[str, str] = {
     "resumed": "恢复",
     "terminated": "终止",
     "performed": "履行",
+    "opinion_issued": "制发行政复议意见书",
+    "correction_reported": "报送纠正情况",
 }
 
 # Event kinds that may only be recorded within a period they end, and only once: a
 # correction request (补正告知) within 7 working days of receipt, 一次性告知 (第三十条); a
 # request for 复查 or 复核 within its window (refused as late only against that window).
 # For a file without steps; a declared step says it with `timely: true`.
-TIMELY_KINDS = frozenset({"correction_requested", "review_requested", "recheck_requested"})
+TIMELY_KINDS = frozenset(
+    {"correction_requested", "review_requested", "recheck_requested", "hearing_requested"}
+)
 
 # Case kinds a rule file may describe: kind -> Chinese name.
 RULE_KINDS: dict[str, str] = {
@@ -220,6 +226,8 @@ class RuleSet:
     # The case's states and steps (fazhi.core.steps), when the file declares them.
     states: tuple[State, ...] = ()
     steps: tuple[Step, ...] = ()
+    # 行政执法 only: the 听证 thresholds and notice period (fazhi.core.hearing), as content
+    hearing: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -308,6 +316,17 @@ def _due(p: Period, cal: WorkCalendar, anchor: date, left: int) -> tuple[date, i
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+def period_end(length: int, unit: str, start: date, cal: WorkCalendar) -> date:
+    """The last day of a period of `length` `unit` (WORKDAYS or DAYS) that starts on
+    `start`, counted as `compute` counts every period (the start day not counted, a
+    calendar-day period's last day rolled off rest days). May raise CalendarGap."""
+    p = Period(code="", name="", length=length, unit=unit, starts_on="")
+    due, gap = _due(p, cal, start, length)
+    if gap is not None:
+        raise CalendarGap(gap)
+    return due
 
 
 @lru_cache(maxsize=16_384)

@@ -10,17 +10,18 @@ Pure, no Django. The enforcement services call:
   reason in Chinese.
 * `check_decision(...)` - 法制审核 before a major decision (第五十八条), within 90 days of
   立案 unless extended (第六十条).
-* `hearing_required(...)` - the penalties for which the party must be told of 听证 (第六十三条).
+* 听证 (第六十三条至第六十五条) is `fazhi.core.hearing`: its thresholds are data of the rule file.
 * `sample(ids, n, seed)` - a review round's reproducible random sample.
 
     clue ─filed→ filed ─investigated→ investigated ─notified→ notified ─decided→ decided
     clue ─not_filed→ not_filed ─archived→ archived
     notified ─hearing_requested→ hearing ─heard→ heard ─decided→ decided
+    (hearing_noticed: 听证通知, in hearing; statement: 陈述、申辩, after 告知 - both change no state)
     decided ─served→ served ─executed→ executed ─closed→ closed ─archived→ archived
     served ─closed→ closed   (不予处罚, or nothing left to execute)
 
-Events that change no state (extended, legal_reviewed, recorded, published, revoked,
-publication_withdrawn) are listed in `STEP_EVENTS` with the states that allow them.
+Events that change no state (extended, legal_reviewed, hearing_noticed, statement, recorded,
+published, revoked, publication_withdrawn) are listed in `STEP_EVENTS` with the states that allow them.
 """
 
 from __future__ import annotations
@@ -152,7 +153,9 @@ EVENTS = {
     "investigated": "调查终结",
     "notified": "告知（陈述、申辩、听证权利）",
     "hearing_requested": "申请听证",
+    "hearing_noticed": "听证通知",
     "heard": "举行听证",
+    "statement": "陈述、申辩",
     "legal_reviewed": "法制审核",
     "decided": "作出决定",
     "served": "送达",
@@ -190,6 +193,8 @@ AFTER_DECISION = frozenset({DECIDED, SERVED, EXECUTED, CLOSED, ARCHIVED})
 STEP_EVENTS: dict[str, frozenset[str]] = {
     "extended": frozenset({CLUE, FILED, INVESTIGATED, NOTIFIED, HEARING, HEARD}),
     "legal_reviewed": frozenset({INVESTIGATED, NOTIFIED, HEARING, HEARD}),
+    "hearing_noticed": frozenset({HEARING}),
+    "statement": frozenset({NOTIFIED, HEARING, HEARD}),
     "recorded": frozenset(STATES) - {ARCHIVED},
     "published": AFTER_DECISION,
     "revoked": AFTER_DECISION,
@@ -244,20 +249,6 @@ PENALTY_KINDS = {
     "detention": "行政拘留",
     "other": "法律、行政法规规定的其他行政处罚",
 }
-# 第六十三条: 较大数额罚款、没收较大数额违法所得/非法财物、降低资质等级、吊销许可证件、
-# 责令停产停业、责令关闭、限制从业, and others the law names. "较大数额" is set locally;
-# these thresholds (individual / organisation) are the common provincial figures.
-HEARING_KINDS = frozenset({"qualification", "restriction"})
-LARGE_AMOUNT = {"person": Decimal(10_000), "org": Decimal(100_000)}
-
-
-def hearing_required(penalty_kind: str, amount: Decimal | None, party_kind: str) -> bool:
-    """Whether the party must be told of the right to a hearing (听证)."""
-    if penalty_kind in HEARING_KINDS:
-        return True
-    if penalty_kind in ("fine", "confiscation") and amount is not None:
-        return amount >= LARGE_AMOUNT.get(party_kind, LARGE_AMOUNT["person"])
-    return False
 
 
 def check_decision(

@@ -15,6 +15,13 @@ DEDUCTION = "deduction"
 VETO = "veto"
 KINDS = (GROUP, SCORED, BONUS, DEDUCTION, VETO)
 ITEM_KINDS = (SCORED, BONUS, DEDUCTION, VETO)
+
+# What a table is used for (the file's `purpose:` key): a zone's or department's self-assessment
+# (the default), or the review of enforcement case files (案卷评查). Only self-assessment tables
+# are offered for a new self-assessment, a department's annual sheet or a review campaign.
+ASSESSMENT = "assessment"
+FILE_REVIEW = "file_review"
+PURPOSES = {ASSESSMENT: "自查评分表", FILE_REVIEW: "行政执法案卷评查表"}
 KIND_LABELS = {
     GROUP: "指标组",
     SCORED: "评分项",

@@ -9,6 +9,11 @@ core.deadlines; `ruleset_for` picks the ordinary or the simplified ones.
     accepted|copied|answered ─suspended→ suspended ─resumed→ (back)    (中止, 第三十九条)
     accepted|copied|answered|suspended ─terminated→ closed             (终止, 第四十一条)
     decided ─performed→ closed                   (履行监督: the respondent performs)
+
+Step events that keep the state: extended (延长, 第六十二条); converted (简易程序转为普通程序,
+第五十五条); opinion_issued / correction_reported (行政复议意见书 and the respondent's report of
+its correction within 60 days, 第七十六条); performance_ordered (责令限期履行, 第七十七条);
+reported_up (报送上级备案审查, 层级监督).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .deadlines import RuleSet
-from .errors import RuleError
+from .errors import RuleError, RuleErrors
 
 RECEIVED, CORRECTING, ACCEPTED, COPIED, ANSWERED = (
     "received",
@@ -54,6 +59,11 @@ EVENTS = {
     "decided": "作出复议决定",
     "terminated": "终止审理",
     "performed": "决定已履行",
+    "converted": "转为普通程序",
+    "opinion_issued": "制发行政复议意见书",
+    "correction_reported": "收到纠正情况报告",
+    "performance_ordered": "责令限期履行",
+    "reported_up": "报送备案审查",
 }
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -78,7 +88,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 # Step events that keep the state (resumed goes back to where the case was: the service
 # passes the state before the suspension).
-STEP_EVENTS = {"extended": frozenset({ACCEPTED, COPIED, ANSWERED})}
+HEARD_STATES = frozenset({ACCEPTED, COPIED, ANSWERED, SUSPENDED})  # accepted, not decided
+STEP_EVENTS = {
+    "extended": frozenset({ACCEPTED, COPIED, ANSWERED}),
+    "converted": HEARD_STATES,
+    "opinion_issued": HEARD_STATES | {DECIDED},
+    "correction_reported": HEARD_STATES | {DECIDED, CLOSED},
+    "performance_ordered": frozenset({DECIDED}),
+    "reported_up": frozenset({DECIDED, CLOSED}),
+}
 
 # 第六十三至六十九条、第三十三条、第七十三、七十四条
 DECISION_KINDS = {
@@ -157,3 +175,51 @@ def ruleset_for(rules: RuleSet, simplified: bool) -> RuleSet:
     else:
         kept = [p for p in rules.periods if not p.code.endswith(SIMPLE_SUFFIX)]
     return replace(rules, periods=tuple(kept))
+
+
+# ---------------------------------------------------------------- 第五十五条, 第七十六条, 第七十七条
+
+
+def check_conversion(simplified: bool, approved_by: str, reason: str) -> None:
+    """第五十五条: a case heard under the simplified procedure may be turned to the ordinary
+    one, approved by the head of the reconsideration body; the reason recorded."""
+    if not simplified:
+        raise RuleError("kind", "本案适用普通程序，无需转换")
+    errors = {}
+    if not approved_by:
+        errors["approved_by"] = (
+            "转为普通程序须经行政复议机构负责人批准（行政复议法第五十五条），请填写批准人"
+        )
+    if not reason:
+        errors["note"] = "请填写不宜适用简易程序的理由"
+    if errors:
+        raise RuleErrors(errors)
+
+
+def check_opinion(issued_on, reported_on, event: str) -> None:
+    """第七十六条: one 行政复议意见书 per case; the report of its correction only after it,
+    once."""
+    if event == "opinion_issued" and issued_on is not None:
+        raise RuleError("kind", f"本案已于 {issued_on.isoformat()} 制发行政复议意见书")
+    if event == "correction_reported":
+        if issued_on is None:
+            raise RuleError("kind", "本案没有制发行政复议意见书，无需报送纠正情况")
+        if reported_on is not None:
+            raise RuleError("kind", f"纠正情况已于 {reported_on.isoformat()} 报送")
+
+
+def check_perform_due(decision_kind: str, on, perform_due, required: bool = False) -> None:
+    """The date by which the respondent must perform the decision (履行监督): after the
+    decision (or the order) and only for a decision that calls for performance."""
+    if perform_due is None:
+        if required:
+            raise RuleError("perform_due", "请填写责令被申请人履行的期限（日期）")
+        return
+    if decision_kind not in PERFORMANCE_KINDS:
+        kinds = "、".join(DECISION_KINDS[k] for k in sorted(PERFORMANCE_KINDS))
+        raise RuleError("perform_due", f"只有须被申请人履行的决定（{kinds}）才设履行期限")
+    if on is not None and perform_due <= on:
+        raise RuleError(
+            "perform_due",
+            f"履行期限 {perform_due.isoformat()} 须晚于决定（责令）日期 {on.isoformat()}",
+        )

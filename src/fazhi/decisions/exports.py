@@ -9,7 +9,7 @@ from datetime import date
 
 from fazhi.core import decision_steps as ds
 from fazhi.core import normative as nd
-from fazhi.reports.xlsx import escape_cell_text, print_setup, workbook
+from fazhi.reports.xlsx import table_formats, table_sheet, workbook
 
 from .models import MajorDecision, NormativeDocument
 from .selectors import validity_q
@@ -17,37 +17,10 @@ from .selectors import validity_q
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _formats(wb):
-    return {
-        "title": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
-        "head": wb.add_format(
-            {"bold": True, "border": 1, "align": "center", "bg_color": "#E8EEF7"}
-        ),
-        "cell": wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"}),
-        "day": wb.add_format({"border": 1, "num_format": "yyyy-mm-dd", "align": "center"}),
-    }
-
-
-def _sheet(wb, fmt, name, title, headers, widths, rows):
-    ws = wb.add_worksheet(name)
-    ws.merge_range(0, 0, 0, len(headers) - 1, escape_cell_text(title), fmt["title"])
-    for col, (h, w) in enumerate(zip(headers, widths, strict=True)):
-        ws.write_string(1, col, h, fmt["head"])
-        ws.set_column(col, col, w)
-    for r, row in enumerate(rows, 2):
-        for col, value in enumerate(row):
-            if isinstance(value, date):
-                ws.write_datetime(r, col, value, fmt["day"])
-            else:
-                ws.write_string(r, col, escape_cell_text(str(value or "")), fmt["cell"])
-    ws.freeze_panes(2, 0)
-    print_setup(ws, title_rows=2)
-
-
 def documents_catalogue_xlsx(zone, today: date) -> bytes:
     out = io.BytesIO()
     wb = workbook(out)
-    fmt = _formats(wb)
+    fmt = table_formats(wb)
     for key in (nd.VALID, nd.V_ABOLISHED, nd.V_EXPIRED):
         label = nd.VALIDITY[key]
         rows = (
@@ -56,7 +29,7 @@ def documents_catalogue_xlsx(zone, today: date) -> bytes:
             .order_by("-published_on", "-id")
             .values_list("doc_no", "title", "published_on", "valid_until", "ended_on")
         )
-        _sheet(
+        table_sheet(
             wb,
             fmt,
             label,
@@ -72,7 +45,7 @@ def documents_catalogue_xlsx(zone, today: date) -> bytes:
 def decision_catalogue_xlsx(zone, year: int) -> bytes:
     out = io.BytesIO()
     wb = workbook(out)
-    fmt = _formats(wb)
+    fmt = table_formats(wb)
     rows = (
         (title, dept or "", ds.STATE_LABELS.get(state, state), launched, decided, published)
         for title, dept, state, launched, decided, published in MajorDecision.objects.filter(
@@ -84,7 +57,7 @@ def decision_catalogue_xlsx(zone, year: int) -> bytes:
         )
         .iterator(chunk_size=2000)
     )
-    _sheet(
+    table_sheet(
         wb,
         fmt,
         "决策事项目录",

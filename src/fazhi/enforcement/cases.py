@@ -25,15 +25,15 @@ from fazhi.registers.models import Case as RegisterCase
 from fazhi.security.models import Person
 from fazhi.workdays.selectors import get_calendar
 
-from . import access
+from . import access, hearings
 from .models import CaseOfficer, CaseStep, EnforcementCase, Officer, StepFile
 
 KIND = "enforcement"
 SOURCES = dict(EnforcementCase.Source.choices)
 STEP_FIELDS = {
     "kind", "on", "note", "media_ref", "officers", "lead", "major", "penalty_kind", "amount",
-    "hearing_told", "reviewer", "decision_kind", "decision_no", "decision_text", "legal_basis",
-    "period", "days", "approved_by", "version",
+    "hearing_told", "hearing_on", "statement", "reviewer", "decision_kind", "decision_no",
+    "decision_text", "legal_basis", "period", "days", "approved_by", "version",
 }  # fmt: skip
 
 
@@ -274,6 +274,10 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
     _kind_fields(case, kind, data, check, step, changes, steps, on)
     cal = get_calendar()
     ruleset = rule_sets.ruleset_of(case.rules_id)
+    if kind in hearings.STEP_KINDS:
+        amount = _amount(data.get("amount"), check) if kind == "notified" else None
+        ctx = (ruleset, cal, amount)
+        hearings.step_fields(case, kind, data, check, step, steps, events_of(steps), on, ctx)
     if on:
         check(_check_event, ruleset, steps, step, today, cal)
     if kind == "decided" and on:
@@ -289,6 +293,7 @@ def record_step(actor, case_id: int, data: dict, today: date | None = None, file
             penalty_kind=step.data.get("penalty_kind", ""),
             amount=changes.get("amount"),
         )
+        hearings.check_decision(check, steps, events_of(steps), on, ruleset, cal)
     check.done()
     if officers:
         step.data["officers"] = [o.pk for o in officers]
@@ -352,22 +357,6 @@ def _kind_fields(case, kind, data, check: Collect, step: CaseStep, changes: dict
         step.data["major"] = changes["major"]
     elif kind == "investigated" and not step.note:
         check.errors.setdefault("note", "请填写调查终结报告的主要内容")
-    elif kind == "notified":
-        pk = str(data.get("penalty_kind") or "")
-        if pk not in enf.PENALTY_KINDS:
-            check.errors.setdefault("penalty_kind", "请选择拟作出的处罚种类")
-        amount = _amount(data.get("amount"), check)
-        told = _bool(data.get("hearing_told"))
-        if (
-            pk in enf.PENALTY_KINDS
-            and enf.hearing_required(pk, amount, case.party_kind)
-            and not told
-        ):
-            check.errors.setdefault(
-                "hearing_told",
-                "拟作出的处罚适用听证（行政处罚法第六十三条），须告知当事人有要求听证的权利",
-            )
-        step.data.update({"penalty_kind": pk, "amount": str(amount or ""), "hearing_told": told})
     elif kind == "legal_reviewed":
         reviewer = data.get("reviewer")
         if reviewer in (None, ""):

@@ -262,6 +262,19 @@ class Reconsideration(models.Model):
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_text = models.TextField("决定内容", blank=True)
     performed_on = models.DateField("履行日期", null=True, blank=True)
+    perform_due = models.DateField("履行期限", null=True, blank=True)
+    converted_on = models.DateField("转为普通程序日期", null=True, blank=True)
+    opinion_issued_on = models.DateField("制发行政复议意见书日期", null=True, blank=True)
+    opinion_due = models.DateField("报送纠正情况期限", null=True, blank=True)
+    opinion_reported_on = models.DateField("报送纠正情况日期", null=True, blank=True)
+    # 层级监督: the decision reported to the body above (备案) and its review, as for cases.
+    reported_on = models.DateField("报送备案日期", null=True, blank=True)
+    filing_result = models.CharField("备案审查结论", max_length=16, blank=True)
+    filing_opinion = models.TextField("备案审查意见", blank=True)
+    filing_reviewed_on = models.DateField("备案审查日期", null=True, blank=True)
+    filing_reviewer = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     next_due = models.DateField("最近到期日", null=True, blank=True, db_index=True)
     overdue = models.BooleanField("已逾期", default=False)
     decided_late = models.BooleanField("逾期决定", default=False)

@@ -7,6 +7,7 @@ from datetime import date
 
 from fazhi.core import deadlines as dl
 from fazhi.core import enforcement as enf
+from fazhi.core import hearing
 from fazhi.core.errors import RuleError
 from fazhi.registers import rules as rule_sets
 
@@ -27,7 +28,11 @@ STEP_FIELDS: dict[str, list[tuple]] = {
         ("hearing_told", "已告知当事人有要求听证的权利", "check", False, None),
     ],
     "hearing_requested": [],
+    "hearing_noticed": [
+        ("hearing_on", "举行听证的日期（通知后至少七个工作日）", "date", True, None)
+    ],
     "heard": [],
+    "statement": [("statement", "陈述、申辩情况", "select", True, hearing.STATEMENTS)],
     "legal_reviewed": [("reviewer", "法制审核人员（须持有效执法证）", "officer", True, None)],
     "decided": [
         ("decision_kind", "决定类型", "select", True, enf.DECISION_KINDS),
@@ -59,8 +64,13 @@ NOTE_LABEL = {
     "revoked": "撤销/变更的理由及机关",
     "served": "送达方式",
     "recorded": "记录内容",
+    "hearing_noticed": "听证地点、主持人及通知方式",
+    "heard": "听证笔录（主要内容）",
+    "statement": "陈述、申辩的主要内容及采纳情况",
 }
-NOTE_REQUIRED = frozenset({"not_filed", "investigated", "legal_reviewed", "revoked"})
+NOTE_REQUIRED = frozenset(
+    {"not_filed", "investigated", "legal_reviewed", "revoked", "hearing_noticed", "heard"}
+)
 
 
 def step_forms(case, officers: list, form_kind: str = "", form=None) -> list[dict]:

@@ -28,7 +28,9 @@ KIND = "reconsideration"
 # Decisions that take the act away or change it: a linked penalty decision's 公示 must then be
 # withdrawn within 3 working days (行政处罚法第四十八条第二款).
 REVOKING = frozenset({"change", "annul", "confirm_unlawful", "confirm_void"})
-STEP_FIELDS = {"kind", "on", "note", "decision_kind", "days", "approved_by", "version"}
+STEP_FIELDS = {
+    "kind", "on", "note", "decision_kind", "days", "approved_by", "perform_due", "version",
+}  # fmt: skip
 
 
 def ruleset(case: Reconsideration) -> dl.RuleSet:
@@ -44,6 +46,20 @@ def events_of(steps) -> list[dl.Event]:
 
 def deadlines(case: Reconsideration, steps, cal, today: date) -> dl.CaseDeadlines:
     return dl.compute(ruleset(case), events_of(steps), cal, today)
+
+
+def offered_events(case: Reconsideration) -> list[str]:
+    """The steps the case allows now: the state machine's, less those its own facts rule out
+    (no conversion of an ordinary case, one 行政复议意见书, its report once)."""
+    facts = {
+        "converted": case.simplified,
+        "opinion_issued": case.opinion_issued_on is None,
+        "correction_reported": case.opinion_issued_on is not None
+        and case.opinion_reported_on is None,
+        "performance_ordered": case.performed_on is None,
+        "reported_up": case.reported_on is None,
+    }
+    return [k for k in rc.allowed_events(case.state) if facts.get(k, True)]
 
 
 def deemed_accepted_on(case: Reconsideration, result: dl.CaseDeadlines) -> date | None:
@@ -62,11 +78,19 @@ def cache_values(case: Reconsideration, steps, today: date) -> dict:
         return {"next_due": None, "overdue": False, "deadline_note": exc.message[:200]}
     code = "decide_simple" if case.simplified else "decide"
     p = result.periods.get(code)
+    opinion = result.periods.get("opinion_report")
+    next_due, overdue = result.next_due, bool(result.overdue)
+    # 履行监督: the performance date the decision set is the respondent's, not a statutory
+    # period; it counts as a due date of the case until the performance is recorded.
+    if case.perform_due and not case.performed_on and case.state == rc.DECIDED:
+        next_due = min(d for d in (next_due, case.perform_due) if d)
+        overdue = overdue or case.perform_due < today
     return {
-        "next_due": result.next_due,
-        "overdue": bool(result.overdue),
+        "next_due": next_due,
+        "overdue": overdue,
         "decided_late": bool(p and p.met_on and p.due_on and p.met_on > p.due_on),
         "deemed_accepted": deemed_accepted_on(case, result) is not None,
+        "opinion_due": opinion.due_on if opinion and not opinion.met_on else None,
         "deadline_note": result.next_due_note[:200],
     }
 
@@ -172,7 +196,16 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
         dk = str(data.get("decision_kind") or "")
         if dk not in rc.DECISION_KINDS:
             check.errors["decision_kind"] = "请选择复议决定的种类（行政复议法第六十三至六十九条等）"
-        changes.update(decision_kind=dk, decided_on=on)
+        due = _perform_due(data, check)
+        if dk in rc.DECISION_KINDS:
+            check(rc.check_perform_due, dk, on, due)
+        changes.update(decision_kind=dk, decided_on=on, perform_due=due)
+    elif kind == "reported_up":
+        if case.reported_on:
+            check.errors["kind"] = f"复议决定已于 {case.reported_on} 报送备案"
+        changes["reported_on"] = on
+    elif kind in ("converted", "opinion_issued", "correction_reported", "performance_ordered"):
+        _supervision_step(case, kind, data, check, step, changes, on)
     elif kind == "extended":
         if case.simplified:
             check.errors["kind"] = "简易程序的审理期限不得延长"
@@ -216,20 +249,62 @@ def record_step(actor, case_id, data: dict, today: date | None = None) -> Recons
     before_state = case.state
     changes["state"] = target
     changes["version"] = case.version + 1
-    changes.update(cache_values(case, steps, today))
-    for k, v in changes.items():
+    for k, v in changes.items():  # the cached values follow the new state and fields
         setattr(case, k, v)
-    case.save(update_fields=[*changes, "updated_at"])
+    cached = cache_values(case, steps, today)
+    for k, v in cached.items():
+        setattr(case, k, v)
+    case.save(update_fields=[*changes, *cached, "updated_at"])
     record(
         actor,
         f"reconsideration.{kind}",
         case,
         before={"state": before_state},
-        after={"state": target, "on": step.on.isoformat()},
+        after={
+            "state": target,
+            "on": step.on.isoformat(),
+            **{k: v.isoformat() for k, v in changes.items() if isinstance(v, date)},
+            **({"simplified": False} if kind == "converted" else {}),
+        },
     )
     if kind == "decided" and changes.get("decision_kind") in REVOKING:
         _revoke_linked(actor, case, on, today)
     return step
+
+
+def _perform_due(data: dict, check: Collect) -> date | None:
+    if data.get("perform_due") in (None, ""):
+        return None
+    return check(parse_date, data.get("perform_due"), "perform_due", "履行期限")
+
+
+def _supervision_step(case, kind, data, check: Collect, step, changes: dict, on) -> None:
+    """转为普通程序 (第五十五条), 行政复议意见书 and its correction report (第七十六条), 责令限期
+    履行 (第七十七条): the rules of core.reconsideration, the fields into `changes`."""
+    if kind == "converted":
+        approved = check(text, data.get("approved_by"), "approved_by", "批准人", limit=50) or ""
+        check(rc.check_conversion, case.simplified, approved, step.note)
+        step.note = f"批准人：{approved}；{step.note}" if approved else step.note
+        changes.update(simplified=False, converted_on=on)
+    elif kind in ("opinion_issued", "correction_reported"):
+        check(rc.check_opinion, case.opinion_issued_on, case.opinion_reported_on, kind)
+        if not step.note:
+            check.errors.setdefault(
+                "note",
+                "请填写意见书的文号及纠正要求" if kind == "opinion_issued" else "请填写纠正情况",
+            )
+        field = "opinion_issued_on" if kind == "opinion_issued" else "opinion_reported_on"
+        changes[field] = on
+    else:  # performance_ordered
+        due = _perform_due(data, check)
+        check(rc.check_perform_due, case.decision_kind, on, due, required=True)
+        if case.performed_on:
+            check.errors.setdefault("kind", f"决定已于 {case.performed_on} 履行")
+        if not step.note:
+            check.errors.setdefault("note", "请填写责令履行的事项（行政复议法第七十七条）")
+        changes["perform_due"] = due
+        if due:
+            step.note = f"履行期限：{due.isoformat()}；{step.note}"
 
 
 def _revoke_linked(actor, case: Reconsideration, on: date, today: date) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from fazhi.core import deadlines as dl
@@ -188,12 +189,55 @@ def refresh_reconsiderations(today: date) -> int:
     from .reconsiderations import cache_values
 
     changed = 0
-    for case in Reconsideration.objects.filter(state__in=rc.OPEN_STATES).prefetch_related("steps"):
+    tracked = Q(state__in=rc.OPEN_STATES) | Q(
+        opinion_issued_on__isnull=False, opinion_reported_on__isnull=True
+    )  # a closed case whose 行政复议意见书 still awaits the correction report
+    for case in Reconsideration.objects.filter(tracked).prefetch_related("steps"):
         values = cache_values(case, list(case.steps.all()), today)
         if any(getattr(case, k) != v for k, v in values.items()):
             Reconsideration.objects.filter(pk=case.pk).update(**values)
             changed += 1
     return changed
+
+
+def remind_reconsiderations(today: date) -> int:
+    """The zone's office (the reconsideration body), once per due date: a 行政复议意见书 whose
+    correction report is due within DUE_WORKDAYS working days or overdue (第七十六条), and a
+    decision not performed by its date (履行监督, 第七十七条: 责令限期履行)."""
+    from fazhi.core import reconsideration as rc
+
+    from .models import Reconsideration
+
+    cal = get_calendar()
+    try:
+        horizon = cal.add_workdays(today, DUE_WORKDAYS)
+    except CalendarGap:
+        horizon = today + timedelta(days=DUE_WORKDAYS)
+    sent = 0
+    due = Reconsideration.objects.filter(
+        Q(opinion_due__lte=horizon, opinion_reported_on__isnull=True)
+        | Q(state=rc.DECIDED, perform_due__lt=today, performed_on__isnull=True)
+    ).select_related("zone")
+    for case in due:
+        url = reverse("reconsideration:case", args=[case.pk])
+        office = zone_office(case.zone)
+        if case.opinion_due and not case.opinion_reported_on and case.opinion_due <= horizon:
+            late = case.opinion_due < today
+            text = f"行政复议 {case.number} 的行政复议意见书：{case.respondent}" + (
+                f"应于 {case.opinion_due} 前报送纠正情况，已逾期"
+                if late
+                else f"应于 {case.opinion_due} 前报送纠正情况"
+            )
+            key = f"recon-opinion:{case.pk}:{case.opinion_due.isoformat()}"
+            sent += len(notify(office, key, text, url=url))
+        if case.state == rc.DECIDED and case.perform_due and case.perform_due < today:
+            text = (
+                f"行政复议 {case.number} 的复议决定：{case.respondent}的履行期限 {case.perform_due} "
+                "已届满，尚未登记履行，请督促或责令限期履行（行政复议法第七十七条）"
+            )
+            key = f"recon-perform:{case.pk}:{case.perform_due.isoformat()}"
+            sent += len(notify(office, key, text, url=url))
+    return sent
 
 
 def tick_enforcement(today: date, cal=None) -> int:
@@ -202,4 +246,4 @@ def tick_enforcement(today: date, cal=None) -> int:
     with transaction.atomic():
         refresh_overdue(today)
         refresh_reconsiderations(today)
-        return remind_due(today) + remind_certificates(today)
+        return remind_due(today) + remind_reconsiderations(today) + remind_certificates(today)

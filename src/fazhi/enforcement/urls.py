@@ -6,6 +6,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("", cases.register, name="register"),
     path("rules/", cases.rules_page, name="rules"),
+    path("export.xlsx", cases.export, name="export"),
     path("officers/", officers.officer_list, name="officers"),
     path("cases/new/", cases.case_new, name="case-new"),
     path("cases/<int:enf_case_id>/", cases.case_detail, name="case"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fazhi.core.framework import ASSESSMENT, PURPOSES
+
 
 class Framework(models.Model):
     code = models.CharField("代码", max_length=64)
@@ -14,6 +16,9 @@ class Framework(models.Model):
     declared_total = models.DecimalField("标注总分", max_digits=7, decimal_places=2, null=True)
     computed_total = models.DecimalField("计算总分", max_digits=7, decimal_places=2)
     grades = models.JSONField(default=list)
+    purpose = models.CharField(
+        "用途", max_length=16, choices=list(PURPOSES.items()), default=ASSESSMENT, db_index=True
+    )
     warnings = models.JSONField(default=list)
     digest = models.CharField("内容摘要 (SM3)", max_length=64)
     source_text = models.TextField("原始 YAML")

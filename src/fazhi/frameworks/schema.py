@@ -17,10 +17,12 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from fazhi.core.framework import (
+    ASSESSMENT,
     BONUS,
     DEDUCTION,
     GROUP,
     KIND_LABELS,
+    PURPOSES,
     SCORED,
     VETO,
     Indicator,
@@ -49,6 +51,7 @@ TOP_KEYS = (
     "version",
     "declared_total",
     "grades",
+    "purpose",
     "indicators",
 )
 INDICATOR_KEYS = (
@@ -97,6 +100,7 @@ class ParsedFramework:
     errors: list[str]
     warnings: list[str]
     digest: str  # SM3 of the canonical content; "" when there are errors
+    purpose: str = ASSESSMENT  # what the table is used for (PURPOSES); not part of the digest
 
     @property
     def ok(self) -> bool:
@@ -129,6 +133,12 @@ def parse_framework(text: str, path: str) -> ParsedFramework:
         head["declared_total"] = ctx.amount(keys, "declared_total", "", nullable=True)
     if "grades" in keys:
         head["grades"] = ctx.grades(*keys["grades"])
+    head["purpose"] = ctx.field(
+        keys,
+        "purpose",
+        lambda n: optional_string(n) if optional_string(n) in PURPOSES else None,
+        "purpose 只能是 " + "、".join(f"{k}（{v}）" for k, v in PURPOSES.items()),
+    )
 
     indicators: tuple[Indicator, ...] = ()
     if "indicators" in keys:
@@ -260,7 +270,11 @@ class _Ctx(ExtrasMixin, Doc):
         }
         digest = "" if errors else _digest(fields)
         return ParsedFramework(
-            **fields, errors=errors, warnings=self.lines(self.warnings), digest=digest
+            **fields,
+            errors=errors,
+            warnings=self.lines(self.warnings),
+            digest=digest,
+            purpose=head.get("purpose") or ASSESSMENT,
         )
 
     def amount(self, keys: dict, key: str, who: str, *, nullable: bool = False) -> Decimal | None:

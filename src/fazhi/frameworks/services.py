@@ -9,7 +9,7 @@ from django.db import transaction
 
 from fazhi.audit.services import record
 from fazhi.core import framework as fw
-from fazhi.core.errors import FileRefused
+from fazhi.core.errors import FileRefused, RuleError
 from fazhi.core.rules import Rule
 
 from .models import Framework, Indicator
@@ -36,7 +36,7 @@ def load_file(path: str | Path, actor=None, name: str | None = None) -> tuple[Fr
 def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[Framework, bool]:
     existing = Framework.objects.filter(code=parsed.code, version=parsed.version).first()
     if existing:
-        if existing.digest == parsed.digest:
+        if existing.digest == parsed.digest and existing.purpose == parsed.purpose:
             return existing, False
         raise FrameworkRefused(
             [
@@ -52,6 +52,7 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
         declared_total=parsed.declared_total,
         computed_total=fw.scored_max(parsed.indicators),
         grades=[{"name": n, "min": str(m)} for n, m in parsed.grades],
+        purpose=parsed.purpose,
         warnings=list(parsed.warnings),
         digest=parsed.digest,
         source_text=source_text,
@@ -93,9 +94,36 @@ def load_parsed(parsed: ParsedFramework, source_text: str, actor=None) -> tuple[
         actor,
         "framework.load",
         framework,
-        after={"code": parsed.code, "version": parsed.version, "digest": parsed.digest},
+        after={
+            "code": parsed.code,
+            "version": parsed.version,
+            "digest": parsed.digest,
+            "purpose": parsed.purpose,
+        },
     )
     return framework, True
+
+
+def assessment_tables():
+    """The tables a self-assessment (a zone's, a department's annual sheet, a review
+    campaign's) may use: not the file-review tables."""
+    return Framework.objects.filter(purpose=fw.ASSESSMENT)
+
+
+def assessment_table(code: str, version: int | None = None) -> Framework:
+    """The self-assessment table `code` (the given version, or the newest); RuleError on
+    "framework" when there is none or when it is a table of another purpose (案卷评查表)."""
+    found = find(code, version)
+    if found is None:
+        raise RuleError(
+            "framework", f"评分表 {code}{'' if not version else f' 第 {version} 版'}不存在"
+        )
+    if found.purpose != fw.ASSESSMENT:
+        raise RuleError(
+            "framework",
+            f"评分表 {code}（{found.title}）是{fw.PURPOSES[found.purpose]}，不能用于自查评分",
+        )
+    return found
 
 
 def find(code: str, version: int | None = None) -> Framework | None:

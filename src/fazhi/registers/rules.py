@@ -30,7 +30,10 @@ class RulesRefused(FileRefused):
 
 
 def to_content(ruleset: dl.RuleSet) -> dict:
-    return dataclasses.asdict(ruleset)
+    content = dataclasses.asdict(ruleset)
+    if content["hearing"] is None:  # the content (and digest) of files without the section
+        del content["hearing"]
+    return content
 
 
 def _step(d: dict) -> steps.Step:
@@ -60,6 +63,7 @@ def from_content(content: dict) -> dl.RuleSet:
         roll_over_basis=content.get("roll_over_basis", ""),
         states=tuple(steps.State(**st) for st in content.get("states") or ()),
         steps=tuple(_step(st) for st in content.get("steps") or ()),
+        hearing=content.get("hearing"),
     )
 
 

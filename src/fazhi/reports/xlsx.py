@@ -51,3 +51,36 @@ def due_label(due: date | None, original: date | None) -> str:
         return due.isoformat()
     shown = due.strftime("%m-%d") if due.year == original.year else due.isoformat()
     return f"{shown}（原 {original.strftime('%m-%d')}）"
+
+
+def table_formats(wb) -> dict:
+    """The formats of a titled table (a register, a catalogue): title, header, cell, date."""
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
+        "head": wb.add_format(
+            {"bold": True, "border": 1, "align": "center", "bg_color": "#E8EEF7"}
+        ),
+        "cell": wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"}),
+        "day": wb.add_format({"border": 1, "num_format": "yyyy-mm-dd", "align": "center"}),
+    }
+
+
+def table_sheet(wb, fmt, name, title, headers, widths, rows) -> int:
+    """One sheet: the title across the columns, the header row, then `rows` (tuples; dates
+    as dates, everything else as escaped text), frozen under the header, printable.
+    Returns the number of rows written."""
+    ws = wb.add_worksheet(name)
+    ws.merge_range(0, 0, 0, len(headers) - 1, escape_cell_text(title), fmt["title"])
+    for col, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(1, col, h, fmt["head"])
+        ws.set_column(col, col, w)
+    n = 0
+    for n, row in enumerate(rows, 1):
+        for col, value in enumerate(row):
+            if isinstance(value, date):
+                ws.write_datetime(n + 1, col, value, fmt["day"])
+            else:
+                ws.write_string(n + 1, col, escape_cell_text(str(value or "")), fmt["cell"])
+    ws.freeze_panes(2, 0)
+    print_setup(ws, title_rows=2)
+    return n

@@ -19,7 +19,7 @@ from fazhi.core import validate
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.review import parse_doc_no, window_open
 from fazhi.core.scoring import parse_points
-from fazhi.frameworks.services import find, indicator_ids
+from fazhi.frameworks.services import assessment_table, indicator_ids
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 from fazhi.reports.gongwen.layout import TITLE_CHARS
@@ -69,14 +69,12 @@ def create_campaign(user, data: dict) -> Campaign:
     )
     if fields["closes_on"] < fields["opens_on"]:
         raise RuleError("closes_on", "申报截止日期不能早于开始日期")
-    framework = find(
+    framework = assessment_table(
         str(data.get("framework") or ""),
         validate.int_in(data["version"], "version", "版本", 1, 9999)
         if data.get("version") not in (None, "")
         else None,
     )
-    if framework is None:
-        raise RuleError("framework", f"评分表 {data.get('framework') or ''} 不存在")
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(

@@ -17,9 +17,8 @@ from fazhi.core.errors import Collect, ConflictError, FileRefused, RuleError
 from fazhi.core.filetypes import safe_display_name
 from fazhi.core.plan import TemplateTask
 from fazhi.core.validate import int_in, parse_date, text
-from fazhi.frameworks.models import Framework
 from fazhi.frameworks.models import Indicator as IndicatorRow
-from fazhi.frameworks.services import find as find_framework
+from fazhi.frameworks.services import assessment_table, assessment_tables
 from fazhi.orgs import docnos
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
@@ -136,13 +135,12 @@ def create_plan(
         raise RuleError("template", f"工作方案模板 {template_code} 不存在")
     if Plan.objects.filter(zone=zone, year=year, template__code=template.code).exists():
         raise ConflictError(f"{zone.name} {year} 年度已有按该模板的工作方案，不能重复创建")
+    # the plan's scoring items link to a self-assessment table, never a file-review table
     framework = (
-        find_framework(framework_code)
+        assessment_table(framework_code)
         if framework_code
-        else Framework.objects.order_by("code", "-version").first()
+        else assessment_tables().order_by("code", "-version").first()
     )
-    if framework_code and framework is None:
-        raise RuleError("framework", f"评分表 {framework_code} 不存在")
     plan = Plan.objects.create(
         zone=zone,
         template=template,

@@ -21,6 +21,9 @@ class FrameworkSummary(Out):
     declared_total: Points = Field(description="表上标注的总分；未标注时为 null")
     computed_total: str = Field(description="按评分项计算的总分")
     warnings: list[str] = Field(description="载入时发现的提示（如分组小计与标注不符）")
+    purpose: str = Field(
+        description="用途：assessment 自查评分表（可用于自评）；file_review 行政执法案卷评查表（不能用于自评）"
+    )
 
 
 class RuleOut(Out):

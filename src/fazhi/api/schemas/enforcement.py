@@ -63,6 +63,12 @@ class StepIn(In):
     penalty_kind: Text = field("处罚种类代码（告知、决定）")
     amount: Number = field("罚款或没收金额（元）")
     hearing_told: Flag = field("已告知听证权利（告知；处罚适用听证时必须）")
+    hearing_on: Day = field(
+        "举行听证的日期 YYYY-MM-DD（听证通知；不早于通知后七个工作日，行政处罚法第六十四条）"
+    )
+    statement: Text = field(
+        "陈述、申辩情况（陈述申辩）：made 已陈述申辩、waived 明确放弃、none 期限内未陈述申辩"
+    )
     reviewer: IntOrNull = field("法制审核人员编号（法制审核，须持有效执法证）")
     decision_kind: Text = field("决定类型：penalty 给予行政处罚、no_penalty 不予行政处罚")
     decision_no: Text = field("决定书文号")
@@ -117,7 +123,10 @@ class ReconsiderationStepIn(In):
     note: Text = field("说明；不予受理、中止、终止须写明理由")
     decision_kind: Text = field("复议决定种类（作出复议决定时）")
     days: Int = field("延长天数（最多 30 日，一次）")
-    approved_by: Text = field("批准延长的负责人")
+    approved_by: Text = field("批准人：延长审理期限、转为普通程序（第五十五条）时必填")
+    perform_due: Day = field(
+        "履行期限 YYYY-MM-DD：作出须履行的复议决定时可填，责令限期履行（第七十七条）时必填"
+    )
     version: IntOrNull = field("案件当前版本号（乐观锁，可不填）")
 
 
@@ -253,6 +262,14 @@ class ReconsiderationOut(Out):
     decision_kind: str = Field(description="复议决定种类代码")
     decided_on: date | None = Field(description="决定日期")
     decided_late: bool = Field(description="逾期作出决定")
+    converted_on: date | None = Field(
+        description="经批准由简易程序转为普通程序的日期（第五十五条）"
+    )
+    opinion_issued_on: date | None = Field(description="制发行政复议意见书的日期（第七十六条）")
+    opinion_due: date | None = Field(description="被申请人报送纠正情况的期限（制发后 60 日）")
+    opinion_reported_on: date | None = Field(description="被申请人报送纠正情况的日期")
+    perform_due: date | None = Field(description="复议决定确定的履行期限（履行监督）")
+    performed_on: date | None = Field(description="登记履行的日期")
     next_due: date | None = Field(description="最近到期日")
     overdue: bool = Field(description="是否逾期")
     version: int = Field(description="版本号")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.assessments.evidence import open_blob
+from fazhi.audit.services import record
 from fazhi.core import enforcement as enf
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.core.validate import int_in
@@ -21,8 +22,9 @@ from fazhi.registers import clock
 from fazhi.workdays.selectors import get_calendar
 
 from .. import access, cases, filing, presenters, selectors
+from ..exports import XLSX, register_xlsx
 from ..models import Officer, StepFile
-from .common import form_state, post_data
+from .common import file_response, form_state, post_data
 
 FILTERS = ("state", "department", "source", "overdue", "q")
 
@@ -82,6 +84,26 @@ def register(request):
 
 @login_required
 @require_GET
+def export(request):
+    """The register as .xlsx, with the register's filters (all rows, not one page)."""
+    user = request.user
+    access.require_reader(user)
+    try:
+        f = selectors.parse_filter(request.GET)
+    except RuleError as exc:
+        messages.error(request, exc.message)
+        return redirect("enforcement:register")
+    today = clock.today()
+    content, n = register_xlsx(user, f, today)
+    record(
+        user, "enforcement.export", object_type="enforcement_register", object_id="cases",
+        after={"filter": {k: v for k, v in vars(f).items() if v not in ("", None)}, "rows": n},
+    )  # fmt: skip
+    return file_response(f"行政执法案件台账-{today.isoformat()}.xlsx", content, XLSX)
+
+
+@login_required
+@require_GET
 def rules_page(request):
     """The periods of rules/enforcement.yaml and rules/reconsideration.yaml with their basis."""
     from fazhi.registers import rules as rule_sets
@@ -125,18 +147,6 @@ def case_new(request):
     )
 
 
-def _can_review_filing(user, case) -> bool:
-    from fazhi.orgs.access import in_scope
-
-    return bool(
-        case.reported_on
-        and not case.filing_result
-        and user.has_role("reviewer")
-        and in_scope(user, case.zone)
-        and user.org_id != case.zone_id
-    )
-
-
 def _case_page(request, case, form_kind="", form=None, status=200, filing_form=None):
     user = request.user
     today = clock.today()
@@ -168,7 +178,7 @@ def _case_page(request, case, form_kind="", form=None, status=200, filing_form=N
             "today": today,
             "filing_results": enf.FILING_RESULTS,
             "filing_label": enf.FILING_RESULTS.get(case.filing_result, ""),
-            "can_review_filing": _can_review_filing(user, case),
+            "can_review_filing": filing.may_review(user, case),
             "filing_form": filing_form or {"values": {}, "errors": {}},
             # a normative document cited as the basis must be valid (issue 12)
             "citations": cited_documents(case.zone, [case.legal_basis], today),
@@ -221,7 +231,6 @@ def filing_review(request, enf_case_id):
 def case_docx(request, enf_case_id):
     """The case file's cover and catalogue (卷宗封面、卷内目录), .docx."""
     from ..casefile import DOCX, casefile_docx
-    from .common import file_response
 
     case = selectors.case_of(request.user, enf_case_id)
     full = access.can_act(request.user, case.zone, case.department_id)

@@ -10,16 +10,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core import deadlines as dl
+from fazhi.core import enforcement as enf
 from fazhi.core import reconsideration as rc
 from fazhi.core.errors import ConflictError, RuleError
 from fazhi.registers import clock
 from fazhi.workdays.selectors import get_calendar
 
-from .. import access, reconsiderations
+from .. import access, filing, reconsiderations
 from ..models import Reconsideration
 from .common import form_state, post_data
 
-NOTE_REQUIRED = {"rejected", "terminated", "suspended"}
+NOTE_REQUIRED = {
+    "rejected", "terminated", "suspended", "converted", "opinion_issued", "correction_reported",
+    "performance_ordered",
+}  # fmt: skip
 
 
 def _office(user) -> bool:
@@ -90,7 +94,7 @@ def _case(user, recon_id) -> Reconsideration:
     return case
 
 
-def _page(request, case, form_kind="", form=None, status=200):
+def _page(request, case, form_kind="", form=None, status=200, filing_form=None):
     today = clock.today()
     steps = list(case.steps.all())
     rules = reconsiderations.ruleset(case)
@@ -114,7 +118,7 @@ def _page(request, case, form_kind="", form=None, status=200):
     can_act = access.is_office_of(request.user, case.zone)
     forms = []
     if can_act:
-        for kind in rc.allowed_events(case.state):
+        for kind in reconsiderations.offered_events(case):
             forms.append(
                 {
                     "kind": kind,
@@ -133,6 +137,11 @@ def _page(request, case, form_kind="", form=None, status=200):
             "applicant": case.applicant.masked() if not can_act else {"name": case.applicant.name, "phone": case.applicant.phone, "address": case.applicant.address},
             "decision_kinds": rc.DECISION_KINDS,
             "decision_label": rc.DECISION_KINDS.get(case.decision_kind, ""),
+            "perform_overdue": bool(case.perform_due and not case.performed_on and case.perform_due < today),
+            "filing_results": enf.FILING_RESULTS,
+            "filing_label": enf.FILING_RESULTS.get(case.filing_result, ""),
+            "can_review_filing": filing.may_review(request.user, case),
+            "filing_form": filing_form or {"values": {}, "errors": {}},
         },
         status=status,
     )  # fmt: skip
@@ -159,4 +168,19 @@ def case_step(request, recon_id):
             request, _case(user, recon_id), data.get("kind", ""), form_state(data, exc), 422
         )
     messages.success(request, f"已登记“{rc.EVENTS.get(data.get('kind'), '')}”")
+    return redirect("reconsideration:case", case.pk)
+
+
+@login_required
+@require_POST
+def filing_review(request, recon_id):
+    """备案审查: the city or the province reviews a reconsideration decision reported to it."""
+    user = request.user
+    case = _case(user, recon_id)
+    data = post_data(request)
+    try:
+        filing.review_recon_filing(user, case.pk, data)
+    except RuleError as exc:
+        return _page(request, _case(user, recon_id), filing_form=form_state(data, exc), status=422)
+    messages.success(request, "备案审查结论已登记")
     return redirect("reconsideration:case", case.pk)

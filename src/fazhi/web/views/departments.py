@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fazhi.assessments import annual
 from fazhi.core.errors import RuleError
-from fazhi.frameworks.models import Framework
-from fazhi.frameworks.services import find
+from fazhi.frameworks.services import assessment_tables
 from fazhi.orgs.models import Org, Role
 
 
@@ -34,10 +33,11 @@ def departments(request):
     if not may_see_departments(request.user):
         raise PermissionDenied("部门年度考核只对业务用户开放")
     this_year = timezone.localdate().year
-    frameworks = list(Framework.objects.all())
+    frameworks = list(assessment_tables())
     code = request.GET.get("framework") or (frameworks[0].code if frameworks else "")
     year = _year(request.GET.get("year"), this_year)
-    framework = find(code) if code else None
+    # the newest version of the table asked for (the list is ordered code, -version)
+    framework = next((f for f in frameworks if f.code == code), None)
     rows = annual.ranking(request.user, framework, year, timezone.localdate()) if framework else []
     office_zone = (
         request.user.org

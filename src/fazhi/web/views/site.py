@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from fazhi.assessments import selectors
-from fazhi.frameworks.models import Framework
+from fazhi.frameworks.services import assessment_tables
 from fazhi.home import views as home_views
 from fazhi.orgs.models import Role
 from fazhi.registers import clock
@@ -40,7 +40,7 @@ def home(request):
         {
             "cards": cards,
             "can_create": can_create,
-            "frameworks": Framework.objects.all() if can_create else [],
+            "frameworks": assessment_tables() if can_create else [],
             "this_year": date.today().year,
             "calendar_warning": missing_notice(clock.today())
             if request.user.has_role(Role.ADMIN)
