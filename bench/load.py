@@ -165,7 +165,7 @@ class Office(Staff):
         r = random.choice(scored)
         top = float(r["max_points"])
         self.client.put(
-            f"/api/v1/assessments/{self.assessment}/results/{r['code']}",
+            f"/api/v1/assessments/{self.assessment}/results/{r['indicator_code']}",
             json={"version": r["version"], "self_score": round(random.uniform(0, top), 1)},
             headers=self.api,
             name="/api/v1/assessments/[id]/results/[code] (PUT)",

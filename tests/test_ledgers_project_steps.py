@@ -239,6 +239,17 @@ def test_evaluation_figures_in_the_yearly_summary(users):
     row = dict(zip(s.headers, s.rows[0], strict=True))
     assert row["绩效指标（实际/计划，完成率）"] == "发明专利 3/2件（150%）"
     assert row["预算科目（支出/预算，万元）"] == "设备费 45.00/60.00"
+    # the scoring page shows the same summary without the records, in one query
+    from dataclasses import replace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fazhi.assessments.sources import source
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = source("projects").page_summary(p.zone, 2026, TODAY)
+    assert shown == replace(s, rows=()) and len(queries) == 1
 
 
 # ---------------------------------------------------------------- the page

@@ -149,6 +149,7 @@ def test_the_page_shows_the_evidence_files_figures(built):
     zone, _ = built
     quick = [s for s in all_sources() if s.figures is not None]
     assert {s.key for s in quick} >= {"disclosure", "complaints"}
-    for s in quick:
+    for s in quick:  # the generator registers cases only: the others' lists are empty here
         whole = s.summarise(zone, 2026, BUILT)
-        assert whole.rows and s.page_summary(zone, 2026, BUILT) == replace(whole, rows=())
+        assert whole.rows or s.key not in ("disclosure", "complaints")
+        assert s.page_summary(zone, 2026, BUILT) == replace(whole, rows=())

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -28,7 +30,13 @@ class LedgersConfig(AppConfig):
                 Source(key, title, frozenset({code}), sources.activity_summariser(code))
             )
         register_source(
-            Source("projects", "科技计划项目与资金", frozenset({"10"}), sources.summarise_projects)
+            Source(
+                "projects",
+                "科技计划项目与资金",
+                frozenset({"10"}),
+                sources.summarise_projects,
+                figures=partial(sources.summarise_projects, records=False),
+            )
         )
         register_source(
             Source("policies", "政策清单", frozenset({"9"}), sources.summarise_policies)

@@ -179,11 +179,12 @@ def award_summariser(code: str):
     return summarise
 
 
-def summarise_projects(zone, year: int, as_of: date) -> Summary:
+def summarise_projects(zone, year: int, as_of: date, records: bool = True) -> Summary:
     """Item 10: the projects applied for in the year, their stages, funds, 绩效评价 figures
     (indicators achieved against planned, spending per budget line) and flags. The table gives
     no scoring rule for item 10, so nothing is proposed. Read as plain tuples (three queries,
-    no model instances): a zone has thousands of projects."""
+    no model instances): a zone has thousands of projects. Without `records` (the scoring
+    page) one query: the 绩效评价 details only fill the records."""
     from fazhi.core import projects as project_rules
     from fazhi.core import targets as target_rules
     from fazhi.core.scoring import format_points as num
@@ -211,19 +212,19 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
     items = list(Project.objects.filter(**of_year).order_by("applied_on", "pk").values_list(*cols))
     evaluation: dict[int, tuple[list[str], list[str]]] = {}
     within = {f"project__{k}": v for k, v in of_year.items()}
+    indicators = ProjectIndicator.objects.filter(**within).order_by("pk")
+    lines = ProjectBudgetLine.objects.filter(**within).order_by("pk")
     for pid, name, unit, planned, achieved in (
-        ProjectIndicator.objects.filter(**within)
-        .order_by("pk")
-        .values_list("project_id", "name", "unit", "planned", "achieved")
+        indicators.values_list("project_id", "name", "unit", "planned", "achieved")
+        if records
+        else ()
     ):
         rate = target_rules.as_percent(target_rules.completion(achieved, planned))
         evaluation.setdefault(pid, ([], []))[0].append(
             f"{name} {num(achieved)}/{num(planned)}{unit}（{rate}%）"
         )
     for pid, line, budgeted, spent in (
-        ProjectBudgetLine.objects.filter(**within)
-        .order_by("pk")
-        .values_list("project_id", "line", "budgeted", "spent")
+        lines.values_list("project_id", "line", "budgeted", "spent") if records else ()
     ):
         evaluation.setdefault(pid, ([], []))[1].append(f"{line} {spent}/{budgeted}")
     rows, overdue, unevaluated, unspent = [], [], [], []
@@ -259,6 +260,8 @@ def summarise_projects(zone, year: int, as_of: date) -> Summary:
             unevaluated.append(title)
         if f.unspent:
             unspent.append(title)
+        if not records:
+            continue
         notes = [
             t
             for t, on_ in (
