@@ -3,6 +3,7 @@ memory that another needs (a session made through one worker is honoured by ever
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -88,6 +89,15 @@ def test_two_workers_share_sessions(demo_dir):
         # every request on a new connection: the two workers take turns
         landed = {browser.open(base + "/").geturl() for _ in range(20)}
         assert landed and all("/login/" not in url for url in landed), landed
+        # A kept-alive connection still answers after a pause of a few seconds (a user reading
+        # the page, a balancer's pooled connection): the load test met resets at gunicorn's 2 s.
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().read() is not None
+        time.sleep(3)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().status == 200
+        kept.close()
     finally:
         server.send_signal(signal.SIGTERM)
         out, err = server.communicate(timeout=30)

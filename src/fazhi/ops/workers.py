@@ -31,6 +31,9 @@ def serve_workers(application, host: str, port: int, workers: int, threads: int)
             "worker_class": "gthread",
             "timeout": 120,  # a province-wide export may take a while
             "graceful_timeout": 30,
+            # Longer than a user's pause between pages and a balancer's idle pooled connection:
+            # at gunicorn's 2 s a request sent as the worker closed the connection was reset.
+            "keepalive": 75,
             "proc_name": "fazhi",
             "accesslog": None,  # every write is in the audit log; access logs belong to the proxy
             "errorlog": "-",
