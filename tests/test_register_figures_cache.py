@@ -136,7 +136,7 @@ def test_queries_do_not_grow_with_the_register(built, records):
     Case.objects.filter(zone=zone).update(deadlines_as_of=None)
     with CaptureQueriesContext(connection) as stale:
         register_figures(zone, 2026, cal, BUILT, records=records)
-    assert len(fresh) == len(stale) == 4
+    assert len(fresh) == len(stale) == 3
 
 
 def test_the_page_shows_the_evidence_files_figures(built):

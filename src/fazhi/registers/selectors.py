@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import Count, F, Q, QuerySet, When
 from django.http import Http404
 
 from fazhi.core import deadlines as dl
@@ -405,38 +406,30 @@ def _figure_cases(zone: Org, year: int, cal: WorkCalendar, today: date, kinds, r
     Deadlines are the cached columns (clock.cache_values, written by every step and by the
     daily refresh); a case whose cache is of another day and that is still open (its lateness
     moves with the day), or that was never computed, is computed afresh from its events the
-    same way, here, without writing. Three queries, whatever the register holds."""
-    of_year = Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds)
+    same way, here, without writing. Two queries, whatever the register holds: the cases once
+    (stale ones marked by their id, so that grouping keeps them apart), then their events."""
     stale_q = Q(deadlines_as_of=None) | (
         Q(state__in=states.OPEN_STATES) & ~Q(deadlines_as_of=today)
     )
-    fresh = of_year.exclude(stale_q)
+    of_year = Case.objects.filter(zone=zone, received_on__year=year, kind__in=kinds).annotate(
+        stale_id=Choose(When(stale_q, then=F("id")), default=None)
+    )
     if records:
-        cases = [
-            (dict(zip(_FIGURE_COLUMNS, row, strict=True)), 1)
-            for row in fresh.order_by("id").values_list(*_FIGURE_COLUMNS)
-        ]
+        columns = (*_FIGURE_COLUMNS, "stale_id")
+        found = of_year.order_by("id").values_list(*columns)
+        cases = [(dict(zip(columns, row, strict=True)), 1) for row in found]
     else:
-        cases = [
-            (dict(zip(_FIGURE_GROUP, row[:-1], strict=True)), row[-1])
-            for row in fresh.order_by()
-            .values_list(*_FIGURE_GROUP)
-            .annotate(n=Count("id"))
-            .values_list(*_FIGURE_GROUP, "n")
-        ]
-    stale = {
-        row[0]: dict(zip(_FIGURE_COLUMNS, row, strict=True))
-        for row in of_year.filter(stale_q).order_by("id").values_list(*_FIGURE_COLUMNS)
-    }
+        columns = (*_FIGURE_GROUP, "stale_id", "rules_id")
+        found = of_year.order_by().values_list(*columns).annotate(n=Count("id"))
+        cases = [(dict(zip(columns, row[:-1], strict=True)), row[-1]) for row in found]
+    stale = {c["stale_id"]: c for c, _ in cases if c["stale_id"] is not None}
     events: dict[int, list[CaseEvent]] = {}
-    for e in CaseEvent.objects.filter(case__in=of_year.filter(stale_q)).order_by("on", "id"):
+    # with no stale case the list holds id 0, which no case has: the query count stays fixed
+    for e in CaseEvent.objects.filter(case_id__in=list(stale) or [0]).order_by("on", "id"):
         events.setdefault(e.case_id, []).append(e)
     for case_id, c in stale.items():
         rows = events.get(case_id, [])
         c.update(cache_values(c["rules_id"], [to_event(r) for r in rows], cal, today))
-    cases += [(c, 1) for c in stale.values()]
-    if records:
-        cases.sort(key=lambda pair: pair[0]["id"])
     return cases
 
 
