@@ -99,3 +99,14 @@ def test_deleting_an_entry_is_detected(assessment):
     with connection.cursor() as cur:
         cur.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[3].pk])
     assert verify()[1] == entries[4].pk
+
+
+def test_verify_inside_a_transaction_walks_in_one_process(assessment):
+    """A backup checks the chain inside the snapshot it dumps: asking for worker processes
+    there gives one walk's answer and leaves the transaction and its connection usable (the
+    processes would not see the snapshot, and closing the connection for them ended it)."""
+    n = AuditEntry.objects.count()
+    assert n > 0
+    with transaction.atomic():
+        assert verify(use_checkpoint=False, workers=2) == (n, None, "")
+        assert AuditEntry.objects.count() == n  # the connection still answers

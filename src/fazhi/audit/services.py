@@ -191,7 +191,9 @@ def _walk(keys, keyed_from: int | None, workers: int | None) -> chain.Break:
     span = AuditEntry.objects.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if (span["n"] or 0) >= PARALLEL_FROM else 1
-    if workers <= 1 or not span["n"]:
+    # Inside a transaction (a backup checks the chain in the snapshot it dumps) one walk: other
+    # processes would not see that snapshot, and closing the connection for them would end it.
+    if workers <= 1 or not span["n"] or connection.in_atomic_block:
         return chain.first_break(entries(), keys, keyed_from=keyed_from, encode=chain.stored)
     # Stretches of equal id width, several per process so that none waits long for another.
     pieces = workers * 4
