@@ -98,7 +98,11 @@ def edit_target(user, target_id, data: dict) -> Target:
     clean = targets.clean_target(t.zone, data)
     try:
         with transaction.atomic():
-            t = Target.objects.select_for_update().select_related("zone", "department").get(pk=t.pk)
+            t = (
+                Target.objects.select_for_update(of=("self",))
+                .select_related("zone", "department")
+                .get(pk=t.pk)
+            )
             _fresh(t, data, "指标")
             if clean["frequency"] != t.frequency and t.reports.exists():
                 raise RuleError("frequency", "该指标已有填报记录，不能修改填报频次")
@@ -193,7 +197,11 @@ def edit_activity(user, activity_id, data: dict, *, today: date) -> Activity:
     clean = activities.clean_activity(user, a.zone, data, today, check)
     check.done()
     with transaction.atomic():
-        a = Activity.objects.select_for_update().select_related("zone", "organiser").get(pk=a.pk)
+        a = (
+            Activity.objects.select_for_update(of=("self",))
+            .select_related("zone", "organiser")
+            .get(pk=a.pk)
+        )
         _fresh(a, data, "活动")
         before = {**activities.audit_of(a), "attendees": _names(a.attendees.all())}
         attendees = clean.pop("attendees")
