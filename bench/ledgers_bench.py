@@ -248,7 +248,8 @@ def main() -> None:
     def scoring_page():
         r = client.get(page)
         assert r.status_code == 200, (page, r.status_code)
-        assert b"register-figures" in r.content
+        missing = [s.key for s in all_sources() if f'-{s.key}"'.encode() not in r.content]
+        assert not missing, f"the scoring page lacks the boxes of {missing}"
 
     med, worst, cpu, q = timed(scoring_page)
     print(f"  the scoring page {page} (self-assessment, every register beside its items)")
