@@ -49,6 +49,16 @@ def _generated(data_dir: Path) -> list[tuple]:
         ).fetchall()
 
 
+def _indexes_and_constraints(*models) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        return {
+            m._meta.db_table: connection.introspection.get_constraints(cur, m._meta.db_table)
+            for m in models
+        }
+
+
 def test_small_province(settings, tmp_path):
     from fazhi.assessments.models import Assessment, Evidence
     from fazhi.audit.models import AuditEntry
@@ -60,7 +70,10 @@ def test_small_province(settings, tmp_path):
     today = date(2026, 6, 30)
     settings.FAZHI_TODAY = today
     settings.FAZHI_AUDIT_CHECKPOINT = str(tmp_path / "checkpoint.json")
+    schema = _indexes_and_constraints(Case, CaseEvent, AuditEntry)
     counts = province.generate(zones=3, cities=2, cases=300, audit=3000, seed=7, today=today)
+    # the bulk load dropped them (on PostgreSQL) and built every one again
+    assert _indexes_and_constraints(Case, CaseEvent, AuditEntry) == schema
     assert Org.objects.filter(kind="zone").count() == 3
     assert Org.objects.filter(kind="department").count() == 30
     assert User.objects.filter(username="z002-office").exists()
