@@ -76,6 +76,13 @@ def applications_for(user) -> QuerySet[Application]:
     )
 
 
+def application_rows(user) -> QuerySet[Application]:
+    """applications_for, for a list: each row with its zone and campaign only. The table, the
+    province and the self-assessment each row would otherwise carry made the province's list of
+    200 applications three times slower."""
+    return applications_for(user).select_related(None).select_related("zone", "campaign")
+
+
 def get_application(user, application_id, *, for_update: bool = False) -> Application:
     qs = applications_for(user)
     try:

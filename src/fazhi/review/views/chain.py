@@ -33,7 +33,7 @@ def campaign_list(request):
     if not user.roles & REVIEW_ROLES:
         raise PermissionDenied("申报评审供园区创建办和领导、市科技局、省科技厅和评审专家使用")
     campaigns = list(selectors.campaigns_for(user))
-    apps = list(selectors.applications_for(user).order_by("campaign", "zone__path"))
+    apps = list(selectors.application_rows(user).order_by("campaign", "zone__path"))
     return render(
         request,
         "review/campaigns.html",
@@ -62,7 +62,7 @@ def campaign_detail(request, code):
         "review/campaign.html",
         {
             "campaign": campaign,
-            "applications": selectors.applications_for(user).filter(campaign=campaign),
+            "applications": selectors.application_rows(user).filter(campaign=campaign),
             "ranking": panel.ranking(campaign) if province else None,
             "objections": list(selectors.objections(campaign)) if province else None,
             "is_province": province,
