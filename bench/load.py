@@ -9,6 +9,13 @@ Against a server holding the data of `bench/province.py generate` (its accounts 
     locust -f bench/load.py --headless -u 20 -r 4 -t 10m --host http://127.0.0.1:8000 \\
            --csv var/load --only-summary
 
+Two nodes (two `fazhi serve` on ports 8000 and 8001, one database): LOAD_HOSTS lists them; the
+users are spread over them, and each signs in on one node and then works on the next, so every
+session, CSRF token and version crosses nodes:
+
+    LOAD_HOSTS=http://127.0.0.1:8000,http://127.0.0.1:8001 locust -f bench/load.py --headless \\
+           -u 20 -r 4 -t 10m --host http://127.0.0.1:8000 --csv var/load2 --only-summary
+
 Twenty users in the mix of a working day: zone offices (the scoring page and score updates, the
 register with filters, their home page), department clerks (the plan page, progress reports,
 their home page), leaders (the dashboard), the province (its ranking of all applications) and the
@@ -18,11 +25,13 @@ the version the server gave, so a lost update shows as a 409. Hard caps: LOAD_MA
 app's processes used during the run, as a share of the wall time of both cores.
 
 Settings (environment): LOAD_ZONES (200), LOAD_PASSWORD (the generator's), LOAD_YEAR (this year),
-LOAD_PUBLIC_SUBMIT (1: the public also files complaints; needs the server settings above).
+LOAD_PUBLIC_SUBMIT (1: the public also files complaints; needs the server settings above),
+LOAD_HOSTS (several nodes, comma-separated; default: --host alone).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -38,7 +47,9 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "Province-Bench-2026!")
 YEAR = int(os.environ.get("LOAD_YEAR", str(date.today().year)))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "100000"))
 PUBLIC_SUBMIT = os.environ.get("LOAD_PUBLIC_SUBMIT", "1") == "1"
+HOSTS = [h.rstrip("/") for h in os.environ.get("LOAD_HOSTS", "").split(",") if h.strip()]
 DEPARTMENTS = 10
+_next_user = itertools.count()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -77,10 +88,11 @@ def _cpu_by_program() -> dict[str, float]:
 def _start(environment, **kwargs):
     global _started, _environment
     _environment = environment
-    host = urlsplit(environment.host or "").hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit("只对本机（127.0.0.1）做压力测试：请用 --host http://127.0.0.1:端口")
-    _wait_for(environment.host)
+    for url in [environment.host or "", *HOSTS]:
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit("只对本机（127.0.0.1）做压力测试：请用 --host http://127.0.0.1:端口")
+    for url in HOSTS or [environment.host]:
+        _wait_for(url)
     _cpu_before.update(_cpu_by_program())
     _started = time.monotonic()
 
@@ -119,11 +131,29 @@ def _stop(environment, **kwargs):
 # ---------------------------------------------------------------- the users
 
 
-class Staff(HttpUser):
+class _Spread(HttpUser):
+    """A user on one of LOAD_HOSTS (in turn); `next_node` moves it to the following one."""
+
+    abstract = True
+
+    def __init__(self, environment):
+        self.node = next(_next_user)
+        if HOSTS:
+            self.host = HOSTS[self.node % len(HOSTS)]
+        super().__init__(environment)
+
+    def next_node(self) -> None:
+        if len(HOSTS) > 1:
+            self.node += 1
+            self.host = self.client.base_url = HOSTS[self.node % len(HOSTS)]
+
+
+class Staff(_Spread):
     abstract = True
     wait_time = between(1, 3)
 
     def sign_in(self, username: str) -> None:
+        """Signs in (page and API token) on its node, then goes on working on the next."""
         self.username = username
         page = self.client.get("/login/", name="/login/").text
         token = CSRF.search(page)[1]
@@ -139,6 +169,7 @@ class Staff(HttpUser):
             name="/api/v1/auth/token",
         )
         self.api = {"Authorization": f"Bearer {answer.json()['token']}"}
+        self.next_node()
 
     def zone(self) -> str:
         return f"z{random.randrange(ZONES):03d}"
@@ -250,7 +281,7 @@ class Province(Staff):
         self.client.get(f"/review/campaigns/sc-{YEAR}/", name="/review/campaigns/[code]/ (ranking)")
 
 
-class Public(HttpUser):
+class Public(_Spread):
     weight = 5
     wait_time = between(1, 5)
 

@@ -7,7 +7,8 @@ On the data of `bench/province.py generate`: the province's ranking of every app
 zone office's scoring page, register (with and without filters) and home page, a department's
 plan page and home page, a leader's dashboard, and the public portal. Each page is fetched
 --runs times in this process (Django's test client, the user signed in without a password
-check) after one warm-up; it prints the median, p95 and slowest time in ms and the number of
+check) after one warm-up, in a process settled as `fazhi serve` settles its own (templates
+loaded, the application frozen out of the garbage collector); it prints the median, p95 and slowest time in ms and the number of
 database queries. Targets (issue 15): ranking ≤ 200 ms, a zone's home page ≤ 100 ms.
 """
 
@@ -89,6 +90,9 @@ def main(argv=None) -> None:
         }
         print(json.dumps(found, ensure_ascii=False))
         return
+    from fazhi.ops.warm import settle
+
+    settle()  # as `fazhi serve` does before it serves
     print(
         f"{connection.vendor}, zone {args.zone}, {args.year}, {args.runs} runs each",
         file=sys.stderr,

@@ -35,6 +35,9 @@ class Command(BaseCommand):
             warm_up()
         except FontsMissing as exc:  # the platform runs; only the PDFs of 公文 are refused
             self.stderr.write(f"注意：{exc}")
+        from fazhi.ops.warm import settle
+
+        settle()  # routes and templates loaded once, then frozen out of the garbage collector
         # Worker processes are forked from this one: none may inherit its database connection.
         connection.close()
 
