@@ -343,6 +343,10 @@ def test_backup_restore_round_trip(tmp_path, clone, vendor):
     paths = {f["path"]: f for f in m["files"]}
     evidence_path = f"evidence/sm3/{seed['sm3'][:2]}/{seed['sm3'][2:4]}/{seed['sm3']}"
     assert set(paths) == {db_file, evidence_path}
+    # only the owner reads a backup: the folder 0700, every file in it 0600 (pg_dump's too)
+    assert backup.stat().st_mode & 0o777 == 0o700
+    modes = {p.name: p.stat().st_mode & 0o777 for p in backup.rglob("*") if p.is_file()}
+    assert set(modes.values()) == {0o600}, modes
     for rel, entry in paths.items():
         data = (backup / rel).read_bytes()
         assert entry["size"] == len(data) and entry["sm3"] == hashlib.new("sm3", data).hexdigest()

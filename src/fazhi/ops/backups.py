@@ -311,6 +311,7 @@ def create_backup(target: Path, *, force: bool = False, warn=lambda message: Non
                     env,
                     "pg_dump 导出数据库",
                 )
+                os.chmod(work / db_file, 0o600)  # pg_dump writes by the umask (0644)
                 blobs, head = _blobs_orm(), _audit_head_orm()
         else:
             verification = check_chain()
