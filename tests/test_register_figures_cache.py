@@ -20,9 +20,9 @@ from fazhi.core.errors import RuleError
 from fazhi.orgs.models import Org
 from fazhi.registers import states
 from fazhi.registers.clock import answer_period, deadlines_of
+from fazhi.registers.figures import register_figures
 from fazhi.registers.models import Case, CaseEvent
 from fazhi.registers.rules import ruleset_of
-from fazhi.registers.selectors import register_figures
 from fazhi.workdays.selectors import get_calendar
 
 pytestmark = pytest.mark.django_db

@@ -22,10 +22,11 @@ from openpyxl import load_workbook
 from fazhi.core.errors import RuleError
 from fazhi.registers import states
 from fazhi.registers.events import record_event
+from fazhi.registers.figures import register_figures
 from fazhi.registers.models import Case, CaseEvent, RuleSetVersion
 from fazhi.registers.refresh import refresh
 from fazhi.registers.rules import RulesRefused, load_rules, load_shipped
-from fazhi.registers.selectors import RegisterFilter, register, register_figures
+from fazhi.registers.selectors import RegisterFilter, register
 from fazhi.registers.services import register_case
 from fazhi.workdays.selectors import get_calendar
 

@@ -28,7 +28,7 @@ from fazhi.core.errors import RuleError
 from fazhi.core.validate import int_in
 from fazhi.registers import catalog, clock, exports, public, selectors, services, states
 from fazhi.registers.events import record_event
-from fazhi.registers.figures import SOURCES
+from fazhi.registers.figures import SOURCES, register_figures
 from fazhi.registers.views.portal import audio_url
 from fazhi.workdays.selectors import get_calendar
 
@@ -367,7 +367,7 @@ def annual_report(request):
 def figures(request):
     """register_figures for ?year= and ?zone= (as of today or ?today=)."""
     zone = selectors.zone_for(request.user, request.GET.get("zone"))
-    figures = selectors.register_figures(zone, _year(request), get_calendar(), _today(request))
+    figures = register_figures(zone, _year(request), get_calendar(), _today(request))
     for kind in (states.DISCLOSURE, states.COMPLAINT):
         del figures[kind]["rows"]  # listed in the evidence file, not here
     return figures

@@ -12,14 +12,15 @@ Where things are:
     selectors.py  cases_for(user), get_case(user, id), case_view(user, id, cal, today) -> CaseView,
                   parse_filter(params) -> RegisterFilter, register(user, f, today), register_page(...),
                   case_row(case, today), person_view(user, case), contact_visible(user, case),
-                  zone_for(user, code), intake_zones(kind), register_figures(zone, year, cal, today),
-                  annual_report(zone, year)
+                  zone_for(user, code), intake_zones(kind), annual_report(zone, year)
     services.py   register_case, add_attachment, open_attachment, letter_of, set_intake
     events.py     record_event (every step of a case)
     handlers.py   the steps that need code (HANDLERS: reply, extension, assign, ...), named
                   by a step's `handler` in the rule files; replies.py the reply's fields and letter
     refresh.py    refresh (the cached deadlines), refresh_after_calendar_change
-    figures.py    SOURCES: items 8, 11, 12 backed by the registers (fazhi.assessments.sources)
+    figures.py    register_figures(zone, year, cal, today): the year's figures (on time, overdue,
+                  days to reply) from the cached deadlines; SOURCES: items 8, 11, 12 backed by
+                  the registers (fazhi.assessments.sources)
     public.py     issue_challenge, submit, track, public_zones, hit (rate limit), RateLimited, NotFound
     exports.py    write_register_xlsx, write_annual_report_xlsx
     letters.py    reply_letter (.docx), notice_letter
