@@ -434,9 +434,9 @@ def world(assessment, plan, users, request):
     """One of everything in 资阳高新区, for the routes to point at."""
     from fazhi.assessments.services import add_evidence
     from fazhi.orgs.services import add_user
+    from fazhi.workplan.notices import issue_notice
     from fazhi.workplan.services import (
         add_milestone,
-        issue_notice,
         report_progress,
         request_extension,
         update_task,

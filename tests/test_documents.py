@@ -16,7 +16,7 @@ from fazhi.core.errors import RuleError
 from fazhi.orgs import docnos
 from fazhi.orgs.models import DocSerial, Org
 from fazhi.registers.models import Case, IntakeSettings
-from fazhi.workplan import services
+from fazhi.workplan import notices, services
 from tests.conftest import task_of
 from tests.test_registers import act, disclosure, fresh, refused
 from tests.test_registers import reg as reg  # the fixture
@@ -93,7 +93,7 @@ def test_allocation_counts_per_org_kind_and_year(users):
 
 def test_notice_docx_official_layout_and_scope(login, plan, users):
     task = assign(plan, users, "一.2", due="2025-10-15")
-    notice = services.issue_notice(
+    notice = notices.issue_notice(
         users["office"],
         plan.pk,
         {

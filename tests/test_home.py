@@ -17,9 +17,8 @@ from fazhi.registers.events import record_event
 from fazhi.registers.models import Case
 from fazhi.registers.rules import load_shipped
 from fazhi.registers.services import register_case
+from fazhi.workplan.notices import issue_notice, reply_notice
 from fazhi.workplan.services import (
-    issue_notice,
-    reply_notice,
     report_progress,
     request_extension,
 )

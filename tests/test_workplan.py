@@ -250,7 +250,7 @@ def test_split_a_task(plan, users, api):
 
 
 def test_supervision_notice(plan, users, api):
-    from fazhi.workplan.services import issue_notice
+    from fazhi.workplan.notices import issue_notice
 
     office, kjj = api("office"), api("kjj")
     t = assign(plan, users, "一.1")
@@ -333,7 +333,7 @@ def test_a_task_assigned_after_the_report_day_owes_its_first_report_next_period(
 
 
 def test_notice_reminders_read_right_for_each_side(plan, users):
-    from fazhi.workplan.services import issue_notice
+    from fazhi.workplan.notices import issue_notice
 
     notice = issue_notice(
         users["office"],

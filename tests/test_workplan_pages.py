@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from fazhi.workplan import services
+from fazhi.workplan import notices, services
 from fazhi.workplan.models import Extension, Notice, Notification, ProgressReport, Task
 from tests.conftest import task_of
 
@@ -637,7 +637,7 @@ def test_plan_and_my_tasks_queries_do_not_grow(login, plan, users, assigned):
             {"title": f"子任务 {i}", "due_date": f"2025-11-{i % 28 + 1:02d}"},
         )
     for i in range(3):
-        services.issue_notice(
+        notices.issue_notice(
             users["office"],
             plan.pk,
             {

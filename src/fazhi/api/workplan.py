@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from fazhi.core import lights
 from fazhi.core.errors import RuleError
-from fazhi.workplan import selectors, services
+from fazhi.workplan import notices, selectors, services
 from fazhi.workplan.models import Notice, Notification
 
 from .schemas.common import READ, WRITE
@@ -276,21 +276,21 @@ def list_notices(request, plan_id: int):
     "/plans/{int:plan_id}/notices", response={201: NoticeOut, **WRITE}, summary="下发督办单"
 )
 def issue_notice(request, plan_id: int, payload: NoticeIn):
-    return Status(201, notice_dict(services.issue_notice(request.user, plan_id, payload.data())))
+    return Status(201, notice_dict(notices.issue_notice(request.user, plan_id, payload.data())))
 
 
 @router.post(
     "/notices/{int:notice_id}/reply", response={200: NoticeOut, **WRITE}, summary="回复督办单"
 )
 def reply_notice(request, notice_id: int, payload: NoticeReplyIn):
-    return notice_dict(services.reply_notice(request.user, notice_id, payload.reply))
+    return notice_dict(notices.reply_notice(request.user, notice_id, payload.reply))
 
 
 @router.post(
     "/notices/{int:notice_id}/close", response={200: NoticeOut, **WRITE}, summary="督办单办结"
 )
 def close_notice(request, notice_id: int):
-    return notice_dict(services.close_notice(request.user, notice_id))
+    return notice_dict(notices.close_notice(request.user, notice_id))
 
 
 @router.get("/notifications", response={200: list[NotificationOut], **READ}, summary="我的提醒")

@@ -21,6 +21,7 @@ from fazhi.orgs.models import User
 from fazhi.registers.events import record_event
 from fazhi.registers.refresh import refresh
 from fazhi.registers.services import register_case
+from fazhi.workplan import notices
 from fazhi.workplan import services as workplan
 from fazhi.workplan.models import Plan, Task
 from fazhi.workplan.supervision import tick
@@ -120,7 +121,7 @@ def _tasks(plan: Plan, office: User, kjj: User, today: date) -> None:
         )
     red = [t for t in by_pattern.get(0, []) if t.lead_org_id == kjj_org] or by_pattern.get(0, [])
     if red:
-        workplan.issue_notice(
+        notices.issue_notice(
             office,
             plan.pk,
             {
@@ -131,7 +132,7 @@ def _tasks(plan: Plan, office: User, kjj: User, today: date) -> None:
             },
             today=_day(today, -2),
         )
-    replied = workplan.issue_notice(
+    replied = notices.issue_notice(
         office,
         plan.pk,
         {
@@ -141,7 +142,7 @@ def _tasks(plan: Plan, office: User, kjj: User, today: date) -> None:
         },
         today=_day(today, -8),
     )
-    workplan.reply_notice(
+    notices.reply_notice(
         kjj, replied.pk, "已报送季度进展报告及会议纪要等佐证材料", today=_day(today, -4)
     )
 

@@ -1,6 +1,6 @@
 """The work plan's 公文 (`fazhi.reports.gongwen`): the 督办单 and the monthly 工作进展通报.
 
-The 督办单's 文号 is given when it is issued (services.issue_notice); a 通报's when the office
+The 督办单's 文号 is given when it is issued (notices.issue_notice); a 通报's when the office
 issues it here. Both are audited; downloads answer 404 outside the user's scope.
 """
 

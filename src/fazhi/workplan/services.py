@@ -19,7 +19,6 @@ from fazhi.core.plan import TemplateTask
 from fazhi.core.validate import int_in, parse_date, text
 from fazhi.frameworks.models import Indicator as IndicatorRow
 from fazhi.frameworks.services import assessment_table, assessment_tables
-from fazhi.orgs import docnos
 from fazhi.orgs.access import in_scope
 from fazhi.orgs.models import Org, Role
 
@@ -27,7 +26,6 @@ from . import handovers
 from .models import (
     Extension,
     Milestone,
-    Notice,
     Plan,
     PlanTemplate,
     ProgressReport,
@@ -35,8 +33,7 @@ from .models import (
     Task,
 )
 from .schema import ParsedPlan, parse_plan_file, task_from_dict, task_to_dict
-from .selectors import get_plan, get_task, notices_for, tasks_for
-from .supervision import department_staff, excerpt, notify, zone_office
+from .selectors import get_plan, get_task, tasks_for
 
 MAX_TEXT = 4000
 
@@ -57,7 +54,7 @@ def version_of(data: dict) -> int:
         raise RuleError("version", "缺少版本号 version（请刷新页面后重试）") from None
 
 
-def _today(today: date | None) -> date:
+def day_or_today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
@@ -102,7 +99,7 @@ def load_template(path: str | Path, actor=None) -> tuple[PlanTemplate, bool]:
     return template, True
 
 
-def _require_office(user, zone: Org) -> None:
+def require_office(user, zone: Org) -> None:
     """For an object the user can already see: not the office → 403; another zone → 404."""
     if not user.has_role(Role.OFFICE):
         raise PermissionDenied("只有创建办可以执行该操作")
@@ -125,7 +122,7 @@ def create_plan(
     zone = Org.objects.filter(code=zone_code, kind=Org.Kind.ZONE).first()
     if zone is None or not in_scope(user, zone):
         raise Http404("园区不存在或无权访问")
-    _require_office(user, zone)
+    require_office(user, zone)
     year = int_in(year, "year", "年度", 2000, 2100)
     qs = PlanTemplate.objects.filter(code=template_code)
     template = (
@@ -206,7 +203,7 @@ def create_plan(
 @transaction.atomic
 def update_plan_settings(user, plan_id, data: dict) -> Plan:
     plan = get_plan(user, plan_id)
-    _require_office(user, plan.zone)
+    require_office(user, plan.zone)
     version = version_of(data)
     changes = {}
     if "yellow_days" in data:
@@ -236,7 +233,7 @@ def update_plan_settings(user, plan_id, data: dict) -> Plan:
 # ---------------------------------------------------------------- tasks
 
 
-def _zone_org(plan: Plan, code, field: str, label: str) -> Org:
+def zone_org(plan: Plan, code, field: str, label: str) -> Org:
     org = Org.objects.filter(code=code, path__startswith=plan.zone.path).first() if code else None
     if org is None:
         raise RuleError(field, f"{label} {code} 不是本园区的单位")
@@ -276,7 +273,7 @@ def _support_orgs(plan: Plan, codes) -> list[Org]:
         codes = [c for c in codes.replace("，", ",").split(",") if c.strip()]
     if not isinstance(codes, list):
         raise RuleError("support_orgs", "配合单位必须是单位代码的列表")
-    return [_zone_org(plan, str(c).strip(), "support_orgs", "配合单位") for c in codes]
+    return [zone_org(plan, str(c).strip(), "support_orgs", "配合单位") for c in codes]
 
 
 def _indicators(plan: Plan, codes) -> list[IndicatorRow]:
@@ -299,7 +296,7 @@ def _indicators(plan: Plan, codes) -> list[IndicatorRow]:
 def update_task(user, task_id, data: dict, today: date | None = None) -> Task:
     """The office assigns a task: lead and support orgs, person, dates, scoring items."""
     task = get_task(user, task_id, for_update=True)
-    _require_office(user, task.plan.zone)
+    require_office(user, task.plan.zone)
     unknown = set(data) - TASK_FIELDS
     if unknown:
         raise RuleError(sorted(unknown)[0], f"任务不接受字段 {sorted(unknown)[0]}")
@@ -316,12 +313,12 @@ def update_task(user, task_id, data: dict, today: date | None = None) -> Task:
         task.text = check(text, data["text"], "text", "任务内容", limit=MAX_TEXT)
     if "lead_org" in data:
         lead = (
-            check(_zone_org, task.plan, data["lead_org"], "lead_org", "牵头单位")
+            check(zone_org, task.plan, data["lead_org"], "lead_org", "牵头单位")
             if data["lead_org"]
             else None
         )
         if lead is not None and lead.pk != task.lead_org_id:
-            task.assigned_on = _today(today)
+            task.assigned_on = day_or_today(today)
         task.lead_org = lead
     if "responsible" in data:
         task.responsible = check(text, data["responsible"], "responsible", "责任人", limit=50)
@@ -358,7 +355,7 @@ def update_task(user, task_id, data: dict, today: date | None = None) -> Task:
 def add_subtask(user, parent_id, data: dict) -> Task:
     """Split a task: the sub-task is numbered under its parent (一.1 → 一.1.1)."""
     parent = get_task(user, parent_id, for_update=True)
-    _require_office(user, parent.plan.zone)
+    require_office(user, parent.plan.zone)
     if parent.done_at:
         raise ConflictError("任务已办结销号，不能再分解")
     title = text(data.get("title"), "title", "子任务名称", required=True, limit=200)
@@ -416,7 +413,7 @@ def _renumber_positions(plan: Plan) -> None:
 def add_milestone(user, task_id, data: dict) -> Milestone:
     """A dated step inside a task (节点); set by the office when it assigns the task."""
     task = get_task(user, task_id, for_update=True)
-    _require_office(user, task.plan.zone)
+    require_office(user, task.plan.zone)
     if task.done_at:
         raise ConflictError("任务已办结销号，不能再增加节点")
     check = Collect()
@@ -451,7 +448,7 @@ def complete_milestone(user, milestone_id, today: date | None = None) -> Milesto
         raise PermissionDenied("只有牵头单位或创建办可以确认节点完成")
     if milestone.done_on:
         raise ConflictError(f"该节点已于 {milestone.done_on} 完成")
-    milestone.done_on = _today(today)
+    milestone.done_on = day_or_today(today)
     milestone.save(update_fields=["done_on"])
     record(
         user,
@@ -492,7 +489,7 @@ def report_progress(
     check.done()
     report = ProgressReport.objects.create(
         task=task,
-        reported_on=_today(today),
+        reported_on=day_or_today(today),
         percent=percent,
         text=body,
         reason=reason,
@@ -522,7 +519,7 @@ def request_extension(user, task_id, data: dict, today: date | None = None) -> E
         raise PermissionDenied("只有牵头单位或创建办可以申请延期")
     if task.done_at:
         raise ConflictError("任务已办结销号，不能申请延期")
-    today = _today(today)
+    today = day_or_today(today)
     due = task.due_in_force or task.due_date
     if due is None:
         raise RuleError("new_due", "任务尚未设定完成时限，无需申请延期")
@@ -565,11 +562,11 @@ def decide_extension(
     )
     if ext is None:
         raise Http404("延期申请不存在或无权查看")
-    _require_office(user, ext.task.plan.zone)
+    require_office(user, ext.task.plan.zone)
     if ext.state != Extension.State.PENDING:
         raise ConflictError(f"该申请已处理（{ext.get_state_display()}）")
     ext.state = Extension.State.APPROVED if approve else Extension.State.REJECTED
-    ext.decided_by, ext.decided_on = user, _today(today)
+    ext.decided_by, ext.decided_on = user, day_or_today(today)
     ext.decision_note = text(note, "note", "审批意见", limit=MAX_TEXT)
     ext.save()
     if approve:
@@ -590,110 +587,13 @@ def decide_extension(
 def close_task(user, task_id, today: date | None = None) -> Task:
     """办结销号: the office accepts a task as done."""
     task = get_task(user, task_id, for_update=True)
-    _require_office(user, task.plan.zone)
+    require_office(user, task.plan.zone)
     if task.done_at:
         raise ConflictError("任务已办结销号")
     if task.children.filter(done_at__isnull=True).exists():
         raise RuleError("task", "还有子任务未办结，不能销号")
-    task.done_at, task.done_by = _today(today), user
+    task.done_at, task.done_by = day_or_today(today), user
     task.version += 1
     task.save(update_fields=["done_at", "done_by", "version"])
     record(user, "task.close", task, after={"number": task.number, "done_at": task.done_at})
     return task
-
-
-# ---------------------------------------------------------------- supervision notices (督办单)
-
-
-@transaction.atomic
-def issue_notice(user, plan_id, data: dict, today: date | None = None) -> Notice:
-    plan = get_plan(user, plan_id)
-    _require_office(user, plan.zone)
-    today = _today(today)
-    check = Collect()
-    to_org = check(_zone_org, plan, data.get("to_org"), "to_org", "督办对象")
-    task = None
-    if data.get("task"):
-        task = Task.objects.filter(plan=plan, number=str(data["task"])).first()
-        if task is None:
-            check.errors["task"] = f"工作方案中没有任务 {data['task']}"
-    reply_due = check(parse_date, data.get("reply_due"), "reply_due", "要求回复日期")
-    if reply_due is not None and reply_due < today:
-        check.errors["reply_due"] = f"要求回复日期不能早于今天 {today}"
-    body = check(text, data.get("text"), "text", "督办事项", required=True, limit=MAX_TEXT)
-    check.done()
-    number = docnos.allocate(plan.zone, "supervision", today.year)
-    notice = Notice.objects.create(
-        plan=plan,
-        task=task,
-        number=number,
-        to_org=to_org,
-        text=body,
-        issued_on=today,
-        reply_due=reply_due,
-        issued_by=user,
-    )
-    record(
-        user,
-        "notice.issue",
-        notice,
-        after={
-            "number": number,
-            "to_org": to_org.code,
-            "task": task.number if task else None,
-            "reply_due": reply_due,
-        },
-    )
-    # The department reads the notice addressed to it (你单位…); the office reads what it sent.
-    event = f"notice:{notice.pk}"
-    notify(
-        department_staff(to_org),
-        event,
-        f"收到督办单 {number}：“{excerpt(body)}”，请于 {reply_due} 前回复",
-        task,
-    )
-    notify(
-        zone_office(to_org),
-        event,
-        f"已向{to_org.name}发出督办单 {number}，要求于 {reply_due} 前回复",
-        task,
-    )
-    return notice
-
-
-def _get_notice(user, notice_id) -> Notice:
-    notice = notices_for(user).filter(pk=notice_id).first()
-    if notice is None:
-        raise Http404("督办单不存在或无权查看")
-    return notice
-
-
-@transaction.atomic
-def reply_notice(user, notice_id, reply: str, today: date | None = None) -> Notice:
-    notice = _get_notice(user, notice_id)
-    if not (user.has_role(Role.DEPARTMENT) and user.org_id == notice.to_org_id):
-        raise PermissionDenied("只有被督办单位可以回复督办单")
-    if notice.state == Notice.State.CLOSED:
-        raise ConflictError("督办单已办结")
-    notice.reply_text = text(reply, "reply", "回复内容", required=True, limit=MAX_TEXT)
-    notice.replied_on, notice.replied_by, notice.state = _today(today), user, Notice.State.REPLIED
-    notice.save()
-    record(
-        user, "notice.reply", notice, after={"number": notice.number, "reply": notice.reply_text}
-    )
-    handovers.notice_replied(notice)
-    return notice
-
-
-@transaction.atomic
-def close_notice(user, notice_id, today: date | None = None) -> Notice:
-    notice = _get_notice(user, notice_id)
-    _require_office(user, notice.plan.zone)
-    if notice.state != Notice.State.REPLIED:
-        raise ConflictError(
-            "督办单尚未回复，不能办结" if notice.state == Notice.State.ISSUED else "督办单已办结"
-        )
-    notice.closed_on, notice.state = _today(today), Notice.State.CLOSED
-    notice.save()
-    record(user, "notice.close", notice, after={"number": notice.number})
-    return notice

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fazhi.orgs.models import Role
 
-from .. import documents, selectors, services
+from .. import documents, notices, selectors
 from ..models import Notice, Notification
 from . import common
 from .common import (
@@ -67,7 +67,7 @@ def notice_issue(request, plan_id):
     plan = selectors.get_plan(request.user, plan_id)
     values = {k: request.POST.get(k, "") for k in ("to_org", "task", "text", "reply_due")}
     try:
-        notice = services.issue_notice(request.user, plan.pk, values, today=common.today())
+        notice = notices.issue_notice(request.user, plan.pk, values, today=common.today())
     except REFUSED as exc:
         ctx = _notices_context(request, plan, issue=form_state("issue", values, exc))
         return render(request, "workplan/notices.html", ctx, status=refusal_status(exc))
@@ -89,7 +89,7 @@ def notice_reply(request, notice_id):
     notice = _notice_or_404(request.user, notice_id)
     values = {"reply": request.POST.get("reply", "")}
     try:
-        services.reply_notice(request.user, notice.pk, values["reply"], today=common.today())
+        notices.reply_notice(request.user, notice.pk, values["reply"], today=common.today())
     except REFUSED as exc:
         ctx = _notices_context(
             request, notice.plan, reply=form_state("reply", values, exc), reply_id=notice.pk
@@ -105,7 +105,7 @@ def notice_close(request, notice_id):
     require_business(request.user)
     notice = _notice_or_404(request.user, notice_id)
     try:
-        services.close_notice(request.user, notice.pk, today=common.today())
+        notices.close_notice(request.user, notice.pk, today=common.today())
     except REFUSED as exc:
         if isinstance(exc, PermissionDenied):
             raise
