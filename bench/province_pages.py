@@ -8,8 +8,8 @@ zone office's scoring page, register (with and without filters) and home page, a
 plan page and home page, a leader's dashboard, and the public portal. Each page is fetched
 --runs times in this process (Django's test client, the user signed in without a password
 check) after one warm-up, in a process settled as `fazhi serve` settles its own (templates
-loaded, the application frozen out of the garbage collector); it prints the median, p95 and slowest time in ms and the number of
-database queries. Targets (issue 15): ranking ≤ 200 ms, a zone's home page ≤ 100 ms.
+loaded, the application frozen out of the garbage collector); it prints the median, p95 and
+slowest time in ms and the number of database queries. Targets (issue 15): ranking ≤ 200 ms, a zone's home page ≤ 100 ms.
 """
 
 from __future__ import annotations

@@ -435,12 +435,8 @@ def world(assessment, plan, users, request):
     from fazhi.assessments.services import add_evidence
     from fazhi.orgs.services import add_user
     from fazhi.workplan.notices import issue_notice
-    from fazhi.workplan.services import (
-        add_milestone,
-        report_progress,
-        request_extension,
-        update_task,
-    )
+    from fazhi.workplan.progress import report_progress, request_extension
+    from fazhi.workplan.services import add_milestone, update_task
     from tests.conftest import PASSWORD
 
     evidence = add_evidence(

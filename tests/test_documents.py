@@ -16,7 +16,7 @@ from fazhi.core.errors import RuleError
 from fazhi.orgs import docnos
 from fazhi.orgs.models import DocSerial, Org
 from fazhi.registers.models import Case, IntakeSettings
-from fazhi.workplan import notices, services
+from fazhi.workplan import notices, progress
 from tests.conftest import task_of
 from tests.test_registers import act, disclosure, fresh, refused
 from tests.test_registers import reg as reg  # the fixture
@@ -136,7 +136,7 @@ def test_notice_docx_official_layout_and_scope(login, plan, users):
 def test_bulletin_by_area_with_lights_counts_and_reports(login, plan, users):
     red = assign(plan, users, "一.2", due="2025-10-15")
     assign(plan, users, "一.1", start="2025-10-17", due="2025-12-31")
-    services.report_progress(
+    progress.report_progress(
         users["kjj"], red.pk, {"percent": 40, "text": "已起草制度初稿"}, today=TODAY
     )
     office = login("office")

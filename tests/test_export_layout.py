@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fazhi.reports.xlsx import due_label
-from fazhi.workplan.services import decide_extension, request_extension
+from fazhi.workplan.progress import decide_extension, request_extension
 from tests.test_home import zone  # noqa: F401  (the fixture)
 from tests.test_workplan import assign
 

@@ -17,7 +17,7 @@ from fazhi.registers.services import register_case
 from fazhi.workdays.selectors import get_calendar
 from fazhi.workplan.models import Notification
 from fazhi.workplan.notices import issue_notice, reply_notice
-from fazhi.workplan.services import decide_extension, request_extension
+from fazhi.workplan.progress import decide_extension, request_extension
 from fazhi.workplan.supervision import tick
 from tests.conftest import PASSWORD
 from tests.test_api_assessments import fill_all, url

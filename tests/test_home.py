@@ -18,10 +18,7 @@ from fazhi.registers.models import Case
 from fazhi.registers.rules import load_shipped
 from fazhi.registers.services import register_case
 from fazhi.workplan.notices import issue_notice, reply_notice
-from fazhi.workplan.services import (
-    report_progress,
-    request_extension,
-)
+from fazhi.workplan.progress import report_progress, request_extension
 from tests.test_api_assessments import fill_all, url
 from tests.test_workplan import assign
 

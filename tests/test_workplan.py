@@ -188,7 +188,7 @@ def test_progress_reports(plan, users, api):
 
 
 def test_extensions(plan, users, api):
-    from fazhi.workplan.services import request_extension
+    from fazhi.workplan.progress import request_extension
 
     t = assign(plan, users, "一.1", due="2025-10-31")
     kjj, office = api("kjj"), api("office")
@@ -301,7 +301,7 @@ def test_missing_monthly_report_is_flagged_once(plan, users):
     assert missing.count() == 1 and "2025-09-25" in missing.get().text
     tick(date(2025, 9, 29))
     assert missing.count() == 1
-    from fazhi.workplan.services import report_progress
+    from fazhi.workplan.progress import report_progress
 
     report_progress(
         users["kjj"], t.pk, {"percent": 30, "text": "按月填报"}, today=date(2025, 10, 20)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from fazhi.workplan import notices, services
+from fazhi.workplan import notices, progress, services
 from fazhi.workplan.models import Extension, Notice, Notification, ProgressReport, Task
 from tests.conftest import task_of
 
@@ -312,7 +312,7 @@ def test_bad_percent_shows_the_error_and_keeps_the_input(login, plan, assigned):
         and 'aria-invalid="true"' in body
     )
     # going backwards needs a reason, shown next to that field
-    services.report_progress(task_owner(task), task.pk, {"percent": 60, "text": "x"}, today=TODAY)
+    progress.report_progress(task_owner(task), task.pk, {"percent": 60, "text": "x"}, today=TODAY)
     r = kjj.post(f"/tasks/{task.pk}/report/", {"percent": "40", "text": "返工"}, headers=HX)
     body = html(r)
     assert (
@@ -424,7 +424,7 @@ def test_extension_request_and_approval_from_pages(login, plan, assigned):
 
 def test_extension_rejected_from_plain_post(login, plan, assigned):
     task = assigned["green"]
-    ext = services.request_extension(
+    ext = progress.request_extension(
         task_owner(task), task.pk, {"new_due": "2025-11-28", "reason": "x"}, today=TODAY
     )
     r = login("office").post(f"/extensions/{ext.pk}/reject/", {"note": "理由不充分"})

@@ -21,10 +21,10 @@ from fazhi.core.crypto import (
     KeyringError,
     TokenError,
     blind_index,
-    mask,
     normalise,
     parse_token,
 )
+from fazhi.core.personal import mask
 
 PROPS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CTX = "security_person.name"

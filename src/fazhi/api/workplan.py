@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from fazhi.core import lights
 from fazhi.core.errors import RuleError
-from fazhi.workplan import notices, selectors, services
+from fazhi.workplan import notices, progress, selectors, services
 from fazhi.workplan.models import Notice, Notification
 
 from .schemas.common import READ, WRITE
@@ -183,7 +183,7 @@ def add_subtask(request, task_id: int, payload: SubtaskIn):
     "/tasks/{int:task_id}/reports", response={201: ReportOut, **WRITE}, summary="填报任务进展"
 )
 def report(request, task_id: int, payload: ReportIn):
-    r = services.report_progress(request.user, task_id, payload.data())
+    r = progress.report_progress(request.user, task_id, payload.data())
     return Status(
         201,
         {
@@ -199,7 +199,7 @@ def report(request, task_id: int, payload: ReportIn):
     "/tasks/{int:task_id}/extensions", response={201: ExtensionOut, **WRITE}, summary="申请延期"
 )
 def request_extension(request, task_id: int, payload: ExtensionIn):
-    e = services.request_extension(request.user, task_id, payload.data())
+    e = progress.request_extension(request.user, task_id, payload.data())
     return Status(201, {"id": e.pk, "state": e.state, "old_due": e.old_due, "new_due": e.new_due})
 
 
@@ -209,7 +209,7 @@ def request_extension(request, task_id: int, payload: ExtensionIn):
     summary="批准延期",
 )
 def approve_extension(request, extension_id: int, payload: DecisionIn):
-    e = services.decide_extension(request.user, extension_id, True, payload.note)
+    e = progress.decide_extension(request.user, extension_id, True, payload.note)
     return {"id": e.pk, "state": e.state, "new_due": e.new_due}
 
 
@@ -219,7 +219,7 @@ def approve_extension(request, extension_id: int, payload: DecisionIn):
     summary="不批准延期",
 )
 def reject_extension(request, extension_id: int, payload: DecisionIn):
-    e = services.decide_extension(request.user, extension_id, False, payload.note)
+    e = progress.decide_extension(request.user, extension_id, False, payload.note)
     return {"id": e.pk, "state": e.state}
 
 
@@ -244,7 +244,7 @@ def complete_milestone(request, milestone_id: int):
 
 @router.post("/tasks/{int:task_id}/close", response={200: TaskOut, **WRITE}, summary="办结销号")
 def close_task(request, task_id: int):
-    services.close_task(request.user, task_id)
+    progress.close_task(request.user, task_id)
     return task_dict(_row(request.user, task_id, timezone.localdate()))
 
 

@@ -12,7 +12,8 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from fazhi.core import chain
-from fazhi.core.crypto import AUDIT_KEY_ID, mask
+from fazhi.core.crypto import AUDIT_KEY_ID
+from fazhi.core.personal import mask
 from fazhi.security.keys import audit_keys
 
 from . import anchor

@@ -36,8 +36,7 @@ def load_templates() -> int:
 
 def settle() -> int:
     """Load what every request needs, then freeze it; returns the number of objects frozen."""
-    get_resolver().url_patterns  # noqa: B018 (importing every view module)
-    get_resolver()._populate()
+    get_resolver().reverse_dict  # noqa: B018 (every view module imported, every route read)
     load_templates()
     gc.collect()
     gc.freeze()

@@ -21,7 +21,7 @@ from fazhi.orgs.models import User
 from fazhi.registers.events import record_event
 from fazhi.registers.refresh import refresh
 from fazhi.registers.services import register_case
-from fazhi.workplan import notices
+from fazhi.workplan import notices, progress
 from fazhi.workplan import services as workplan
 from fazhi.workplan.models import Plan, Task
 from fazhi.workplan.supervision import tick
@@ -70,7 +70,7 @@ def _tasks(plan: Plan, office: User, kjj: User, today: date) -> None:
     ]
     by_pattern: dict[int, list[Task]] = {}
     for i, task in enumerate(leaves):
-        start, due, progress = TASK_PATTERNS[i % len(TASK_PATTERNS)]
+        start, due, percent = TASK_PATTERNS[i % len(TASK_PATTERNS)]
         lead = DEPARTMENTS[(i // len(TASK_PATTERNS)) % len(DEPARTMENTS)]  # each its own mix
         task = workplan.update_task(
             office,
@@ -85,35 +85,35 @@ def _tasks(plan: Plan, office: User, kjj: User, today: date) -> None:
         )
         reporter = kjj if lead == "zy-gxq-kjj" else office
         halfway = _day(today, max(start, -20))
-        workplan.report_progress(
+        progress.report_progress(
             reporter,
             task.pk,
-            {"percent": progress // 2, "text": "已制定工作方案，明确责任分工"},
+            {"percent": percent // 2, "text": "已制定工作方案，明确责任分工"},
             today=halfway,
         )
-        workplan.report_progress(
+        progress.report_progress(
             reporter,
             task.pk,
-            {"percent": progress, "text": "按计划推进，已形成阶段性成果"},
+            {"percent": percent, "text": "按计划推进，已形成阶段性成果"},
             today=_day(today, -3),
         )
-        if progress == 100:
-            workplan.close_task(office, task.pk, today=_day(today, -2))
+        if percent == 100:
+            progress.close_task(office, task.pk, today=_day(today, -2))
         by_pattern.setdefault(i % len(TASK_PATTERNS), []).append(task)
 
     kjj_org = kjj.org_id
     green = [t for t in by_pattern.get(2, []) + by_pattern.get(5, []) if t.lead_org_id == kjj_org]
     if green:  # an extension granted: its due date reads "12-25（原 12-03）" in exports
         task = Task.objects.get(pk=green[0].pk)
-        ext = workplan.request_extension(
+        ext = progress.request_extension(
             kjj,
             task.pk,
             {"new_due": _day(today, 40).isoformat(), "reason": "需等待上级部门出台配套文件"},
             today=_day(today, -6),
         )
-        workplan.decide_extension(office, ext.pk, True, "同意延期", today=_day(today, -5))
+        progress.decide_extension(office, ext.pk, True, "同意延期", today=_day(today, -5))
     if len(green) > 1:  # and one waiting for the office
-        workplan.request_extension(
+        progress.request_extension(
             kjj,
             green[1].pk,
             {"new_due": _day(today, 45).isoformat(), "reason": "涉及多个部门会签，时间较长"},

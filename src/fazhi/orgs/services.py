@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from fazhi.audit.services import record
 from fazhi.core import duties
-from fazhi.core.crypto import mask
 from fazhi.core.errors import RuleError
 from fazhi.core.passwords import weakness
+from fazhi.core.personal import mask
 
 from .models import ADMIN_ROLES, ApiToken, Org, Role
 

@@ -11,8 +11,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from fazhi.core.crypto import normalise_phone
 from fazhi.core.errors import RuleError
+from fazhi.core.personal import normalise_phone
 from fazhi.core.validate import text
 
 LIMITS = {

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from fazhi.audit.services import record
-from fazhi.core.crypto import normalise_phone
 from fazhi.core.errors import Collect, ConflictError, RuleErrors
+from fazhi.core.personal import normalise_phone
 from fazhi.core.validate import text
 
 from . import codes, inputs

@@ -14,8 +14,8 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from fazhi.core import deadlines as dl
-from fazhi.core.crypto import mask
 from fazhi.core.errors import RuleError
+from fazhi.core.personal import mask
 from fazhi.core.workdays import WorkCalendar
 from fazhi.orgs.access import SCOPE_NONE, SCOPE_OWN, in_scope, scope_of, zone_data_q
 from fazhi.orgs.models import Org, Role

@@ -29,7 +29,8 @@ from django.db import models
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
-from fazhi.core.crypto import BLIND_INDEX_MAX_LENGTH, KINDS, CryptoError
+from fazhi.core.crypto import BLIND_INDEX_MAX_LENGTH, CryptoError
+from fazhi.core.personal import KINDS
 
 from .keys import get_keyring
 from .stored import EncryptedColumn

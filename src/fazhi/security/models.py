@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from fazhi.core.crypto import mask
+from fazhi.core.personal import mask
 
 from .fields import BlindIndexField, EncryptedTextField
 

@@ -23,7 +23,7 @@ from fazhi.frameworks.models import Indicator
 from fazhi.orgs.models import Org, Role
 from fazhi.workdays.selectors import get_calendar
 
-from .. import selectors, services
+from .. import progress, selectors, services
 from ..models import Extension, ReportEvidence, Task
 from . import common
 from .common import (
@@ -260,7 +260,7 @@ def task_report(request, task_id):
     values["had_files"] = bool(files)
 
     def run():
-        services.report_progress(request.user, task_id, values, files, today=common.today())
+        progress.report_progress(request.user, task_id, values, files, today=common.today())
 
     n = f"，附佐证材料 {len(files)} 份" if files else ""
     return _task_action(
@@ -274,7 +274,7 @@ def task_extension(request, task_id):
     values = {k: request.POST.get(k, "") for k in ("new_due", "reason")}
 
     def run():
-        services.request_extension(request.user, task_id, values, today=common.today())
+        progress.request_extension(request.user, task_id, values, today=common.today())
 
     return _task_action(
         request,
@@ -302,7 +302,7 @@ def extension_decide(request, extension_id, decision):
     values = {"note": request.POST.get("note", "")}
 
     def run():
-        services.decide_extension(
+        progress.decide_extension(
             request.user, ext.pk, decision == "approve", values["note"], today=common.today()
         )
 
@@ -395,7 +395,7 @@ def task_close(request, task_id):
     require_business(request.user)
     task = selectors.get_task(request.user, task_id)
     try:
-        services.close_task(request.user, task.pk, today=common.today())
+        progress.close_task(request.user, task.pk, today=common.today())
     except REFUSED as exc:
         if isinstance(exc, PermissionDenied):
             raise

@@ -11,9 +11,9 @@ from fazhi.ops.backups import (
     check_backup,
     current_vendor,
     human_size,
-    restore_backup,
     vendor_label,
 )
+from fazhi.ops.restore import restore_backup
 
 
 class Command(BaseCommand):
